@@ -1,0 +1,381 @@
+package apiclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// DefaultPageSize is the page size used when none is given.
+const DefaultPageSize = 100
+
+// ListOptions are the query parameters of GET /dataSource. Zero values are
+// left out; the repeatable filters send one parameter per value.
+type ListOptions struct {
+	Size             int
+	Offset           int
+	SearchText       string
+	NameOnly         bool
+	Subscription     []string // pending|owner|subscribed|not_subscribed|expert|ingest
+	Status           []string // passed|failed
+	Tag              []string
+	BlobHandlerType  []string
+	ConnectionString []string
+	Column           []string
+	Schema           []string
+	SortField        string
+	SortOrder        string // asc|desc
+}
+
+// Values encodes the options as a query string.
+func (o ListOptions) Values() url.Values {
+	v := url.Values{}
+	if o.Size > 0 {
+		v.Set("size", strconv.Itoa(o.Size))
+	}
+	if o.Offset > 0 {
+		v.Set("offset", strconv.Itoa(o.Offset))
+	}
+	if o.SearchText != "" {
+		v.Set("searchText", o.SearchText)
+	}
+	if o.NameOnly {
+		v.Set("nameOnly", "true")
+	}
+	for _, p := range []struct {
+		k  string
+		vs []string
+	}{
+		{"subscription", o.Subscription}, {"status", o.Status}, {"tag", o.Tag},
+		{"blobHandlerType", o.BlobHandlerType}, {"connectionString", o.ConnectionString},
+		{"column", o.Column}, {"schema", o.Schema},
+	} {
+		for _, s := range p.vs {
+			v.Add(p.k, s)
+		}
+	}
+	if o.SortField != "" {
+		v.Set("sortField", o.SortField)
+	}
+	if o.SortOrder != "" {
+		v.Set("sortOrder", o.SortOrder)
+	}
+	return v
+}
+
+func withQuery(path string, v url.Values) string {
+	if q := v.Encode(); q != "" {
+		return path + "?" + q
+	}
+	return path
+}
+
+// ListDataSources fetches one page of GET /dataSource. Count is -1 when the
+// server sent a bare array (no total).
+func (c *Client) ListDataSources(ctx context.Context, o ListOptions) (*DataSourcePage, error) {
+	var p DataSourcePage
+	if err := c.get(ctx, withQuery("/dataSource", o.Values()), &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// AllDataSources walks every page from offset o.Offset (0 by default),
+// stopping at count or at a short page. It yields one error and stops when a
+// page fails.
+func (c *Client) AllDataSources(ctx context.Context, o ListOptions) iter.Seq2[DataSource, error] {
+	return func(yield func(DataSource, error) bool) {
+		if o.Size <= 0 {
+			o.Size = DefaultPageSize
+		}
+		for {
+			p, err := c.ListDataSources(ctx, o)
+			if err != nil {
+				yield(DataSource{}, err)
+				return
+			}
+			for _, d := range p.Hits {
+				if !yield(d, nil) {
+					return
+				}
+			}
+			o.Offset += len(p.Hits)
+			if len(p.Hits) < o.Size || (p.Count >= 0 && o.Offset >= p.Count) {
+				return
+			}
+		}
+	}
+}
+
+// GetDataSource fetches one source by id.
+func (c *Client) GetDataSource(ctx context.Context, id int64) (*DataSource, error) {
+	var d DataSource
+	if err := c.get(ctx, fmt.Sprintf("/dataSource/%d", id), &d); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// GetDataSourceByName fetches one source by its display name.
+func (c *Client) GetDataSourceByName(ctx context.Context, name string) (*DataSource, error) {
+	var d DataSource
+	if err := c.get(ctx, "/dataSource/name/"+url.PathEscape(name), &d); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// GetDataSourceBySQLTable fetches one source by its SQL table name.
+func (c *Client) GetDataSourceBySQLTable(ctx context.Context, table string) (*DataSource, error) {
+	var d DataSource
+	if err := c.get(ctx, "/dataSource/sqlTableName/"+url.PathEscape(table), &d); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// LineageType is parents or children.
+type LineageType string
+
+const (
+	LineageParents  LineageType = "parents"
+	LineageChildren LineageType = "children"
+)
+
+// Lineage fetches the parents or children of a derived source.
+func (c *Client) Lineage(ctx context.Context, id int64, t LineageType) ([]LineageEntry, error) {
+	if t != LineageParents && t != LineageChildren {
+		return nil, fmt.Errorf("lineage type must be parents or children, not %q", t)
+	}
+	var raw json.RawMessage
+	path := fmt.Sprintf("/dataSource/%d/lineage/%s", id, t)
+	if err := c.get(ctx, path, &raw); err != nil {
+		return nil, err
+	}
+	out, err := decodeLineage(raw, string(t))
+	if err != nil {
+		return nil, &DecodeError{Method: http.MethodGet, Path: path, Err: err}
+	}
+	return out, nil
+}
+
+// decodeLineage reads {"parents":[...]}, {"children":[...]} or a bare array.
+func decodeLineage(raw json.RawMessage, key string) ([]LineageEntry, error) {
+	raw = bytes.TrimSpace(raw)
+	var out []LineageEntry
+	if len(raw) > 0 && raw[0] == '[' {
+		return out, json.Unmarshal(raw, &out)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	if v, ok := m[key]; ok && string(v) != "null" {
+		return out, json.Unmarshal(v, &out)
+	}
+	return []LineageEntry{}, nil
+}
+
+// DownloadBlob streams blob blobID of source id into w and returns the
+// number of bytes written. Only the caller's context bounds it, since blobs
+// can be large. It is not retried once bytes may have been written.
+func (c *Client) DownloadBlob(ctx context.Context, id int64, blobID string, w io.Writer) (int64, error) {
+	segs := strings.Split(blobID, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	cw := &countWriter{w: w}
+	r := request{method: http.MethodGet, path: fmt.Sprintf("/dataSource/%d/blob/%s", id, strings.Join(segs, "/")), stream: cw, noTimeout: true}
+	err := c.do(ctx, r, nil)
+	return cw.n, err
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// AccessOptions are the query parameters of GET /dataSource/{id}/access.
+type AccessOptions struct {
+	Size       int
+	Offset     int
+	SortOrder  string
+	SearchText string
+}
+
+// ListAccess fetches one page of the users with access to source id.
+func (c *Client) ListAccess(ctx context.Context, id int64, o AccessOptions) (*AccessPage, error) {
+	v := url.Values{}
+	if o.Size > 0 {
+		v.Set("size", strconv.Itoa(o.Size))
+	}
+	if o.Offset > 0 {
+		v.Set("offset", strconv.Itoa(o.Offset))
+	}
+	if o.SortOrder != "" {
+		v.Set("sortOrder", o.SortOrder)
+	}
+	if o.SearchText != "" {
+		v.Set("searchText", o.SearchText)
+	}
+	var p AccessPage
+	if err := c.get(ctx, withQuery(fmt.Sprintf("/dataSource/%d/access", id), v), &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// AllAccess walks every page of ListAccess.
+func (c *Client) AllAccess(ctx context.Context, id int64, o AccessOptions) iter.Seq2[AccessUser, error] {
+	return func(yield func(AccessUser, error) bool) {
+		if o.Size <= 0 {
+			o.Size = DefaultPageSize
+		}
+		for {
+			p, err := c.ListAccess(ctx, id, o)
+			if err != nil {
+				yield(AccessUser{}, err)
+				return
+			}
+			for _, u := range p.Users {
+				if !yield(u, nil) {
+					return
+				}
+			}
+			o.Offset += len(p.Users)
+			if len(p.Users) < o.Size || (p.Count >= 0 && o.Offset >= p.Count) {
+				return
+			}
+		}
+	}
+}
+
+// UserPolicyInfo is what masking, visibilities and filters apply to the user
+// with profile id profile on source id.
+func (c *Client) UserPolicyInfo(ctx context.Context, id, profile int64) (*PolicyInfo, error) {
+	var p PolicyInfo
+	if err := c.get(ctx, fmt.Sprintf("/dataSource/%d/users/%d/policyInfo", id, profile), &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// UserVisibilityReport is that user's visibility report. The server answers
+// an array; a single object is accepted too.
+func (c *Client) UserVisibilityReport(ctx context.Context, id, profile int64) ([]VisibilityReport, error) {
+	var raw json.RawMessage
+	path := fmt.Sprintf("/dataSource/%d/users/%d/visibilityReport", id, profile)
+	if err := c.get(ctx, path, &raw); err != nil {
+		return nil, err
+	}
+	raw = bytes.TrimSpace(raw)
+	var out []VisibilityReport
+	var err error
+	if len(raw) > 0 && raw[0] == '{' {
+		var one VisibilityReport
+		err = json.Unmarshal(raw, &one)
+		out = []VisibilityReport{one}
+	} else {
+		err = json.Unmarshal(raw, &out)
+	}
+	if err != nil {
+		return nil, &DecodeError{Method: http.MethodGet, Path: path, Err: err}
+	}
+	return out, nil
+}
+
+// MyVisibilityReport is the caller's own visibility report for source id.
+func (c *Client) MyVisibilityReport(ctx context.Context, id int64) (*VisibilityReport, error) {
+	var r VisibilityReport
+	if err := c.get(ctx, fmt.Sprintf("/dataSource/%d/visibilityReport", id), &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Subscribe subscribes the caller to the given sources. It is never retried.
+func (c *Client) Subscribe(ctx context.Context, req SubscribeRequest) (*SubscribeResult, error) {
+	if len(req.DataSourceIDs) == 0 {
+		return nil, fmt.Errorf("subscribe: no data source ids")
+	}
+	var r SubscribeResult
+	if err := c.send(ctx, http.MethodPost, "/dataSource/subscribe", req, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// DeleteDataSource disables (soft-deletes) an active source, or deletes a
+// disabled one for good. It is never retried: a second DELETE would turn a
+// soft delete into a hard one.
+func (c *Client) DeleteDataSource(ctx context.Context, id int64) (*DeleteResult, error) {
+	var r DeleteResult
+	if err := c.send(ctx, http.MethodDelete, fmt.Sprintf("/dataSource/%d", id), nil, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// RestoreDataSource re-enables a soft-deleted source (PUT deleted:false).
+func (c *Client) RestoreDataSource(ctx context.Context, id int64) (*DataSource, error) {
+	var d DataSource
+	if err := c.send(ctx, http.MethodPut, fmt.Sprintf("/dataSource/%d", id), map[string]bool{"deleted": false}, &d); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// CreateS3 creates Native S3 data sources. The server answers one object or
+// an array; both come back as a slice.
+func (c *Client) CreateS3(ctx context.Context, req S3CreateRequest) ([]S3Created, error) {
+	body := struct {
+		Type          string     `json:"type"`
+		IntegrationID int64      `json:"integrationId"`
+		DataSources   []S3Source `json:"dataSources"`
+	}{"Native S3", req.IntegrationID, req.DataSources}
+	var raw json.RawMessage
+	const path = "/native-s3/handler"
+	if err := c.send(ctx, http.MethodPost, path, body, &raw); err != nil {
+		return nil, err
+	}
+	raw = bytes.TrimSpace(raw)
+	var out []S3Created
+	var err error
+	switch {
+	case len(raw) == 0:
+		return nil, nil
+	case raw[0] == '{':
+		var one S3Created
+		err = json.Unmarshal(raw, &one)
+		out = []S3Created{one}
+	default:
+		err = json.Unmarshal(raw, &out)
+	}
+	if err != nil {
+		// The sources were created; only the answer is unreadable.
+		return nil, &DecodeError{Method: http.MethodPost, Path: path, Err: err}
+	}
+	return out, nil
+}
+
+// GetS3Handler fetches a Native S3 handler.
+func (c *Client) GetS3Handler(ctx context.Context, handlerID int64) (*S3Handler, error) {
+	var h S3Handler
+	if err := c.get(ctx, fmt.Sprintf("/native-s3/handler/%d", handlerID), &h); err != nil {
+		return nil, err
+	}
+	return &h, nil
+}

@@ -1,0 +1,130 @@
+package apiclient
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Sentinel errors for errors.Is. An *APIError matches the one for its status.
+var (
+	ErrNotFound     = errors.New("not found")
+	ErrUnauthorized = errors.New("unauthorized")
+	ErrForbidden    = errors.New("forbidden")
+	ErrRateLimited  = errors.New("rate limited")
+	ErrConflict     = errors.New("conflict")
+	ErrBadRequest   = errors.New("bad request")
+	ErrServer       = errors.New("server error")
+	// ErrUnreachable matches a request that never got an HTTP answer.
+	ErrUnreachable = errors.New("server unreachable")
+	// ErrMalformed matches a response body that could not be decoded.
+	ErrMalformed = errors.New("malformed response")
+	// ErrReadOnly is returned, before anything is sent, for a write made by a
+	// client in read-only mode.
+	ErrReadOnly = errors.New("read-only mode: writes are disabled")
+)
+
+// maxErrorBody bounds how much of an error body is kept and shown.
+const maxErrorBody = 512
+
+// APIError is a response with status >= 400.
+type APIError struct {
+	StatusCode int
+	Method     string
+	Path       string // request path and query, never the host's credentials
+	// Message is Immuta's "message" when the body had one, else the body
+	// itself, cut to maxErrorBody bytes.
+	Message    string
+	RetryAfter time.Duration // from Retry-After on 429/503, 0 when absent
+}
+
+func (e *APIError) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(e.StatusCode)
+	}
+	return fmt.Sprintf("%s %s: %d %s", e.Method, e.Path, e.StatusCode, msg)
+}
+
+// Is lets errors.Is(err, ErrNotFound) and friends work.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity
+	case ErrServer:
+		return e.StatusCode >= 500
+	}
+	return false
+}
+
+// TransportError is a request that got no HTTP answer (DNS, refused,
+// timeout, TLS). For a write it means the outcome is unknown.
+type TransportError struct {
+	Method, Path string
+	Err          error
+}
+
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err)
+}
+func (e *TransportError) Unwrap() error        { return e.Err }
+func (e *TransportError) Is(target error) bool { return target == ErrUnreachable }
+
+// DecodeError is a 2xx response whose body could not be decoded.
+type DecodeError struct {
+	Method, Path string
+	Err          error
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("%s %s: malformed response: %v", e.Method, e.Path, e.Err)
+}
+func (e *DecodeError) Unwrap() error        { return e.Err }
+func (e *DecodeError) Is(target error) bool { return target == ErrMalformed }
+
+// errorMessage pulls a readable message out of an error body: hapi's
+// {"message":...} when present, else the body itself, bounded and trimmed.
+func errorMessage(body []byte) string {
+	var hapi struct {
+		Message json.RawMessage `json:"message"`
+		Error   string          `json:"error"`
+	}
+	if json.Unmarshal(body, &hapi) == nil {
+		var s string
+		if json.Unmarshal(hapi.Message, &s) == nil && s != "" {
+			return bound(s)
+		}
+		if len(hapi.Message) > 0 && string(hapi.Message) != "null" {
+			return bound(string(hapi.Message))
+		}
+		if hapi.Error != "" {
+			return bound(hapi.Error)
+		}
+	}
+	return bound(strings.TrimSpace(string(body)))
+}
+
+func bound(s string) string {
+	if len(s) <= maxErrorBody {
+		return s
+	}
+	s = s[:maxErrorBody]
+	for !utf8.ValidString(s) && len(s) > 0 {
+		s = s[:len(s)-1]
+	}
+	return s + "…"
+}
