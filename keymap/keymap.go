@@ -1,0 +1,174 @@
+// Package keymap holds every key binding of the TUI. Bindings are
+// key.Bindings so that the help view is built from them, and each has a name
+// under which the config's [keys] table can replace it.
+package keymap
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+)
+
+// KeyMap is the whole set of bindings. Views pick the ones they use.
+type KeyMap struct {
+	// Global
+	Quit, Back, Help, Refresh key.Binding
+	// Movement
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	// Data sources list
+	Open, Filter, ServerSearch, Access, Visibility, Sort, SortReverse key.Binding
+	// Detail
+	Raw, NextSection key.Binding
+	// Actions
+	Subscribe, Create, Delete, Restore, Mark, AddPair key.Binding
+	// Forms and dialogs
+	Submit, Confirm, Cancel, NextField, PrevField key.Binding
+}
+
+// ForceQuit is not rebindable: ctrl+c always leaves.
+var ForceQuit = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
+
+// Default returns the built-in bindings.
+func Default() KeyMap {
+	b := func(help string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), help))
+	}
+	return KeyMap{
+		Quit:    b("quit", "q"),
+		Back:    b("back", "esc"),
+		Help:    b("help", "?"),
+		Refresh: b("refresh", "r"),
+
+		Up:       b("up", "up", "k"),
+		Down:     b("down", "down", "j"),
+		PageUp:   b("page up", "pgup", "ctrl+b"),
+		PageDown: b("page down", "pgdown", "ctrl+f"),
+		Top:      b("top", "g", "home"),
+		Bottom:   b("bottom", "G", "end"),
+
+		Open:         b("open", "enter"),
+		Filter:       b("filter", "/"),
+		ServerSearch: b("search server", "tab"),
+		Access:       b("access users", "a"),
+		Visibility:   b("my visibility", "v"),
+		Sort:         b("sort column", "o"),
+		SortReverse:  b("reverse sort", "O"),
+
+		Raw:         b("raw JSON", "y"),
+		NextSection: b("next section", "tab"),
+
+		Subscribe: b("subscribe", "s"),
+		Create:    b("create S3", "c"),
+		Delete:    b("disable/delete", "D"),
+		Restore:   b("restore", "u"),
+		Mark:      b("mark", " "),
+		AddPair:   b("add pair", "ctrl+n"),
+
+		Submit:    b("submit", "ctrl+s"),
+		Confirm:   b("confirm", "y"),
+		Cancel:    b("cancel", "n"),
+		NextField: b("next field", "tab"),
+		PrevField: b("prev field", "shift+tab"),
+	}
+}
+
+// helpKeys renders keys for the help view: arrows as glyphs, space as "space".
+func helpKeys(keys []string) string {
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		switch k {
+		case "up":
+			k = "↑"
+		case "down":
+			k = "↓"
+		case " ":
+			k = "space"
+		}
+		out = append(out, k)
+	}
+	return strings.Join(out, "/")
+}
+
+// bindings maps config names to fields.
+func (k *KeyMap) bindings() map[string]*key.Binding {
+	return map[string]*key.Binding{
+		"quit": &k.Quit, "back": &k.Back, "help": &k.Help, "refresh": &k.Refresh,
+		"up": &k.Up, "down": &k.Down, "page_up": &k.PageUp, "page_down": &k.PageDown,
+		"top": &k.Top, "bottom": &k.Bottom,
+		"open": &k.Open, "filter": &k.Filter, "server_search": &k.ServerSearch,
+		"access": &k.Access, "visibility": &k.Visibility, "sort": &k.Sort, "sort_reverse": &k.SortReverse,
+		"raw": &k.Raw, "next_section": &k.NextSection,
+		"subscribe": &k.Subscribe, "create": &k.Create, "delete": &k.Delete, "restore": &k.Restore,
+		"mark": &k.Mark, "add_pair": &k.AddPair,
+		"submit": &k.Submit, "confirm": &k.Confirm, "cancel": &k.Cancel,
+		"next_field": &k.NextField, "prev_field": &k.PrevField,
+	}
+}
+
+// Names lists the action names the config's [keys] table accepts.
+func Names() []string {
+	k := Default()
+	var out []string
+	for n := range k.bindings() {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Apply returns a copy of k with the config's overrides. A user binding
+// replaces the default keys of that action (it does not add to them).
+// "space" may be written for the space bar. An unknown action or an empty
+// key list is an error naming it.
+func (k KeyMap) Apply(overrides map[string][]string) (KeyMap, error) {
+	bs := k.bindings()
+	names := make([]string, 0, len(overrides))
+	for n := range overrides {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		keys := overrides[name]
+		b, ok := bs[name]
+		if !ok {
+			return k, fmt.Errorf("[keys]: unknown action %q (known: %s)", name, strings.Join(Names(), ", "))
+		}
+		if len(keys) == 0 {
+			return k, fmt.Errorf("[keys]: %s has no keys", name)
+		}
+		norm := make([]string, len(keys))
+		for i, s := range keys {
+			if strings.EqualFold(s, "space") {
+				s = " "
+			}
+			if s == "" {
+				return k, fmt.Errorf("[keys]: %s has an empty key", name)
+			}
+			norm[i] = s
+		}
+		help := b.Help().Desc
+		*b = key.NewBinding(key.WithKeys(norm...), key.WithHelp(helpKeys(norm), help))
+	}
+	return k, nil
+}
+
+// WithoutWrites returns k with the write actions disabled: they vanish from
+// help and key.Matches ignores them (read-only mode).
+func (k KeyMap) WithoutWrites() KeyMap {
+	for _, b := range []*key.Binding{&k.Subscribe, &k.Create, &k.Delete, &k.Restore} {
+		b.SetEnabled(false)
+	}
+	return k
+}
+
+// WriteKeys are the write actions' bindings (enabled or not), so that a
+// read-only session can say "read-only" when one is pressed.
+func (k KeyMap) WriteKeys() []key.Binding {
+	out := []key.Binding{k.Subscribe, k.Create, k.Delete, k.Restore}
+	for i := range out {
+		out[i].SetEnabled(true)
+	}
+	return out
+}

@@ -1,0 +1,71 @@
+// Package safe makes server strings safe to draw on a terminal: control
+// characters and escape sequences are shown as visible glyphs instead of
+// being executed, and bidirectional overrides (which can make text read
+// differently from what it is) are removed.
+package safe
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Line makes s safe for one line of a table: newlines and tabs become
+// spaces too.
+func Line(s string) string { return clean(s, false) }
+
+// Block makes s safe for multi-line text: newlines are kept, tabs become
+// spaces, everything else is as for Line.
+func Block(s string) string { return clean(s, true) }
+
+func clean(s string, keepNewlines bool) string {
+	if plain(s) {
+		return s // the common case allocates nothing
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteRune('\uFFFD')
+		case r == '\n' && keepNewlines:
+			b.WriteByte('\n')
+		case r == '\r' && keepNewlines:
+			// CRLF becomes LF; a bare CR would move the cursor.
+		case r == '\n' || r == '\r' || r == '\t':
+			b.WriteByte(' ')
+		case r < 0x20:
+			b.WriteRune(0x2400 + r) // ␛ for ESC, ␇ for BEL, ...
+		case r == 0x7f:
+			b.WriteRune('␡')
+		case r >= 0x80 && r < 0xa0: // C1 controls, including the 8-bit CSI
+			b.WriteRune('\uFFFD')
+		case isBidiControl(r):
+			// dropped
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// plain reports whether s is printable ASCII only.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func isBidiControl(r rune) bool {
+	switch {
+	case r >= 0x202a && r <= 0x202e, // LRE, RLE, PDF, LRO, RLO
+		r >= 0x2066 && r <= 0x2069,            // LRI, RLI, FSI, PDI
+		r == 0x200e, r == 0x200f, r == 0x061c: // LRM, RLM, ALM
+		return true
+	}
+	return false
+}

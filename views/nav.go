@@ -1,0 +1,182 @@
+// Package views holds the screens of the TUI and the contract between them
+// and the root model (package ui). Views never import ui: they ask it for
+// things (navigate, open a modal, show a status) by returning messages.
+package views
+
+import (
+	"context"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/keymap"
+	"github.com/dsbrowse/dsbrowse/ui/styles"
+)
+
+// View is one screen on the root's stack, or the modal.
+type View interface {
+	Init() tea.Cmd
+	Update(tea.Msg) (View, tea.Cmd)
+	View() string
+	// SetSize gives the body size: the root draws header, status and footer.
+	SetSize(w, h int)
+	// Title is this view's breadcrumb.
+	Title() string
+	// ShortHelp and FullHelp feed the footer and the ? help (help.KeyMap).
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+	// CapturesInput is true while a text field has focus: letters go to the
+	// view, not to global keys (q does not quit while typing a filter).
+	CapturesInput() bool
+}
+
+// Closer is implemented by views that hold requests to cancel when they
+// leave the stack.
+type Closer interface{ Close() }
+
+// Backer is implemented by views that use esc themselves before the root
+// pops them (clearing a filter first). Back reports whether it consumed esc.
+type Backer interface{ Back() bool }
+
+// API is the part of the Immuta client the views use. Tests may fake it.
+type API interface {
+	ListDataSources(ctx context.Context, o apiclient.ListOptions) (*apiclient.DataSourcePage, error)
+	GetDataSource(ctx context.Context, id int64) (*apiclient.DataSource, error)
+	Lineage(ctx context.Context, id int64, t apiclient.LineageType) ([]apiclient.LineageEntry, error)
+	ListAccess(ctx context.Context, id int64, o apiclient.AccessOptions) (*apiclient.AccessPage, error)
+	UserPolicyInfo(ctx context.Context, id, profile int64) (*apiclient.PolicyInfo, error)
+	UserVisibilityReport(ctx context.Context, id, profile int64) ([]apiclient.VisibilityReport, error)
+	MyVisibilityReport(ctx context.Context, id int64) (*apiclient.VisibilityReport, error)
+	Subscribe(ctx context.Context, req apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error)
+	DeleteDataSource(ctx context.Context, id int64) (*apiclient.DeleteResult, error)
+	RestoreDataSource(ctx context.Context, id int64) (*apiclient.DataSource, error)
+	CreateS3(ctx context.Context, req apiclient.S3CreateRequest) ([]apiclient.S3Created, error)
+	GetS3Handler(ctx context.Context, handlerID int64) (*apiclient.S3Handler, error)
+}
+
+// Context is what every view shares: the client, keys, styles and the
+// session's settings. The root builds it once.
+type Context struct {
+	API     API
+	Keys    keymap.KeyMap
+	Styles  *styles.Styles
+	Profile string // profile name, "demo" or "env"
+	Host    string
+	// ReadOnly hides write actions; the client refuses writes anyway.
+	ReadOnly bool
+	// Protected makes every write ask for the profile name typed.
+	Protected   bool
+	PageSize    int
+	Concurrency int
+	// Timeout bounds each request a view makes.
+	Timeout time.Duration
+	// Now is the clock, replaced in golden tests.
+	Now func() time.Time
+}
+
+// Navigation and chrome messages, handled by the root.
+type (
+	// PushMsg opens V on top of the stack.
+	PushMsg struct{ V View }
+	// PopMsg goes back one view.
+	PopMsg struct{}
+	// OpenModalMsg shows M over the current view; it takes all keys.
+	OpenModalMsg struct{ M View }
+	// CloseModalMsg closes the modal.
+	CloseModalMsg struct{}
+	// StatusMsg shows a short message in the status line.
+	StatusMsg struct {
+		Text  string
+		Level Level
+	}
+	// ErrorMsg shows an error in plain words until it is dismissed.
+	ErrorMsg struct {
+		What string // what was being done: "loading data sources"
+		Err  error
+	}
+)
+
+// Level is the kind of a status message.
+type Level int
+
+const (
+	Info Level = iota
+	Success
+	Warn
+)
+
+// Data messages the root broadcasts to every view on the stack, so that a
+// change made anywhere shows up everywhere at once.
+type (
+	// SourceChangedMsg carries the new state of a data source.
+	SourceChangedMsg struct{ Source apiclient.DataSource }
+	// SourceRemovedMsg says a source is gone for good.
+	SourceRemovedMsg struct{ ID int64 }
+	// SourcesAddedMsg carries newly created sources.
+	SourcesAddedMsg struct{ Sources []apiclient.DataSource }
+)
+
+// Request tracking: the root shows a spinner while any request runs.
+type (
+	RequestStartMsg struct{ Label string }
+	RequestDoneMsg  struct {
+		Label string
+		Msg   tea.Msg
+	}
+)
+
+// Track runs cmd (which does IO) under the root's spinner, labelled for the
+// status line. The result reaches the views as cmd's own message.
+func Track(label string, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return tea.Sequence(
+		func() tea.Msg { return RequestStartMsg{Label: label} },
+		func() tea.Msg { return RequestDoneMsg{Label: label, Msg: cmd()} },
+	)
+}
+
+// Helpers that return the navigation messages as commands.
+func Push(v View) tea.Cmd      { return func() tea.Msg { return PushMsg{V: v} } }
+func Pop() tea.Msg             { return PopMsg{} }
+func OpenModal(m View) tea.Cmd { return func() tea.Msg { return OpenModalMsg{M: m} } }
+func CloseModal() tea.Msg      { return CloseModalMsg{} }
+func Status(text string, l Level) tea.Cmd {
+	return func() tea.Msg { return StatusMsg{Text: text, Level: l} }
+}
+func Error(what string, err error) tea.Cmd {
+	return func() tea.Msg { return ErrorMsg{What: what, Err: err} }
+}
+
+// Emit wraps a message as a command.
+func Emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// Route messages: a view asks the root to open another screen by naming
+// what to show; the root builds it. Views need not import each other.
+type (
+	// OpenSourceMsg opens the detail view of a data source.
+	OpenSourceMsg struct {
+		ID   int64
+		Name string
+	}
+	// OpenAccessMsg opens the users with access to a data source.
+	OpenAccessMsg struct {
+		ID   int64
+		Name string
+	}
+	// OpenMyVisibilityMsg opens the caller's visibility report.
+	OpenMyVisibilityMsg struct {
+		ID   int64
+		Name string
+	}
+	// OpenUserViewMsg opens what one user sees of a source: their
+	// policyInfo and visibility report.
+	OpenUserViewMsg struct {
+		ID   int64
+		Name string
+		User apiclient.AccessUser
+	}
+)
