@@ -120,23 +120,31 @@ type (
 
 // Request tracking: the root shows a spinner while any request runs.
 type (
-	RequestStartMsg struct{ Label string }
-	RequestDoneMsg  struct {
+	// RequestStartMsg asks the root to run Run under its spinner. The root
+	// delivers Run's result to the view that asked, and to no other.
+	RequestStartMsg struct {
+		Label string
+		Run   tea.Cmd
+	}
+	// RequestDoneMsg carries Run's result back; views see only Msg.
+	RequestDoneMsg struct {
 		Label string
 		Msg   tea.Msg
 	}
+	// BackedMsg is sent to a view right after its Back consumed esc, so it
+	// can return the commands that follow (a recompute, say).
+	BackedMsg struct{}
 )
 
 // Track runs cmd (which does IO) under the root's spinner, labelled for the
-// status line. The result reaches the views as cmd's own message.
+// status line. The result reaches the issuing view as cmd's own message.
+// Views must not use tea.Sequence: the root routes each command's result
+// back to the view that returned it, and it cannot see inside a sequence.
 func Track(label string, cmd tea.Cmd) tea.Cmd {
 	if cmd == nil {
 		return nil
 	}
-	return tea.Sequence(
-		func() tea.Msg { return RequestStartMsg{Label: label} },
-		func() tea.Msg { return RequestDoneMsg{Label: label, Msg: cmd()} },
-	)
+	return func() tea.Msg { return RequestStartMsg{Label: label, Run: cmd} }
 }
 
 // Helpers that return the navigation messages as commands.

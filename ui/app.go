@@ -1,0 +1,538 @@
+// Package ui is the root of the TUI: a stack of views with one modal slot,
+// the header (profile, host, breadcrumb), the status line and the help
+// footer. Views talk to it only through the messages in package views.
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/keymap"
+	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views"
+)
+
+// Smallest terminal the layout works in.
+const minWidth, minHeight = 40, 8
+
+// entry is a view on the stack with the id its commands are tagged with.
+type entry struct {
+	id int
+	v  views.View
+}
+
+// Model is the root model.
+type Model struct {
+	ctx    *views.Context
+	open   Opener
+	stack  []entry
+	modal  *entry
+	nextID int
+
+	w, h int
+
+	spin     spinner.Model
+	busy     int
+	busyText string
+
+	status      string
+	statusLevel views.Level
+	errText     string // stays until dismissed
+
+	help     help.Model
+	showHelp bool
+	quitting bool
+}
+
+// Opener builds the views the root opens on request. Package ui wires the
+// real ones; tests may replace them.
+type Opener struct {
+	Home       func(*views.Context) views.View
+	Source     func(ctx *views.Context, id int64, name string) views.View
+	Access     func(ctx *views.Context, id int64, name string) views.View
+	User       func(ctx *views.Context, id int64, name string, u apiclient.AccessUser) views.View
+	Visibility func(ctx *views.Context, id int64, name string) views.View
+}
+
+// NewModel returns the root with home as its first view.
+func NewModel(ctx *views.Context, open Opener) *Model {
+	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(ctx.Styles.Accent))
+	h := help.New()
+	h.Styles.ShortKey = ctx.Styles.Accent
+	h.Styles.FullKey = ctx.Styles.Accent
+	h.Styles.ShortDesc = ctx.Styles.Muted
+	h.Styles.FullDesc = ctx.Styles.Muted
+	h.Styles.ShortSeparator = ctx.Styles.Subtle
+	h.Styles.FullSeparator = ctx.Styles.Subtle
+	m := &Model{ctx: ctx, open: open, spin: sp, help: h}
+	m.push(open.Home(ctx))
+	return m
+}
+
+func (m *Model) push(v views.View) *entry {
+	m.nextID++
+	m.stack = append(m.stack, entry{id: m.nextID, v: v})
+	w, h := m.bodySize()
+	v.SetSize(w, h)
+	return &m.stack[len(m.stack)-1]
+}
+
+func (m *Model) top() *entry { return &m.stack[len(m.stack)-1] }
+
+// Init starts the home view.
+func (m *Model) Init() tea.Cmd {
+	e := m.top()
+	return tag(e.id, e.v.Init())
+}
+
+// routed is a message produced by a view's command, addressed back to it.
+type routed struct {
+	to  int
+	msg tea.Msg
+}
+
+// tag makes cmd's result come back addressed to view id. Batches are
+// tagged command by command.
+func tag(id int, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		msg := cmd()
+		if b, ok := msg.(tea.BatchMsg); ok {
+			out := make(tea.BatchMsg, 0, len(b))
+			for _, c := range b {
+				if c != nil {
+					out = append(out, tag(id, c))
+				}
+			}
+			return out
+		}
+		if msg == nil {
+			return nil
+		}
+		return routed{to: id, msg: msg}
+	}
+}
+
+func (m *Model) find(id int) *entry {
+	if m.modal != nil && m.modal.id == id {
+		return m.modal
+	}
+	for i := range m.stack {
+		if m.stack[i].id == id {
+			return &m.stack[i]
+		}
+	}
+	return nil
+}
+
+// updateView runs one view's Update and tags its commands.
+func (m *Model) updateView(e *entry, msg tea.Msg) tea.Cmd {
+	v, cmd := e.v.Update(msg)
+	e.v = v
+	return tag(e.id, cmd)
+}
+
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	return m, m.update(msg)
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		m.resize()
+		return nil
+	case routed:
+		return m.onRouted(msg)
+	case spinner.TickMsg:
+		if m.busy == 0 {
+			return nil // stop ticking while idle
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return cmd
+	case tea.KeyMsg:
+		return m.onKey(msg)
+	case tea.MouseMsg:
+		return m.onMouse(msg)
+	}
+	return nil
+}
+
+// onRouted handles a message a view's command produced: root requests are
+// acted on here, everything else goes back to that view only.
+func (m *Model) onRouted(r routed) tea.Cmd {
+	switch msg := r.msg.(type) {
+	case views.RequestStartMsg:
+		m.busy++
+		m.busyText = msg.Label
+		run, label := msg.Run, msg.Label
+		cmds := []tea.Cmd{tag(r.to, func() tea.Msg { return views.RequestDoneMsg{Label: label, Msg: run()} })}
+		if m.busy == 1 {
+			cmds = append(cmds, m.spin.Tick)
+		}
+		return tea.Batch(cmds...)
+	case views.RequestDoneMsg:
+		m.busy = max(m.busy-1, 0)
+		if msg.Msg == nil {
+			return nil
+		}
+		return m.onRouted(routed{to: r.to, msg: msg.Msg})
+	case views.PushMsg:
+		e := m.push(msg.V)
+		return tag(e.id, msg.V.Init())
+	case views.PopMsg:
+		m.pop()
+		return nil
+	case views.OpenModalMsg:
+		m.nextID++
+		m.modal = &entry{id: m.nextID, v: msg.M}
+		w, h := m.bodySize()
+		msg.M.SetSize(w, h)
+		return tag(m.modal.id, msg.M.Init())
+	case views.CloseModalMsg:
+		m.closeModal()
+		return nil
+	case views.StatusMsg:
+		m.status, m.statusLevel = msg.Text, msg.Level
+		return nil
+	case views.ErrorMsg:
+		m.errText = errorLine(msg.What, msg.Err, m.ctx.Host)
+		return nil
+	case views.OpenSourceMsg:
+		return m.open1(m.open.Source(m.ctx, msg.ID, msg.Name))
+	case views.OpenAccessMsg:
+		return m.open1(m.open.Access(m.ctx, msg.ID, msg.Name))
+	case views.OpenMyVisibilityMsg:
+		return m.open1(m.open.Visibility(m.ctx, msg.ID, msg.Name))
+	case views.OpenUserViewMsg:
+		return m.open1(m.open.User(m.ctx, msg.ID, msg.Name, msg.User))
+	case views.SourceChangedMsg, views.SourceRemovedMsg, views.SourcesAddedMsg:
+		return m.broadcast(msg)
+	case tea.QuitMsg:
+		return m.quit()
+	}
+	if e := m.find(r.to); e != nil {
+		return m.updateView(e, r.msg)
+	}
+	return nil // the view has gone; its late answer is dropped
+}
+
+func (m *Model) open1(v views.View) tea.Cmd {
+	if v == nil {
+		return nil
+	}
+	e := m.push(v)
+	return tag(e.id, v.Init())
+}
+
+// broadcast sends a data change to every view, so the list, the detail and
+// the modal all show it at once.
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i := range m.stack {
+		cmds = append(cmds, m.updateView(&m.stack[i], msg))
+	}
+	if m.modal != nil {
+		cmds = append(cmds, m.updateView(m.modal, msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) pop() {
+	if len(m.stack) <= 1 {
+		return
+	}
+	if c, ok := m.top().v.(views.Closer); ok {
+		c.Close()
+	}
+	m.stack = m.stack[:len(m.stack)-1]
+	w, h := m.bodySize()
+	m.top().v.SetSize(w, h) // the terminal may have changed meanwhile
+}
+
+func (m *Model) closeModal() {
+	if m.modal == nil {
+		return
+	}
+	if c, ok := m.modal.v.(views.Closer); ok {
+		c.Close()
+	}
+	m.modal = nil
+}
+
+func (m *Model) quit() tea.Cmd {
+	m.quitting = true
+	m.closeModal()
+	for _, e := range m.stack {
+		if c, ok := e.v.(views.Closer); ok {
+			c.Close() // stops background page loads
+		}
+	}
+	return tea.Quit
+}
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.ctx.Keys
+	if key.Matches(msg, keymap.ForceQuit) {
+		return m.quit()
+	}
+	if m.modal != nil {
+		return m.updateView(m.modal, msg)
+	}
+	if m.showHelp {
+		if key.Matches(msg, k.Quit) && !key.Matches(msg, k.Help) {
+			return m.quit()
+		}
+		m.showHelp = false
+		m.resize()
+		return nil
+	}
+	top := m.top()
+	if top.v.CapturesInput() {
+		return m.updateView(top, msg)
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+		m.resize()
+		return nil
+	case key.Matches(msg, k.Back):
+		if m.errText != "" {
+			m.errText = ""
+			return nil
+		}
+		if b, ok := top.v.(views.Backer); ok && b.Back() {
+			return m.updateView(top, views.BackedMsg{})
+		}
+		m.pop()
+		return nil
+	}
+	if m.ctx.ReadOnly {
+		for _, b := range m.ctx.Keys.WriteKeys() {
+			if key.Matches(msg, b) {
+				m.status, m.statusLevel = "read-only mode: writes are disabled", views.Warn
+				return nil
+			}
+		}
+	}
+	return m.updateView(top, msg)
+}
+
+func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
+	if m.showHelp {
+		return nil
+	}
+	msg.Y -= m.headerHeight()
+	if msg.Y < 0 {
+		return nil
+	}
+	if m.modal != nil {
+		return m.updateView(m.modal, msg)
+	}
+	return m.updateView(m.top(), msg)
+}
+
+// Layout.
+
+func (m *Model) headerHeight() int {
+	if m.ctx.Protected {
+		return 4 // framed
+	}
+	return 2
+}
+
+const footerHeight = 2 // status line + short help
+
+func (m *Model) bodySize() (int, int) {
+	return max(m.w, 0), max(m.h-m.headerHeight()-footerHeight, 0)
+}
+
+func (m *Model) resize() {
+	w, h := m.bodySize()
+	for _, e := range m.stack {
+		e.v.SetSize(w, h)
+	}
+	if m.modal != nil {
+		m.modal.v.SetSize(w, h)
+	}
+}
+
+func (m *Model) View() string {
+	if m.quitting {
+		return ""
+	}
+	if m.w == 0 || m.h == 0 {
+		return "Loading…"
+	}
+	if m.w < minWidth || m.h < minHeight {
+		msg := fmt.Sprintf("Terminal too small (%d×%d).\ndsbrowse needs at least %d×%d.\nq quits.", m.w, m.h, minWidth, minHeight)
+		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, ansi.Truncate(msg, m.w, ""))
+	}
+	var b strings.Builder
+	b.WriteString(m.header())
+	b.WriteByte('\n')
+	_, bh := m.bodySize()
+	body := m.body()
+	b.WriteString(fitHeight(body, bh, m.w))
+	b.WriteByte('\n')
+	b.WriteString(m.statusLine())
+	b.WriteByte('\n')
+	b.WriteString(m.footer())
+	return b.String()
+}
+
+func (m *Model) body() string {
+	_, bh := m.bodySize()
+	if m.showHelp {
+		return m.fullHelp(bh)
+	}
+	if m.modal != nil {
+		return m.modal.v.View()
+	}
+	return m.top().v.View()
+}
+
+// fitHeight pads or cuts s to exactly h lines of at most w cells.
+func fitHeight(s string, h, w int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) header() string {
+	st := m.ctx.Styles
+	left := st.Header.Render("dsbrowse") + " " + st.HeaderProfile.Render(safe.Line(m.ctx.Profile)+" @ "+safe.Line(m.ctx.Host))
+	if m.ctx.ReadOnly {
+		left += " " + st.Badge.Render("READ-ONLY")
+	}
+	if m.ctx.Protected {
+		left += " " + st.BadgeWarn.Render("PROTECTED")
+	}
+	right := ""
+	if m.busy > 0 {
+		right = m.spin.View() + " " + st.Muted.Render(m.busyText)
+		if m.busy > 1 {
+			right += st.Muted.Render(fmt.Sprintf(" (+%d)", m.busy-1))
+		}
+	}
+	line1 := spread(left, right, m.w)
+	crumbs := make([]string, 0, len(m.stack)+1)
+	for i, e := range m.stack {
+		t := safe.Line(e.v.Title())
+		if i == len(m.stack)-1 && m.modal == nil {
+			crumbs = append(crumbs, st.CrumbLast.Render(t))
+		} else {
+			crumbs = append(crumbs, st.Crumb.Render(t))
+		}
+	}
+	if m.modal != nil {
+		crumbs = append(crumbs, st.CrumbLast.Render(safe.Line(m.modal.v.Title())))
+	}
+	line2 := ansi.Truncate(strings.Join(crumbs, st.CrumbSep.Render(" › ")), m.w, "…")
+	if m.ctx.Protected {
+		box := lipgloss.NewStyle().Border(lipgloss.NormalBorder(), true, false).BorderForeground(st.Theme.Error).Width(m.w)
+		return box.Render(line1 + "\n" + line2)
+	}
+	return line1 + "\n" + line2
+}
+
+// spread puts left and right on one line of width w.
+func spread(left, right string, w int) string {
+	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
+	if lw+rw+1 > w {
+		if lw >= w {
+			return ansi.Truncate(left, w, "…")
+		}
+		right = ansi.Truncate(right, w-lw-1, "…")
+		rw = ansi.StringWidth(right)
+	}
+	return left + strings.Repeat(" ", max(w-lw-rw, 1)) + right
+}
+
+func (m *Model) statusLine() string {
+	st := m.ctx.Styles
+	switch {
+	case m.errText != "":
+		return ansi.Truncate(st.StatusErr.Render("✗ "+m.errText)+st.Muted.Render("  (esc dismisses)"), m.w, "…")
+	case m.status != "":
+		style := st.StatusInfo
+		switch m.statusLevel {
+		case views.Success:
+			style = st.StatusOK
+		case views.Warn:
+			style = st.StatusWarn
+		}
+		return ansi.Truncate(style.Render(m.status), m.w, "…")
+	}
+	return ""
+}
+
+func (m *Model) globalKeys() []key.Binding {
+	k := m.ctx.Keys
+	back := k.Back
+	if len(m.stack) <= 1 {
+		back.SetEnabled(false) // nothing to go back to
+	}
+	return []key.Binding{back, k.Help, k.Quit}
+}
+
+func (m *Model) footer() string {
+	var keys []key.Binding
+	if m.modal != nil {
+		keys = m.modal.v.ShortHelp()
+	} else if m.showHelp {
+		keys = []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("any key", "close help"))}
+	} else {
+		keys = append(m.top().v.ShortHelp(), m.globalKeys()...)
+	}
+	return ansi.Truncate(m.help.ShortHelpView(keys), m.w, "…")
+}
+
+func (m *Model) fullHelp(h int) string {
+	var groups [][]key.Binding
+	if m.modal != nil {
+		groups = m.modal.v.FullHelp()
+	} else {
+		groups = m.top().v.FullHelp()
+	}
+	groups = append(groups, m.globalKeys())
+	title := m.ctx.Styles.Title.Render("Keys for " + safe.Line(m.top().v.Title()))
+	return title + "\n\n" + m.help.FullHelpView(groups)
+}
+
+// errorLine says what failed in plain words, naming the host for
+// connection problems.
+func errorLine(what string, err error, host string) string {
+	text := apiclient.Explain(err)
+	if host != "" && (strings.HasPrefix(text, "the API key was rejected") || strings.HasPrefix(text, "cannot reach")) {
+		text += " (" + host + ")"
+	}
+	if what != "" {
+		return what + ": " + text
+	}
+	return text
+}

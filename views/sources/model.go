@@ -1,0 +1,684 @@
+// Package sources is the home screen: the table of data sources. It pages
+// through GET /dataSource in the background, filters the loaded rows with a
+// fuzzy filter, runs server searches, and sorts by any column. Sorting and
+// filtering run off the UI goroutine; drawing costs what the visible rows
+// cost, however many are loaded.
+package sources
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/views"
+)
+
+// dataset is one set of rows being or having been loaded: the full list, a
+// refresh of it, or a server search.
+type dataset struct {
+	load     int
+	opts     listOpts
+	size     int
+	rows     []Row
+	byID     map[int64]int32
+	total    int // -1 while unknown
+	next     int // next offset to request
+	inflight int
+	started  bool // first page arrived
+	done     bool
+	err      error
+	// sorted is rows' order by the model's sort key, valid for sortedN rows.
+	sorted    []int32
+	sortedKey sortKey
+	sortedN   int
+}
+
+type sortKey struct {
+	col  column
+	desc bool
+}
+
+func (d *dataset) loaded() int { return len(d.rows) }
+
+// Model is the data sources list.
+type Model struct {
+	ctx    *views.Context
+	base   context.Context
+	cancel context.CancelFunc
+	w, h   int
+
+	loads  int      // load generation counter
+	all    *dataset // what the list shows when no search is active
+	reload *dataset // a refresh in progress; swapped in when complete
+	search *dataset // server search results, while shown
+
+	sort      sortKey
+	query     string // the applied local filter
+	input     textinput.Model
+	filtering bool
+
+	// view is the active dataset's rows in display order.
+	view     []int32
+	viewDS   *dataset
+	viewN    int
+	viewQ    string
+	viewSort sortKey
+
+	cursor, top int
+	selectedID  int64
+	moved       bool // the user has moved the cursor (else stay at top)
+
+	computeGen int
+	computing  bool
+	dirty      bool
+
+	marks map[int64]bool
+
+	styles rowStyles
+}
+
+// New returns the list; Init starts loading.
+func New(ctx *views.Context) *Model {
+	base, cancel := context.WithCancel(context.Background())
+	in := textinput.New()
+	in.Prompt = "/"
+	in.Placeholder = "fuzzy filter"
+	in.CharLimit = 200
+	m := &Model{ctx: ctx, base: base, cancel: cancel, input: in, marks: map[int64]bool{}}
+	m.styles = newRowStyles(ctx.Styles)
+	return m
+}
+
+func (m *Model) Title() string { return "Data sources" }
+
+func (m *Model) CapturesInput() bool { return m.filtering }
+
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.input.Width = max(10, w/2)
+	m.clampScroll()
+}
+
+// Close cancels every request the list has in flight.
+func (m *Model) Close() { m.cancel() }
+
+func (m *Model) Init() tea.Cmd {
+	m.all = m.newDataset(listOpts{})
+	return m.startLoad(m.all)
+}
+
+func (m *Model) pageSize() int {
+	if m.ctx.PageSize > 0 {
+		return m.ctx.PageSize
+	}
+	return 200
+}
+
+func (m *Model) concurrency() int {
+	if m.ctx.Concurrency > 0 {
+		return m.ctx.Concurrency
+	}
+	return 4
+}
+
+func (m *Model) newDataset(o listOpts) *dataset {
+	m.loads++
+	return &dataset{load: m.loads, opts: o, size: m.pageSize(), total: -1, byID: map[int64]int32{}}
+}
+
+func (m *Model) fetch(d *dataset, offset int) tea.Cmd {
+	d.inflight++
+	label := "loading data sources"
+	if d.opts.search != "" {
+		label = "searching the server"
+	}
+	return views.Track(label, fetchPage(m.base, m.ctx.API, d.load, offset, d.size, d.opts))
+}
+
+func (m *Model) startLoad(d *dataset) tea.Cmd {
+	d.next = d.size
+	return m.fetch(d, 0)
+}
+
+// active is the dataset the table shows.
+func (m *Model) active() *dataset {
+	if m.search != nil {
+		return m.search
+	}
+	return m.all
+}
+
+func (m *Model) datasetFor(load int) *dataset {
+	for _, d := range []*dataset{m.all, m.reload, m.search} {
+		if d != nil && d.load == load {
+			return d
+		}
+	}
+	return nil
+}
+
+// onPage merges a page and asks for more, up to the concurrency bound.
+func (m *Model) onPage(msg pageMsg) tea.Cmd {
+	d := m.datasetFor(msg.load)
+	if d == nil {
+		return nil // a load that was replaced or cancelled
+	}
+	d.inflight--
+	if msg.err != nil {
+		if d.err == nil {
+			d.err = msg.err
+			d.done = true
+			what := "loading data sources"
+			if d == m.reload {
+				what = "refreshing data sources (the old list is still shown)"
+				m.reload = nil
+			}
+			return views.Error(what, msg.err)
+		}
+		return nil
+	}
+	if d.done && d.err != nil {
+		return nil
+	}
+	if !d.started {
+		d.started = true
+		d.total = msg.count
+		// A server that caps the page size below ours would make us skip
+		// rows between offsets; follow its size instead.
+		if msg.count > len(msg.rows) && len(msg.rows) > 0 && len(msg.rows) < d.size {
+			d.size = len(msg.rows)
+			d.next = d.size
+		}
+	}
+	for _, r := range msg.rows {
+		if i, ok := d.byID[r.ID]; ok {
+			d.rows = cowSet(d.rows, i, r, d == m.viewDS || d == m.active())
+			continue
+		}
+		d.byID[r.ID] = int32(len(d.rows))
+		d.rows = append(d.rows, r)
+	}
+	var cmds []tea.Cmd
+	if d.total < 0 {
+		// No total: page one at a time until a short page.
+		if msg.short || len(msg.rows) == 0 {
+			d.done = d.inflight == 0
+		} else if d.inflight == 0 {
+			off := d.next
+			d.next += d.size
+			cmds = append(cmds, m.fetch(d, off))
+		}
+	} else {
+		for d.inflight < m.concurrency() && d.next < d.total {
+			off := d.next
+			d.next += d.size
+			cmds = append(cmds, m.fetch(d, off))
+		}
+		if d.inflight == 0 && d.next >= d.total {
+			d.done = true
+		}
+	}
+	if d.done && d == m.reload {
+		m.all, m.reload = d, nil
+	}
+	if d == m.active() {
+		cmds = append(cmds, m.recompute())
+	}
+	return tea.Batch(cmds...)
+}
+
+// cowSet replaces rows[i], copying the slice first when a compute running
+// off the UI goroutine may be reading it.
+func cowSet(rows []Row, i int32, r Row, shared bool) []Row {
+	if shared {
+		rows = slices.Clone(rows)
+	}
+	rows[i] = r
+	return rows
+}
+
+// computeMsg is the result of sorting and filtering off the UI goroutine.
+type computeMsg struct {
+	gen    int
+	n      int
+	key    sortKey
+	sorted []int32
+	query  string
+	view   []int32
+	cursor int // index of the selected row in view, -1 if gone
+}
+
+// recompute sorts and filters the active dataset in a command. Requests
+// are coalesced: while one runs, later ones just mark the result dirty.
+func (m *Model) recompute() tea.Cmd {
+	if m.computing {
+		m.dirty = true
+		return nil
+	}
+	d := m.active()
+	if d == nil {
+		return nil
+	}
+	m.computing, m.dirty = true, false
+	m.computeGen++
+	gen, rows, key, q, sel := m.computeGen, d.rows, m.sort, m.query, m.selectedID
+	var prevSorted []int32
+	if d.sortedKey == key && d.sortedN <= len(rows) {
+		prevSorted = d.sorted[:d.sortedN:d.sortedN]
+	}
+	// Narrowing: a query that extends the one the current view was
+	// filtered with only needs that view's rows searched again.
+	var narrowFrom []int32
+	if m.viewDS == d && m.viewN == len(rows) && m.viewSort == key && m.viewQ != "" && strings.HasPrefix(q, m.viewQ) {
+		narrowFrom = m.view
+	}
+	return func() tea.Msg {
+		sorted := prevSorted
+		if len(prevSorted) != len(rows) {
+			sorted = sortedOrder(rows, key.col, key.desc, prevSorted)
+		}
+		view := sorted
+		if q != "" {
+			candidates := sorted
+			if narrowFrom != nil {
+				keep := make([]bool, len(rows))
+				for _, i := range narrowFrom {
+					keep[i] = true
+				}
+				candidates = make([]int32, 0, len(narrowFrom))
+				for _, i := range sorted {
+					if keep[i] {
+						candidates = append(candidates, i)
+					}
+				}
+			}
+			view = rank(q, candidates, func(i int32) string { return rows[i].Name })
+		}
+		cur := -1
+		if sel != 0 {
+			for i, r := range view {
+				if rows[r].ID == sel {
+					cur = i
+					break
+				}
+			}
+		}
+		return computeMsg{gen: gen, n: len(rows), key: key, sorted: sorted, query: q, view: view, cursor: cur}
+	}
+}
+
+func (m *Model) onCompute(msg computeMsg) tea.Cmd {
+	if msg.gen != m.computeGen {
+		return nil
+	}
+	m.computing = false
+	d := m.active()
+	if d != nil && msg.n <= len(d.rows) {
+		if msg.key == m.sort {
+			d.sorted, d.sortedKey, d.sortedN = msg.sorted, msg.key, msg.n
+		}
+		m.view, m.viewDS, m.viewN, m.viewQ, m.viewSort = msg.view, d, msg.n, msg.query, msg.key
+		switch {
+		case !m.moved:
+			m.cursor = 0 // until the user moves, the top row is selected
+		case msg.cursor >= 0:
+			m.cursor = msg.cursor // follow the selected row to its new place
+		}
+		m.syncSelected()
+		m.clampScroll()
+	}
+	if m.dirty || (d != nil && (msg.n != len(d.rows) || msg.query != m.query || msg.key != m.sort)) {
+		m.dirty = false
+		return m.recompute()
+	}
+	return nil
+}
+
+func (m *Model) syncSelected() {
+	if r, ok := m.Selected(); ok {
+		m.selectedID = r.ID
+	}
+}
+
+// Selected is the row under the cursor.
+func (m *Model) Selected() (Row, bool) {
+	d := m.viewDS
+	if d == nil || m.cursor < 0 || m.cursor >= len(m.view) {
+		return Row{}, false
+	}
+	return d.rows[m.view[m.cursor]], true
+}
+
+// Marked returns the marked rows that are loaded, in display order.
+func (m *Model) Marked() []Row {
+	if len(m.marks) == 0 || m.viewDS == nil {
+		return nil
+	}
+	var out []Row
+	d := m.viewDS
+	for id := range m.marks {
+		if i, ok := d.byID[id]; ok {
+			out = append(out, d.rows[i])
+		}
+	}
+	slices.SortFunc(out, func(a, b Row) int { return compareRows(&a, &b, colName) })
+	return out
+}
+
+// ClearMarks unmarks every row.
+func (m *Model) ClearMarks() { clear(m.marks) }
+
+func (m *Model) bodyRows() int { return max(m.h-2, 0) } // info line + column header
+
+func (m *Model) clampScroll() {
+	n := len(m.view)
+	m.cursor = max(0, min(m.cursor, n-1))
+	rows := m.bodyRows()
+	if rows <= 0 {
+		m.top = m.cursor
+		return
+	}
+	if m.cursor < m.top {
+		m.top = m.cursor
+	}
+	if m.cursor >= m.top+rows {
+		m.top = m.cursor - rows + 1
+	}
+	m.top = max(0, min(m.top, max(n-rows, 0)))
+}
+
+func (m *Model) moveTo(i int) {
+	m.cursor = i
+	m.moved = true
+	m.clampScroll()
+	m.syncSelected()
+}
+
+// Back clears, in order, a server search and a local filter. It reports
+// whether esc was used up.
+func (m *Model) Back() bool {
+	switch {
+	case m.filtering:
+		m.stopFiltering(true)
+		return true
+	case m.search != nil:
+		m.search = nil
+		m.view, m.viewDS = nil, nil
+		m.dirtyRecompute()
+		return true
+	case m.query != "":
+		m.query = ""
+		m.input.SetValue("")
+		m.dirtyRecompute()
+		return true
+	}
+	return false
+}
+
+// pendingCmd holds a command produced outside Update (Back) for the next
+// Update to return.
+func (m *Model) dirtyRecompute() { m.dirty = true }
+
+func (m *Model) stopFiltering(clearQuery bool) tea.Cmd {
+	m.filtering = false
+	m.input.Blur()
+	if clearQuery {
+		m.query = ""
+		m.input.SetValue("")
+		m.dirty = true
+	}
+	return nil
+}
+
+func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
+	cmd := m.update(msg)
+	// Back() runs outside Update; pick up the recompute it asked for.
+	if m.dirty && !m.computing {
+		m.dirty = false
+		cmd = tea.Batch(cmd, m.recompute())
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case pageMsg:
+		return m.onPage(msg)
+	case computeMsg:
+		return m.onCompute(msg)
+	case views.SourceChangedMsg:
+		m.applyChange(rowOf(&msg.Source))
+		return m.recompute()
+	case views.SourcesAddedMsg:
+		for i := range msg.Sources {
+			m.applyChange(rowOf(&msg.Sources[i]))
+		}
+		return m.recompute()
+	case views.SourceRemovedMsg:
+		m.remove(msg.ID)
+		return m.recompute()
+	case tea.MouseMsg:
+		return m.mouse(msg)
+	case tea.KeyMsg:
+		if m.filtering {
+			return m.filterKey(msg)
+		}
+		return m.key(msg)
+	}
+	if m.filtering {
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	k := m.ctx.Keys
+	n := len(m.view)
+	page := max(m.bodyRows()-1, 1)
+	switch {
+	case key.Matches(msg, k.Up):
+		m.moveTo(m.cursor - 1)
+	case key.Matches(msg, k.Down):
+		m.moveTo(m.cursor + 1)
+	case key.Matches(msg, k.PageUp):
+		m.moveTo(m.cursor - page)
+	case key.Matches(msg, k.PageDown):
+		m.moveTo(m.cursor + page)
+	case key.Matches(msg, k.Top):
+		m.moveTo(0)
+	case key.Matches(msg, k.Bottom):
+		m.moveTo(n - 1)
+	case key.Matches(msg, k.Filter):
+		m.filtering = true
+		m.input.SetValue(m.query)
+		m.input.CursorEnd()
+		return m.input.Focus()
+	case key.Matches(msg, k.Open):
+		if r, ok := m.Selected(); ok {
+			return views.Emit(views.OpenSourceMsg{ID: r.ID, Name: r.Name})
+		}
+	case key.Matches(msg, k.Access):
+		if r, ok := m.Selected(); ok {
+			return views.Emit(views.OpenAccessMsg{ID: r.ID, Name: r.Name})
+		}
+	case key.Matches(msg, k.Visibility):
+		if r, ok := m.Selected(); ok {
+			return views.Emit(views.OpenMyVisibilityMsg{ID: r.ID, Name: r.Name})
+		}
+	case key.Matches(msg, k.Sort):
+		m.sort = sortKey{col: (m.sort.col + 1) % numColumns}
+		return m.recompute()
+	case key.Matches(msg, k.SortReverse):
+		m.sort.desc = !m.sort.desc
+		return m.recompute()
+	case key.Matches(msg, k.Refresh):
+		return m.refresh()
+	case key.Matches(msg, k.Mark):
+		if r, ok := m.Selected(); ok {
+			if m.marks[r.ID] {
+				delete(m.marks, r.ID)
+			} else {
+				m.marks[r.ID] = true
+			}
+			m.moveTo(m.cursor + 1)
+		}
+	}
+	return nil
+}
+
+func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.ctx.Keys
+	switch {
+	case msg.Type == tea.KeyEsc || key.Matches(msg, k.Back):
+		return m.stopFiltering(true)
+	case msg.Type == tea.KeyEnter:
+		return m.stopFiltering(false)
+	case key.Matches(msg, k.ServerSearch):
+		q := strings.TrimSpace(m.input.Value())
+		if q == "" {
+			return nil
+		}
+		m.stopFiltering(true)
+		m.search = m.newDataset(listOpts{search: q})
+		m.view, m.viewDS = nil, nil
+		m.cursor, m.top, m.moved = 0, 0, false
+		return m.startLoad(m.search)
+	case msg.Type == tea.KeyUp:
+		m.moveTo(m.cursor - 1)
+		return nil
+	case msg.Type == tea.KeyDown:
+		m.moveTo(m.cursor + 1)
+		return nil
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	if v := m.input.Value(); v != m.query {
+		m.query = v
+		m.cursor, m.top, m.moved = 0, 0, false
+		return tea.Batch(cmd, m.recompute())
+	}
+	return cmd
+}
+
+func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
+	if msg.Action != tea.MouseActionPress {
+		return nil
+	}
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		m.moveTo(m.cursor - 3)
+	case tea.MouseButtonWheelDown:
+		m.moveTo(m.cursor + 3)
+	case tea.MouseButtonLeft:
+		if i := m.top + msg.Y - 2; msg.Y >= 2 && i < len(m.view) {
+			if i == m.cursor {
+				if r, ok := m.Selected(); ok {
+					return views.Emit(views.OpenSourceMsg{ID: r.ID, Name: r.Name})
+				}
+			}
+			m.moveTo(i)
+		}
+	}
+	return nil
+}
+
+// refresh reloads the list while the old rows stay on screen; filter, sort
+// and the selected row are kept.
+func (m *Model) refresh() tea.Cmd {
+	if m.search != nil {
+		m.search = m.newDataset(m.search.opts)
+		return m.startLoad(m.search)
+	}
+	m.reload = m.newDataset(listOpts{})
+	return m.startLoad(m.reload)
+}
+
+// applyChange updates or adds a row in every dataset that holds it (or the
+// full list, for a new source).
+func (m *Model) applyChange(r Row) {
+	for _, d := range []*dataset{m.all, m.search} {
+		if d == nil {
+			continue
+		}
+		if i, ok := d.byID[r.ID]; ok {
+			d.rows = cowSet(d.rows, i, r, true)
+			d.sortedN = 0 // a changed row may sort elsewhere
+		} else if d == m.all {
+			d.byID[r.ID] = int32(len(d.rows))
+			d.rows = append(d.rows, r)
+			if d.total >= 0 {
+				d.total++
+			}
+		}
+	}
+}
+
+func (m *Model) remove(id int64) {
+	delete(m.marks, id)
+	for _, d := range []*dataset{m.all, m.search} {
+		if d == nil {
+			continue
+		}
+		if _, ok := d.byID[id]; !ok {
+			continue
+		}
+		rows := make([]Row, 0, len(d.rows)-1)
+		byID := make(map[int64]int32, len(d.rows))
+		for _, r := range d.rows {
+			if r.ID != id {
+				byID[r.ID] = int32(len(rows))
+				rows = append(rows, r)
+			}
+		}
+		d.rows, d.byID, d.sortedN = rows, byID, 0
+		if d.total > 0 {
+			d.total--
+		}
+		if d == m.viewDS {
+			m.view, m.viewDS = nil, nil
+		}
+	}
+}
+
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.ctx.Keys
+	if m.filtering {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+			k.ServerSearch,
+		}
+	}
+	return []key.Binding{k.Open, k.Filter, k.Access, k.Visibility, k.Sort, k.Refresh}
+}
+
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.ctx.Keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Open, k.Access, k.Visibility, k.Filter, k.ServerSearch},
+		{k.Sort, k.SortReverse, k.Refresh, k.Mark},
+	}
+}
+
+// Counts says how many rows are loaded of how many the server has.
+func (m *Model) Counts() (loaded, total int) {
+	d := m.all
+	if d == nil {
+		return 0, -1
+	}
+	return d.loaded(), d.total
+}
+
+var _ views.View = (*Model)(nil)
+var _ views.Backer = (*Model)(nil)
+var _ = fmt.Sprint
+var _ = apiclient.DefaultPageSize

@@ -1,0 +1,213 @@
+package sources
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/viewtest"
+)
+
+func newList(t *testing.T, api *viewtest.FakeAPI, w, h int) (*viewtest.Driver, *Model) {
+	t.Helper()
+	m := New(viewtest.Context(api))
+	d := viewtest.New(t, m, w, h)
+	return d, m
+}
+
+func TestLoadsEveryPageAndSortsByName(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(1234)}
+	d, m := newList(t, api, 120, 30)
+	if loaded, total := m.Counts(); loaded != 1234 || total != 1234 {
+		t.Fatalf("loaded %d of %d", loaded, total)
+	}
+	scr := d.Screen()
+	if !strings.Contains(scr, "1234 of 1234 loaded") {
+		t.Errorf("header lacks the count:\n%s", scr)
+	}
+	lines := strings.Split(scr, "\n")
+	if !strings.Contains(lines[2], "Clickstream 00004") {
+		t.Errorf("first row should be the first name in order, got %q", lines[2])
+	}
+	for _, col := range []string{"NAME↑", "ID", "HANDLER", "STATUS", "SUBSCRIPTION", "SCHEMA.TABLE", "CREATED"} {
+		if !strings.Contains(lines[1], col) {
+			t.Errorf("column %s missing at 120 columns: %q", col, lines[1])
+		}
+	}
+	viewtest.CheckBounds(t, m.View(), 120, 30)
+}
+
+func TestBareArrayPagesUntilShortPage(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(450), BareArray: true}
+	_, m := newList(t, api, 100, 20)
+	if loaded, _ := m.Counts(); loaded != 450 {
+		t.Fatalf("loaded %d, want 450", loaded)
+	}
+}
+
+func TestFilterNarrowsHighlightsAndEscClears(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(600)}
+	d, m := newList(t, api, 100, 20)
+	d.Key("/")
+	if !m.CapturesInput() {
+		t.Fatal("typing a filter must capture keys")
+	}
+	d.Type("web")
+	scr := d.Screen()
+	if !strings.Contains(scr, "100 of 600 match") {
+		t.Errorf("match count missing:\n%s", scr)
+	}
+	if strings.Contains(scr, "Orders") {
+		t.Errorf("non-matching rows still shown:\n%s", scr)
+	}
+	d.Key("enter")
+	if m.CapturesInput() {
+		t.Fatal("enter should keep the filter and return to the list")
+	}
+	if !strings.Contains(d.Screen(), "/web") {
+		t.Error("the kept filter is not shown")
+	}
+	if !m.Back() {
+		t.Fatal("esc should clear the filter first")
+	}
+	d.Send(views.BackedMsg{})
+	if !strings.Contains(d.Screen(), "Clickstream 00004") {
+		t.Error("clearing the filter should bring every row back")
+	}
+	if m.Back() {
+		t.Fatal("with nothing to clear, esc is the root's")
+	}
+}
+
+func TestFilterHighlightsMatchedCharacters(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(50)}
+	ctx := viewtest.Context(api)
+	m := New(ctx)
+	// Give highlights a visible mark even without colour.
+	m.styles.match = wrap{pre: "[", post: "]"}
+	d := viewtest.New(t, m, 100, 20)
+	d.Key("/")
+	d.Type("wbs")
+	if !strings.Contains(d.Screen(), "[W]e[b] [S]ales") {
+		t.Errorf("matched characters not highlighted:\n%s", d.Screen())
+	}
+}
+
+func TestServerSearch(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(300)}
+	d, m := newList(t, api, 100, 20)
+	d.Key("/")
+	d.Type("00012")
+	d.Key("tab")
+	scr := d.Screen()
+	if !strings.Contains(scr, `Server search "00012"`) || !strings.Contains(scr, "1 of 1 loaded") {
+		t.Errorf("server search not shown:\n%s", scr)
+	}
+	if !strings.Contains(strings.Join(api.Calls, "\n"), `search="00012"`) {
+		t.Error("no searchText request was sent")
+	}
+	if !m.Back() {
+		t.Fatal("esc should leave the server search")
+	}
+	d.Send(views.BackedMsg{})
+	if !strings.Contains(d.Screen(), "300 of 300 loaded") {
+		t.Errorf("the full list should be back:\n%s", d.Screen())
+	}
+}
+
+func TestSortCyclesAndReverses(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(30)}
+	d, _ := newList(t, api, 120, 40)
+	d.Key("o") // id
+	lines := strings.Split(d.Screen(), "\n")
+	if !strings.Contains(lines[1], "ID↑") || !strings.Contains(lines[2], "Web Sales 00001") {
+		t.Fatalf("sort by id:\n%s", strings.Join(lines[:4], "\n"))
+	}
+	d.Key("O")
+	lines = strings.Split(d.Screen(), "\n")
+	if !strings.Contains(lines[1], "ID↓") || !strings.Contains(lines[2], "00030") {
+		t.Fatalf("reverse sort by id:\n%s", strings.Join(lines[:4], "\n"))
+	}
+}
+
+func TestRefreshKeepsCursorOnTheSameSource(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(250)}
+	d, m := newList(t, api, 100, 20)
+	d.Key("j", "j", "j")
+	before, _ := m.Selected()
+	// A new source that sorts first arrives with the refresh.
+	api.Sources = append(api.Sources, apiclient.DataSource{ID: 9999, Name: "AAA First"})
+	d.Key("r")
+	after, _ := m.Selected()
+	if after.ID != before.ID {
+		t.Fatalf("cursor moved from %s to %s", before.Name, after.Name)
+	}
+	if loaded, _ := m.Counts(); loaded != 251 {
+		t.Fatalf("refresh loaded %d", loaded)
+	}
+}
+
+func TestEnterAccessVisibilityAskTheRoot(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(10)}
+	d, m := newList(t, api, 100, 20)
+	sel, _ := m.Selected()
+	d.Key("enter")
+	if o, ok := viewtest.Last[views.OpenSourceMsg](d); !ok || o.ID != sel.ID {
+		t.Fatalf("enter: %+v", d.Emitted)
+	}
+	d.Key("a")
+	if o, ok := viewtest.Last[views.OpenAccessMsg](d); !ok || o.ID != sel.ID {
+		t.Fatal("a did not open access users")
+	}
+	d.Key("v")
+	if _, ok := viewtest.Last[views.OpenMyVisibilityMsg](d); !ok {
+		t.Fatal("v did not open the visibility report")
+	}
+}
+
+func TestLoadErrorIsReported(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(500), ListErr: errors.New("boom"), ListErrOffset: 200}
+	d, m := newList(t, api, 100, 20)
+	if _, ok := viewtest.Last[views.ErrorMsg](d); !ok {
+		t.Fatal("no error reported")
+	}
+	if loaded, _ := m.Counts(); loaded != 200 {
+		t.Fatalf("the pages before the error should stay: %d", loaded)
+	}
+	if !strings.Contains(d.Screen(), "stopped: error") {
+		t.Errorf("header should say loading stopped:\n%s", d.Screen())
+	}
+}
+
+func TestHostileNamesAndNarrowTerminals(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: []apiclient.DataSource{
+		{ID: 1, Name: "\x1b[31mEVIL\x1b]0;pwn\x07\u202etxt", BlobHandlerType: "\x1b[2J", Status: "passed"},
+		{ID: 2, Name: "データソース 🚀 wide", Status: "passed"},
+		{ID: 3, Name: strings.Repeat("long ", 40), Deleted: true},
+	}}
+	for _, size := range [][2]int{{120, 20}, {60, 10}, {30, 5}, {12, 3}} {
+		_, m := newList(t, api, size[0], size[1])
+		viewtest.CheckBounds(t, m.View(), size[0], size[1])
+	}
+	d, _ := newList(t, api, 120, 10)
+	if !strings.Contains(d.Screen(), "disabled") {
+		t.Error("a deleted source must carry the word disabled")
+	}
+}
+
+func TestChangesShowAtOnce(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(5)}
+	d, _ := newList(t, api, 120, 20)
+	changed := api.Sources[0]
+	changed.SubscriptionStatus = "pending"
+	d.Send(views.SourceChangedMsg{Source: changed})
+	if !strings.Contains(d.Screen(), "pending") {
+		t.Error("changed row not redrawn")
+	}
+	d.Send(views.SourceRemovedMsg{ID: changed.ID})
+	if strings.Contains(d.Screen(), changed.Name) {
+		t.Error("removed row still shown")
+	}
+}

@@ -1,0 +1,380 @@
+package sources
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/mattn/go-runewidth"
+
+	"github.com/dsbrowse/dsbrowse/ui/styles"
+)
+
+// wrap holds the escape codes a style puts around text. Rendering a row
+// with them is plain string building; calling lipgloss per cell for 60 rows
+// on every frame would cost more than the 1 ms a frame may take.
+type wrap struct{ pre, post string }
+
+func wrapOf(st lipgloss.Style) wrap {
+	r := st.Render("\x00")
+	i := strings.IndexByte(r, 0)
+	if i < 0 {
+		return wrap{}
+	}
+	return wrap{pre: r[:i], post: r[i+1:]}
+}
+
+type rowStyles struct {
+	normal, selected, disabled, selDisabled wrap
+	// match highlights inside each of the above
+	match, selMatch, disMatch, selDisMatch wrap
+	marked, header, muted, accent, err     wrap
+}
+
+func newRowStyles(s *styles.Styles) rowStyles {
+	sel := s.Table.Selected
+	dis := s.Table.Disabled
+	return rowStyles{
+		normal:      wrap{},
+		selected:    wrapOf(sel),
+		disabled:    wrapOf(dis),
+		selDisabled: wrapOf(sel.Foreground(s.Theme.Subtle)),
+		match:       wrapOf(s.Table.Match),
+		selMatch:    wrapOf(s.Table.Match.Reverse(true)),
+		disMatch:    wrapOf(s.Table.Match),
+		selDisMatch: wrapOf(s.Table.Match.Reverse(true)),
+		marked:      wrapOf(s.Table.Marked),
+		header:      wrapOf(s.Table.Header),
+		muted:       wrapOf(s.Muted),
+		accent:      wrapOf(s.Filter.Prompt),
+		err:         wrapOf(s.StatusErr),
+	}
+}
+
+// layout is which columns fit and how wide each is.
+type layout struct {
+	cols   []column
+	widths []int
+}
+
+// columns in the order they drop out as the terminal narrows (last first).
+var priority = []column{colName, colStatus, colID, colSubscription, colHandler, colSchema, colCreated}
+
+var minWidth = [numColumns]int{colName: 12, colID: 5, colHandler: 10, colStatus: 8, colSubscription: 12, colSchema: 14, colCreated: 10}
+var wantWidth = [numColumns]int{colName: 44, colID: 7, colHandler: 11, colStatus: 8, colSubscription: 14, colSchema: 34, colCreated: 10}
+
+const gap = 2
+const markWidth = 2
+
+func computeLayout(w int) layout {
+	avail := w - markWidth
+	n := len(priority)
+	for ; n > 1; n-- {
+		need := 0
+		for _, c := range priority[:n] {
+			need += minWidth[c] + gap
+		}
+		if need-gap <= avail {
+			break
+		}
+	}
+	keep := map[column]bool{}
+	for _, c := range priority[:n] {
+		keep[c] = true
+	}
+	var l layout
+	for c := column(0); c < numColumns; c++ {
+		if keep[c] {
+			l.cols = append(l.cols, c)
+			l.widths = append(l.widths, minWidth[c])
+		}
+	}
+	used := 0
+	for _, wd := range l.widths {
+		used += wd + gap
+	}
+	used -= gap
+	extra := avail - used
+	// Grow towards the wanted widths in priority order, then give the
+	// rest to the name.
+	for _, c := range priority[:n] {
+		for i, lc := range l.cols {
+			if lc == c && extra > 0 {
+				add := min(extra, wantWidth[c]-l.widths[i])
+				if add > 0 {
+					l.widths[i] += add
+					extra -= add
+				}
+			}
+		}
+	}
+	if extra > 0 {
+		l.widths[0] += extra
+	}
+	if avail < used { // narrower than one column: clip the name
+		l.widths[0] = max(1, l.widths[0]-(used-avail))
+	}
+	return l
+}
+
+func (r *Row) cell(c column) string {
+	switch c {
+	case colName:
+		return r.Name
+	case colID:
+		return strconv.FormatInt(r.ID, 10)
+	case colHandler:
+		return r.Handler
+	case colStatus:
+		return r.statusWord()
+	case colSubscription:
+		return r.Subscription
+	case colSchema:
+		return r.SchemaTable
+	case colCreated:
+		return r.Created
+	}
+	return ""
+}
+
+// fit writes s into exactly width cells: truncated with "…" or padded.
+// Runes listed in hl are wrapped in hi (and the row style base restored
+// after each).
+func fit(b *strings.Builder, s string, width int, hl map[int]bool, base, hi wrap, rightAlign bool) {
+	if width <= 0 {
+		return
+	}
+	sw := runewidth.StringWidth(s)
+	if sw <= width && hl == nil {
+		if rightAlign {
+			b.WriteString(strings.Repeat(" ", width-sw))
+		}
+		b.WriteString(s)
+		if !rightAlign {
+			b.WriteString(strings.Repeat(" ", width-sw))
+		}
+		return
+	}
+	limit := width
+	if sw > width {
+		limit = width - 1 // room for the ellipsis
+	}
+	used := 0
+	ri := 0
+	for _, r := range s {
+		rw := runewidth.RuneWidth(r)
+		if used+rw > limit {
+			break
+		}
+		if hl[ri] {
+			b.WriteString(hi.pre)
+			b.WriteRune(r)
+			b.WriteString(hi.post)
+			b.WriteString(base.pre)
+		} else {
+			b.WriteRune(r)
+		}
+		used += rw
+		ri++
+	}
+	if sw > width {
+		b.WriteString("…")
+		used++
+	}
+	if used < width {
+		b.WriteString(strings.Repeat(" ", width-used))
+	}
+}
+
+func (m *Model) View() string {
+	if m.w <= 0 || m.h <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow((m.w + 16) * m.h)
+	m.infoLine(&b)
+	if m.h == 1 {
+		return b.String()
+	}
+	b.WriteByte('\n')
+	l := computeLayout(m.w)
+	st := m.styles
+	// Column headers, with the sort arrow on the sorted column.
+	b.WriteString(st.header.pre)
+	b.WriteString(strings.Repeat(" ", markWidth))
+	for i, c := range l.cols {
+		title := columnTitles[c]
+		if c == m.sort.col {
+			if m.sort.desc {
+				title += "↓"
+			} else {
+				title += "↑"
+			}
+		}
+		fit(&b, title, l.widths[i], nil, wrap{}, wrap{}, c == colID)
+		if i < len(l.cols)-1 {
+			b.WriteString("  ")
+		}
+	}
+	b.WriteString(st.header.post)
+
+	rows := m.bodyRows()
+	d := m.viewDS
+	if len(m.view) == 0 || d == nil {
+		if rows > 0 {
+			b.WriteByte('\n')
+			b.WriteString(st.muted.pre + "  " + truncate(m.emptyText(), m.w-2) + st.muted.post)
+		}
+		return b.String()
+	}
+	end := min(m.top+rows, len(m.view))
+	for vi := m.top; vi < end; vi++ {
+		b.WriteByte('\n')
+		r := &d.rows[m.view[vi]]
+		selected := vi == m.cursor
+		base, hi := st.normal, st.match
+		switch {
+		case selected && r.Disabled:
+			base, hi = st.selDisabled, st.selDisMatch
+		case selected:
+			base, hi = st.selected, st.selMatch
+		case r.Disabled:
+			base, hi = st.disabled, st.disMatch
+		}
+		b.WriteString(base.pre)
+		if m.marks[r.ID] {
+			b.WriteString(st.marked.pre + "● " + st.marked.post + base.pre)
+		} else {
+			b.WriteString("  ")
+		}
+		for i, c := range l.cols {
+			var hl map[int]bool
+			if c == colName && m.viewQ != "" {
+				hl = matchedRunes(m.viewQ, r.Name)
+			}
+			fit(&b, r.cell(c), l.widths[i], hl, base, hi, c == colID)
+			if i < len(l.cols)-1 {
+				b.WriteString("  ")
+			}
+		}
+		b.WriteString(base.post)
+	}
+	return b.String()
+}
+
+func (m *Model) emptyText() string {
+	d := m.active()
+	switch {
+	case d == nil || (!d.started && d.err == nil):
+		return "Loading data sources…"
+	case d.err != nil && d.loaded() == 0:
+		return "Could not load data sources (see the status line); press r to retry."
+	case m.viewDS == nil:
+		return "Sorting…"
+	case m.viewQ != "":
+		return fmt.Sprintf("No loaded data source matches %q. Press tab while filtering to search the server.", m.viewQ)
+	case m.search != nil:
+		return fmt.Sprintf("The server found no data source for %q. esc returns to the full list.", m.search.opts.search)
+	}
+	return "No data sources."
+}
+
+// infoLine is the list's own header: what is shown, how much is loaded,
+// the filter being typed.
+func (m *Model) infoLine(b *strings.Builder) {
+	st := m.styles
+	d := m.active()
+	var left, right string
+	switch {
+	case m.filtering:
+		left = m.input.View()
+		right = m.matchInfo(d) + " · tab: search server"
+	case m.search != nil:
+		left = st.accent.pre + fmt.Sprintf("Server search %q", m.search.opts.search) + st.accent.post
+		right = m.progress(m.search) + " · esc: full list"
+		if m.query != "" {
+			right = fmt.Sprintf("filter %q: %s · ", m.query, m.matchInfo(d)) + right
+		}
+	case m.query != "":
+		left = st.accent.pre + "/" + m.query + st.accent.post
+		right = m.matchInfo(d) + " · esc: clear"
+	default:
+		left = st.accent.pre + "Data sources" + st.accent.post
+		right = m.progress(m.all)
+	}
+	if m.all != nil && m.reload != nil {
+		right += fmt.Sprintf(" · refreshing %s/%s", humanCount(m.reload.loaded()), totalText(m.reload.total))
+	}
+	if len(m.marks) > 0 {
+		right = fmt.Sprintf("%d marked · ", len(m.marks)) + right
+	}
+	right += " · sort: " + columnWords[m.sort.col]
+	if m.sort.desc {
+		right += " ↓"
+	} else {
+		right += " ↑"
+	}
+	lw := lipgloss.Width(left)
+	rw := runewidth.StringWidth(right)
+	if lw+2+rw > m.w {
+		right = truncate(right, max(m.w-lw-2, 0))
+		rw = runewidth.StringWidth(right)
+	}
+	if lw > m.w {
+		b.WriteString(ansi.Truncate(left, m.w, "…"))
+		return
+	}
+	b.WriteString(left)
+	if pad := m.w - lw - rw; pad > 0 {
+		b.WriteString(strings.Repeat(" ", pad))
+	}
+	b.WriteString(st.muted.pre + right + st.muted.post)
+}
+
+func totalText(t int) string {
+	if t < 0 {
+		return "?"
+	}
+	return humanCount(t)
+}
+
+func (m *Model) progress(d *dataset) string {
+	if d == nil {
+		return ""
+	}
+	s := fmt.Sprintf("%s of %s loaded", humanCount(d.loaded()), totalText(d.total))
+	if !d.done && d.err == nil {
+		s += " …"
+	} else if d.err != nil {
+		s += " (stopped: error)"
+	}
+	return s
+}
+
+func (m *Model) matchInfo(d *dataset) string {
+	if d == nil {
+		return ""
+	}
+	what := "fuzzy over loaded"
+	if d.done {
+		what = "fuzzy over all"
+	}
+	n := len(m.view)
+	if m.viewQ != m.query {
+		return fmt.Sprintf("… of %s (%s)", humanCount(d.loaded()), what)
+	}
+	return fmt.Sprintf("%s of %s match (%s)", humanCount(n), humanCount(d.loaded()), what)
+}
+
+// truncate cuts plain text to width cells with an ellipsis.
+func truncate(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if runewidth.StringWidth(s) <= width {
+		return s
+	}
+	return runewidth.Truncate(s, width, "…")
+}

@@ -1,0 +1,166 @@
+package viewtest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+)
+
+// FakeAPI is an in-memory views.API for unit tests. Unset calls answer
+// ErrNotImplemented.
+type FakeAPI struct {
+	mu      sync.Mutex
+	Sources []apiclient.DataSource
+	// ListErr, when set, fails list calls at or after this offset.
+	ListErr       error
+	ListErrOffset int
+	// BareArray makes list calls answer without a count.
+	BareArray bool
+	Calls     []string
+
+	Access       map[int64][]apiclient.AccessUser
+	SubscribeFn  func(apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error)
+	DeleteFn     func(id int64) (*apiclient.DeleteResult, error)
+	RestoreFn    func(id int64) (*apiclient.DataSource, error)
+	CreateS3Fn   func(apiclient.S3CreateRequest) ([]apiclient.S3Created, error)
+	S3HandlerFn  func(id int64) (*apiclient.S3Handler, error)
+	PolicyInfoFn func(id, profile int64) (*apiclient.PolicyInfo, error)
+	ReportFn     func(id int64) (*apiclient.VisibilityReport, error)
+}
+
+var ErrNotImplemented = errors.New("not implemented in FakeAPI")
+
+// GenSources makes n sources named "Source 00001"... with a few words
+// mixed in so filters have something to find.
+func GenSources(n int) []apiclient.DataSource {
+	words := []string{"Web Sales", "Orders", "Customers", "Clickstream", "Ledger", "Employees"}
+	out := make([]apiclient.DataSource, n)
+	for i := range out {
+		id := int64(i + 1)
+		d := apiclient.DataSource{
+			ID: id, Name: fmt.Sprintf("%s %05d", words[i%len(words)], i+1),
+			BlobHandlerType:    []string{"Snowflake", "Databricks", "Redshift"}[i%3],
+			Status:             []string{"passed", "passed", "failed"}[i%3],
+			SubscriptionStatus: []string{"owner", "subscribed", "not_subscribed"}[i%3],
+			SQLSchemaName:      "public", SQLTableName: fmt.Sprintf("t_%d", i+1),
+			CreatedAt: fmt.Sprintf("2023-%02d-%02dT10:00:00Z", i%12+1, i%28+1),
+		}
+		d.Raw, _ = json.Marshal(map[string]any{"id": d.ID, "name": d.Name})
+		out[i] = d
+	}
+	return out
+}
+
+func (f *FakeAPI) record(s string) {
+	f.mu.Lock()
+	f.Calls = append(f.Calls, s)
+	f.mu.Unlock()
+}
+
+func (f *FakeAPI) ListDataSources(_ context.Context, o apiclient.ListOptions) (*apiclient.DataSourcePage, error) {
+	f.record(fmt.Sprintf("list offset=%d size=%d search=%q", o.Offset, o.Size, o.SearchText))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.ListErr != nil && o.Offset >= f.ListErrOffset {
+		return nil, f.ListErr
+	}
+	var hits []apiclient.DataSource
+	for _, d := range f.Sources {
+		if o.SearchText == "" || strings.Contains(strings.ToLower(d.Name), strings.ToLower(o.SearchText)) {
+			hits = append(hits, d)
+		}
+	}
+	total := len(hits)
+	lo := min(o.Offset, total)
+	hi := min(lo+o.Size, total)
+	count := total
+	if f.BareArray {
+		count = -1
+	}
+	return &apiclient.DataSourcePage{Count: count, Hits: append([]apiclient.DataSource(nil), hits[lo:hi]...)}, nil
+}
+
+func (f *FakeAPI) GetDataSource(_ context.Context, id int64) (*apiclient.DataSource, error) {
+	f.record(fmt.Sprintf("get %d", id))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, d := range f.Sources {
+		if d.ID == id {
+			return &d, nil
+		}
+	}
+	return nil, &apiclient.APIError{StatusCode: 404, Method: "GET", Path: fmt.Sprintf("/dataSource/%d", id), Message: "not found"}
+}
+
+func (f *FakeAPI) Lineage(context.Context, int64, apiclient.LineageType) ([]apiclient.LineageEntry, error) {
+	return nil, nil
+}
+
+func (f *FakeAPI) ListAccess(_ context.Context, id int64, o apiclient.AccessOptions) (*apiclient.AccessPage, error) {
+	users := f.Access[id]
+	lo := min(o.Offset, len(users))
+	hi := min(lo+max(o.Size, 1), len(users))
+	return &apiclient.AccessPage{Count: len(users), Users: users[lo:hi]}, nil
+}
+
+func (f *FakeAPI) UserPolicyInfo(_ context.Context, id, profile int64) (*apiclient.PolicyInfo, error) {
+	if f.PolicyInfoFn != nil {
+		return f.PolicyInfoFn(id, profile)
+	}
+	return nil, ErrNotImplemented
+}
+
+func (f *FakeAPI) UserVisibilityReport(context.Context, int64, int64) ([]apiclient.VisibilityReport, error) {
+	return nil, ErrNotImplemented
+}
+
+func (f *FakeAPI) MyVisibilityReport(_ context.Context, id int64) (*apiclient.VisibilityReport, error) {
+	if f.ReportFn != nil {
+		return f.ReportFn(id)
+	}
+	return nil, ErrNotImplemented
+}
+
+func (f *FakeAPI) Subscribe(_ context.Context, r apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error) {
+	f.record(fmt.Sprintf("subscribe %v", r.DataSourceIDs))
+	if f.SubscribeFn != nil {
+		return f.SubscribeFn(r)
+	}
+	return nil, ErrNotImplemented
+}
+
+func (f *FakeAPI) DeleteDataSource(_ context.Context, id int64) (*apiclient.DeleteResult, error) {
+	f.record(fmt.Sprintf("delete %d", id))
+	if f.DeleteFn != nil {
+		return f.DeleteFn(id)
+	}
+	return nil, ErrNotImplemented
+}
+
+func (f *FakeAPI) RestoreDataSource(_ context.Context, id int64) (*apiclient.DataSource, error) {
+	f.record(fmt.Sprintf("restore %d", id))
+	if f.RestoreFn != nil {
+		return f.RestoreFn(id)
+	}
+	return nil, ErrNotImplemented
+}
+
+func (f *FakeAPI) CreateS3(_ context.Context, r apiclient.S3CreateRequest) ([]apiclient.S3Created, error) {
+	f.record(fmt.Sprintf("s3 create %d %v", r.IntegrationID, r.DataSources))
+	if f.CreateS3Fn != nil {
+		return f.CreateS3Fn(r)
+	}
+	return nil, ErrNotImplemented
+}
+
+func (f *FakeAPI) GetS3Handler(_ context.Context, id int64) (*apiclient.S3Handler, error) {
+	if f.S3HandlerFn != nil {
+		return f.S3HandlerFn(id)
+	}
+	return nil, ErrNotImplemented
+}

@@ -1,0 +1,177 @@
+// Package viewtest drives a view synchronously in unit tests: it runs the
+// commands a view returns, feeds their messages back, and records what the
+// view asked the root for.
+package viewtest
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"github.com/dsbrowse/dsbrowse/keymap"
+	"github.com/dsbrowse/dsbrowse/ui/styles"
+	"github.com/dsbrowse/dsbrowse/views"
+)
+
+// Now is the fixed clock of test contexts.
+var Now = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+
+// Context returns a views.Context for tests, with plain (colourless) styles.
+func Context(api views.API) *views.Context {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	return &views.Context{
+		API: api, Keys: keymap.Default(), Styles: styles.New(styles.Default),
+		Profile: "test", Host: "immuta.test", PageSize: 100, Concurrency: 4,
+		Timeout: 10 * time.Second, Now: func() time.Time { return Now },
+	}
+}
+
+// Driver runs a view's commands synchronously.
+type Driver struct {
+	T       testing.TB
+	V       views.View
+	Emitted []tea.Msg // messages meant for the root (navigation, status, errors)
+}
+
+// New sizes v, runs its Init and everything that follows.
+func New(t testing.TB, v views.View, w, h int) *Driver {
+	d := &Driver{T: t, V: v}
+	v.SetSize(w, h)
+	d.Run(v.Init())
+	return d
+}
+
+// quick is how long a command may take before it is taken for a timer
+// (cursor blink, spinner tick) and dropped.
+const quick = 250 * time.Millisecond
+
+// Run executes cmd and every command that follows from it.
+func (d *Driver) Run(cmd tea.Cmd) {
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg, ok := runQuick(c)
+		if !ok || msg == nil {
+			continue
+		}
+		queue = append(queue, d.deliver(msg)...)
+	}
+}
+
+func runQuick(c tea.Cmd) (tea.Msg, bool) {
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- c() }()
+	select {
+	case m := <-ch:
+		return m, true
+	case <-time.After(quick):
+		return nil, false
+	}
+}
+
+func (d *Driver) deliver(msg tea.Msg) []tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.BatchMsg:
+		return msg
+	case views.RequestStartMsg:
+		return []tea.Cmd{msg.Run}
+	case views.RequestDoneMsg:
+		return d.deliver(msg.Msg)
+	case views.PushMsg, views.PopMsg, views.OpenModalMsg, views.CloseModalMsg, views.StatusMsg, views.ErrorMsg,
+		views.OpenSourceMsg, views.OpenAccessMsg, views.OpenMyVisibilityMsg, views.OpenUserViewMsg,
+		views.SourceChangedMsg, views.SourceRemovedMsg, views.SourcesAddedMsg:
+		d.Emitted = append(d.Emitted, msg)
+		return nil
+	}
+	if strings.HasPrefix(typeName(msg), "cursor.") || strings.HasPrefix(typeName(msg), "spinner.") {
+		return nil // blink and tick loops would never end
+	}
+	v, cmd := d.V.Update(msg)
+	d.V = v
+	return []tea.Cmd{cmd}
+}
+
+func typeName(m tea.Msg) string {
+	return strings.TrimPrefix(strings.TrimPrefix(sprintType(m), "*"), "")
+}
+
+// Send delivers msg to the view and runs what follows.
+func (d *Driver) Send(msg tea.Msg) {
+	v, cmd := d.V.Update(msg)
+	d.V = v
+	d.Run(cmd)
+}
+
+// Key sends key presses: "enter", "esc", "up", "down", "tab", "space",
+// "ctrl+s", or runes typed one by one.
+func (d *Driver) Key(keys ...string) {
+	for _, k := range keys {
+		d.Send(KeyMsg(k))
+	}
+}
+
+// Type types text, one rune at a time.
+func (d *Driver) Type(s string) {
+	for _, r := range s {
+		d.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+}
+
+// KeyMsg builds the message for a key name.
+func KeyMsg(k string) tea.KeyMsg {
+	named := map[string]tea.KeyType{
+		"enter": tea.KeyEnter, "esc": tea.KeyEsc, "up": tea.KeyUp, "down": tea.KeyDown,
+		"left": tea.KeyLeft, "right": tea.KeyRight, "tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab,
+		"space": tea.KeySpace, "ctrl+s": tea.KeyCtrlS, "ctrl+c": tea.KeyCtrlC, "ctrl+n": tea.KeyCtrlN,
+		"backspace": tea.KeyBackspace, "pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd,
+	}
+	if t, ok := named[k]; ok {
+		if t == tea.KeySpace {
+			return tea.KeyMsg{Type: t, Runes: []rune{' '}}
+		}
+		return tea.KeyMsg{Type: t}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// Screen is the view's output without escape codes.
+func (d *Driver) Screen() string { return ansi.Strip(d.V.View()) }
+
+// Last returns the last emitted message of type T.
+func Last[T any](d *Driver) (T, bool) {
+	for i := len(d.Emitted) - 1; i >= 0; i-- {
+		if m, ok := d.Emitted[i].(T); ok {
+			return m, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// CheckBounds fails when the view draws wider or taller than w×h, or lets
+// an escape sequence other than styling (SGR) through.
+func CheckBounds(t testing.TB, out string, w, h int) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	if len(lines) > h {
+		t.Errorf("%d lines, more than the height %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if lw := ansi.StringWidth(l); lw > w {
+			t.Errorf("line %d is %d wide, more than %d: %q", i, lw, w, ansi.Strip(l))
+		}
+	}
+	plain := ansi.Strip(out)
+	if strings.ContainsAny(plain, "\x1b\x07\u009b\u202e") {
+		t.Errorf("control characters reached the screen: %q", plain)
+	}
+}
