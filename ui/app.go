@@ -196,6 +196,7 @@ func (m *Model) onRouted(r routed) tea.Cmd {
 		m.pop()
 		return nil
 	case views.OpenModalMsg:
+		m.closeModal() // one modal at a time: a new one (undo) replaces it
 		m.nextID++
 		m.modal = &entry{id: m.nextID, v: msg.M}
 		w, h := m.bodySize()
@@ -400,10 +401,41 @@ func (m *Model) body() string {
 	if m.showHelp {
 		return m.fullHelp(bh)
 	}
+	w, _ := m.bodySize()
 	if m.modal != nil {
-		return m.modal.v.View()
+		return overlay(m.top().v.View(), m.modal.v.View(), w, bh)
 	}
 	return m.top().v.View()
+}
+
+// overlay draws fg centred over bg, keeping bg visible around it (lipgloss
+// v1 has no layers, so lines are cut and joined, escape-code aware).
+func overlay(bg, fg string, w, h int) string {
+	bgLines := strings.Split(fitHeight(bg, h, w), "\n")
+	fgLines := strings.Split(fg, "\n")
+	if len(fgLines) > h {
+		fgLines = fgLines[:h]
+	}
+	fw := 0
+	for _, l := range fgLines {
+		fw = max(fw, ansi.StringWidth(l))
+	}
+	fw = min(fw, w)
+	x, y := max((w-fw)/2, 0), max((h-len(fgLines))/2, 0)
+	for i, fl := range fgLines {
+		bl := bgLines[y+i]
+		left := ansi.Truncate(bl, x, "")
+		if lw := ansi.StringWidth(left); lw < x {
+			left += strings.Repeat(" ", x-lw)
+		}
+		fl = ansi.Truncate(fl, fw, "")
+		if pad := fw - ansi.StringWidth(fl); pad > 0 {
+			fl += strings.Repeat(" ", pad)
+		}
+		right := ansi.TruncateLeft(bl, x+fw, "")
+		bgLines[y+i] = left + "\x1b[0m" + fl + "\x1b[0m" + right
+	}
+	return strings.Join(bgLines, "\n")
 }
 
 // fitHeight pads or cuts s to exactly h lines of at most w cells.

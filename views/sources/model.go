@@ -17,6 +17,8 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/actions"
+	"github.com/dsbrowse/dsbrowse/views/s3form"
 )
 
 // dataset is one set of rows being or having been loaded: the full list, a
@@ -371,6 +373,22 @@ func (m *Model) Marked() []Row {
 	return out
 }
 
+// targets are what an action works on: the marked rows, or else the
+// selected one.
+func (m *Model) targets() []actions.Target {
+	rows := m.Marked()
+	if len(rows) == 0 {
+		if r, ok := m.Selected(); ok {
+			rows = []Row{r}
+		}
+	}
+	out := make([]actions.Target, len(rows))
+	for i, r := range rows {
+		out[i] = actions.Target{ID: r.ID, Name: r.Name, Disabled: r.Disabled}
+	}
+	return out
+}
+
 // ClearMarks unmarks every row.
 func (m *Model) ClearMarks() { clear(m.marks) }
 
@@ -416,6 +434,9 @@ func (m *Model) Back() bool {
 		m.query = ""
 		m.input.SetValue("")
 		m.dirtyRecompute()
+		return true
+	case len(m.marks) > 0:
+		m.ClearMarks()
 		return true
 	}
 	return false
@@ -521,6 +542,14 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.recompute()
 	case key.Matches(msg, k.Refresh):
 		return m.refresh()
+	case key.Matches(msg, k.Subscribe):
+		return actions.Subscribe(m.ctx, m.targets())
+	case key.Matches(msg, k.Delete):
+		return actions.Delete(m.ctx, m.targets())
+	case key.Matches(msg, k.Restore):
+		return actions.Restore(m.ctx, m.targets())
+	case key.Matches(msg, k.Create):
+		return views.OpenModal(s3form.New(m.ctx))
 	case key.Matches(msg, k.Mark):
 		if r, ok := m.Selected(); ok {
 			if m.marks[r.ID] {
@@ -657,7 +686,7 @@ func (m *Model) ShortHelp() []key.Binding {
 			k.ServerSearch,
 		}
 	}
-	return []key.Binding{k.Open, k.Filter, k.Access, k.Visibility, k.Sort, k.Refresh}
+	return []key.Binding{k.Open, k.Filter, k.Access, k.Visibility, k.Subscribe, k.Delete, k.Create}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
@@ -665,7 +694,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Access, k.Visibility, k.Filter, k.ServerSearch},
-		{k.Sort, k.SortReverse, k.Refresh, k.Mark},
+		{k.Sort, k.SortReverse, k.Refresh},
+		{k.Mark, k.Subscribe, k.Create, k.Delete, k.Restore},
 	}
 }
 

@@ -97,19 +97,24 @@ func computeLayout(w int) layout {
 	}
 	used -= gap
 	extra := avail - used
-	// Grow towards the wanted widths in priority order, then give the
-	// rest to the name.
-	for _, c := range priority[:n] {
+	// Grow in steps: the name to a readable width first, then the other
+	// columns to what they want, then the name further, then schema.table;
+	// whatever is left goes to the name.
+	grow := func(c column, upto int) {
 		for i, lc := range l.cols {
-			if lc == c && extra > 0 {
-				add := min(extra, wantWidth[c]-l.widths[i])
-				if add > 0 {
-					l.widths[i] += add
-					extra -= add
-				}
+			if lc == c && extra > 0 && l.widths[i] < upto {
+				add := min(extra, upto-l.widths[i])
+				l.widths[i] += add
+				extra -= add
 			}
 		}
 	}
+	grow(colName, 30)
+	for _, c := range priority[1:n] {
+		grow(c, wantWidth[c])
+	}
+	grow(colName, wantWidth[colName])
+	grow(colSchema, 48)
 	if extra > 0 {
 		l.widths[0] += extra
 	}
@@ -301,8 +306,7 @@ func (m *Model) infoLine(b *strings.Builder) {
 		left = st.accent.pre + "/" + m.query + st.accent.post
 		right = m.matchInfo(d) + " · esc: clear"
 	default:
-		left = st.accent.pre + "Data sources" + st.accent.post
-		right = m.progress(m.all)
+		left = st.accent.pre + m.progress(m.all) + st.accent.post
 	}
 	if m.all != nil && m.reload != nil {
 		right += fmt.Sprintf(" · refreshing %s/%s", humanCount(m.reload.loaded()), totalText(m.reload.total))
@@ -310,7 +314,10 @@ func (m *Model) infoLine(b *strings.Builder) {
 	if len(m.marks) > 0 {
 		right = fmt.Sprintf("%d marked · ", len(m.marks)) + right
 	}
-	right += " · sort: " + columnWords[m.sort.col]
+	if right != "" {
+		right += " · "
+	}
+	right += "sort: " + columnWords[m.sort.col]
 	if m.sort.desc {
 		right += " ↓"
 	} else {

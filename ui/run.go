@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/keymap"
+	"github.com/dsbrowse/dsbrowse/ui/styles"
+	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/access"
+	"github.com/dsbrowse/dsbrowse/views/detail"
+	"github.com/dsbrowse/dsbrowse/views/sources"
+	"github.com/dsbrowse/dsbrowse/views/visibility"
+)
+
+// Options configure a TUI session.
+type Options struct {
+	API         views.API
+	Profile     string // shown in the header
+	Host        string
+	ReadOnly    bool
+	Protected   bool
+	PageSize    int
+	Concurrency int
+	Timeout     time.Duration
+	// Keys are the config's [keys] overrides; Theme its [theme] colours,
+	// ThemeMode "auto", "dark" or "light".
+	Keys      map[string][]string
+	Theme     map[string]string
+	ThemeMode string
+	NoMouse   bool
+}
+
+// DefaultOpener wires the real views.
+func DefaultOpener() Opener {
+	return Opener{
+		Home: func(c *views.Context) views.View { return sources.New(c) },
+		Source: func(c *views.Context, id int64, name string) views.View {
+			return detail.New(c, id, name)
+		},
+		Access: func(c *views.Context, id int64, name string) views.View {
+			return access.New(c, id, name)
+		},
+		User: func(c *views.Context, id int64, name string, u apiclient.AccessUser) views.View {
+			return access.NewUser(c, id, name, u)
+		},
+		Visibility: func(c *views.Context, id int64, name string) views.View {
+			return visibility.New(c, id, name)
+		},
+	}
+}
+
+// NewContext checks the key and theme settings and builds the shared view
+// context. Call it after the colour profile and background are settled.
+func NewContext(o Options) (*views.Context, error) {
+	keys, err := keymap.Default().Apply(o.Keys)
+	if err != nil {
+		return nil, err
+	}
+	if o.ReadOnly {
+		keys = keys.WithoutWrites()
+	}
+	theme, err := styles.Default.With(o.Theme)
+	if err != nil {
+		return nil, err
+	}
+	return &views.Context{
+		API: o.API, Keys: keys, Styles: styles.New(theme),
+		Profile: o.Profile, Host: o.Host, ReadOnly: o.ReadOnly, Protected: o.Protected,
+		PageSize: o.PageSize, Concurrency: o.Concurrency, Timeout: o.Timeout, Now: time.Now,
+	}, nil
+}
+
+// SetupTerminal settles colours before Bubble Tea owns the terminal:
+// NO_COLOR turns colour off, and the background is detected now, because
+// asking the terminal later races Bubble Tea for stdin (lipgloss#73).
+func SetupTerminal(mode string) error {
+	if os.Getenv("NO_COLOR") != "" {
+		lipgloss.SetColorProfile(termenv.Ascii)
+	}
+	switch mode {
+	case "dark":
+		lipgloss.SetHasDarkBackground(true)
+	case "light":
+		lipgloss.SetHasDarkBackground(false)
+	case "", "auto":
+		lipgloss.SetHasDarkBackground(lipgloss.HasDarkBackground())
+	default:
+		return fmt.Errorf("[theme]: mode = %q: use auto, dark or light", mode)
+	}
+	return nil
+}
+
+// Run starts the TUI and returns when the user quits.
+func Run(o Options) error {
+	if err := SetupTerminal(o.ThemeMode); err != nil {
+		return err
+	}
+	ctx, err := NewContext(o)
+	if err != nil {
+		return err
+	}
+	m := NewModel(ctx, DefaultOpener())
+	opts := []tea.ProgramOption{tea.WithAltScreen()}
+	if !o.NoMouse {
+		opts = append(opts, tea.WithMouseCellMotion())
+	}
+	_, err = tea.NewProgram(m, opts...).Run()
+	m.quit() // cancel whatever is still in flight
+	return err
+}

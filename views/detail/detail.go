@@ -1,0 +1,605 @@
+// Package detail is the data source detail view: a scrollable page with the
+// source's overview, subscription policy in words, status checks,
+// documentation and lineage (parents and children, selectable), plus a raw
+// JSON view of everything the server sent.
+//
+// Keys: j/k (↑/↓), pgup/pgdown, g/G scroll the page; tab moves the focus
+// into the lineage list, where j/k move a cursor among parents and children
+// and enter opens the selected source; tab or esc leaves the list. y shows
+// the raw JSON (esc or y again comes back), a opens the users with access,
+// v the caller's visibility report, r reloads in place.
+package detail
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views"
+)
+
+// defaultTimeout bounds a request when the Context gives no timeout.
+const defaultTimeout = 30 * time.Second
+
+// wheelStep is how many lines one mouse wheel notch scrolls.
+const wheelStep = 3
+
+// generations are unique across every detail view, so a reply meant for
+// another detail view on the stack (another source, or an older instance
+// of this one) never matches.
+var generations atomic.Uint64
+
+// lineage directions, in the order they are drawn.
+var directions = [2]apiclient.LineageType{apiclient.LineageParents, apiclient.LineageChildren}
+
+// Messages carrying request results. gen is the load they belong to.
+type (
+	sourceMsg struct {
+		gen uint64
+		id  int64
+		src *apiclient.DataSource
+		err error
+	}
+	lineageMsg struct {
+		gen     uint64
+		id      int64
+		dir     int // index into directions
+		entries []apiclient.LineageEntry
+		err     error
+	}
+)
+
+// lineageState is one direction of lineage.
+type lineageState struct {
+	loading bool
+	loaded  bool
+	entries []apiclient.LineageEntry
+	err     error
+}
+
+// focus says where up/down go.
+type focus int
+
+const (
+	focusPage focus = iota
+	focusLineage
+)
+
+// Model is the detail view of one data source. Use New; it implements
+// views.View, views.Closer and views.Backer.
+type Model struct {
+	vctx   *views.Context
+	id     int64
+	name   string // the name given to New, unsanitized
+	ctx    context.Context
+	cancel context.CancelFunc
+	closed bool
+
+	gen     uint64
+	loading bool // the source request of gen is in flight
+	src     *apiclient.DataSource
+	present map[string]bool // top-level keys of src.Raw that are not null
+	rawText string          // src.Raw pretty-printed and sanitized
+	err     error           // the last failed source request
+	gone    bool            // the server said 404
+	removed bool            // a SourceRemovedMsg said it is deleted
+	lin     [2]lineageState
+
+	raw    bool
+	focus  focus
+	cursor int // index into entries() while lineage has focus
+
+	w, h      int
+	lines     []string // the drawn page (or raw JSON) at width w
+	entryLine []int    // content line of each entry of entries()
+	off       [2]int   // scroll offset: [0] page, [1] raw JSON
+}
+
+var (
+	_ views.View   = (*Model)(nil)
+	_ views.Closer = (*Model)(nil)
+	_ views.Backer = (*Model)(nil)
+)
+
+// New returns the detail view of source id; name is shown until the source
+// has loaded. Requests start with Init.
+func New(vctx *views.Context, id int64, name string) *Model {
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &Model{vctx: vctx, id: id, name: name, ctx: ctx, cancel: cancel}
+	m.rebuild()
+	return m
+}
+
+// Init starts loading the source and both directions of its lineage.
+func (m *Model) Init() tea.Cmd { return m.load() }
+
+// Close cancels the requests in flight; their results are dropped.
+func (m *Model) Close() {
+	m.closed = true
+	m.cancel()
+}
+
+// Title is the source's name, safe to draw.
+func (m *Model) Title() string {
+	if m.src != nil && m.src.Name != "" {
+		return safe.Line(m.src.Name)
+	}
+	if m.name != "" {
+		return safe.Line(m.name)
+	}
+	return fmt.Sprintf("Data source %d", m.id)
+}
+
+// CapturesInput is false: the view has no text field.
+func (m *Model) CapturesInput() bool { return false }
+
+// SetSize sets the size the view may draw in.
+func (m *Model) SetSize(w, h int) {
+	w, h = max(w, 0), max(h, 0)
+	widthChanged := w != m.w
+	m.w, m.h = w, h
+	if widthChanged {
+		m.rebuild()
+	} else {
+		m.clamp()
+	}
+}
+
+// Back leaves the lineage list or the raw JSON view on esc; it reports
+// false (let the root go back) when there was nothing to leave.
+func (m *Model) Back() bool {
+	switch {
+	case m.raw:
+		m.raw = false
+	case m.focus == focusLineage:
+		m.focus = focusPage
+	default:
+		return false
+	}
+	m.rebuild()
+	return true
+}
+
+func (m *Model) now() time.Time {
+	if m.vctx != nil && m.vctx.Now != nil {
+		return m.vctx.Now()
+	}
+	return time.Now()
+}
+
+// load starts a new generation: the source and both lineage directions,
+// concurrently. What is shown stays until the answers arrive (refresh keeps
+// the page and its scroll position).
+func (m *Model) load() tea.Cmd {
+	if m.closed {
+		return nil
+	}
+	m.gen = generations.Add(1)
+	m.loading = true
+	for i := range m.lin {
+		m.lin[i].loading = true
+	}
+	m.rebuild()
+
+	// Capture values: the commands run on other goroutines.
+	gen, id, parent := m.gen, m.id, m.ctx
+	api := m.vctx.API
+	timeout := m.vctx.Timeout
+	if timeout <= 0 {
+		timeout = defaultTimeout
+	}
+	label := "loading " + m.Title()
+
+	get := func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, timeout)
+		defer cancel()
+		src, err := api.GetDataSource(ctx, id)
+		if err == nil && src == nil {
+			err = errors.New("the server sent no data source")
+		}
+		return sourceMsg{gen: gen, id: id, src: src, err: err}
+	}
+	lineage := func(dir int) tea.Cmd {
+		return func() tea.Msg {
+			ctx, cancel := context.WithTimeout(parent, timeout)
+			defer cancel()
+			entries, err := api.Lineage(ctx, id, directions[dir])
+			return lineageMsg{gen: gen, id: id, dir: dir, entries: entries, err: err}
+		}
+	}
+	return tea.Batch(
+		views.Track(label, get),
+		views.Track(label+" (parents)", lineage(0)),
+		views.Track(label+" (children)", lineage(1)),
+	)
+}
+
+// Update handles results, data broadcasts, keys and the mouse.
+func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
+	switch msg := msg.(type) {
+	case views.RequestDoneMsg:
+		// The root normally unwraps this; accept it wrapped too.
+		if msg.Msg == nil {
+			return m, nil
+		}
+		return m.Update(msg.Msg)
+	case sourceMsg:
+		return m, m.gotSource(msg)
+	case lineageMsg:
+		m.gotLineage(msg)
+	case views.SourceChangedMsg:
+		m.sourceChanged(msg.Source)
+	case views.SourceRemovedMsg:
+		m.sourceRemoved(msg.ID)
+	case tea.KeyMsg:
+		return m, m.key(msg)
+	case tea.MouseMsg:
+		if msg.Action != tea.MouseActionPress {
+			return m, nil
+		}
+		switch msg.Button {
+		case tea.MouseButtonWheelUp:
+			m.scroll(-wheelStep)
+		case tea.MouseButtonWheelDown:
+			m.scroll(wheelStep)
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) gotSource(msg sourceMsg) tea.Cmd {
+	if m.closed || msg.gen != m.gen || msg.id != m.id || !m.loading {
+		return nil // stale, for another view, or already handled
+	}
+	m.loading = false
+	if msg.err != nil {
+		if errors.Is(msg.err, context.Canceled) {
+			m.rebuild()
+			return nil
+		}
+		m.err = msg.err
+		m.gone = errors.Is(msg.err, apiclient.ErrNotFound)
+		m.rebuild()
+		return views.Error("loading "+m.Title(), msg.err)
+	}
+	m.setSource(msg.src)
+	m.err, m.gone, m.removed = nil, false, false
+	m.rebuild()
+	return nil
+}
+
+func (m *Model) gotLineage(msg lineageMsg) {
+	if m.closed || msg.gen != m.gen || msg.id != m.id || msg.dir < 0 || msg.dir >= len(m.lin) || !m.lin[msg.dir].loading {
+		return
+	}
+	selected, hadSel := m.selected()
+	l := &m.lin[msg.dir]
+	l.loading = false
+	if msg.err != nil {
+		if errors.Is(msg.err, context.Canceled) {
+			m.rebuild()
+			return
+		}
+		l.err = msg.err
+		l.entries = nil
+	} else {
+		l.err = nil
+		l.entries = msg.entries
+	}
+	l.loaded = true
+	m.reselect(selected, hadSel)
+	m.rebuild()
+}
+
+// setSource stores src and what is derived from it once per change.
+func (m *Model) setSource(src *apiclient.DataSource) {
+	m.src = src
+	m.present = map[string]bool{}
+	raw := src.Raw
+	if len(raw) == 0 {
+		raw, _ = json.Marshal(src)
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(raw, &top) == nil {
+		for k, v := range top {
+			if !isNull(v) {
+				m.present[k] = true
+			}
+		}
+	}
+	m.rawText = prettyJSON(raw)
+}
+
+// sourceChanged applies a broadcast change. For this source the fields it
+// carries replace the shown ones (a list hit updates the detail without
+// dropping the fields only the detail has). A lineage entry with that id
+// takes the new name and deleted state.
+func (m *Model) sourceChanged(s apiclient.DataSource) {
+	changed := false
+	if s.ID == m.id {
+		next := s
+		if m.src != nil {
+			if merged, ok := mergeRaw(m.src.Raw, s.Raw); ok {
+				var d apiclient.DataSource
+				if json.Unmarshal(merged, &d) == nil {
+					next = d
+				}
+			}
+		}
+		m.setSource(&next)
+		m.err, m.gone, m.removed = nil, false, false
+		changed = true
+	}
+	for i := range m.lin {
+		for j := range m.lin[i].entries {
+			e := &m.lin[i].entries[j]
+			if e.DataSourceID == s.ID {
+				if s.Name != "" {
+					e.DataSourceName = s.Name
+				}
+				e.Deleted = s.IsDisabled()
+				changed = true
+			}
+		}
+	}
+	if changed {
+		m.rebuild()
+	}
+}
+
+// mergeRaw lays the keys of next over those of prev (both JSON objects).
+func mergeRaw(prev, next json.RawMessage) (json.RawMessage, bool) {
+	if len(bytes.TrimSpace(prev)) == 0 || len(bytes.TrimSpace(next)) == 0 {
+		return nil, false
+	}
+	var a, b map[string]json.RawMessage
+	if json.Unmarshal(prev, &a) != nil || json.Unmarshal(next, &b) != nil || a == nil || b == nil {
+		return nil, false
+	}
+	for k, v := range b {
+		a[k] = v
+	}
+	out, err := json.Marshal(a)
+	return out, err == nil
+}
+
+func (m *Model) sourceRemoved(id int64) {
+	changed := false
+	if id == m.id {
+		m.removed = true
+		changed = true
+	}
+	for i := range m.lin {
+		for j := range m.lin[i].entries {
+			if m.lin[i].entries[j].DataSourceID == id {
+				m.lin[i].entries[j].Deleted = true
+				changed = true
+			}
+		}
+	}
+	if changed {
+		m.rebuild()
+	}
+}
+
+// entries are the selectable lineage entries: parents, then children.
+func (m *Model) entries() []apiclient.LineageEntry {
+	out := make([]apiclient.LineageEntry, 0, len(m.lin[0].entries)+len(m.lin[1].entries))
+	out = append(out, m.lin[0].entries...)
+	return append(out, m.lin[1].entries...)
+}
+
+func (m *Model) selectable() bool {
+	return !m.raw && m.src != nil && len(m.lin[0].entries)+len(m.lin[1].entries) > 0
+}
+
+// selected is the entry under the cursor while the lineage list has focus.
+func (m *Model) selected() (apiclient.LineageEntry, bool) {
+	es := m.entries()
+	if m.focus != focusLineage || m.cursor < 0 || m.cursor >= len(es) {
+		return apiclient.LineageEntry{}, false
+	}
+	return es[m.cursor], true
+}
+
+// reselect keeps the cursor on the same source after the lists change.
+func (m *Model) reselect(prev apiclient.LineageEntry, had bool) {
+	es := m.entries()
+	if len(es) == 0 {
+		m.focus, m.cursor = focusPage, 0
+		return
+	}
+	if had {
+		for i, e := range es {
+			if e.DataSourceID == prev.DataSourceID {
+				m.cursor = i
+				return
+			}
+		}
+	}
+	m.cursor = min(max(m.cursor, 0), len(es)-1)
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	k := m.vctx.Keys
+	switch {
+	case key.Matches(msg, k.Refresh):
+		return m.load()
+	case key.Matches(msg, k.Raw):
+		m.raw = !m.raw
+		m.rebuild()
+		return nil
+	case key.Matches(msg, k.Access) && !m.gone:
+		return views.Emit(views.OpenAccessMsg{ID: m.id, Name: m.sourceName()})
+	case key.Matches(msg, k.Visibility) && !m.gone:
+		return views.Emit(views.OpenMyVisibilityMsg{ID: m.id, Name: m.sourceName()})
+	}
+	if m.focus == focusLineage && !m.raw {
+		n := len(m.entries())
+		switch {
+		case key.Matches(msg, k.Open):
+			if e, ok := m.selected(); ok {
+				return views.Emit(views.OpenSourceMsg{ID: e.DataSourceID, Name: e.DataSourceName})
+			}
+			return nil
+		case key.Matches(msg, k.NextSection):
+			m.focus = focusPage
+		case key.Matches(msg, k.Up):
+			m.cursor = max(m.cursor-1, 0)
+		case key.Matches(msg, k.Down):
+			m.cursor = min(m.cursor+1, n-1)
+		case key.Matches(msg, k.Top):
+			m.cursor = 0
+		case key.Matches(msg, k.Bottom):
+			m.cursor = n - 1
+		case key.Matches(msg, k.PageUp):
+			m.scroll(-m.bodyHeight())
+			return nil
+		case key.Matches(msg, k.PageDown):
+			m.scroll(m.bodyHeight())
+			return nil
+		default:
+			return nil
+		}
+		m.rebuild()
+		m.showCursor()
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.NextSection):
+		if m.selectable() {
+			m.focus = focusLineage
+			m.cursor = min(max(m.cursor, 0), len(m.entries())-1)
+			m.rebuild()
+			m.showCursor()
+		}
+	case key.Matches(msg, k.Up):
+		m.scroll(-1)
+	case key.Matches(msg, k.Down):
+		m.scroll(1)
+	case key.Matches(msg, k.PageUp):
+		m.scroll(-m.bodyHeight())
+	case key.Matches(msg, k.PageDown):
+		m.scroll(m.bodyHeight())
+	case key.Matches(msg, k.Top):
+		m.off[m.mode()] = 0
+	case key.Matches(msg, k.Bottom):
+		m.off[m.mode()] = len(m.lines)
+		m.clamp()
+	}
+	return nil
+}
+
+// sourceName is the unsanitized name to hand to another view (which
+// sanitizes what it draws).
+func (m *Model) sourceName() string {
+	if m.src != nil && m.src.Name != "" {
+		return m.src.Name
+	}
+	return m.name
+}
+
+func (m *Model) mode() int {
+	if m.raw {
+		return 1
+	}
+	return 0
+}
+
+func (m *Model) scroll(n int) {
+	m.off[m.mode()] += n
+	m.clamp()
+}
+
+// clamp keeps the scroll offset within the content.
+func (m *Model) clamp() {
+	i := m.mode()
+	m.off[i] = min(m.off[i], max(len(m.lines)-m.bodyHeight(), 0))
+	m.off[i] = max(m.off[i], 0)
+}
+
+// showCursor scrolls so that the selected lineage entry is on screen.
+func (m *Model) showCursor() {
+	if m.focus != focusLineage || m.cursor < 0 || m.cursor >= len(m.entryLine) {
+		return
+	}
+	line, h := m.entryLine[m.cursor], m.bodyHeight()
+	if h <= 0 {
+		return
+	}
+	if line < m.off[0] {
+		m.off[0] = line
+	} else if line >= m.off[0]+h {
+		m.off[0] = line - h + 1
+	}
+	m.clamp()
+}
+
+// ShortHelp is the footer: only the keys that do something now.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.vctx.Keys
+	switch {
+	case m.raw:
+		return []key.Binding{relabel(k.Down, "scroll"), relabel(k.Raw, "overview"), k.Refresh}
+	case m.focus == focusLineage:
+		return []key.Binding{relabel(k.Down, "next source"), relabel(k.Up, "prev source"),
+			relabel(k.Open, "open source"), relabel(k.NextSection, "leave lineage")}
+	}
+	out := []key.Binding{relabel(k.Down, "scroll")}
+	if m.selectable() {
+		out = append(out, relabel(k.NextSection, "select lineage"))
+	}
+	out = append(out, k.Raw)
+	if !m.gone {
+		out = append(out, k.Access, k.Visibility)
+	}
+	return append(out, m.refreshKey())
+}
+
+// FullHelp is the ? help, grouped.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.vctx.Keys
+	scroll := []key.Binding{relabel(k.Up, "scroll up"), relabel(k.Down, "scroll down"),
+		k.PageUp, k.PageDown, k.Top, k.Bottom}
+	if m.raw {
+		return [][]key.Binding{scroll, {relabel(k.Raw, "overview"), m.refreshKey()}}
+	}
+	out := [][]key.Binding{}
+	switch {
+	case m.focus == focusLineage:
+		out = append(out, []key.Binding{relabel(k.Up, "prev source"), relabel(k.Down, "next source"),
+			relabel(k.Top, "first source"), relabel(k.Bottom, "last source"),
+			relabel(k.Open, "open source"), relabel(k.NextSection, "leave lineage"), k.PageUp, k.PageDown})
+	case m.selectable():
+		out = append(out, scroll, []key.Binding{relabel(k.NextSection, "select lineage")})
+	default:
+		out = append(out, scroll)
+	}
+	actions := []key.Binding{k.Raw}
+	if !m.gone {
+		actions = append(actions, k.Access, k.Visibility)
+	}
+	return append(out, append(actions, m.refreshKey()))
+}
+
+func (m *Model) refreshKey() key.Binding {
+	if m.err != nil && m.src == nil {
+		return relabel(m.vctx.Keys.Refresh, "retry")
+	}
+	return m.vctx.Keys.Refresh
+}
+
+// relabel returns b with another help text (b is a copy).
+func relabel(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
