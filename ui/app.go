@@ -183,6 +183,14 @@ func (m *Model) onRouted(r routed) tea.Cmd {
 			cmds = append(cmds, m.spin.Tick)
 		}
 		return tea.Batch(cmds...)
+	case tea.BatchMsg:
+		// A request that answers several messages: run each, still
+		// addressed to the view that asked.
+		cmds := make([]tea.Cmd, len(msg))
+		for i, c := range msg {
+			cmds[i] = tag(r.to, c)
+		}
+		return tea.Batch(cmds...)
 	case views.RequestDoneMsg:
 		m.busy = max(m.busy-1, 0)
 		if msg.Msg == nil {

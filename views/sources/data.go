@@ -33,13 +33,14 @@ type Row struct {
 func intern(s string) string { return unique.Make(s).Value() }
 
 func rowOf(d *apiclient.DataSource) Row {
-	schema := d.SQLSchemaName
+	// The remote location where the server gives it (list hits do), else
+	// Immuta's SQL names, so a row reads the same before and after a refetch.
+	schema, table := d.RemoteSchema, d.RemoteTable
 	if schema == "" {
-		schema = d.RemoteSchema
+		schema = d.SQLSchemaName
 	}
-	table := d.SQLTableName
 	if table == "" {
-		table = d.RemoteTable
+		table = d.SQLTableName
 	}
 	st := ""
 	switch {
