@@ -249,10 +249,17 @@ func (m *Model) View() string {
 			base, hi = st.disabled, st.disMatch
 		}
 		b.WriteString(base.pre)
-		if m.marks[r.ID] {
-			b.WriteString(st.marked.pre + "● " + st.marked.post + base.pre)
+		// The cursor and marks are glyphs, so they show without colour
+		// (NO_COLOR drops reverse video too).
+		if selected {
+			b.WriteString("›")
 		} else {
-			b.WriteString("  ")
+			b.WriteString(" ")
+		}
+		if m.marks[r.ID] {
+			b.WriteString(st.marked.pre + "●" + st.marked.post + base.pre)
+		} else {
+			b.WriteString(" ")
 		}
 		for i, c := range l.cols {
 			var hl map[int]bool

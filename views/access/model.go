@@ -1,0 +1,634 @@
+// Package access shows who has access to a data source (a paged, filterable
+// table) and, for one of them, what they see of it.
+package access
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/sahilm/fuzzy"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/visibility"
+)
+
+const loadLabel = "loading access users"
+
+// gens makes generation ids unique across every instance of every view here,
+// so that a result is never taken for another view's or an older load's.
+var gens atomic.Uint64
+
+// pageMsg is one page of GET /dataSource/{id}/access.
+type pageMsg struct {
+	gen    uint64
+	offset int
+	users  []apiclient.AccessUser
+	count  int
+	err    error
+}
+
+// userKey identifies a user across reloads.
+type userKey struct {
+	typ     string
+	profile int64
+	name    string
+	email   string
+}
+
+// row is a user with its display strings, sanitized once.
+type row struct {
+	user                                         apiclient.AccessUser
+	key                                          userKey
+	name, email, state, approved, date, ago, typ string
+	// search is name + " " + email: the string the filter matches.
+	search string
+}
+
+// shown is a row of the filtered table with the bytes of its search string
+// that matched.
+type shown struct {
+	idx     int
+	matched []int
+}
+
+// Model is the table of users with access to one data source.
+type Model struct {
+	ctx    *views.Context
+	id     int64
+	name   string
+	base   context.Context
+	cancel context.CancelFunc
+
+	// loading
+	gen        uint64
+	loadCtx    context.Context
+	loadCancel context.CancelFunc
+	pending    map[int]bool // offsets in flight
+	pages      map[int][]row
+	next       int // next offset to request
+	step       int
+	count      int // server's total; -1 unknown
+	started    bool
+	reloading  bool // old rows stay until the first page of the reload
+	stopped    bool // a page failed: no more requests
+	err        error
+	restore    *userKey // cursor target after a reload
+
+	rows []row
+	nat  naturals
+
+	// filter
+	input  textinput.Model
+	typing bool
+	query  string
+	view   []shown // nil when no filter is applied
+
+	cursor, offset int
+	w, h           int
+}
+
+var (
+	_ views.View   = (*Model)(nil)
+	_ views.Closer = (*Model)(nil)
+	_ views.Backer = (*Model)(nil)
+)
+
+// New makes the access table for source id, named name.
+func New(ctx *views.Context, id int64, name string) *Model {
+	base, cancel := context.WithCancel(context.Background())
+	in := textinput.New()
+	in.Prompt = "/ "
+	in.Placeholder = "name or email"
+	in.PromptStyle = ctx.Styles.Filter.Prompt
+	in.TextStyle = ctx.Styles.Filter.Text
+	in.PlaceholderStyle = ctx.Styles.Muted
+	in.Cursor.SetMode(cursor.CursorStatic)
+	return &Model{ctx: ctx, id: id, name: name, base: base, cancel: cancel, input: in, count: -1}
+}
+
+// Init loads the first page.
+func (m *Model) Init() tea.Cmd { return m.reload() }
+
+// Close cancels every request of the view.
+func (m *Model) Close() { m.cancel() }
+
+// Title is the breadcrumb.
+func (m *Model) Title() string { return "Access" }
+
+// CapturesInput is true while the filter is being typed.
+func (m *Model) CapturesInput() bool { return m.typing }
+
+// Back clears the filter (esc): true when there was one to clear.
+func (m *Model) Back() bool {
+	if !m.typing && m.query == "" {
+		return false
+	}
+	m.clearFilter()
+	return true
+}
+
+func (m *Model) pageSize() int {
+	if m.ctx.PageSize > 0 {
+		return m.ctx.PageSize
+	}
+	return apiclient.DefaultPageSize
+}
+
+func (m *Model) concurrency() int {
+	if m.ctx.Concurrency > 0 {
+		return m.ctx.Concurrency
+	}
+	return 4
+}
+
+// reload starts a new generation at offset 0. The rows on screen stay until
+// its first page arrives; the cursor then returns to the same user.
+func (m *Model) reload() tea.Cmd {
+	if m.loadCancel != nil {
+		m.loadCancel()
+	}
+	m.loadCtx, m.loadCancel = context.WithCancel(m.base)
+	m.gen = gens.Add(1)
+	m.pending = map[int]bool{}
+	m.stopped, m.err = false, nil
+	m.reloading = m.started
+	m.started = true
+	m.step = m.pageSize()
+	if r := m.selected(); r != nil {
+		k := r.key
+		m.restore = &k
+	}
+	return m.fetch(0)
+}
+
+// fetch requests the page at offset, capturing values only.
+func (m *Model) fetch(offset int) tea.Cmd {
+	m.pending[offset] = true
+	api, ctx, id, gen, size, timeout := m.ctx.API, m.loadCtx, m.id, m.gen, m.pageSize(), timeoutOf(m.ctx)
+	return views.Track(loadLabel, func() tea.Msg {
+		c, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		p, err := api.ListAccess(c, id, apiclient.AccessOptions{Size: size, Offset: offset})
+		msg := pageMsg{gen: gen, offset: offset, err: err, count: -1}
+		if p != nil {
+			msg.users, msg.count = p.Users, p.Count
+		}
+		return msg
+	})
+}
+
+// Update handles pages, keys and the mouse.
+func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
+	switch msg := msg.(type) {
+	case pageMsg:
+		return m, m.onPage(msg)
+	case tea.KeyMsg:
+		if m.typing {
+			return m, m.typingKey(msg)
+		}
+		return m, m.tableKey(msg)
+	case tea.MouseMsg:
+		m.mouse(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) onPage(msg pageMsg) tea.Cmd {
+	if msg.gen != m.gen || !m.pending[msg.offset] {
+		return nil // stale or a duplicate
+	}
+	delete(m.pending, msg.offset)
+	if msg.err != nil {
+		if m.base.Err() != nil {
+			return nil // the view was closed
+		}
+		m.stopped, m.err = true, msg.err
+		if msg.offset == 0 && m.reloading {
+			m.reloading = false // keep the old rows, say the reload failed
+		}
+		m.cancelRest()
+		return views.Error(loadLabel, msg.err)
+	}
+	sel := m.selectedKey()
+	if msg.offset == 0 {
+		if m.reloading {
+			m.pages, m.rows, m.nat = nil, nil, naturals{}
+			m.reloading = false
+		}
+		m.pages = map[int][]row{}
+		m.count = msg.count
+		n := len(msg.users)
+		if m.count > n && n > 0 && n < m.step {
+			m.step = n // the server caps the page size below ours
+		}
+		m.next = n
+		if m.count >= 0 {
+			m.next = m.step
+		}
+	}
+	now := nowOf(m.ctx)
+	rows := make([]row, len(msg.users))
+	for i, u := range msg.users {
+		rows[i] = makeRow(u, now)
+		m.nat.add(&rows[i])
+	}
+	m.pages[msg.offset] = rows
+	m.rebuildRows(sel)
+
+	// Ask for more: up to Concurrency pages in flight when the total is
+	// known, one after another while it is not.
+	var cmds []tea.Cmd
+	if m.count >= 0 {
+		for len(m.pending) < m.concurrency() && m.next < m.count && len(msg.users) > 0 {
+			cmds = append(cmds, m.fetch(m.next))
+			m.next += m.step
+		}
+	} else if len(msg.users) >= m.step && len(msg.users) > 0 {
+		next := msg.offset + len(msg.users)
+		cmds = append(cmds, m.fetch(next))
+	}
+	if len(m.pending) == 0 {
+		m.restore = nil
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) cancelRest() {
+	m.pending = map[int]bool{}
+	if m.loadCancel != nil {
+		m.loadCancel()
+	}
+}
+
+func makeRow(u apiclient.AccessUser, now time.Time) row {
+	r := row{
+		user:  u,
+		key:   userKey{typ: u.Type, profile: u.Profile, name: u.Name, email: u.Email},
+		name:  safe.Line(u.Name),
+		email: safe.Line(u.Email),
+		state: safe.Line(u.State),
+		typ:   safe.Line(u.Type),
+	}
+	if r.name == "" {
+		r.name = safe.Line(u.UserID)
+	}
+	r.approved = "no"
+	if u.Approved {
+		r.approved = "yes"
+	}
+	if t, ok := visibility.ParseTime(u.CreatedAt); ok {
+		r.date = t.UTC().Format("2006-01-02")
+		r.ago = visibility.Ago(now, t)
+	} else {
+		r.date = safe.Line(u.CreatedAt)
+	}
+	r.search = r.name + " " + r.email
+	return r
+}
+
+// rebuildRows joins the pages in offset order, re-applies the filter and
+// keeps the cursor on the user it was on (or the one a reload asked for).
+func (m *Model) rebuildRows(sel *userKey) {
+	offsets := make([]int, 0, len(m.pages))
+	n := 0
+	for o, p := range m.pages {
+		offsets = append(offsets, o)
+		n += len(p)
+	}
+	sort.Ints(offsets)
+	rows := make([]row, 0, n)
+	for _, o := range offsets {
+		rows = append(rows, m.pages[o]...)
+	}
+	m.rows = rows
+	if m.query != "" {
+		m.applyFilter()
+	}
+	target := sel
+	if m.restore != nil {
+		target = m.restore
+	}
+	if target != nil && m.moveTo(*target) {
+		m.restore = nil
+	}
+	m.clamp()
+}
+
+// moveTo puts the cursor on the user with key k if they are shown.
+func (m *Model) moveTo(k userKey) bool {
+	for i := 0; i < m.len(); i++ {
+		if r, _ := m.at(i); r.key == k {
+			m.cursor = i
+			return true
+		}
+	}
+	return false
+}
+
+// len and at read the shown rows, filtered or not.
+func (m *Model) len() int {
+	if m.view != nil {
+		return len(m.view)
+	}
+	return len(m.rows)
+}
+
+func (m *Model) at(i int) (*row, []int) {
+	if m.view != nil {
+		s := m.view[i]
+		return &m.rows[s.idx], s.matched
+	}
+	return &m.rows[i], nil
+}
+
+func (m *Model) selected() *row {
+	if m.cursor < 0 || m.cursor >= m.len() {
+		return nil
+	}
+	r, _ := m.at(m.cursor)
+	return r
+}
+
+func (m *Model) selectedKey() *userKey {
+	if r := m.selected(); r != nil {
+		k := r.key
+		return &k
+	}
+	return nil
+}
+
+// rowSource feeds the rows' search strings to fuzzy without copying them.
+type rowSource []row
+
+func (s rowSource) String(i int) string { return s[i].search }
+func (s rowSource) Len() int            { return len(s) }
+
+// applyFilter matches the query against the loaded rows, best first.
+func (m *Model) applyFilter() {
+	if m.query == "" {
+		m.view = nil
+		return
+	}
+	matches := fuzzy.FindFrom(m.query, rowSource(m.rows))
+	view := make([]shown, len(matches))
+	for i, mt := range matches {
+		view[i] = shown{idx: mt.Index, matched: mt.MatchedIndexes}
+	}
+	m.view = view
+}
+
+func (m *Model) setQuery(q string) {
+	if q == m.query {
+		return
+	}
+	m.query = q
+	m.applyFilter()
+	m.cursor, m.offset = 0, 0
+}
+
+func (m *Model) clearFilter() {
+	sel := m.selectedKey()
+	m.typing = false
+	m.input.Blur()
+	m.input.SetValue("")
+	m.query, m.view = "", nil
+	if sel != nil {
+		m.moveTo(*sel)
+	}
+	m.clamp()
+}
+
+func (m *Model) typingKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEnter:
+		m.typing = false
+		m.input.Blur()
+		if strings.TrimSpace(m.query) == "" {
+			m.clearFilter()
+		}
+		return nil
+	case tea.KeyEsc:
+		m.clearFilter()
+		return nil
+	case tea.KeyUp:
+		m.move(-1)
+		return nil
+	case tea.KeyDown:
+		m.move(1)
+		return nil
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	if v := safe.Line(m.input.Value()); v != m.input.Value() {
+		m.input.SetValue(v) // a paste must not carry escapes to the screen
+	}
+	m.setQuery(m.input.Value())
+	m.clamp()
+	return cmd
+}
+
+func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.ctx.Keys
+	switch {
+	case key.Matches(msg, k.Up):
+		m.move(-1)
+	case key.Matches(msg, k.Down):
+		m.move(1)
+	case key.Matches(msg, k.PageUp):
+		m.move(-max(m.tableRows(), 1))
+	case key.Matches(msg, k.PageDown):
+		m.move(max(m.tableRows(), 1))
+	case key.Matches(msg, k.Top):
+		m.cursor = 0
+		m.restore = nil
+		m.clamp()
+	case key.Matches(msg, k.Bottom):
+		m.cursor = m.len() - 1
+		m.restore = nil
+		m.clamp()
+	case key.Matches(msg, k.Filter) && len(m.rows) > 0:
+		m.typing = true
+		m.input.SetValue(m.query)
+		m.input.CursorEnd()
+		return m.input.Focus()
+	case key.Matches(msg, k.Open):
+		if r := m.selected(); r != nil {
+			return views.Emit(views.OpenUserViewMsg{ID: m.id, Name: m.name, User: r.user})
+		}
+	case key.Matches(msg, k.Refresh):
+		return m.reload()
+	}
+	return nil
+}
+
+func (m *Model) move(d int) {
+	m.cursor += d
+	m.restore = nil // the user moved: a reload must not jump back
+	m.clamp()
+}
+
+func (m *Model) mouse(msg tea.MouseMsg) {
+	if msg.Action != tea.MouseActionPress {
+		return
+	}
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		m.scroll(-3)
+	case tea.MouseButtonWheelDown:
+		m.scroll(3)
+	case tea.MouseButtonLeft:
+		top, rows := m.tableTop(), m.tableRows()
+		if msg.Y >= top && msg.Y < top+rows {
+			if i := m.offset + msg.Y - top; i < m.len() {
+				m.cursor = i
+				m.restore = nil
+				m.clamp()
+			}
+		}
+	}
+}
+
+// scroll moves the window, taking the cursor along when it would leave it.
+func (m *Model) scroll(d int) {
+	rows := m.tableRows()
+	if rows <= 0 {
+		return
+	}
+	m.offset = max(min(m.offset+d, m.len()-rows), 0)
+	if m.cursor < m.offset {
+		m.cursor = m.offset
+	}
+	if m.cursor >= m.offset+rows {
+		m.cursor = m.offset + rows - 1
+	}
+	m.restore = nil
+	m.clamp()
+}
+
+// SetSize sets the body size.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = max(w, 0), max(h, 0)
+	m.clamp()
+}
+
+const lenPrompt = 2
+
+// Lines above the rows: the status line, the filter line when there is a
+// filter, and the column header.
+func (m *Model) filterShown() bool { return m.typing || m.query != "" }
+
+func (m *Model) tableTop() int {
+	top := 2
+	if m.filterShown() {
+		top++
+	}
+	return top
+}
+
+func (m *Model) tableRows() int { return max(m.h-m.tableTop(), 0) }
+
+// clamp keeps the cursor on a row and the window around the cursor.
+func (m *Model) clamp() {
+	n := m.len()
+	m.cursor = max(min(m.cursor, n-1), 0)
+	rows := m.tableRows()
+	if rows <= 0 {
+		m.offset = m.cursor
+		return
+	}
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+rows {
+		m.offset = m.cursor - rows + 1
+	}
+	m.offset = max(min(m.offset, n-rows), 0)
+}
+
+func (m *Model) loading() bool { return len(m.pending) > 0 }
+
+// ShortHelp lists the keys that do something now.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.typing {
+		return []key.Binding{filterKeep, filterClear, filterMove}
+	}
+	k := m.ctx.Keys
+	var out []key.Binding
+	if m.len() > 1 {
+		out = append(out, k.Up, k.Down)
+	}
+	if m.selected() != nil {
+		out = append(out, m.openBinding())
+	}
+	if len(m.rows) > 0 {
+		out = append(out, k.Filter)
+	}
+	if m.query != "" {
+		out = append(out, m.clearBinding())
+	}
+	return append(out, k.Refresh)
+}
+
+// FullHelp groups the keys for the ? help.
+func (m *Model) FullHelp() [][]key.Binding {
+	if m.typing {
+		return [][]key.Binding{{filterKeep, filterClear, filterMove}}
+	}
+	k := m.ctx.Keys
+	var out [][]key.Binding
+	if m.len() > 1 {
+		out = append(out, []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom})
+	}
+	var act []key.Binding
+	if m.selected() != nil {
+		act = append(act, m.openBinding())
+	}
+	if len(m.rows) > 0 {
+		act = append(act, k.Filter)
+	}
+	if m.query != "" {
+		act = append(act, m.clearBinding())
+	}
+	return append(out, append(act, k.Refresh))
+}
+
+// The filter field's own keys: enter and esc mean what they mean in any
+// text field, whatever the global bindings are.
+var (
+	filterKeep  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter"))
+	filterClear = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"))
+	filterMove  = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move"))
+)
+
+func (m *Model) openBinding() key.Binding {
+	k := m.ctx.Keys.Open
+	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "what they see"))
+}
+
+func (m *Model) clearBinding() key.Binding {
+	k := m.ctx.Keys.Back
+	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "clear filter"))
+}
+
+func timeoutOf(c *views.Context) time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	return 10 * time.Second
+}
+
+func nowOf(c *views.Context) time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}

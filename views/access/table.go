@@ -1,0 +1,190 @@
+package access
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// column is one column of the users table.
+type column struct {
+	title string
+	// drop orders the columns that give way as the width shrinks: the
+	// highest goes first. Name (0) always stays.
+	drop int
+	// min is the narrowest the column gets; comfy is the width it asks for
+	// before columns are dropped (less when its content is shorter).
+	min, comfy int
+	// cell gives the text of r for a cell w columns wide.
+	cell func(r *row, w int) string
+	// field says which matched part of the search string the cell shows.
+	field int
+}
+
+const (
+	noField = iota
+	nameField
+	emailField
+)
+
+const (
+	gutter = 2 // "› " marks the selected row without colour
+	sep    = 2
+)
+
+var columns = []column{
+	{title: "Name", drop: 0, min: 8, comfy: 16, field: nameField, cell: func(r *row, _ int) string { return r.name }},
+	{title: "Email", drop: 2, min: 10, comfy: 22, field: emailField, cell: func(r *row, _ int) string { return r.email }},
+	{title: "State", drop: 1, min: 8, comfy: 14, cell: func(r *row, _ int) string { return r.state }},
+	{title: "Approved", drop: 4, min: 8, comfy: 8, cell: func(r *row, _ int) string { return r.approved }},
+	{title: "Since", drop: 3, min: 10, comfy: 10, cell: func(r *row, w int) string {
+		if r.ago != "" && ansi.StringWidth(r.date)+3+ansi.StringWidth(r.ago) <= w {
+			return r.date + " (" + r.ago + ")"
+		}
+		return r.date
+	}},
+	{title: "Type", drop: 5, min: 5, comfy: 6, cell: func(r *row, _ int) string { return r.typ }},
+}
+
+// natural widths of the columns' contents, kept as rows arrive.
+type naturals [6]int
+
+func (n *naturals) add(r *row) {
+	vals := [6]int{
+		ansi.StringWidth(r.name), ansi.StringWidth(r.email), ansi.StringWidth(r.state),
+		ansi.StringWidth(r.approved), ansi.StringWidth(r.date), ansi.StringWidth(r.typ),
+	}
+	if r.ago != "" {
+		vals[4] += 3 + ansi.StringWidth(r.ago)
+	}
+	for i, v := range vals {
+		n[i] = max(n[i], v)
+	}
+}
+
+// layout picks the columns that fit in width w and their widths. The
+// returned slices are parallel: indexes into columns, and widths.
+//
+// Each column first asks for a comfortable width (its content, within
+// bounds: a name is not cut to a stub while less useful columns stay); the
+// columns that drop first go until the rest fit. What is left over then
+// grows the columns towards their natural width.
+func layout(w int, nat naturals) (idx []int, widths []int) {
+	avail := w - gutter
+	if avail <= 0 {
+		return nil, nil
+	}
+	want := func(i int) int {
+		return min(max(nat[i], ansi.StringWidth(columns[i].title), columns[i].min), capOf(i))
+	}
+	need := func(i int) int { return min(want(i), max(columns[i].comfy, columns[i].min)) }
+	active := []int{0, 1, 2, 3, 4, 5}
+	total := func() int {
+		s := sep * (len(active) - 1)
+		for _, i := range active {
+			s += need(i)
+		}
+		return s
+	}
+	for len(active) > 1 && total() > avail {
+		worst := 0
+		for j, i := range active {
+			if columns[i].drop > columns[active[worst]].drop {
+				worst = j
+			}
+		}
+		active = append(active[:worst:worst], active[worst+1:]...)
+	}
+	widths = make([]int, len(active))
+	extra := avail - total()
+	for j, i := range active {
+		widths[j] = need(i)
+	}
+	if extra < 0 { // only Name is left and it does not fit
+		widths[0] = avail
+		return active, widths
+	}
+	// Share what is left, none beyond its natural width; what nobody needs
+	// stays as trailing space.
+	for extra > 0 {
+		var needy []int
+		for j, i := range active {
+			if widths[j] < want(i) {
+				needy = append(needy, j)
+			}
+		}
+		if len(needy) == 0 {
+			break
+		}
+		share := max(extra/len(needy), 1)
+		for _, j := range needy {
+			add := min(share, want(active[j])-widths[j], extra)
+			widths[j] += add
+			extra -= add
+		}
+	}
+	return active, widths
+}
+
+func capOf(i int) int {
+	switch columns[i].title {
+	case "State", "Type":
+		return 14
+	case "Since":
+		return 22
+	}
+	return 1 << 20
+}
+
+// cell renders text in exactly w columns: cut with … when too long, padded
+// with spaces, the matched bytes (indexes into text) in the match style.
+func cell(text string, w int, matched []int, base, match lipgloss.Style) string {
+	if w <= 0 {
+		return ""
+	}
+	shown, cut := text, false
+	if ansi.StringWidth(text) > w {
+		shown, cut = ansi.Truncate(text, w, "…"), true
+	}
+	padding := w - ansi.StringWidth(shown)
+	if len(matched) == 0 {
+		return base.Render(shown + strings.Repeat(" ", max(padding, 0)))
+	}
+	prefix := shown
+	if cut {
+		prefix = strings.TrimSuffix(shown, "…")
+	}
+	hit := make(map[int]bool, len(matched))
+	for _, i := range matched {
+		hit[i] = true
+	}
+	var b strings.Builder
+	var seg strings.Builder
+	segHit := false
+	flush := func() {
+		if seg.Len() == 0 {
+			return
+		}
+		if segHit {
+			b.WriteString(match.Render(seg.String()))
+		} else {
+			b.WriteString(base.Render(seg.String()))
+		}
+		seg.Reset()
+	}
+	for i, r := range prefix {
+		h := hit[i]
+		if h != segHit {
+			flush()
+			segHit = h
+		}
+		seg.WriteRune(r)
+	}
+	flush()
+	rest := shown[len(prefix):] + strings.Repeat(" ", max(padding, 0))
+	if rest != "" {
+		b.WriteString(base.Render(rest))
+	}
+	return b.String()
+}

@@ -1,0 +1,137 @@
+package access
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views/visibility"
+)
+
+// View draws the status line, the filter, the column header and only the
+// rows that fit: never more than the body size.
+func (m *Model) View() string {
+	if m.w <= 0 || m.h <= 0 {
+		return ""
+	}
+	st := m.ctx.Styles
+	name := safe.Line(m.name)
+	if name == "" {
+		name = "this data source"
+	}
+	if len(m.rows) == 0 && !m.filterShown() {
+		var msg string
+		switch {
+		case m.loading() || !m.started:
+			msg = st.Muted.Render("Loading the users with access to " + name + "…")
+		case m.err != nil:
+			msg = st.Error.Render("Could not load the users with access to "+name+": "+safe.Line(apiclient.Explain(m.err))) +
+				"\n" + st.Muted.Render("Press "+m.ctx.Keys.Refresh.Help().Key+" to try again.")
+		default:
+			msg = st.Muted.Render("Nobody has access to " + name + ".")
+		}
+		return visibility.Clip(ansi.Wrap(msg, m.w, ""), m.w, m.h)
+	}
+
+	lines := make([]string, 0, m.h)
+	lines = append(lines, m.statusLine())
+	if m.filterShown() {
+		lines = append(lines, m.filterLine())
+	}
+	idx, widths := layout(m.w, m.nat)
+	var hb strings.Builder
+	hb.WriteString(strings.Repeat(" ", gutter))
+	for j, ci := range idx {
+		if j > 0 {
+			hb.WriteString(strings.Repeat(" ", sep))
+		}
+		hb.WriteString(cell(columns[ci].title, widths[j], nil, st.Table.Header, st.Table.Header))
+	}
+	lines = append(lines, hb.String())
+
+	if m.len() == 0 {
+		lines = append(lines, st.Muted.Render("  No loaded user matches “"+safe.Line(m.query)+"”."))
+	}
+	// The window is clamped in Update; recompute bounds defensively here
+	// without changing the model.
+	rows := m.tableRows()
+	start := max(min(m.offset, m.len()-1), 0)
+	for i := start; i < m.len() && i < start+rows; i++ {
+		lines = append(lines, m.renderRow(i, idx, widths))
+	}
+	return visibility.Clip(strings.Join(lines, "\n"), m.w, m.h)
+}
+
+func (m *Model) statusLine() string {
+	st := m.ctx.Styles
+	var s string
+	if m.count >= 0 {
+		s = fmt.Sprintf("%d of %d loaded", len(m.rows), m.count)
+	} else {
+		s = fmt.Sprintf("%d loaded", len(m.rows))
+	}
+	s = st.Bold.Render(s)
+	switch {
+	case m.reloading:
+		s += st.Muted.Render(" · reloading…")
+	case m.loading():
+		s += st.Muted.Render(" · loading the rest in the background…")
+	}
+	if m.err != nil {
+		s += st.Error.Render(" · stopped: " + safe.Line(apiclient.Explain(m.err)) + " (" + m.ctx.Keys.Refresh.Help().Key + " to retry)")
+	}
+	return s
+}
+
+func (m *Model) filterLine() string {
+	st := m.ctx.Styles
+	n := m.len()
+	info := fmt.Sprintf("%d of %d match", n, len(m.rows))
+	if m.typing {
+		in := m.input // a copy: View does not change the model
+		in.Width = max(m.w-lenPrompt-ansi.StringWidth(info)-3, 1)
+		return in.View() + st.Filter.Info.Render("  "+info)
+	}
+	return st.Filter.Prompt.Render("/ ") + st.Filter.Text.Render(safe.Line(m.query)) +
+		st.Filter.Info.Render("  "+info+" · "+m.ctx.Keys.Back.Help().Key+" clears")
+}
+
+func (m *Model) renderRow(i int, idx, widths []int) string {
+	st := m.ctx.Styles
+	r, matched := m.at(i)
+	base, match := st.Table.Cell, st.Table.Match
+	var b strings.Builder
+	if i == m.cursor {
+		base, match = st.Table.Selected, st.Table.Match.Reverse(true)
+		b.WriteString(st.Accent.Render("›") + " ")
+	} else {
+		b.WriteString(strings.Repeat(" ", gutter))
+	}
+	var nameHits, emailHits []int
+	for _, x := range matched {
+		switch {
+		case x < len(r.name):
+			nameHits = append(nameHits, x)
+		case x > len(r.name):
+			emailHits = append(emailHits, x-len(r.name)-1)
+		}
+	}
+	for j, ci := range idx {
+		if j > 0 {
+			b.WriteString(base.Render(strings.Repeat(" ", sep)))
+		}
+		c := columns[ci]
+		var hits []int
+		switch c.field {
+		case nameField:
+			hits = nameHits
+		case emailField:
+			hits = emailHits
+		}
+		b.WriteString(cell(c.cell(r, widths[j]), widths[j], hits, base, match))
+	}
+	return b.String()
+}

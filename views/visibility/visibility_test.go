@@ -1,0 +1,407 @@
+package visibility
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/keymap"
+	"github.com/dsbrowse/dsbrowse/ui/styles"
+	"github.com/dsbrowse/dsbrowse/views"
+)
+
+func init() { lipgloss.SetColorProfile(termenv.Ascii) }
+
+var fixedNow = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func testCtx(api views.API) *views.Context {
+	return &views.Context{
+		API: api, Keys: keymap.Default(), Styles: styles.New(styles.Default),
+		Timeout: 10 * time.Second, PageSize: 100, Concurrency: 4,
+		Now: func() time.Time { return fixedNow },
+	}
+}
+
+func seedReport(t *testing.T) apiclient.VisibilityReport {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "apiclient", "testdata", "my_visibility_report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r apiclient.VisibilityReport
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func report(t *testing.T, js string) apiclient.VisibilityReport {
+	t.Helper()
+	var r apiclient.VisibilityReport
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+var st = styles.New(styles.Default)
+
+func TestRenderSeedPolicies(t *testing.T) {
+	out := Render(st, seedReport(t), 100, fixedNow)
+	for _, want := range []string{
+		"Web Sales  data source #16",
+		"You can see 0 of 0 visibility values",
+		"No visibility values apply",
+		"Masked columns (2)",
+		"WS_SOLD_DATE_SK      Consistent Value",
+		"WS_BILL_CUSTOMER_SK  Consistent Value",
+		"Additional filters\n  none",
+		"Masked joins\n  not allowed",
+		"Policies (2)",
+		"● Data Policy  (global #9, tag Confidential, by jane, 1y ago)",
+		"    masking · Consistent Value on WS_BILL_CUSTOMER_SK · applies to you",
+		"    masking · Consistent Value on WS_SOLD_DATE_SK · applies to you",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "ACTION") {
+		t.Error("an action column with no actions")
+	}
+}
+
+func TestRenderRowLevelExceptionsAndNotApplying(t *testing.T) {
+	set := []map[string]any{
+		{"type": "rowLevel", "global": map[string]any{"id": 3, "name": "Regions", "createdByName": "Bo"},
+			"rules": []map[string]any{{
+				"type": "where", "config": map[string]any{"predicate": "region = @attribute('Region')"},
+				"exceptions": map[string]any{"operator": "or", "conditions": []any{
+					map[string]any{"type": "groups", "group": map[string]any{"name": "Admins"}},
+					map[string]any{"type": "authorizations", "authorization": map[string]any{"auth": "Dept", "value": "HR"}},
+					map[string]any{"type": "purposes", "purposes": []any{"Audit", map[string]any{"name": "Fraud"}}},
+				}},
+				"ruleAppliedForUser": false,
+			}}},
+		{"type": "masking", "description": "Hash emails", "rules": []map[string]any{{
+			"type": "masking", "config": map[string]any{"fields": []string{"EMAIL", "ALT_EMAIL"},
+				"maskingConfig": map[string]any{"type": "Constant", "metadata": map[string]any{"constant": "***"}}},
+			"ruleAppliedForUser": true,
+		}}},
+	}
+	b, _ := json.Marshal(set)
+	s, _ := json.Marshal(string(b))
+	r := report(t, `{"dataSource":7,"dataSourceName":"HR","noVisibilities":false,"dataSourceVisibilitiesCount":5,
+		"userVisibilitiesCount":2,"masked":[],"additionalFilters":{"country":"US","n":[1,2]},"allowMaskedJoins":true,
+		"policySet":`+string(s)+`}`)
+	out := Render(st, r, 200, fixedNow)
+	for _, want := range []string{
+		"You can see 2 of 5 visibility values",
+		"Rows with the other 3 values are hidden from you",
+		"no columns are masked for you",
+		"country: US", "n: [1,2]",
+		"allowed: masked columns can be used",
+		"● Regions  (global #3, by Bo)",
+		"where · where region = @attribute('Region') · does not apply to you",
+		"except members of group Admins or users with attribute Dept = HR or users acting under purpose Audit, Fraud",
+		"● Hash emails  (local)",
+		"masking · Constant (constant: ***) on EMAIL, ALT_EMAIL · applies to you",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	// The policy array itself (not in a string) is read too.
+	r2 := report(t, `{"policySet":`+string(b)+`}`)
+	if out := Render(st, r2, 200, fixedNow); !strings.Contains(out, "Policies (2)") {
+		t.Errorf("array policySet:\n%s", out)
+	}
+	// Another user's report names them.
+	if out := RenderFor(st, r, 200, fixedNow, "Ann"); !strings.Contains(out, "Ann can see 2 of 5") || !strings.Contains(out, "applies to Ann") {
+		t.Errorf("RenderFor:\n%s", out)
+	}
+}
+
+func TestRenderGarbagePolicySet(t *testing.T) {
+	for _, set := range []string{`"not json at all \u001b[2J"`, `"{\"type\":\"masking\"}"`, `"[{\"rules\":"`, `12`, `{"a":1}`} {
+		r := report(t, `{"dataSourceName":"X","policySet":`+set+`}`)
+		var out string
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Fatalf("%s: panic %v", set, p)
+				}
+			}()
+			out = Render(st, r, 60, fixedNow)
+		}()
+		if !strings.Contains(out, "policySet could not be read: ") {
+			t.Errorf("%s:\n%s", set, out)
+		}
+		if strings.ContainsRune(out, '\x1b') {
+			t.Errorf("%s: escape reached the screen: %q", set, out)
+		}
+	}
+	out := Render(st, report(t, `{"policySet":"[1,{\"type\":\"masking\"}]"}`), 60, fixedNow)
+	if !strings.Contains(out, "● entry 1 is not a policy: 1") || !strings.Contains(out, "● masking policy  (local)") {
+		t.Errorf("entries that are not policies:\n%s", out)
+	}
+	out = Render(st, report(t, `{"policySet":"not json at all"}`), 60, fixedNow)
+	if !strings.Contains(out, "  not json at all") {
+		t.Errorf("raw string not shown:\n%s", out)
+	}
+	for _, empty := range []string{`""`, `null`, `"[]"`} {
+		out := Render(st, report(t, `{"policySet":`+empty+`}`), 60, fixedNow)
+		if !strings.Contains(out, "Policies (0)") {
+			t.Errorf("%s:\n%s", empty, out)
+		}
+	}
+}
+
+func TestRenderBounds(t *testing.T) {
+	r := seedReport(t)
+	for _, w := range []int{-1, 0, 1, 2, 3, 5, 10, 30, 45} {
+		out := Render(st, r, w, fixedNow)
+		for _, l := range strings.Split(out, "\n") {
+			if lw := ansi.StringWidth(l); lw > max(w, 1) {
+				t.Fatalf("width %d: line %q is %d wide", w, l, lw)
+			}
+		}
+	}
+	out := Render(st, r, 30, fixedNow)
+	if !strings.Contains(out, "WS_BILL_CUSTOMER_SK") || !strings.Contains(out, "Policies (2)") {
+		t.Errorf("30 columns:\n%s", out)
+	}
+}
+
+func TestRenderHostile(t *testing.T) {
+	r := report(t, `{"dataSourceName":"A\u001b[2J\u202eB","masked":[{"name":"C\u0007","type":"\u009b31m"}],
+		"additionalFilters":{"k\u001b":"v\u001b"},
+		"policySet":"[{\"type\":\"x\\u001b\",\"global\":{\"name\":\"P\\u001b]0;t\\u0007\",\"tag\":\"\\u001b\"},\"rules\":[{\"type\":\"where\",\"config\":{\"predicate\":\"\\u001b[1m\",\"fields\":[\"F\\u001b\"]},\"exceptions\":{\"conditions\":[{\"type\":\"groups\",\"group\":{\"name\":\"G\\u001b\"}}]}}]}]"}`)
+	out := Render(st, r, 80, fixedNow)
+	if strings.ContainsAny(out, "\x1b\a\u202e\u009b") || !utf8.ValidString(out) {
+		t.Fatalf("control characters reached the screen: %q", out)
+	}
+	if !strings.Contains(out, "A␛[2JB") || !strings.Contains(out, "members of group G␛") {
+		t.Errorf("not shown visibly:\n%s", out)
+	}
+}
+
+// fakeAPI answers MyVisibilityReport only.
+type fakeAPI struct {
+	views.API
+	mu    sync.Mutex
+	calls int
+	next  func(n int) (*apiclient.VisibilityReport, error)
+}
+
+func (f *fakeAPI) MyVisibilityReport(context.Context, int64) (*apiclient.VisibilityReport, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	return f.next(f.calls)
+}
+
+// results runs cmd as the root does and returns what comes back.
+func results(cmd tea.Cmd) []tea.Msg {
+	var out []tea.Msg
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case views.RequestStartMsg:
+			queue = append(queue, msg.Run)
+		default:
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
+func deliver(m *Model, cmd tea.Cmd) []tea.Msg {
+	var root []tea.Msg
+	for _, msg := range results(cmd) {
+		if _, ok := msg.(reportMsg); ok {
+			_, next := m.Update(msg)
+			root = append(root, results(next)...)
+			continue
+		}
+		root = append(root, msg)
+	}
+	return root
+}
+
+func press(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+func TestModelLoadsScrollsAndShowsRaw(t *testing.T) {
+	r := seedReport(t)
+	m := New(testCtx(&fakeAPI{next: func(int) (*apiclient.VisibilityReport, error) { return &r, nil }}), 16, "Web Sales")
+	m.SetSize(80, 10)
+	if m.Title() != "My visibility" {
+		t.Errorf("title %q", m.Title())
+	}
+	cmd := m.Init()
+	if out := m.View(); !strings.Contains(out, "Loading your visibility report for Web Sales") {
+		t.Errorf("loading:\n%s", out)
+	}
+	deliver(m, cmd)
+	top := m.View()
+	if !strings.Contains(top, "You can see 0 of 0") {
+		t.Fatalf("loaded:\n%s", top)
+	}
+	m.Update(press("j"))
+	if m.View() == top {
+		t.Error("j did not scroll")
+	}
+	m.Update(press("G"))
+	if !strings.Contains(m.View(), "applies to you") {
+		t.Errorf("bottom:\n%s", m.View())
+	}
+	m.Update(tea.MouseMsg{Button: tea.MouseButtonWheelUp, Action: tea.MouseActionPress})
+	m.Update(press("g"))
+	if m.View() != top {
+		t.Error("g did not go back to the top")
+	}
+	var descs []string
+	for _, b := range m.ShortHelp() {
+		descs = append(descs, b.Help().Desc)
+	}
+	if strings.Join(descs, ",") != "up,down,page down,raw JSON,refresh" {
+		t.Errorf("help %v", descs)
+	}
+
+	m.Update(press("y"))
+	m.SetSize(80, 200)
+	raw := m.View()
+	for _, want := range []string{"Raw JSON", `  "noVisibilities": true,`, `  "dataSource": 16,`, `"policySet": "[{\"type\":\"masking\"`} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("raw: missing %q in\n%s", want, raw)
+		}
+	}
+	if m.ShortHelp()[0].Help().Desc != "readable view" {
+		t.Errorf("raw help %v", m.ShortHelp()[0].Help())
+	}
+	m.Update(press("y"))
+	if !strings.Contains(m.View(), "Policies (2)") {
+		t.Error("y did not come back")
+	}
+	for _, w := range []int{0, 1, 2, 7, 30} {
+		for _, h := range []int{0, 1, 2, 3, 30} {
+			m.SetSize(w, h)
+			out := m.View()
+			if out == "" {
+				continue
+			}
+			lines := strings.Split(out, "\n")
+			if len(lines) > h {
+				t.Errorf("%dx%d: %d lines", w, h, len(lines))
+			}
+			for _, l := range lines {
+				if ansi.StringWidth(l) > w {
+					t.Errorf("%dx%d: %q", w, h, l)
+				}
+			}
+		}
+	}
+}
+
+func TestModelStaleAndErrors(t *testing.T) {
+	r := seedReport(t)
+	boom := &apiclient.APIError{StatusCode: 404, Message: "Not Found"}
+	api := &fakeAPI{next: func(n int) (*apiclient.VisibilityReport, error) {
+		switch n {
+		case 1:
+			return &apiclient.VisibilityReport{DataSourceName: "STALE"}, nil
+		case 2:
+			return nil, boom
+		}
+		return &r, nil
+	}}
+	m := New(testCtx(api), 16, "Web Sales")
+	m.SetSize(80, 30)
+	old := results(m.Init())
+	_, cmd := m.Update(press("r"))
+	for _, msg := range old {
+		m.Update(msg)
+	}
+	if strings.Contains(m.View(), "STALE") {
+		t.Fatal("stale report shown")
+	}
+	msgs := deliver(m, cmd)
+	if len(msgs) != 1 {
+		t.Fatalf("messages %#v", msgs)
+	}
+	if e, ok := msgs[0].(views.ErrorMsg); !ok || e.What != "loading my visibility report" || !errors.Is(e.Err, boom) {
+		t.Fatalf("got %#v", msgs[0])
+	}
+	if out := m.View(); !strings.Contains(out, "not found (404)") || !strings.Contains(out, "Press r to try again") {
+		t.Fatalf("error:\n%s", out)
+	}
+	_, cmd = m.Update(press("r"))
+	deliver(m, cmd)
+	if out := m.View(); strings.Contains(out, "not found") || !strings.Contains(out, "Web Sales") {
+		t.Fatalf("retry:\n%s", out)
+	}
+	m.Close()
+	_, cmd = m.Update(press("r"))
+	if msgs := deliver(m, cmd); len(msgs) != 0 {
+		t.Errorf("closed view reported %#v", msgs)
+	}
+}
+
+type harness struct{ v views.View }
+
+func (h *harness) Init() tea.Cmd { return h.v.Init() }
+
+func (h *harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		h.v.SetSize(msg.Width, msg.Height)
+		return h, nil
+	case views.RequestStartMsg:
+		run := msg.Run
+		return h, func() tea.Msg { return views.RequestDoneMsg{Label: msg.Label, Msg: run()} }
+	case views.RequestDoneMsg:
+		return h.Update(msg.Msg)
+	case views.ErrorMsg:
+		return h, nil
+	}
+	v, cmd := h.v.Update(msg)
+	h.v = v
+	return h, cmd
+}
+
+func (h *harness) View() string { return h.v.View() }
+
+func TestGoldenMyVisibility(t *testing.T) {
+	r := seedReport(t)
+	m := New(testCtx(&fakeAPI{next: func(int) (*apiclient.VisibilityReport, error) { return &r, nil }}), 16, "Web Sales")
+	tm := teatest.NewTestModel(t, &harness{v: m}, teatest.WithInitialTermSize(100, 30))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "Policies (2)") },
+		teatest.WithDuration(5*time.Second))
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+	teatest.RequireEqualOutput(t, []byte(fm.View()))
+}
