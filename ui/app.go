@@ -5,6 +5,8 @@ package ui
 
 import (
 	"fmt"
+	"log/slog"
+	"runtime/debug"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -105,7 +107,12 @@ func tag(id int, cmd tea.Cmd) tea.Cmd {
 	if cmd == nil {
 		return nil
 	}
-	return func() tea.Msg {
+	return func() (out tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				out = routed{to: id, msg: views.ErrorMsg{What: "internal error", Err: panicError(r)}}
+			}
+		}()
 		msg := cmd()
 		if b, ok := msg.(tea.BatchMsg); ok {
 			out := make(tea.BatchMsg, 0, len(b))
@@ -142,8 +149,23 @@ func (m *Model) updateView(e *entry, msg tea.Msg) tea.Cmd {
 	return tag(e.id, cmd)
 }
 
-func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// Update handles msg. A panic in a view becomes an error line instead of
+// a stack trace over the user's terminal; the program keeps running.
+func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+	defer func() {
+		if r := recover(); r != nil {
+			m.errText = errorLine("internal error", panicError(r), "")
+			cmd = nil
+		}
+	}()
 	return m, m.update(msg)
+}
+
+// panicError turns a recovered value into an error, logging the stack for
+// --debug (the log never reaches the terminal).
+func panicError(r any) error {
+	slog.Error("panic", "value", fmt.Sprint(r), "stack", string(debug.Stack()))
+	return fmt.Errorf("%v (please report it; details are in the debug log)", r)
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
@@ -380,7 +402,13 @@ func (m *Model) resize() {
 	}
 }
 
-func (m *Model) View() string {
+func (m *Model) View() (out string) {
+	defer func() {
+		if r := recover(); r != nil {
+			m.errText = errorLine("internal error while drawing", panicError(r), "")
+			out = m.errText
+		}
+	}()
 	if m.quitting {
 		return ""
 	}

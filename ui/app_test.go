@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
@@ -256,4 +257,35 @@ func TestGoldenHome(t *testing.T) {
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	m.quitting = false // the final frame is blank on quit; compare the last screen
 	teatest.RequireEqualOutput(t, []byte(m.View()))
+}
+
+type panicky struct{ inner views.View }
+
+func (p panicky) Init() tea.Cmd             { return nil }
+func (p panicky) View() string              { return p.inner.View() }
+func (p panicky) SetSize(w, h int)          { p.inner.SetSize(w, h) }
+func (p panicky) Title() string             { return p.inner.Title() }
+func (p panicky) ShortHelp() []key.Binding  { return nil }
+func (p panicky) FullHelp() [][]key.Binding { return nil }
+func (p panicky) CapturesInput() bool       { return false }
+
+func (p panicky) Update(msg tea.Msg) (views.View, tea.Cmd) {
+	if _, ok := msg.(tea.KeyMsg); ok {
+		panic("boom")
+	}
+	return p, nil
+}
+
+func TestPanicBecomesAnErrorLine(t *testing.T) {
+	m := newRoot(t, fakeWithDetail(), 100, 30, nil)
+	m.stack[0].v = panicky{m.stack[0].v}
+	run(t, m, press("j"))
+	if !strings.Contains(screen(m), "internal error: boom") {
+		t.Fatalf("panic not reported:\n%s", screen(m))
+	}
+	// A panicking command is caught too.
+	run(t, m, quick(tag(m.top().id, func() tea.Msg { panic("in a command") })))
+	if !strings.Contains(screen(m), "in a command") {
+		t.Fatal("panic in a command not reported")
+	}
 }
