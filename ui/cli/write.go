@@ -1,0 +1,372 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/ui/safe"
+)
+
+var subscribeCommand = &command{
+	name:    "subscribe",
+	args:    "ID... [--json]",
+	summary: "subscribe yourself to data sources",
+	detail: `Prints one line per ID: subscribed, pending approval, or the error. Exits 1
+when any of them failed.`,
+	setup: func(fs *flag.FlagSet) func(*run, []string) error {
+		var asJSON bool
+		fs.BoolVar(&asJSON, "json", false, "print the server's JSON")
+		return func(r *run, args []string) error {
+			if len(args) == 0 {
+				return usagef("subscribe", "missing arguments: want one or more IDs")
+			}
+			var ids []int64
+			seen := map[int64]bool{}
+			for _, a := range args {
+				id, err := parseID("subscribe", "ID", a)
+				if err != nil {
+					return err
+				}
+				if !seen[id] {
+					seen[id] = true
+					ids = append(ids, id)
+				}
+			}
+			if err := r.writeGate(); err != nil {
+				return err
+			}
+			if err := r.confirmProtected("subscribe"); err != nil {
+				return err
+			}
+			res, err := r.env.Client.Subscribe(r.ctx, apiclient.SubscribeRequest{DataSourceIDs: ids})
+			if err != nil {
+				return err
+			}
+			failed := 0
+			t := newTable("ID", "RESULT")
+			for _, id := range ids {
+				result := subscribeOutcome(res, id)
+				if strings.HasPrefix(result, "error") {
+					failed++
+				}
+				t.add(strconv.FormatInt(id, 10), result)
+			}
+			if asJSON {
+				err = writeJSON(r.io.Out, res)
+			} else {
+				err = t.write(r.io.Out)
+			}
+			if err != nil {
+				return err
+			}
+			if failed > 0 {
+				return fmt.Errorf("%d of %d subscriptions failed", failed, len(ids))
+			}
+			return nil
+		}
+	},
+}
+
+// subscribeOutcome says what happened to id: "subscribed", "pending
+// approval" or "error: ...".
+func subscribeOutcome(res *apiclient.SubscribeResult, id int64) string {
+	for _, f := range res.InError {
+		if f.DataSourceID == id {
+			return "error: " + orDefault(f.Message, "the server refused it")
+		}
+	}
+	for _, s := range res.Success {
+		if s.DataSourceID() != id {
+			continue
+		}
+		switch strings.ToLower(s.State) {
+		case "subscribed":
+			return "subscribed"
+		case "pending":
+			return "pending approval"
+		case "":
+			if s.Approved {
+				return "subscribed"
+			}
+			return "pending approval"
+		default:
+			return s.State
+		}
+	}
+	return "error: the server did not report on this source"
+}
+
+var deleteCommand = &command{
+	name:    "delete",
+	args:    "ID [--yes] [--json]",
+	summary: "disable a data source, or delete a disabled one permanently",
+	detail: `An active source is disabled (a soft delete: dsbrowse restore undoes it). A
+source that is already disabled is deleted permanently; that cannot be
+undone and asks you to type the source's name. Without --yes it asks on
+the terminal (default no) and refuses when stdin is not a terminal.`,
+	setup: func(fs *flag.FlagSet) func(*run, []string) error {
+		var yes, asJSON bool
+		fs.BoolVar(&yes, "yes", false, "do not ask (needed when stdin is not a terminal)")
+		fs.BoolVar(&asJSON, "json", false, "print the server's JSON")
+		return func(r *run, args []string) error {
+			if err := wantArgs("delete", args, 1, "ID"); err != nil {
+				return err
+			}
+			id, err := parseID("delete", "ID", args[0])
+			if err != nil {
+				return err
+			}
+			if err := r.writeGate(); err != nil {
+				return err
+			}
+			d, err := r.env.Client.GetDataSource(r.ctx, id)
+			if err != nil {
+				return notFound(err, "data source %d", id)
+			}
+			hard := d.IsDisabled()
+			label := fmt.Sprintf("%s (%d)", safe.Line(d.Name), id)
+			question := "Disable " + label + " (soft delete)?"
+			if hard {
+				question = "Delete " + label + " permanently? This cannot be undone."
+			}
+			if yes {
+				if hard {
+					fmt.Fprintf(r.io.Err, "Deleting %s permanently.\n", label)
+				} else {
+					fmt.Fprintf(r.io.Err, "Disabling %s (soft delete).\n", label)
+				}
+			} else {
+				if !r.interactive() {
+					return fmt.Errorf("refusing to delete data source %d: stdin is not a terminal, so nobody can confirm; pass --yes", id)
+				}
+				if hard {
+					got, err := r.readLine(question + "\nType the data source name to confirm: ")
+					if err != nil {
+						return err
+					}
+					got = strings.TrimSpace(got)
+					if got == "" || (got != d.Name && got != safe.Line(d.Name)) {
+						return errors.New("cancelled: the name did not match")
+					}
+				} else {
+					got, err := r.readLine(question + " [y/N] ")
+					if err != nil {
+						return err
+					}
+					if a := strings.ToLower(strings.TrimSpace(got)); a != "y" && a != "yes" {
+						return errors.New("cancelled")
+					}
+				}
+			}
+			if err := r.confirmProtected("delete"); err != nil {
+				return err
+			}
+			res, err := r.env.Client.DeleteDataSource(r.ctx, id)
+			if err != nil {
+				return notFound(err, "data source %d", id)
+			}
+			if res.HandlerDeleteErrorMessage != "" {
+				fmt.Fprintln(r.io.Err, "warning: the handler reported: "+safe.Line(res.HandlerDeleteErrorMessage))
+			}
+			if asJSON {
+				return writeJSON(r.io.Out, res)
+			}
+			if hard {
+				_, err = fmt.Fprintf(r.io.Out, "Deleted %s permanently.\n", label)
+			} else {
+				_, err = fmt.Fprintf(r.io.Out, "Disabled %s. Undo with: dsbrowse restore %d\n", label, id)
+			}
+			return err
+		}
+	},
+}
+
+var restoreCommand = &command{
+	name:    "restore",
+	args:    "ID",
+	summary: "re-enable a disabled (soft-deleted) data source",
+	setup: func(fs *flag.FlagSet) func(*run, []string) error {
+		return func(r *run, args []string) error {
+			if err := wantArgs("restore", args, 1, "ID"); err != nil {
+				return err
+			}
+			id, err := parseID("restore", "ID", args[0])
+			if err != nil {
+				return err
+			}
+			if err := r.writeGate(); err != nil {
+				return err
+			}
+			if err := r.confirmProtected("restore"); err != nil {
+				return err
+			}
+			d, err := r.env.Client.RestoreDataSource(r.ctx, id)
+			if err != nil {
+				return notFound(err, "data source %d", id)
+			}
+			if d != nil && d.Name != "" {
+				_, err = fmt.Fprintf(r.io.Out, "Restored %s (%d).\n", safe.Line(d.Name), id)
+			} else {
+				_, err = fmt.Fprintf(r.io.Out, "Restored data source %d.\n", id)
+			}
+			return err
+		}
+	},
+}
+
+// s3Pairs collects --name/--prefix pairs in order: each --name must be
+// followed by its --prefix before the next --name.
+type s3Pairs struct {
+	pairs []apiclient.S3Source
+	open  bool // the last --name has no --prefix yet
+}
+
+func (p *s3Pairs) name(s string) error {
+	if p.open {
+		return fmt.Errorf("--name %q comes before the --prefix of --name %q", s, p.pairs[len(p.pairs)-1].DataSourceName)
+	}
+	if strings.TrimSpace(s) == "" {
+		return errors.New("a data source name cannot be empty")
+	}
+	p.pairs = append(p.pairs, apiclient.S3Source{DataSourceName: s})
+	p.open = true
+	return nil
+}
+
+func (p *s3Pairs) prefix(s string) error {
+	if !p.open {
+		return fmt.Errorf("--prefix %q has no --name before it", s)
+	}
+	if strings.TrimSpace(s) == "" {
+		return errors.New("a prefix cannot be empty")
+	}
+	p.pairs[len(p.pairs)-1].Prefix = s
+	p.open = false
+	return nil
+}
+
+var s3CreateCommand = &command{
+	name:    "s3 create",
+	args:    "--integration N --name NAME --prefix PREFIX [--name NAME2 --prefix PREFIX2 ...] [--json]",
+	summary: "create Native S3 data sources",
+	detail: `Each --name is paired with the --prefix that follows it. Everything is
+checked before any request is sent. For every source created, the handler
+is read back (GET /native-s3/handler/ID) and shown. --json prints an array
+of {"created": <server answer>, "handler": <handler or null>}.`,
+	setup: func(fs *flag.FlagSet) func(*run, []string) error {
+		var integration int64
+		var asJSON bool
+		var p s3Pairs
+		fs.Int64Var(&integration, "integration", 0, "the S3 integration `ID` (required)")
+		fs.Func("name", "a data source `NAME`", p.name)
+		fs.Func("prefix", "the S3 `PREFIX` for the --name before it", p.prefix)
+		fs.BoolVar(&asJSON, "json", false, "print JSON")
+		return func(r *run, args []string) error {
+			if err := wantArgs("s3 create", args, 0, "flags only"); err != nil {
+				return err
+			}
+			if integration <= 0 {
+				return usagef("s3 create", "--integration N is required (a positive number)")
+			}
+			if len(p.pairs) == 0 {
+				return usagef("s3 create", "want at least one --name NAME --prefix PREFIX pair")
+			}
+			if p.open {
+				return usagef("s3 create", "--name %q has no --prefix", p.pairs[len(p.pairs)-1].DataSourceName)
+			}
+			seen := map[string]bool{}
+			for _, s := range p.pairs {
+				if seen[s.DataSourceName] {
+					return usagef("s3 create", "--name %q is given twice", s.DataSourceName)
+				}
+				seen[s.DataSourceName] = true
+			}
+			if err := r.writeGate(); err != nil {
+				return err
+			}
+			if err := r.confirmProtected("create data sources"); err != nil {
+				return err
+			}
+			created, err := r.env.Client.CreateS3(r.ctx, apiclient.S3CreateRequest{IntegrationID: integration, DataSources: p.pairs})
+			if err != nil {
+				if errors.Is(err, apiclient.ErrMalformed) {
+					return errors.New("the sources may have been created, but the server's answer could not be read: check with dsbrowse ls --handler 'Native S3'")
+				}
+				return err
+			}
+			type result struct {
+				Created apiclient.S3Created  `json:"created"`
+				Handler *apiclient.S3Handler `json:"handler"`
+			}
+			results := make([]result, 0, len(created))
+			for _, c := range created {
+				res := result{Created: c}
+				if c.DataSourceID > 0 {
+					h, err := r.env.Client.GetS3Handler(r.ctx, c.DataSourceID)
+					if err != nil {
+						fmt.Fprintf(r.io.Err, "warning: created %s (%d) but could not read its handler: %s\n",
+							safe.Line(c.DataSourceName), c.DataSourceID, describe(err, r.env.Target.URL, r.env.Target.Key))
+					} else {
+						res.Handler = h
+					}
+				}
+				results = append(results, res)
+			}
+			if asJSON {
+				return writeJSON(r.io.Out, results)
+			}
+			t := newTable("ID", "NAME", "PREFIX", "INTEGRATION", "LOCATION", "HANDLER")
+			for _, res := range results {
+				integ, loc, typ := strconv.FormatInt(integration, 10), "", ""
+				if h := res.Handler; h != nil {
+					if h.Metadata.IntegrationID != 0 {
+						integ = strconv.FormatInt(h.Metadata.IntegrationID, 10)
+					}
+					loc, typ = h.AWSLocationPath, h.Type
+				}
+				t.add(strconv.FormatInt(res.Created.DataSourceID, 10), res.Created.DataSourceName, res.Created.Prefix, integ, loc, typ)
+			}
+			return t.write(r.io.Out)
+		}
+	},
+}
+
+var s3GetCommand = &command{
+	name:    "s3 get",
+	args:    "HANDLER_ID [--json]",
+	summary: "show a Native S3 handler (its id is the data source's id)",
+	setup: func(fs *flag.FlagSet) func(*run, []string) error {
+		var asJSON bool
+		fs.BoolVar(&asJSON, "json", false, "print the server's JSON")
+		return func(r *run, args []string) error {
+			if err := wantArgs("s3 get", args, 1, "HANDLER_ID"); err != nil {
+				return err
+			}
+			id, err := parseID("s3 get", "HANDLER_ID", args[0])
+			if err != nil {
+				return err
+			}
+			h, err := r.env.Client.GetS3Handler(r.ctx, id)
+			if err != nil {
+				return notFound(err, "Native S3 handler %d", id)
+			}
+			if asJSON {
+				return writeJSON(r.io.Out, h)
+			}
+			var f fields
+			f.add("ID", strconv.FormatInt(h.ID, 10))
+			f.add("Type", h.Type)
+			f.add("Data source name", h.Metadata.DataSourceName)
+			f.add("Prefix", h.Metadata.Prefix)
+			if h.Metadata.IntegrationID != 0 {
+				f.add("Integration", strconv.FormatInt(h.Metadata.IntegrationID, 10))
+			}
+			f.add("AWS location", h.AWSLocationPath)
+			return f.write(r.io.Out)
+		}
+	},
+}

@@ -1,0 +1,361 @@
+// Package config loads dsbrowse's TOML configuration (profiles, key
+// overrides, theme) and resolves which Immuta tenant to talk to.
+//
+// Every error it returns is one line that names the file and, when it can,
+// the line: `config /home/me/.config/dsbrowse/config.toml: line 7: unknown
+// key "profils.prod"`.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Defaults for settings a profile leaves out.
+const (
+	DefaultTimeout     = 30 * time.Second
+	DefaultPageSize    = 100
+	DefaultConcurrency = 4
+	DefaultAuth        = "bearer"
+)
+
+// Config is a loaded configuration file. The zero value (no file) is valid.
+type Config struct {
+	// Path is the file this came from; empty when no file was read.
+	Path string
+	// DefaultProfile is used when neither --profile nor IMMUTA_URL is given.
+	DefaultProfile string
+	// Profiles by name.
+	Profiles map[string]Profile
+	// Keys holds the [keys] table raw: action name -> keys. A user binding
+	// replaces the default; the keymap package validates the action names.
+	Keys map[string][]string
+	// Theme holds the [theme] table, validated for shape only.
+	Theme Theme
+}
+
+// Profile is one [profiles.NAME] table.
+type Profile struct {
+	Name          string
+	URL           string // with https:// added when the file had no scheme
+	APIKeyEnv     string // read the key from this environment variable
+	APIKeyCommand string // or run this with sh -c; first line of stdout is the key
+	Timeout       time.Duration
+	CAFile        string // extra CA bundle (PEM), ~ expanded
+	Auth          string // bearer | raw
+	ReadOnly      bool
+	Protected     bool
+	PageSize      int
+	Concurrency   int
+}
+
+// Theme is the [theme] table. Colours are "" (keep the default), a hex
+// colour ("#rgb" or "#rrggbb") or an ANSI colour number ("0" to "255").
+type Theme struct {
+	Mode    string // auto | dark | light; "" means auto
+	Accent  string
+	Muted   string
+	Text    string
+	Border  string
+	Error   string
+	Warning string
+	Success string
+}
+
+// DefaultPath is $XDG_CONFIG_HOME/dsbrowse/config.toml, falling back to
+// ~/.config/dsbrowse/config.toml.
+func DefaultPath() string {
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if dir == "" || !filepath.IsAbs(dir) {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "dsbrowse", "config.toml")
+}
+
+// Load reads the configuration at path. An empty path means DefaultPath(),
+// and a missing default file gives an empty configuration; a file named
+// explicitly must exist.
+func Load(path string) (*Config, error) {
+	explicit := path != ""
+	if !explicit {
+		path = DefaultPath()
+		if path == "" {
+			return &Config{}, nil
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if !explicit && errors.Is(err, fs.ErrNotExist) {
+			return &Config{}, nil
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("config %s: %v", path, err)
+	}
+	c, err := parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %s", path, oneLine(err.Error()))
+	}
+	c.Path = path
+	return c, nil
+}
+
+// Parse decodes configuration text; errors carry the line but no file name.
+func Parse(data []byte) (*Config, error) { return parse(data) }
+
+// file is the decoding shape; its field types validate values as they are
+// decoded, so a bad value is reported with its line.
+type file struct {
+	DefaultProfile string                 `toml:"default_profile"`
+	Profiles       map[string]fileProfile `toml:"profiles"`
+	Keys           map[string]keyList     `toml:"keys"`
+	Theme          fileTheme              `toml:"theme"`
+}
+
+type fileProfile struct {
+	URL           urlValue    `toml:"url"`
+	APIKeyEnv     string      `toml:"api_key_env"`
+	APIKeyCommand string      `toml:"api_key_command"`
+	Timeout       duration    `toml:"timeout"`
+	CAFile        string      `toml:"ca_file"`
+	Auth          authValue   `toml:"auth"`
+	ReadOnly      bool        `toml:"read_only"`
+	Protected     bool        `toml:"protected"`
+	PageSize      positiveInt `toml:"page_size"`
+	Concurrency   positiveInt `toml:"concurrency"`
+}
+
+type fileTheme struct {
+	Mode    modeValue `toml:"mode"`
+	Accent  colour    `toml:"accent"`
+	Muted   colour    `toml:"muted"`
+	Text    colour    `toml:"text"`
+	Border  colour    `toml:"border"`
+	Error   colour    `toml:"error"`
+	Warning colour    `toml:"warning"`
+	Success colour    `toml:"success"`
+}
+
+func parse(data []byte) (*Config, error) {
+	var f file
+	md, err := toml.Decode(string(data), &f)
+	if err != nil {
+		return nil, decodeError(err)
+	}
+	// The toml package quietly skips a non-table where a map is wanted.
+	for _, k := range []string{"profiles", "keys"} {
+		if t := md.Type(k); t != "" && t != "Hash" {
+			return nil, lineErr(findLine(data, toml.Key{k}), "%s: want a table, not %s", k, article(md.Type(k)))
+		}
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		k := und[0]
+		return nil, lineErr(findLine(data, k), "unknown key %q", k.String())
+	}
+	c := &Config{
+		DefaultProfile: f.DefaultProfile,
+		Profiles:       make(map[string]Profile, len(f.Profiles)),
+		Keys:           make(map[string][]string, len(f.Keys)),
+		Theme: Theme{
+			Mode: string(f.Theme.Mode), Accent: string(f.Theme.Accent), Muted: string(f.Theme.Muted),
+			Text: string(f.Theme.Text), Border: string(f.Theme.Border), Error: string(f.Theme.Error),
+			Warning: string(f.Theme.Warning), Success: string(f.Theme.Success),
+		},
+	}
+	for action, keys := range f.Keys {
+		c.Keys[action] = []string(keys)
+	}
+	names := make([]string, 0, len(f.Profiles))
+	for name := range f.Profiles {
+		names = append(names, name)
+	}
+	// Report problems in file order, so the first one in the file comes first.
+	sort.Slice(names, func(i, j int) bool {
+		return findLine(data, toml.Key{"profiles", names[i]}) < findLine(data, toml.Key{"profiles", names[j]})
+	})
+	for _, name := range names {
+		fp := f.Profiles[name]
+		at := findLine(data, toml.Key{"profiles", name})
+		if strings.TrimSpace(name) == "" {
+			return nil, lineErr(at, "a profile needs a name")
+		}
+		if fp.URL == "" {
+			return nil, lineErr(at, "profile %q has no url", name)
+		}
+		if fp.APIKeyEnv == "" && fp.APIKeyCommand == "" {
+			return nil, lineErr(at, "profile %q has no API key source: set api_key_env or api_key_command", name)
+		}
+		p := Profile{
+			Name:          name,
+			URL:           string(fp.URL),
+			APIKeyEnv:     strings.TrimSpace(fp.APIKeyEnv),
+			APIKeyCommand: fp.APIKeyCommand,
+			Timeout:       time.Duration(fp.Timeout),
+			CAFile:        expandHome(fp.CAFile),
+			Auth:          string(fp.Auth),
+			ReadOnly:      fp.ReadOnly,
+			Protected:     fp.Protected,
+			PageSize:      int(fp.PageSize),
+			Concurrency:   int(fp.Concurrency),
+		}
+		if p.Timeout == 0 {
+			p.Timeout = DefaultTimeout
+		}
+		if p.Auth == "" {
+			p.Auth = DefaultAuth
+		}
+		if p.PageSize == 0 {
+			p.PageSize = DefaultPageSize
+		}
+		if p.Concurrency == 0 {
+			p.Concurrency = DefaultConcurrency
+		}
+		c.Profiles[name] = p
+	}
+	if c.DefaultProfile != "" {
+		if _, ok := c.Profiles[c.DefaultProfile]; !ok {
+			return nil, lineErr(findLine(data, toml.Key{"default_profile"}),
+				"default_profile %q is not a profile (%s)", c.DefaultProfile, c.known())
+		}
+	}
+	return c, nil
+}
+
+// ProfileNames lists the profiles, sorted.
+func (c *Config) ProfileNames() []string {
+	names := make([]string, 0, len(c.Profiles))
+	for n := range c.Profiles {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// known describes the defined profiles for an error message.
+func (c *Config) known() string {
+	names := c.ProfileNames()
+	if len(names) == 0 {
+		if c.Path != "" {
+			return "no profiles are defined in " + c.Path
+		}
+		return "no profiles are defined"
+	}
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return "known: " + strings.Join(q, ", ")
+}
+
+func lineErr(line int, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if line > 0 {
+		return fmt.Errorf("line %d: %s", line, msg)
+	}
+	return errors.New(msg)
+}
+
+var (
+	// md.e() errors: `toml: line 3 (last key "profiles.a.page_size"): incompatible types: ...`
+	reTypeErr = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "((?:[^"\\]|\\.)*)"\): (.*)$`)
+	reBadType = regexp.MustCompile(`^incompatible types: TOML value has type (.+); destination has type (.+)$`)
+	reNotMap  = regexp.MustCompile(`^type mismatch for .+: expected table but found (.+)$`)
+)
+
+// decodeError turns the toml package's errors into "line N: what".
+func decodeError(err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		msg := pe.Message
+		// A value rejected by one of the types in values.go: name its key.
+		if m, ok := strings.CutPrefix(msg, valueErrMark); ok {
+			msg = m
+			if pe.LastKey != "" {
+				msg = pe.LastKey + ": " + m
+			}
+		}
+		return lineErr(pe.Position.Line, "%s", msg)
+	}
+	s := err.Error()
+	if m := reTypeErr.FindStringSubmatch(s); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		key, _ := strconv.Unquote(`"` + m[2] + `"`)
+		msg := m[3]
+		if t := reBadType.FindStringSubmatch(msg); t != nil {
+			msg = fmt.Sprintf("want %s, not %s", article(t[2]), article(t[1]))
+		} else if t := reNotMap.FindStringSubmatch(msg); t != nil {
+			msg = "want a table, not " + article(t[1])
+		}
+		return lineErr(line, "%s: %s", key, msg)
+	}
+	return errors.New(strings.TrimPrefix(s, "toml: "))
+}
+
+func article(t string) string {
+	switch t {
+	case "map", "table", "Hash", "map[string]interface {}", "map[string]any":
+		return "a table"
+	case "integer", "Integer", "int64":
+		return "an integer"
+	case "float", "Float", "float64":
+		return "a float"
+	case "Array", "slice", "[]interface {}", "[]any", "[]map[string]interface {}":
+		return "a list"
+	case "String", "string":
+		return "a string"
+	case "Bool", "boolean", "bool":
+		return "true or false"
+	case "time.Time":
+		return "a date"
+	}
+	if t == "" {
+		return "something else"
+	}
+	if strings.ContainsAny(t[:1], "aeiouAEIOU") {
+		return "an " + strings.ToLower(t)
+	}
+	return "a " + strings.ToLower(t)
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func expandHome(p string) string {
+	p = strings.TrimSpace(p)
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, p[1:])
+		}
+	}
+	return p
+}
+
+// normalizeURL adds https:// to a bare host and drops trailing slashes.
+func normalizeURL(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	return strings.TrimRight(s, "/")
+}

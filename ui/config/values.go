@@ -1,0 +1,163 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// valueErrMark starts the message of an error returned by the types below,
+// so decodeError can tell a rejected value (name its key) from a syntax
+// error. The toml package keeps only the message of such an error.
+const valueErrMark = "\x00"
+
+func valueErr(format string, args ...any) error {
+	return errors.New(valueErrMark + fmt.Sprintf(format, args...))
+}
+
+// urlValue is an http(s) URL; a bare host gets https://.
+type urlValue string
+
+func (u *urlValue) UnmarshalText(b []byte) error {
+	s := normalizeURL(string(b))
+	if s == "" {
+		*u = ""
+		return nil
+	}
+	p, err := url.Parse(s)
+	if err != nil || p.Host == "" || (p.Scheme != "http" && p.Scheme != "https") {
+		return valueErr("%q is not an http(s) URL (want something like \"https://acme.immuta.com\")", string(b))
+	}
+	if p.User != nil {
+		return valueErr("the URL must not carry credentials; use api_key_env or api_key_command")
+	}
+	*u = urlValue(s)
+	return nil
+}
+
+// duration is a Go duration string such as "30s" or "2m", above zero.
+type duration time.Duration
+
+func (d *duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(strings.TrimSpace(string(b)))
+	if err != nil || v <= 0 {
+		return valueErr("%q is not a positive duration (want something like \"30s\" or \"2m\")", string(b))
+	}
+	*d = duration(v)
+	return nil
+}
+
+// authValue is how the key is sent.
+type authValue string
+
+func (a *authValue) UnmarshalText(b []byte) error {
+	switch s := strings.ToLower(strings.TrimSpace(string(b))); s {
+	case "bearer", "raw":
+		*a = authValue(s)
+		return nil
+	}
+	return valueErr("%q is not an auth mode (want \"bearer\" or \"raw\")", string(b))
+}
+
+// positiveInt is an integer from 1 to 100000.
+type positiveInt int
+
+func (n *positiveInt) UnmarshalTOML(v any) error {
+	i, ok := v.(int64)
+	if !ok {
+		return valueErr("want a whole number, not %s", tomlKind(v))
+	}
+	if i < 1 || i > 100000 {
+		return valueErr("%d is out of range (1 to 100000)", i)
+	}
+	*n = positiveInt(i)
+	return nil
+}
+
+// modeValue is the theme mode.
+type modeValue string
+
+func (m *modeValue) UnmarshalText(b []byte) error {
+	switch s := strings.ToLower(strings.TrimSpace(string(b))); s {
+	case "auto", "dark", "light":
+		*m = modeValue(s)
+		return nil
+	}
+	return valueErr("%q is not a theme mode (want \"auto\", \"dark\" or \"light\")", string(b))
+}
+
+// colour is a hex colour (#rgb, #rrggbb) or an ANSI colour number (0-255).
+type colour string
+
+func (c *colour) UnmarshalText(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "" || validColour(s) { // "" keeps the default
+		*c = colour(s)
+		return nil
+	}
+	return valueErr("%q is not a colour (want \"#rrggbb\", \"#rgb\" or an ANSI number 0-255)", string(b))
+}
+
+func validColour(s string) bool {
+	if h, ok := strings.CutPrefix(s, "#"); ok {
+		if len(h) != 3 && len(h) != 6 {
+			return false
+		}
+		_, err := strconv.ParseUint(h, 16, 32)
+		return err == nil
+	}
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= 0 && n <= 255 && s == strconv.Itoa(n)
+}
+
+// keyList is one [keys] entry: a key or a list of keys.
+type keyList []string
+
+func (k *keyList) UnmarshalTOML(v any) error {
+	switch v := v.(type) {
+	case string:
+		if strings.TrimSpace(v) == "" {
+			return valueErr("a key binding cannot be empty")
+		}
+		*k = keyList{v}
+		return nil
+	case []any:
+		out := make(keyList, 0, len(v))
+		for _, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return valueErr("want a key or a list of keys (strings), not a list holding %s", tomlKind(e))
+			}
+			if strings.TrimSpace(s) == "" {
+				return valueErr("a key binding cannot be empty")
+			}
+			out = append(out, s)
+		}
+		*k = out
+		return nil
+	}
+	return valueErr("want a key or a list of keys, like [\"j\", \"down\"], not %s", tomlKind(v))
+}
+
+func tomlKind(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case int64:
+		return "an integer"
+	case float64:
+		return "a float"
+	case bool:
+		return "true/false"
+	case []any, []map[string]any:
+		return "a list"
+	case map[string]any:
+		return "a table"
+	case time.Time:
+		return "a date"
+	}
+	return fmt.Sprintf("%T", v)
+}
