@@ -39,7 +39,10 @@ const (
 const (
 	DefaultTimeout    = 30 * time.Second
 	DefaultMaxRetries = 3
-	authExchangePath  = "/bim/apikey/authenticate"
+	// MaxRetriesLimit caps WithRetries, so a mistyped setting cannot keep a
+	// dead tenant busy (and the user waiting) for hours.
+	MaxRetriesLimit  = 10
+	authExchangePath = "/bim/apikey/authenticate"
 )
 
 // Client talks to one Immuta tenant. It is safe for concurrent use.
@@ -64,7 +67,14 @@ type Client struct {
 type Option func(*Client)
 
 // WithHTTPClient sets the underlying HTTP client (for a custom CA, proxies).
-func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
+// nil keeps the default.
+func WithHTTPClient(h *http.Client) Option {
+	return func(c *Client) {
+		if h != nil {
+			c.http = h
+		}
+	}
+}
 
 // WithTimeout bounds each request (0 keeps DefaultTimeout).
 func WithTimeout(d time.Duration) Option {
@@ -84,11 +94,11 @@ func WithAuthMode(m AuthMode) Option {
 	}
 }
 
-// WithRetries sets how many times a safe GET is retried and the first
-// backoff delay.
+// WithRetries sets how many times a safe GET is retried (at most
+// MaxRetriesLimit) and the first backoff delay.
 func WithRetries(n int, backoff time.Duration) Option {
 	return func(c *Client) {
-		c.maxRetries = n
+		c.maxRetries = min(n, MaxRetriesLimit)
 		if backoff > 0 {
 			c.backoff = backoff
 		}
@@ -100,13 +110,26 @@ func WithRetries(n int, backoff time.Duration) Option {
 func WithReadOnly(ro bool) Option { return func(c *Client) { c.readOnly = ro } }
 
 // WithLogger logs each request's method, path, status and duration (never
-// headers or bodies).
-func WithLogger(l *slog.Logger) Option { return func(c *Client) { c.logger = l } }
+// headers or bodies). nil keeps the default, which logs nothing.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Client) {
+		if l != nil {
+			c.logger = l
+		}
+	}
+}
 
-// WithUserAgent overrides the User-Agent.
-func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
+// WithUserAgent overrides the User-Agent ("" keeps the default).
+func WithUserAgent(ua string) Option {
+	return func(c *Client) {
+		if ua != "" {
+			c.userAgent = ua
+		}
+	}
+}
 
 // New returns a client for the tenant at baseURL, authenticating with key.
+// Surrounding whitespace (the newline of a key file) is dropped from key.
 func New(baseURL, key string, opts ...Option) (*Client, error) {
 	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(baseURL), "/"))
 	if err != nil || u.Scheme == "" || u.Host == "" {
@@ -117,7 +140,7 @@ func New(baseURL, key string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		baseURL:    u,
-		key:        key,
+		key:        strings.TrimSpace(key),
 		authMode:   AuthBearer,
 		http:       &http.Client{},
 		timeout:    DefaultTimeout,
@@ -169,7 +192,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	for attempt := 0; attempt < attempts; attempt++ {
 		if attempt > 0 {
 			if err := sleep(ctx, c.retryDelay(attempt, lastErr)); err != nil {
-				return lastErr
+				return fmt.Errorf("%w (gave up retrying: %w)", lastErr, err)
 			}
 		}
 		err := c.once(ctx, r, out)
@@ -270,14 +293,14 @@ func (c *Client) once(ctx context.Context, r request, out any) error {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.logger.Debug("request failed", "method", r.method, "path", r.path, "err", c.redact(err.Error()))
-		return &TransportError{Method: r.method, Path: r.path, Err: errors.New(c.redact(stripURL(err)))}
+		return &TransportError{Method: r.method, Path: r.path, Err: c.netError(err)}
 	}
 	defer resp.Body.Close()
 	c.logger.Debug("request", "method", r.method, "path", r.path, "status", resp.StatusCode, "took", time.Since(start))
 
 	if resp.StatusCode >= 400 {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		ae := &APIError{StatusCode: resp.StatusCode, Method: r.method, Path: r.path, Message: c.redact(errorMessage(b))}
+		ae := &APIError{StatusCode: resp.StatusCode, Method: r.method, Path: r.path, Message: errorMessage(b, c.redact)}
 		if ra := resp.Header.Get("Retry-After"); ra != "" {
 			ae.RetryAfter = parseRetryAfter(ra)
 		}
@@ -285,13 +308,18 @@ func (c *Client) once(ctx context.Context, r request, out any) error {
 	}
 	if r.stream != nil {
 		if _, err := io.Copy(r.stream, resp.Body); err != nil {
-			return &TransportError{Method: r.method, Path: r.path, Err: errors.New(c.redact(err.Error()))}
+			if r.stream.err != nil {
+				// Our writer failed (disk full, closed pipe): the server is
+				// fine and fetching again would not help.
+				return fmt.Errorf("%s %s: writing the download: %w", r.method, r.path, r.stream.err)
+			}
+			return &TransportError{Method: r.method, Path: r.path, Err: c.netError(err)}
 		}
 		return nil
 	}
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return &TransportError{Method: r.method, Path: r.path, Err: errors.New(c.redact(stripURL(err)))}
+		return &TransportError{Method: r.method, Path: r.path, Err: c.netError(err)}
 	}
 	if out == nil || len(bytes.TrimSpace(b)) == 0 {
 		return nil
@@ -349,6 +377,29 @@ func (c *Client) redact(s string) string {
 	}
 	return s
 }
+
+// netError is err as a user may see it: without the URL and with the key
+// and token redacted. A canceled or timed-out context still matches
+// context.Canceled or context.DeadlineExceeded with errors.Is, so callers can
+// tell "I gave up" from "the server is down".
+func (c *Client) netError(err error) error {
+	msg := c.redact(stripURL(err))
+	for _, cause := range []error{context.Canceled, context.DeadlineExceeded} {
+		if errors.Is(err, cause) {
+			return &causeError{msg: msg, cause: cause}
+		}
+	}
+	return errors.New(msg)
+}
+
+// causeError shows msg and unwraps to a sentinel that carries no secrets.
+type causeError struct {
+	msg   string
+	cause error
+}
+
+func (e *causeError) Error() string { return e.msg }
+func (e *causeError) Unwrap() error { return e.cause }
 
 // stripURL drops the "Get \"https://...\":" prefix of a *url.Error: the
 // method and path are already in our error, and the host is in the header.

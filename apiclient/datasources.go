@@ -88,26 +88,64 @@ func (c *Client) ListDataSources(ctx context.Context, o ListOptions) (*DataSourc
 }
 
 // AllDataSources walks every page from offset o.Offset (0 by default),
-// stopping at count or at a short page. It yields one error and stops when a
-// page fails.
+// stopping at count (or at an empty page) when the server sends one, else at
+// a short page. It yields one error and stops when a page fails. Each range
+// over the result starts again from o.Offset.
 func (c *Client) AllDataSources(ctx context.Context, o ListOptions) iter.Seq2[DataSource, error] {
-	return func(yield func(DataSource, error) bool) {
-		if o.Size <= 0 {
-			o.Size = DefaultPageSize
+	return walk(o.Offset, o.Size, "/dataSource", func(offset, size int) ([]DataSource, int, error) {
+		o := o
+		o.Offset, o.Size = offset, size
+		p, err := c.ListDataSources(ctx, o)
+		if err != nil {
+			return nil, 0, err
 		}
-		for {
-			p, err := c.ListDataSources(ctx, o)
+		return p.Hits, p.Count, nil
+	}, func(d *DataSource) json.RawMessage { return d.Raw })
+}
+
+// walk pages through a list from offset, size items at a time. fetch returns
+// one page and the total (-1 when unknown). A server that ignores offset and
+// sends the same page again would otherwise be walked forever: that ends
+// with an ErrMalformed error.
+func walk[T any](offset, size int, path string, fetch func(offset, size int) ([]T, int, error), raw func(*T) json.RawMessage) iter.Seq2[T, error] {
+	if size <= 0 {
+		size = DefaultPageSize
+	}
+	offset = max(offset, 0)
+	return func(yield func(T, error) bool) {
+		var zero T
+		var prevFirst json.RawMessage
+		for off := offset; ; {
+			items, count, err := fetch(off, size)
 			if err != nil {
-				yield(DataSource{}, err)
+				yield(zero, err)
 				return
 			}
-			for _, d := range p.Hits {
-				if !yield(d, nil) {
+			if len(items) > 0 {
+				first := raw(&items[0])
+				if prevFirst != nil && bytes.Equal(first, prevFirst) {
+					yield(zero, &DecodeError{Method: http.MethodGet, Path: path,
+						Err: fmt.Errorf("the page at offset %d repeats the previous page (the server ignores offset?)", off)})
+					return
+				}
+				prevFirst = first
+			}
+			for i := range items {
+				if !yield(items[i], nil) {
 					return
 				}
 			}
-			o.Offset += len(p.Hits)
-			if len(p.Hits) < o.Size || (p.Count >= 0 && o.Offset >= p.Count) {
+			off += len(items)
+			switch {
+			case len(items) == 0:
+				return
+			case count >= 0:
+				// Trust the total: a server may send fewer items than asked
+				// for (its own page cap) long before the end.
+				if off >= count {
+					return
+				}
+			case len(items) < size:
 				return
 			}
 		}
@@ -198,13 +236,17 @@ func (c *Client) DownloadBlob(ctx context.Context, id int64, blobID string, w io
 }
 
 type countWriter struct {
-	w io.Writer
-	n int64
+	w   io.Writer
+	n   int64
+	err error // the first error of w itself, told apart from network errors
 }
 
 func (c *countWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
+	if err != nil && c.err == nil {
+		c.err = err
+	}
 	return n, err
 }
 
@@ -238,29 +280,17 @@ func (c *Client) ListAccess(ctx context.Context, id int64, o AccessOptions) (*Ac
 	return &p, nil
 }
 
-// AllAccess walks every page of ListAccess.
+// AllAccess walks every page of ListAccess, like AllDataSources.
 func (c *Client) AllAccess(ctx context.Context, id int64, o AccessOptions) iter.Seq2[AccessUser, error] {
-	return func(yield func(AccessUser, error) bool) {
-		if o.Size <= 0 {
-			o.Size = DefaultPageSize
+	return walk(o.Offset, o.Size, fmt.Sprintf("/dataSource/%d/access", id), func(offset, size int) ([]AccessUser, int, error) {
+		o := o
+		o.Offset, o.Size = offset, size
+		p, err := c.ListAccess(ctx, id, o)
+		if err != nil {
+			return nil, 0, err
 		}
-		for {
-			p, err := c.ListAccess(ctx, id, o)
-			if err != nil {
-				yield(AccessUser{}, err)
-				return
-			}
-			for _, u := range p.Users {
-				if !yield(u, nil) {
-					return
-				}
-			}
-			o.Offset += len(p.Users)
-			if len(p.Users) < o.Size || (p.Count >= 0 && o.Offset >= p.Count) {
-				return
-			}
-		}
-	}
+		return p.Users, p.Count, nil
+	}, func(u *AccessUser) json.RawMessage { return u.Raw })
 }
 
 // UserPolicyInfo is what masking, visibilities and filters apply to the user

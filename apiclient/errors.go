@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -97,34 +98,54 @@ func (e *DecodeError) Unwrap() error        { return e.Err }
 func (e *DecodeError) Is(target error) bool { return target == ErrMalformed }
 
 // errorMessage pulls a readable message out of an error body: hapi's
-// {"message":...} when present, else the body itself, bounded and trimmed.
-func errorMessage(body []byte) string {
+// {"message":...} when present, else the body itself. The text is redacted
+// first (so a cut can never leave part of a secret behind), then made safe
+// for a terminal (control characters and invalid UTF-8 replaced, runs of
+// white space folded into one space) and bounded to maxErrorBody bytes.
+func errorMessage(body []byte, redact func(string) string) string {
+	msg := strings.TrimSpace(string(body))
 	var hapi struct {
 		Message json.RawMessage `json:"message"`
 		Error   string          `json:"error"`
 	}
 	if json.Unmarshal(body, &hapi) == nil {
 		var s string
-		if json.Unmarshal(hapi.Message, &s) == nil && s != "" {
-			return bound(s)
-		}
-		if len(hapi.Message) > 0 && string(hapi.Message) != "null" {
-			return bound(string(hapi.Message))
-		}
-		if hapi.Error != "" {
-			return bound(hapi.Error)
+		switch {
+		case json.Unmarshal(hapi.Message, &s) == nil && strings.TrimSpace(s) != "":
+			msg = s
+		case len(hapi.Message) > 0 && string(hapi.Message) != "null" && string(hapi.Message) != `""`:
+			msg = string(hapi.Message)
+		case strings.TrimSpace(hapi.Error) != "":
+			msg = hapi.Error
 		}
 	}
-	return bound(strings.TrimSpace(string(body)))
+	if redact != nil {
+		msg = redact(msg)
+	}
+	return bound(printable(msg))
 }
 
+// printable makes s safe to print on one terminal line.
+func printable(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// bound cuts s to at most maxErrorBody bytes, on a rune boundary, and marks
+// the cut with "…".
 func bound(s string) string {
 	if len(s) <= maxErrorBody {
 		return s
 	}
-	s = s[:maxErrorBody]
-	for !utf8.ValidString(s) && len(s) > 0 {
-		s = s[:len(s)-1]
+	i := maxErrorBody
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
 	}
-	return s + "…"
+	return s[:i] + "…"
 }

@@ -107,7 +107,8 @@ func (h *BlobHandler) UnmarshalJSON(b []byte) error {
 	return lenient(b, (*plain)(h), nil)
 }
 
-// DataSourcePage is one page of GET /dataSource.
+// DataSourcePage is one page of GET /dataSource. Count is the total number
+// of matches, or -1 when the server did not say (a bare array).
 type DataSourcePage struct {
 	Count int          `json:"count"`
 	Hits  []DataSource `json:"hits"`
@@ -129,7 +130,7 @@ func (p *DataSourcePage) UnmarshalJSON(b []byte) error {
 	}
 	p.Hits = env.Hits
 	p.Count = -1
-	if n, ok := flexInt(env.Count); ok {
+	if n, ok := flexInt(env.Count); ok && n >= 0 { // a negative total means nothing
 		p.Count = int(n)
 	}
 	return nil
@@ -153,8 +154,10 @@ func (t *Tags) UnmarshalJSON(b []byte) error {
 	out := make(Tags, 0, len(items))
 	for _, it := range items {
 		var s string
-		if json.Unmarshal(it, &s) == nil {
-			out = append(out, Tag{Name: s, Raw: it})
+		if json.Unmarshal(it, &s) == nil { // also null, which leaves s empty
+			if s != "" {
+				out = append(out, Tag{Name: s, Raw: it})
+			}
 			continue
 		}
 		var o struct {
@@ -242,7 +245,8 @@ func (a *Approval) UnmarshalJSON(b []byte) error {
 	return lenient(b, (*plain)(a), nil)
 }
 
-// AccessPage is one page of GET /dataSource/{id}/access.
+// AccessPage is one page of GET /dataSource/{id}/access. Count is -1 when
+// the server did not send it.
 type AccessPage struct {
 	Count int          `json:"count"`
 	Users []AccessUser `json:"users"`
@@ -267,7 +271,7 @@ func (p *AccessPage) UnmarshalJSON(b []byte) error {
 		p.Users = env.Hits
 	}
 	p.Count = -1
-	if n, ok := flexInt(env.Count); ok {
+	if n, ok := flexInt(env.Count); ok && n >= 0 { // a negative total means nothing
 		p.Count = int(n)
 	}
 	return nil
