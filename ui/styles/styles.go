@@ -115,7 +115,8 @@ func New(t Theme) *Styles {
 
 	s.Table.Header = n().Bold(true).Foreground(t.Muted)
 	s.Table.Cell = n()
-	// Reverse keeps the selection visible with NO_COLOR and on any palette.
+	// Reverse does not survive NO_COLOR (the Ascii profile drops it), so
+	// views also mark the selected row with a glyph.
 	s.Table.Selected = n().Reverse(true)
 	s.Table.Marked = n().Bold(true).Foreground(t.Highlight)
 	s.Table.Disabled = n().Foreground(t.Subtle).Strikethrough(false)

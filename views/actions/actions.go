@@ -61,6 +61,18 @@ func names(ts []Target, max int) []string {
 	return out
 }
 
+// sanitize makes the targets' names safe to draw. Names should arrive safe
+// already; this makes sure a caller's slip cannot reach the terminal.
+// safe.Line leaves an already safe name as it is.
+func sanitize(ts []Target) []Target {
+	out := make([]Target, len(ts))
+	for i, t := range ts {
+		t.Name = safe.Line(t.Name)
+		out[i] = t
+	}
+	return out
+}
+
 func ids(ts []Target) string {
 	parts := make([]string, len(ts))
 	for i, t := range ts {
@@ -110,6 +122,7 @@ func Subscribe(ctx *views.Context, ts []Target) tea.Cmd {
 	if len(ts) == 0 {
 		return nil
 	}
+	ts = sanitize(ts)
 	title := fmt.Sprintf("Subscribe to %s", ts[0].Name)
 	if len(ts) > 1 {
 		title = fmt.Sprintf("Subscribe to %d data sources", len(ts))
@@ -132,12 +145,19 @@ func Subscribe(ctx *views.Context, ts []Target) tea.Cmd {
 			res, err := api.Subscribe(rctx, apiclient.SubscribeRequest{DataSourceIDs: idList})
 			if err != nil {
 				r := Result{Failed: true, Summary: "subscribe failed: " + apiclient.Explain(err)}
+				line := "not subscribed: " + apiclient.Explain(err)
 				if unknownOutcome(err) {
 					r.Summary = "subscribe: no clear answer; the server may or may not have subscribed you. Refresh (r) to see."
+					line = fmt.Sprintf("no clear answer (%s); the server may or may not have subscribed you. Refresh (r) to see.", apiclient.Explain(err))
 				}
-				r.Outcomes = []Outcome{{Text: r.Summary}}
+				for _, t := range ts {
+					r.Outcomes = append(r.Outcomes, Outcome{Text: t.Name + ": " + line})
+				}
 				r.Follow = []tea.Cmd{refetch(c.Context, idList)}
 				return r
+			}
+			if res == nil {
+				res = &apiclient.SubscribeResult{} // an empty answer: every source is reported unknown
 			}
 			return subscribeResult(res, ts, byID, c.Context, idList)
 		},
@@ -148,7 +168,7 @@ func Subscribe(ctx *views.Context, ts []Target) tea.Cmd {
 func subscribeResult(res *apiclient.SubscribeResult, ts []Target, byID map[int64]string, ctx *views.Context, idList []int64) Result {
 	var r Result
 	seen := map[int64]bool{}
-	var subscribed, pending int
+	var subscribed, pending, failed int
 	for _, s := range res.Success {
 		id := s.DataSourceID()
 		seen[id] = true
@@ -181,22 +201,18 @@ func subscribeResult(res *apiclient.SubscribeResult, ts []Target, byID map[int64
 		}
 		r.Outcomes = append(r.Outcomes, Outcome{Text: name + ": " + msg})
 		r.Failed = true
+		failed++
 	}
 	for _, t := range ts {
 		if !seen[t.ID] {
 			r.Outcomes = append(r.Outcomes, Outcome{Text: t.Name + ": no answer from the server for this one; refresh to see"})
 			r.Failed = true
+			failed++
 		}
 	}
-	r.Summary = fmt.Sprintf("subscribed %d, pending approval %d, failed %d", subscribed, pending, len(res.InError))
+	r.Summary = fmt.Sprintf("subscribed %d, pending approval %d, failed %d", subscribed, pending, failed)
 	r.Follow = []tea.Cmd{refetch(ctx, idList)}
 	return r
-}
-
-// checkedMsg carries the fresh state of the sources a delete will touch.
-type checked struct {
-	ts  []Target
-	err error
 }
 
 // Delete re-reads the sources (a stale "active" must never turn into a
@@ -205,6 +221,7 @@ func Delete(ctx *views.Context, ts []Target) tea.Cmd {
 	if len(ts) == 0 {
 		return nil
 	}
+	ts = sanitize(ts)
 	api, c := ctx.API, actx{ctx}
 	return views.Track("checking current state", func() tea.Msg {
 		rctx, cancel := c.timeout(context.Background())
@@ -275,6 +292,9 @@ func deleteSpec(c actx, ts []Target) Spec {
 			rctx, cancel := c.timeout(base)
 			res, err := api.DeleteDataSource(rctx, t.ID)
 			cancel()
+			if err == nil && res == nil {
+				res = &apiclient.DeleteResult{} // an empty answer: success, details unknown
+			}
 			switch {
 			case err != nil && unknownOutcome(err):
 				r.Failed = true
@@ -315,7 +335,7 @@ func deleteSpec(c actx, ts []Target) Spec {
 // Restore opens the restore dialog for the disabled sources among ts.
 func Restore(ctx *views.Context, ts []Target) tea.Cmd {
 	var disabled []Target
-	for _, t := range ts {
+	for _, t := range sanitize(ts) {
 		if t.Disabled {
 			disabled = append(disabled, t)
 		}

@@ -6,6 +6,7 @@ package actions
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -226,7 +227,7 @@ func (d *Dialog) key(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		var cmd tea.Cmd
-		d.inputs[d.field], cmd = d.inputs[d.field].Update(msg)
+		d.inputs[d.field], cmd = d.inputs[d.field].Update(cleanKey(msg))
 		d.hint = ""
 		return cmd
 	}
@@ -240,7 +241,8 @@ func (d *Dialog) key(msg tea.KeyMsg) tea.Cmd {
 			return d.confirm()
 		}
 		return views.CloseModal
-	case msg.Type == tea.KeyTab, msg.Type == tea.KeyRight, msg.Type == tea.KeyLeft, msg.String() == "l", msg.String() == "h":
+	case msg.Type == tea.KeyTab, msg.Type == tea.KeyRight, msg.Type == tea.KeyLeft, msg.Type == tea.KeyDown,
+		msg.String() == "l", msg.String() == "h":
 		d.focus = 1 - d.focus
 	case msg.Type == tea.KeyShiftTab || msg.Type == tea.KeyUp:
 		if len(d.inputs) > 0 {
@@ -298,28 +300,63 @@ func (d *Dialog) View() string {
 		box, title = st.Modal.DangerBox, st.Modal.DangerTitle
 	}
 	inner := d.boxWidth() - box.GetHorizontalFrameSize()
-	var b []string
-	b = append(b, title.Render(ansi.Truncate(d.spec.Title, inner, "…")), "")
+	// The title is the warning ("…: this cannot be undone"): it wraps
+	// onto a second line rather than lose its end.
+	var head []string
+	for _, l := range clip(wrapText(d.spec.Title, inner), 2) {
+		head = append(head, title.Render(l))
+	}
+	head = append(head, "")
+	var mid []string
 	for _, l := range d.spec.Body {
-		b = append(b, wrapText(l, inner)...)
+		mid = append(mid, wrapIndented(l, inner)...)
 	}
 	if d.spec.Call != "" {
-		b = append(b, "")
-		b = append(b, st.Modal.Call.Render(ansi.Truncate("→ "+d.spec.Call, inner, "…")))
+		mid = append(mid, "", st.Modal.Call.Render(ansi.Truncate("→ "+d.spec.Call, inner, "…")))
 	}
+	// Keep the box within the body height. The title, the fields being
+	// typed into and the buttons (or the outcomes) matter most: the
+	// explanation is cut first, and a dialog with several fields shows
+	// only the focused one when space is short.
+	maxLines := max(d.h-box.GetVerticalFrameSize(), 3)
+	tail := d.tail(inner, false)
+	if len(head)+min(len(mid), 1)+len(tail) > maxLines && len(d.inputs) > 1 {
+		tail = d.tail(inner, true)
+	}
+	lines := fit(head, mid, tail, maxLines, st.Muted.Render("…"))
+	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
+}
+
+// tail is the part of the dialog below its explanation: the typed fields
+// and buttons, the spinner, or the outcomes. compact keeps only the
+// focused field.
+func (d *Dialog) tail(inner int, compact bool) []string {
+	st := d.ctx.Styles
+	var b []string
 	switch d.phase {
 	case asking:
+		show := d.field
+		if show < 0 {
+			show = len(d.inputs) - 1
+		}
 		for i, t := range d.spec.Typed {
-			b = append(b, "", st.Modal.FieldLabel.Render(ansi.Truncate(t.Label, inner, "…")))
+			if compact && i != show {
+				continue
+			}
+			b = append(b, "")
+			for _, l := range clip(wrapText(t.Label, inner), 2) {
+				b = append(b, st.Modal.FieldLabel.Render(l))
+			}
 			d.inputs[i].Width = max(inner-4, 4)
-			b = append(b, d.inputs[i].View())
+			b = append(b, ansi.Truncate(d.inputs[i].View(), inner, ""))
 		}
 		if d.hint != "" {
 			b = append(b, st.Modal.FieldError.Render(ansi.Truncate(d.hint, inner, "…")))
 		}
-		b = append(b, "", d.buttons())
+		b = append(b, "")
+		b = append(b, d.buttons(inner)...)
 	case running:
-		b = append(b, "", d.spin.View()+" working… (nothing is sent twice)")
+		b = append(b, "", ansi.Truncate(d.spin.View()+" working… (nothing is sent twice)", inner, "…"))
 	case done:
 		b = append(b, "")
 		for _, o := range d.result.Outcomes {
@@ -335,17 +372,33 @@ func (d *Dialog) View() string {
 				}
 			}
 		}
-		b = append(b, "", st.Muted.Render(d.doneHint()))
+		b = append(b, "", st.Muted.Render(ansi.Truncate(d.doneHint(), inner, "…")))
 	}
-	body := strings.Join(b, "\n")
-	// Keep the box within the body height: cut the middle lines if needed.
-	maxLines := max(d.h-box.GetVerticalFrameSize(), 3)
-	if lines := strings.Split(body, "\n"); len(lines) > maxLines {
-		keepTail := min(4, maxLines/2)
-		lines = append(append(lines[:maxLines-keepTail-1:maxLines-keepTail-1], st.Muted.Render("…")), lines[len(lines)-keepTail:]...)
-		body = strings.Join(lines, "\n")
+	return b
+}
+
+// fit returns head, mid and tail in at most n lines (n >= 3). The middle
+// is cut first (its place marked with more); when there is no room for it
+// at all it goes, with the blank line closing head and then the blank
+// lines of tail; last, the top of the tail is cut.
+func fit(head, mid, tail []string, n int, more string) []string {
+	if len(head)+len(mid)+len(tail) <= n {
+		return slices.Concat(head, mid, tail)
 	}
-	return box.Width(inner + box.GetHorizontalPadding()).Render(body)
+	if room := n - len(head) - len(tail) - 1; room >= 0 {
+		return slices.Concat(head, mid[:min(room, len(mid))], []string{more}, tail)
+	}
+	if len(head) > 1 && head[len(head)-1] == "" {
+		head = head[:len(head)-1]
+	}
+	all := slices.Concat(head, tail)
+	if len(all) > n {
+		all = slices.Concat(head, slices.DeleteFunc(slices.Clone(tail), func(l string) bool { return l == "" }))
+	}
+	if len(all) <= n {
+		return all
+	}
+	return slices.Concat(all[:1], []string{more}, all[len(all)-(n-2):])
 }
 
 func (d *Dialog) doneHint() string {
@@ -355,21 +408,51 @@ func (d *Dialog) doneHint() string {
 	return "enter closes"
 }
 
-func (d *Dialog) buttons() string {
+// buttons draws Cancel and the confirm button. The focused one is drawn
+// in the active style and also bracketed, so that the focus shows without
+// colours too (NO_COLOR, or the Ascii profile, drops reverse video).
+func (d *Dialog) buttons(inner int) []string {
 	st := d.ctx.Styles
 	cancel, ok := st.Modal.Button, st.Modal.Button
 	active := st.Modal.ButtonActive
 	if d.spec.Danger {
 		active = st.Modal.DangerButtonActive
 	}
+	cl, ol := " Cancel ", " "+d.confirmLabel()+" "
 	if d.field < 0 {
 		if d.focus == 0 {
-			cancel = active
+			cancel, cl = active, "[Cancel]"
 		} else {
-			ok = active
+			ok, ol = active, "["+d.confirmLabel()+"]"
 		}
 	}
-	return lipgloss.JoinHorizontal(lipgloss.Top, cancel.Render("Cancel"), "  ", ok.Render(d.confirmLabel()))
+	c, o := cancel.Render(cl), ok.Render(ol)
+	row := lipgloss.JoinHorizontal(lipgloss.Top, c, "  ", o)
+	if lipgloss.Width(row) > inner { // narrow: less padding, then one above the other
+		c, o = cancel.Padding(0, 1).Render(cl), ok.Padding(0, 1).Render(ol)
+		if row = lipgloss.JoinHorizontal(lipgloss.Top, c, " ", o); lipgloss.Width(row) > inner {
+			row = lipgloss.JoinVertical(lipgloss.Left, c, o)
+		}
+	}
+	lines := strings.Split(row, "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, inner, "…")
+	}
+	return lines
+}
+
+// cleanKey drops, from typed or pasted text, the characters that would
+// change how the line reads (bidi overrides and marks) or that a terminal
+// acts on (C1 controls). The text input drops the C0 controls itself.
+func cleanKey(msg tea.KeyMsg) tea.KeyMsg {
+	if msg.Type != tea.KeyRunes {
+		return msg
+	}
+	msg.Runes = slices.DeleteFunc(slices.Clone(msg.Runes), func(r rune) bool {
+		return (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) ||
+			r == 0x200e || r == 0x200f || r == 0x061c
+	})
+	return msg
 }
 
 // wrapText wraps plain text to width cells.
@@ -378,6 +461,36 @@ func wrapText(s string, width int) []string {
 		return nil
 	}
 	return strings.Split(ansi.Wrap(s, width, " "), "\n")
+}
+
+// wrapIndented wraps an indented line (a list item) with its continuation
+// lines indented two cells further.
+func wrapIndented(s string, width int) []string {
+	trimmed := strings.TrimLeft(s, " ")
+	indent := len(s) - len(trimmed)
+	if indent == 0 || width-indent-2 < 10 {
+		return wrapText(s, width)
+	}
+	lines := wrapText(trimmed, width-indent-2)
+	for i := range lines {
+		pad := indent + 2
+		if i == 0 {
+			pad = indent
+		}
+		lines[i] = strings.Repeat(" ", pad) + lines[i]
+	}
+	return lines
+}
+
+// clip keeps the first n lines, marking a cut on the last one kept.
+func clip(lines []string, n int) []string {
+	if len(lines) <= n {
+		return lines
+	}
+	lines = slices.Clone(lines[:n])
+	w := ansi.StringWidth(lines[n-1])
+	lines[n-1] = ansi.Truncate(lines[n-1]+" …", w, "…")
+	return lines
 }
 
 var _ views.View = (*Dialog)(nil)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
@@ -101,15 +103,46 @@ func (m *Model) pairs() int {
 // addPair appends a (name, prefix) pair before the profile field.
 func (m *Model) addPair() {
 	p := m.pairs()
-	pair := []field{newField(fName, p, "research-data"), newField(fPrefix, p, "s3://bucket/path/")}
+	// Placeholders say "e.g.": without colours they would pass for values.
+	pair := []field{newField(fName, p, "e.g. research-data"), newField(fPrefix, p, "e.g. s3://bucket/path/")}
 	at := len(m.fields)
 	if at > 0 && m.fields[at-1].kind == fProfile {
 		at--
 	}
 	m.fields = append(m.fields[:at], append(pair, m.fields[at:]...)...)
+	// Errors and warnings are kept by field index: the fields after the
+	// new pair (the profile field) moved down by two.
+	m.errs, m.warns = shift(m.errs, at, len(pair)), shift(m.warns, at, len(pair))
+}
+
+// shift moves the entries at index >= at by n.
+func shift(msgs map[int]string, at, n int) map[int]string {
+	if len(msgs) == 0 {
+		return msgs
+	}
+	out := make(map[int]string, len(msgs))
+	for i, v := range msgs {
+		if i >= at {
+			i += n
+		}
+		out[i] = v
+	}
+	return out
 }
 
 func (m *Model) setFocus(i int) tea.Cmd {
+	// Leaving a prefix field shows its warning at once: a warning that
+	// only appeared once the request was sent would come too late.
+	if old := m.focus; old < len(m.fields) && m.fields[old].kind == fPrefix {
+		if w := prefixWarning(strings.TrimSpace(m.fields[old].input.Value())); w != "" {
+			if m.warns == nil {
+				m.warns = map[int]string{}
+			}
+			m.warns[old] = w
+		} else {
+			delete(m.warns, old)
+		}
+	}
 	for j := range m.fields {
 		m.fields[j].input.Blur()
 	}
@@ -168,8 +201,12 @@ func (m *Model) validate() (apiclient.S3CreateRequest, bool) {
 				m.errs[i] = "required"
 			case strings.ContainsAny(v, " \t"):
 				m.errs[i] = "an S3 prefix has no spaces"
-			case !strings.HasPrefix(v, "s3://"):
-				m.warns[i] = "no s3:// prefix: sent as typed"
+			case strings.HasPrefix(v, "s3://") && (len(v) == len("s3://") || v[len("s3://")] == '/'):
+				m.errs[i] = "name a bucket: s3://bucket/path/"
+			default:
+				if w := prefixWarning(v); w != "" {
+					m.warns[i] = w
+				}
 			}
 			req.DataSources = append(req.DataSources, cur)
 		case fProfile:
@@ -179,6 +216,15 @@ func (m *Model) validate() (apiclient.S3CreateRequest, bool) {
 		}
 	}
 	return req, len(m.errs) == 0
+}
+
+// prefixWarning is the note, which does not block, for a prefix that is
+// not an s3:// path.
+func prefixWarning(v string) string {
+	if v != "" && !strings.HasPrefix(v, "s3://") {
+		return "no s3:// prefix: sent as typed"
+	}
+	return ""
 }
 
 type submittedMsg struct {
@@ -221,14 +267,16 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 }
 
 // afterCreate fetches each new source (for the list) and its handler (to
-// show), off the UI goroutine.
+// show), off the UI goroutine. The reads are not tied to the form: the
+// sources exist whether or not the form is still open, so the list must
+// get them even when the user closes the form at once.
 func (m *Model) afterCreate(made []apiclient.S3Created) tea.Cmd {
-	api, ctx, timeout := m.ctx.API, m.base, m.ctx.Timeout
+	api, timeout := m.ctx.API, m.ctx.Timeout
 	return views.Track("reading the new sources", func() tea.Msg {
 		handlers := map[int64]string{}
 		var added []apiclient.DataSource
 		for _, c := range made {
-			rctx, cancel := withTimeout(ctx, timeout)
+			rctx, cancel := withTimeout(context.Background(), timeout)
 			if h, err := api.GetS3Handler(rctx, c.DataSourceID); err == nil {
 				handlers[c.DataSourceID] = fmt.Sprintf("handler %d: %s, integration %d, base %s, prefix %s",
 					h.ID, safe.Line(h.Type), h.Metadata.IntegrationID, safe.Line(h.AWSLocationPath), safe.Line(h.Metadata.Prefix))
@@ -237,6 +285,9 @@ func (m *Model) afterCreate(made []apiclient.S3Created) tea.Cmd {
 			}
 			if d, err := api.GetDataSource(rctx, c.DataSourceID); err == nil {
 				added = append(added, *d)
+			} else if !errors.Is(err, apiclient.ErrNotFound) {
+				// What the create answered, until the next refresh.
+				added = append(added, apiclient.DataSource{ID: c.DataSourceID, Name: c.DataSourceName})
 			}
 			cancel()
 		}
@@ -253,8 +304,9 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 	case submittedMsg:
 		if msg.err != nil {
 			m.phase = editing // every value the user typed is still there
-			m.server = "The server refused: " + apiclient.Explain(msg.err)
-			if errors.Is(msg.err, apiclient.ErrUnreachable) || errors.Is(msg.err, apiclient.ErrServer) || errors.Is(msg.err, apiclient.ErrMalformed) {
+			m.server = "Not created: " + apiclient.Explain(msg.err)
+			if errors.Is(msg.err, apiclient.ErrUnreachable) || errors.Is(msg.err, apiclient.ErrServer) ||
+				errors.Is(msg.err, apiclient.ErrMalformed) || errors.Is(msg.err, context.DeadlineExceeded) {
 				m.server = "No clear answer (" + apiclient.Explain(msg.err) + "): the server may or may not have created them. Refresh the list (r) before submitting again."
 			}
 			return m, m.setFocus(m.focus)
@@ -265,7 +317,7 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 		m.handlers = msg.handlers
 		return m, nil
 	case spinner.TickMsg:
-		if m.phase != submitting {
+		if m.phase != submitting && (m.phase != created || m.handlers != nil) {
 			return m, nil
 		}
 		var cmd tea.Cmd
@@ -309,11 +361,24 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.setFocus(m.focus + 1)
 	}
 	var cmd tea.Cmd
-	m.fields[m.focus].input, cmd = m.fields[m.focus].input.Update(msg)
-	if m.errs != nil {
-		delete(m.errs, m.focus) // the user is fixing it
-	}
+	m.fields[m.focus].input, cmd = m.fields[m.focus].input.Update(cleanKey(msg))
+	delete(m.errs, m.focus) // the user is fixing it
+	delete(m.warns, m.focus)
 	return cmd
+}
+
+// cleanKey drops, from typed or pasted text, the characters that would
+// change how the line reads (bidi overrides and marks) or that a terminal
+// acts on (C1 controls). The text input drops the C0 controls itself.
+func cleanKey(msg tea.KeyMsg) tea.KeyMsg {
+	if msg.Type != tea.KeyRunes {
+		return msg
+	}
+	msg.Runes = slices.DeleteFunc(slices.Clone(msg.Runes), func(r rune) bool {
+		return (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) ||
+			r == 0x200e || r == 0x200f || r == 0x061c
+	})
+	return msg
 }
 
 func btoi(b bool) int {
@@ -354,68 +419,212 @@ func (m *Model) View() string {
 	box := st.Modal.Box
 	width := max(min(m.w-4, 80), 24)
 	inner := width - box.GetHorizontalFrameSize()
-	var b []string
-	b = append(b, st.Modal.Title.Render(m.Title()))
+	maxLines := max(m.h-box.GetVerticalFrameSize(), 3)
+	head := []string{st.Modal.Title.Render(ansi.Truncate(m.Title(), inner, "…"))}
+	var lines []string
 	switch m.phase {
 	case created:
-		b = append(b, "")
+		body := []string{""}
+		if len(m.made) == 0 {
+			body = append(body, wrap(st.Warning, "The server accepted the request but did not say what it created. Refresh the list (r) to see the new sources.", inner)...)
+		}
 		for _, c := range m.made {
-			b = append(b, st.Success.Render("✓ ")+ansi.Truncate(fmt.Sprintf("%s (id %d), prefix %s", safe.Line(c.DataSourceName), c.DataSourceID, safe.Line(c.Prefix)), inner-2, "…"))
+			for i, l := range clip(wrapText(fmt.Sprintf("%s (id %d), prefix %s", safe.Line(c.DataSourceName), c.DataSourceID, safe.Line(c.Prefix)), inner-2), 2) {
+				if i == 0 {
+					body = append(body, st.Success.Render("✓ ")+l)
+				} else {
+					body = append(body, "  "+l)
+				}
+			}
 			if h, ok := m.handlers[c.DataSourceID]; ok {
-				b = append(b, st.Muted.Render(ansi.Truncate("  "+h, inner, "…")))
+				for _, l := range clip(wrapText(h, inner-2), 2) {
+					body = append(body, st.Muted.Render("  "+l))
+				}
 			} else {
-				b = append(b, st.Muted.Render("  "+m.spin.View()+" reading handler…"))
+				body = append(body, st.Muted.Render("  "+m.spin.View()+" reading handler…"))
 			}
 		}
-		b = append(b, "", st.Muted.Render("enter closes"))
+		lines = fit(head, body, []string{"", st.Muted.Render("enter closes")}, maxLines, st.Muted.Render("…"))
 	default:
-		b = append(b, st.Muted.Render(ansi.Truncate("→ POST /native-s3/handler", inner, "…")))
-		// Keep the focused field on screen when the form is taller than
-		// the terminal: show a window of fields around it.
-		perField := 3
-		room := max((m.h-box.GetVerticalFrameSize()-8)/perField, 1)
-		lo := max(0, min(m.focus-room/2, len(m.fields)-room))
-		hi := min(len(m.fields), lo+room)
+		var status string
+		if m.phase == submitting {
+			status = ansi.Truncate(m.spin.View()+" creating… (sent once; it is not retried)", inner, "…")
+		} else {
+			status = st.Muted.Render(ansi.Truncate(fmt.Sprintf("%d pair(s) · %s add pair · enter on the last field or %s submits · esc cancels",
+				m.pairs(), m.ctx.Keys.AddPair.Help().Key, m.ctx.Keys.Submit.Help().Key), inner, "…"))
+		}
+		var msg []string
+		if m.server != "" {
+			msg = wrap(st.Modal.FieldError, safe.Line(m.server), inner)
+		}
+		// What shows, most important first: the title, the focused field
+		// (with its "more fields" marks), the status line, the server's
+		// message (at least its start), then the other fields nearest the
+		// focus. When space is short the blank lines and the call line go
+		// first.
+		head = append(head, st.Muted.Render(ansi.Truncate("→ POST /native-s3/handler", inner, "…")))
+		focused := len(m.fieldLines(m.focus, inner)) + btoi(m.focus > 0) + btoi(m.focus < len(m.fields)-1)
+		gapMsg, gapFoot := len(msg) > 0, true
+		minMsg := min(len(msg), 2)
+		fixed := func() int { return len(head) + focused + btoi(gapMsg) + btoi(gapFoot) + 1 }
+		for _, squeeze := range []func(){
+			func() { gapMsg = false },
+			func() { gapFoot = false },
+			func() { head = head[:1] },
+			func() { minMsg = min(minMsg, 1) },
+		} {
+			if fixed()+minMsg <= maxLines {
+				break
+			}
+			squeeze()
+		}
+		if room := max(maxLines-fixed(), minMsg); len(msg) > room {
+			switch {
+			case room >= 2:
+				msg = append(msg[:room-1:room-1], st.Modal.FieldError.Render("…"))
+			case room == 1:
+				msg = []string{st.Modal.FieldError.Render(ansi.Truncate(ansi.Strip(msg[0])+" …", inner, "…"))}
+			default:
+				msg = nil
+			}
+		}
+		var foot []string
+		if gapMsg {
+			foot = append(foot, "")
+		}
+		foot = append(foot, msg...)
+		if gapFoot {
+			foot = append(foot, "")
+		}
+		foot = append(foot, status)
+		lo, hi := m.window(maxLines-len(head)-len(foot), inner)
+		var body []string
 		if lo > 0 {
-			b = append(b, st.Muted.Render(fmt.Sprintf("  ↑ %d more field(s)", lo)))
+			body = append(body, m.more("↑", 0, lo, inner))
 		}
 		for i := lo; i < hi; i++ {
-			f := m.fields[i]
-			label := m.label(f)
-			if i == m.focus {
-				label = st.Accent.Render("▸ ") + st.Modal.FieldLabel.Render(label)
-			} else {
-				label = "  " + st.Modal.FieldLabel.Render(label)
-			}
-			in := f.input
-			in.Width = max(inner-4, 4)
-			line := "  " + in.View()
-			b = append(b, ansi.Truncate(label, inner, "…"), ansi.Truncate(line, inner, ""))
-			switch {
-			case m.errs[i] != "":
-				b = append(b, st.Modal.FieldError.Render(ansi.Truncate("  ✗ "+m.errs[i], inner, "…")))
-			case m.warns[i] != "":
-				b = append(b, st.Modal.FieldWarn.Render(ansi.Truncate("  ! "+m.warns[i], inner, "…")))
-			}
+			body = append(body, m.fieldLines(i, inner)...)
 		}
 		if hi < len(m.fields) {
-			b = append(b, st.Muted.Render(fmt.Sprintf("  ↓ %d more field(s)", len(m.fields)-hi)))
+			body = append(body, m.more("↓", hi, len(m.fields), inner))
 		}
-		if m.server != "" {
-			b = append(b, "")
-			for _, l := range strings.Split(ansi.Wrap(safe.Line(m.server), inner, " "), "\n") {
-				b = append(b, st.Modal.FieldError.Render(l))
-			}
-		}
-		b = append(b, "")
-		if m.phase == submitting {
-			b = append(b, m.spin.View()+" creating… (sent once; it is not retried)")
-		} else {
-			b = append(b, st.Muted.Render(ansi.Truncate(fmt.Sprintf("%d pair(s) · %s add pair · enter on the last field or %s submits · esc cancels",
-				m.pairs(), m.ctx.Keys.AddPair.Help().Key, m.ctx.Keys.Submit.Help().Key), inner, "…")))
+		lines = slices.Concat(head, body, foot)
+		if len(lines) > maxLines { // a terminal too small for even that
+			lines = fit(head[:1], body, foot, maxLines, st.Muted.Render("…"))
 		}
 	}
-	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(b, "\n"))
+	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
+}
+
+// more marks the fields [lo, hi) that are off screen, saying how many of
+// them are in error.
+func (m *Model) more(arrow string, lo, hi, inner int) string {
+	errs := 0
+	for i := lo; i < hi; i++ {
+		if m.errs[i] != "" {
+			errs++
+		}
+	}
+	if errs > 0 {
+		return ansi.Truncate(m.ctx.Styles.Muted.Render(fmt.Sprintf("  %s %d more ", arrow, hi-lo))+
+			m.ctx.Styles.Modal.FieldError.Render(fmt.Sprintf("(%d in error)", errs)), inner, "…")
+	}
+	return m.ctx.Styles.Muted.Render(ansi.Truncate(fmt.Sprintf("  %s %d more field(s)", arrow, hi-lo), inner, "…"))
+}
+
+// fieldLines draws field i: its label, its input, and its error or warning.
+func (m *Model) fieldLines(i, inner int) []string {
+	st := m.ctx.Styles
+	f := m.fields[i]
+	label := m.label(f)
+	if i == m.focus {
+		label = st.Accent.Render("▸ ") + st.Modal.FieldLabel.Render(label)
+	} else {
+		label = "  " + st.Modal.FieldLabel.Render(label)
+	}
+	in := f.input
+	in.Width = max(inner-4, 4)
+	b := []string{ansi.Truncate(label, inner, "…"), ansi.Truncate("  "+in.View(), inner, "")}
+	switch {
+	case m.errs[i] != "":
+		b = append(b, st.Modal.FieldError.Render(ansi.Truncate("  ✗ "+m.errs[i], inner, "…")))
+	case m.warns[i] != "":
+		b = append(b, st.Modal.FieldWarn.Render(ansi.Truncate("  ! "+m.warns[i], inner, "…")))
+	}
+	return b
+}
+
+// window picks the fields [lo, hi) shown in room lines: the focused one,
+// then its neighbours, below and above in turn, while they fit (with a
+// "more" line for each hidden side).
+func (m *Model) window(room, inner int) (lo, hi int) {
+	n := len(m.fields)
+	more := func(lo, hi int) int { return btoi(lo > 0) + btoi(hi < n) }
+	lo, hi = m.focus, m.focus+1
+	used := len(m.fieldLines(m.focus, inner))
+	for grew := true; grew; {
+		grew = false
+		if hi < n {
+			if l := len(m.fieldLines(hi, inner)); used+l+more(lo, hi+1) <= room {
+				used, hi, grew = used+l, hi+1, true
+			}
+		}
+		if lo > 0 {
+			if l := len(m.fieldLines(lo-1, inner)); used+l+more(lo-1, hi) <= room {
+				used, lo, grew = used+l, lo-1, true
+			}
+		}
+	}
+	return lo, hi
+}
+
+// wrapText wraps plain text to width cells.
+func wrapText(s string, width int) []string {
+	return strings.Split(ansi.Wrap(s, max(width, 1), " "), "\n")
+}
+
+// clip keeps the first n lines, marking a cut on the last one kept.
+func clip(lines []string, n int) []string {
+	if len(lines) <= n {
+		return lines
+	}
+	lines = slices.Clone(lines[:n])
+	w := ansi.StringWidth(lines[n-1])
+	lines[n-1] = ansi.Truncate(lines[n-1]+" …", w, "…")
+	return lines
+}
+
+// wrap wraps plain text to width and styles each line.
+func wrap(st lipgloss.Style, s string, width int) []string {
+	lines := strings.Split(ansi.Wrap(s, max(width, 1), " "), "\n")
+	for i, l := range lines {
+		lines[i] = st.Render(l)
+	}
+	return lines
+}
+
+// fit returns head, mid and tail in at most n lines (n >= 3). The middle
+// is cut first (its place marked with more); when there is no room for it
+// at all it goes, with the blank line closing head and then the blank
+// lines of tail; last, the top of the tail is cut.
+func fit(head, mid, tail []string, n int, more string) []string {
+	if len(head)+len(mid)+len(tail) <= n {
+		return slices.Concat(head, mid, tail)
+	}
+	if room := n - len(head) - len(tail) - 1; room >= 0 {
+		return slices.Concat(head, mid[:min(room, len(mid))], []string{more}, tail)
+	}
+	if len(head) > 1 && head[len(head)-1] == "" {
+		head = head[:len(head)-1]
+	}
+	all := slices.Concat(head, tail)
+	if len(all) > n {
+		all = slices.Concat(head, slices.DeleteFunc(slices.Clone(tail), func(l string) bool { return l == "" }))
+	}
+	if len(all) <= n {
+		return all
+	}
+	return slices.Concat(all[:1], []string{more}, all[len(all)-(n-2):])
 }
 
 var _ views.View = (*Model)(nil)
