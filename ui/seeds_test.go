@@ -57,7 +57,9 @@ func TestWalkthroughAgainstTheDocumentedExamples(t *testing.T) {
 	run(t, m, press("tab"))
 	run(t, m, press("enter"))
 	expect("lineage jump", "Data sources › Public Barfoo › Public Barfoo", "#3") // the seed server answers the same body for any id
-	for range 3 {
+	// Back: the parent's detail, the lineage selection, the detail, the
+	// filter: each esc undoes one thing.
+	for range 4 {
 		run(t, m, press("esc"))
 	}
 	expect("back home", "Public Aaa Tpc")
