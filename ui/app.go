@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -47,6 +48,7 @@ type Model struct {
 
 	status      string
 	statusLevel views.Level
+	statusID    int
 	errText     string // stays until dismissed
 
 	help     help.Model
@@ -184,12 +186,29 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		var cmd tea.Cmd
 		m.spin, cmd = m.spin.Update(msg)
 		return cmd
+	case clearStatusMsg:
+		if msg.id == m.statusID {
+			m.status = ""
+		}
+		return nil
 	case tea.KeyMsg:
 		return m.onKey(msg)
 	case tea.MouseMsg:
 		return m.onMouse(msg)
 	}
 	return nil
+}
+
+// statusTTL is how long a status message stays; errors stay until esc.
+const statusTTL = 6 * time.Second
+
+type clearStatusMsg struct{ id int }
+
+func (m *Model) setStatus(text string, l views.Level) tea.Cmd {
+	m.statusID++
+	m.status, m.statusLevel = text, l
+	id := m.statusID
+	return tea.Tick(statusTTL, func(time.Time) tea.Msg { return clearStatusMsg{id} })
 }
 
 // onRouted handles a message a view's command produced: root requests are
@@ -236,8 +255,7 @@ func (m *Model) onRouted(r routed) tea.Cmd {
 		m.closeModal()
 		return nil
 	case views.StatusMsg:
-		m.status, m.statusLevel = msg.Text, msg.Level
-		return nil
+		return m.setStatus(msg.Text, msg.Level)
 	case views.ErrorMsg:
 		m.errText = errorLine(msg.What, msg.Err, m.ctx.Host)
 		return nil
@@ -355,8 +373,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	if m.ctx.ReadOnly {
 		for _, b := range m.ctx.Keys.WriteKeys() {
 			if key.Matches(msg, b) {
-				m.status, m.statusLevel = "read-only mode: writes are disabled", views.Warn
-				return nil
+				return m.setStatus("read-only mode: writes are disabled", views.Warn)
 			}
 		}
 	}
@@ -416,8 +433,11 @@ func (m *Model) View() (out string) {
 		return "Loading…"
 	}
 	if m.w < minWidth || m.h < minHeight {
-		msg := fmt.Sprintf("Terminal too small (%d×%d).\ndsbrowse needs at least %d×%d.\nq quits.", m.w, m.h, minWidth, minHeight)
-		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, ansi.Truncate(msg, m.w, ""))
+		lines := []string{fmt.Sprintf("Terminal too small (%d×%d).", m.w, m.h), fmt.Sprintf("Needs %d×%d.", minWidth, minHeight), "q quits."}
+		for i, l := range lines {
+			lines[i] = ansi.Truncate(l, m.w, "…")
+		}
+		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, strings.Join(lines[:min(len(lines), m.h)], "\n"))
 	}
 	var b strings.Builder
 	b.WriteString(m.header())
@@ -574,6 +594,8 @@ func (m *Model) footer() string {
 		keys = m.modal.v.ShortHelp()
 	} else if m.showHelp {
 		keys = []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("any key", "close help"))}
+	} else if m.top().v.CapturesInput() {
+		keys = m.top().v.ShortHelp() // q and ? are typed, not global, here
 	} else {
 		keys = append(m.top().v.ShortHelp(), m.globalKeys()...)
 	}

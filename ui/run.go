@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/term"
 	"github.com/muesli/termenv"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
@@ -66,7 +67,11 @@ func NewContext(o Options) (*views.Context, error) {
 	if o.ReadOnly {
 		keys = keys.WithoutWrites()
 	}
-	theme, err := styles.Default.With(o.Theme)
+	base := styles.Default
+	if os.Getenv("NO_COLOR") != "" {
+		base = styles.NoColor
+	}
+	theme, err := base.With(o.Theme)
 	if err != nil {
 		return nil, err
 	}
@@ -77,12 +82,19 @@ func NewContext(o Options) (*views.Context, error) {
 	}, nil
 }
 
-// SetupTerminal settles colours before Bubble Tea owns the terminal:
-// NO_COLOR turns colour off, and the background is detected now, because
-// asking the terminal later races Bubble Tea for stdin (lipgloss#73).
+// SetupTerminal settles colours before Bubble Tea owns the terminal: the
+// background is detected now, because asking the terminal later races
+// Bubble Tea for stdin (lipgloss#73). NO_COLOR is honoured by the palette
+// (NewContext), not by dropping to plain ASCII, so bold and reverse still
+// show where colour would have.
 func SetupTerminal(mode string) error {
 	if os.Getenv("NO_COLOR") != "" {
-		lipgloss.SetColorProfile(termenv.Ascii)
+		// termenv alone would drop to plain ASCII, losing bold and
+		// reverse too; the NoColor palette already removes all colour.
+		if isTerminal() {
+			lipgloss.SetColorProfile(termenv.ANSI)
+		}
+		mode = "dark" // nothing to adapt: skip the query
 	}
 	switch mode {
 	case "dark":
@@ -115,3 +127,5 @@ func Run(o Options) error {
 	m.quit() // cancel whatever is still in flight
 	return err
 }
+
+func isTerminal() bool { return term.IsTerminal(os.Stdout.Fd()) }

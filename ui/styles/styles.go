@@ -15,7 +15,15 @@ import (
 
 // Theme is the palette. Each colour adapts to light and dark terminals.
 type Theme struct {
-	Accent, Muted, Text, Subtle, Border, Error, Warning, Success, Highlight, SelectedBg lipgloss.AdaptiveColor
+	Accent, Muted, Text, Subtle, Border, Error, Warning, Success, Highlight, SelectedBg lipgloss.TerminalColor
+}
+
+// NoColor is the palette for NO_COLOR: no colour at all, while bold,
+// underline, faint and reverse still mark what colour would have.
+var NoColor = Theme{
+	Accent: lipgloss.NoColor{}, Muted: lipgloss.NoColor{}, Text: lipgloss.NoColor{}, Subtle: lipgloss.NoColor{},
+	Border: lipgloss.NoColor{}, Error: lipgloss.NoColor{}, Warning: lipgloss.NoColor{}, Success: lipgloss.NoColor{},
+	Highlight: lipgloss.NoColor{}, SelectedBg: lipgloss.NoColor{},
 }
 
 // Default is the built-in palette: readable on light and dark backgrounds,
@@ -38,7 +46,7 @@ var hexColor = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
 // With returns t with colours replaced from the config's [theme] table
 // (name → "#rrggbb" or an ANSI number 0-255). It names a bad entry.
 func (t Theme) With(over map[string]string) (Theme, error) {
-	fields := map[string]*lipgloss.AdaptiveColor{
+	fields := map[string]*lipgloss.TerminalColor{
 		"accent": &t.Accent, "muted": &t.Muted, "text": &t.Text, "subtle": &t.Subtle,
 		"border": &t.Border, "error": &t.Error, "warning": &t.Warning, "success": &t.Success,
 		"highlight": &t.Highlight, "selected_bg": &t.SelectedBg,
@@ -101,7 +109,7 @@ func New(t Theme) *Styles {
 	s.StatusOK = n().Foreground(t.Success)
 	s.StatusWarn = n().Foreground(t.Warning)
 	s.Muted = n().Foreground(t.Muted)
-	s.Subtle = n().Foreground(t.Subtle)
+	s.Subtle = n().Foreground(t.Subtle).Faint(true)
 	s.Bold = n().Bold(true)
 	s.Accent = n().Foreground(t.Accent)
 	s.Error = n().Foreground(t.Error)

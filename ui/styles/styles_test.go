@@ -3,6 +3,8 @@ package styles
 import (
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/lipgloss"
 )
 
 func TestThemeOverrides(t *testing.T) {
@@ -10,7 +12,7 @@ func TestThemeOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if th.Accent.Dark != "#ff0000" || th.Error.Light != "196" {
+	if th.Accent.(lipgloss.AdaptiveColor).Dark != "#ff0000" || th.Error.(lipgloss.AdaptiveColor).Light != "196" {
 		t.Fatalf("overrides not applied: %+v", th)
 	}
 	if _, err := Default.With(map[string]string{"acent": "#fff"}); err == nil || !strings.Contains(err.Error(), `unknown colour "acent"`) {
