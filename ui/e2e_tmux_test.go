@@ -149,7 +149,7 @@ func TestE2EWalkthrough(t *testing.T) {
 		return strings.HasPrefix(line(sc, 2), "/web") && strings.HasPrefix(s.footer(sc), "enter open")
 	})
 	openRow(t, s, immutatest.NameWebSales)
-	sc = s.waitFor(waitTimeout, "#16", "TPC-DS web sales fact table")
+	s.waitFor(waitTimeout, "#16", "TPC-DS web sales fact table")
 
 	// a: the access users.
 	s.send("a")
