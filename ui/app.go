@@ -192,6 +192,16 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tea.KeyMsg:
+		// A busy machine can deliver several typed keys in one read, which
+		// Bubble Tea reports as one multi-rune key ("/w" matches no
+		// binding). Take them one at a time; a paste stays whole.
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			var cmds []tea.Cmd
+			for _, r := range msg.Runes {
+				cmds = append(cmds, m.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+			}
+			return tea.Batch(cmds...)
+		}
 		return m.onKey(msg)
 	case tea.MouseMsg:
 		return m.onMouse(msg)

@@ -289,3 +289,15 @@ func TestPanicBecomesAnErrorLine(t *testing.T) {
 		t.Fatal("panic in a command not reported")
 	}
 }
+
+func TestKeysReadTogetherAreTakenOneByOne(t *testing.T) {
+	m := newRoot(t, fakeWithDetail(), 100, 30, nil)
+	run(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/web")})
+	if !m.top().v.CapturesInput() || !strings.Contains(screen(m), "/web") {
+		t.Fatalf("\"/web\" read at once should open the filter and type web:\n%s", screen(m))
+	}
+	run(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(" sales"), Paste: true})
+	if !strings.Contains(screen(m), "/web sales") {
+		t.Fatalf("a paste should go into the filter whole:\n%s", screen(m))
+	}
+}
