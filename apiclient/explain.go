@@ -8,14 +8,33 @@ import (
 	"strings"
 )
 
-// Explain says in plain words what went wrong, for a status line or a CLI
-// error. It never includes the API key (errors from this package have it
-// redacted already).
-func Explain(err error) string {
+// Explain says in plain words what went wrong, for a status line. It never
+// includes the API key (errors from this package have it redacted already).
+func Explain(err error) string { return ExplainAt(err, "") }
+
+// ExplainAt is Explain for a reader who cannot see which server or request
+// failed, as on the command line. When host (the tenant URL) is not empty,
+// it is named where Explain says "the server", and a request the server
+// could not find, failed on or answered unreadably is named by its method
+// and path (without the query), an unreadable answer with what was wrong.
+func ExplainAt(err error, host string) string {
 	if err == nil {
 		return ""
 	}
+	server, by := "the server", ""
+	if host != "" {
+		server, by = host, " by "+host
+	}
+	// request names a failed request when host is named: "GET /dataSource/22".
+	request := func(method, path string) string {
+		if host == "" {
+			return ""
+		}
+		p, _, _ := strings.Cut(path, "?")
+		return method + " " + p
+	}
 	var ae *APIError
+	var de *DecodeError
 	switch {
 	case errors.Is(err, ErrReadOnly):
 		return "read-only mode: writes are disabled"
@@ -26,34 +45,44 @@ func Explain(err error) string {
 		if ae.Message != "" && ae.Message != http.StatusText(ae.StatusCode) {
 			detail = ": " + ae.Message
 		}
+		req := request(ae.Method, ae.Path)
 		switch {
 		case ae.StatusCode == http.StatusUnauthorized:
-			return "the API key was rejected (401)" + detail
+			return "the API key was rejected (401)" + by + detail
 		case ae.StatusCode == http.StatusForbidden:
-			return "permission denied (403)" + detail
+			return "permission denied (403)" + by + detail
+		case ae.StatusCode == http.StatusNotFound && req != "":
+			return "not found (404): " + req + detail
 		case ae.StatusCode == http.StatusNotFound:
 			return "not found (404)" + detail
 		case ae.StatusCode == http.StatusTooManyRequests:
-			return "rate limited by the server (429): try again shortly" + detail
+			return "rate limited by " + server + " (429): try again shortly" + detail
 		case ae.StatusCode == http.StatusConflict:
 			return "conflict (409)" + detail
+		case ae.StatusCode >= 500 && req != "":
+			return fmt.Sprintf("%s failed (%d) on %s%s", server, ae.StatusCode, req, detail)
 		case ae.StatusCode >= 500:
-			return fmt.Sprintf("the server failed (%d)%s", ae.StatusCode, detail)
+			return fmt.Sprintf("%s failed (%d)%s", server, ae.StatusCode, detail)
 		default:
-			return fmt.Sprintf("the server refused the request (%d)%s", ae.StatusCode, detail)
+			return fmt.Sprintf("%s refused the request (%d)%s", server, ae.StatusCode, detail)
 		}
 	case errors.Is(err, ErrUnreachable):
 		var te *TransportError
 		if errors.As(err, &te) {
 			msg := te.Err.Error()
 			if strings.Contains(msg, "timed out") || errors.Is(te.Err, context.DeadlineExceeded) {
-				return "the server did not answer in time"
+				return server + " did not answer in time"
 			}
-			return "cannot reach the server: " + msg
+			return "cannot reach " + server + ": " + msg
 		}
-		return "cannot reach the server"
+		return "cannot reach " + server
 	case errors.Is(err, ErrMalformed):
-		return "the server sent a response dsbrowse cannot read"
+		if errors.As(err, &de) {
+			if req := request(de.Method, de.Path); req != "" {
+				return server + " sent a response to " + req + " that dsbrowse cannot read: " + de.Err.Error()
+			}
+		}
+		return server + " sent a response dsbrowse cannot read"
 	}
 	return err.Error()
 }

@@ -70,10 +70,32 @@ type Context struct {
 	Protected   bool
 	PageSize    int
 	Concurrency int
-	// Timeout bounds each request a view makes.
+	// Timeout bounds each request a view makes (see WithTimeout).
 	Timeout time.Duration
-	// Now is the clock, replaced in golden tests.
+	// Now is the clock, replaced in golden tests (see Clock).
 	Now func() time.Time
+}
+
+// DefaultTimeout bounds a request when the Context sets no Timeout.
+const DefaultTimeout = 30 * time.Second
+
+// WithTimeout derives the context for one request from parent: it ends
+// after c.Timeout (DefaultTimeout when that is not positive), or with
+// parent. Call the CancelFunc when the request is done.
+func (c *Context) WithTimeout(parent context.Context) (context.Context, context.CancelFunc) {
+	d := DefaultTimeout
+	if c != nil && c.Timeout > 0 {
+		d = c.Timeout
+	}
+	return context.WithTimeout(parent, d)
+}
+
+// Clock is the time now by c.Now, or by the system clock when c sets none.
+func (c *Context) Clock() time.Time {
+	if c != nil && c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
 }
 
 // Navigation and chrome messages, handled by the root.

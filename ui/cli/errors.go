@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
@@ -61,60 +60,38 @@ func describe(err error, host, key string) string {
 	return strings.Join(strings.Fields(safe.Line(msg)), " ")
 }
 
+// explain words err for the command line: apiclient.ExplainAt naming the
+// host, plus what only the CLI says: ctrl+c interrupts, how read-only mode
+// is set, and a connection problem in short words.
 func explain(err error, host string) string {
-	var ae *apiclient.APIError
 	var te *apiclient.TransportError
-	by := ""
-	if host != "" {
-		by = " by " + host
-	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "interrupted"
 	case errors.Is(err, apiclient.ErrReadOnly):
-		return "read-only mode: writes are disabled (read_only profile or --read-only)"
-	case errors.As(err, &ae):
-		detail := ""
-		if ae.Message != "" && ae.Message != http.StatusText(ae.StatusCode) {
-			detail = ": " + ae.Message
-		}
-		switch {
-		case ae.StatusCode == http.StatusUnauthorized:
-			return "the API key was rejected (401)" + by
-		case ae.StatusCode == http.StatusForbidden:
-			return "permission denied (403)" + by + detail
-		case ae.StatusCode == http.StatusNotFound:
-			return fmt.Sprintf("not found (404): %s %s%s", ae.Method, pathOnly(ae.Path), detail)
-		case ae.StatusCode == http.StatusTooManyRequests:
-			return "rate limited (429)" + by + ": try again shortly"
-		case ae.StatusCode == http.StatusConflict:
-			return "conflict (409)" + detail
-		case ae.StatusCode == http.StatusBadRequest || ae.StatusCode == http.StatusUnprocessableEntity:
-			return fmt.Sprintf("the server rejected the request (%d)%s", ae.StatusCode, detail)
-		case ae.StatusCode >= 500:
-			return fmt.Sprintf("server error (%d) from %s on %s %s%s", ae.StatusCode, host, ae.Method, pathOnly(ae.Path), detail)
-		}
-		return fmt.Sprintf("the server refused the request (%d)%s", ae.StatusCode, detail)
+		return apiclient.ExplainAt(err, host) + " (read_only profile or --read-only)"
 	case errors.As(err, &te):
-		msg := te.Err.Error()
-		switch {
-		case strings.Contains(msg, "timed out"), errors.Is(te.Err, context.DeadlineExceeded):
-			return host + " did not answer in time"
-		case strings.Contains(msg, "connection refused"):
-			msg = "connection refused"
-		case strings.Contains(msg, "no such host"):
-			msg = "no such host"
-		case strings.Contains(msg, "certificate"):
-			msg = "TLS certificate problem (" + msg + "); for a private CA set ca_file in the profile"
+		if why := dialProblem(te.Err); why != "" {
+			return "cannot reach " + host + ": " + why
 		}
-		return "cannot reach " + host + ": " + msg
-	case errors.Is(err, apiclient.ErrMalformed):
-		return "could not read the server's answer: " + err.Error()
 	}
-	return err.Error()
+	return apiclient.ExplainAt(err, host)
 }
 
-func pathOnly(p string) string {
-	path, _, _ := strings.Cut(p, "?")
-	return path
+// dialProblem says in short words why no connection was made, and where to
+// put a private CA; "" when the dialer's own words will do, or for a
+// timeout, which apiclient.ExplainAt words.
+func dialProblem(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "timed out"), errors.Is(err, context.DeadlineExceeded):
+		return ""
+	case strings.Contains(msg, "connection refused"):
+		return "connection refused"
+	case strings.Contains(msg, "no such host"):
+		return "no such host"
+	case strings.Contains(msg, "certificate"):
+		return "TLS certificate problem (" + msg + "); for a private CA set ca_file in the profile"
+	}
+	return ""
 }

@@ -17,11 +17,12 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/viewtest"
 )
 
 func seedUsers(t *testing.T) []apiclient.AccessUser {
 	var p apiclient.AccessPage
-	seed(t, "access.json", &p)
+	viewtest.Seed(t, "access.json", &p)
 	if len(p.Users) != 2 || p.Count != 2 {
 		t.Fatalf("seed: %d users, count %d", len(p.Users), p.Count)
 	}
@@ -76,7 +77,7 @@ func TestPagingLoadsEveryPageInTheBackground(t *testing.T) {
 	m.SetSize(100, 20)
 
 	// The first page is shown as soon as it arrives, with the rest in flight.
-	first := results(m.Init())
+	first := viewtest.CollectAll(m.Init())
 	if len(first) != 1 {
 		t.Fatalf("first load gave %d messages", len(first))
 	}
@@ -319,9 +320,9 @@ func TestStaleGenerationDropped(t *testing.T) {
 	}
 	m := New(testCtx(api), 16, "Web Sales")
 	m.SetSize(100, 20)
-	old := results(m.Init()) // answered, but not yet delivered
-	_, cmd := m.Update(keyMsg("r"))
-	fresh := results(cmd)
+	old := viewtest.CollectAll(m.Init()) // answered, but not yet delivered
+	_, cmd := m.Update(viewtest.KeyMsg("r"))
+	fresh := viewtest.CollectAll(cmd)
 	for _, msg := range old {
 		m.Update(msg)
 	}
@@ -338,7 +339,7 @@ func TestStaleGenerationDropped(t *testing.T) {
 	// A page of another access view never lands here.
 	other := New(testCtx(api), 17, "Other")
 	other.SetSize(100, 20)
-	foreign := results(other.Init())
+	foreign := viewtest.CollectAll(other.Init())
 	for _, msg := range foreign {
 		m.Update(msg)
 	}
@@ -388,7 +389,7 @@ func TestCloseCancelsRequests(t *testing.T) {
 	m := New(testCtx(api), 16, "x")
 	cmd := m.Init()
 	done := make(chan []tea.Msg)
-	go func() { done <- results(cmd) }()
+	go func() { done <- viewtest.CollectAll(cmd) }()
 	<-api.started
 	m.Close()
 	select {
@@ -504,10 +505,10 @@ func TestHelpListsWhatApplies(t *testing.T) {
 
 func TestGoldenAccess(t *testing.T) {
 	m := New(testCtx(&fakeAPI{users: seedUsers(t)}), 16, "Web Sales")
-	tm := teatest.NewTestModel(t, &harness{v: m}, teatest.WithInitialTermSize(100, 30))
+	tm := teatest.NewTestModel(t, &viewtest.Harness{V: m}, teatest.WithInitialTermSize(100, 30))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "2 of 2 loaded") },
 		teatest.WithDuration(5*time.Second))
-	tm.Send(keyMsg("j"))
+	tm.Send(viewtest.KeyMsg("j"))
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,8 @@ import (
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
-	"github.com/dsbrowse/dsbrowse/views/visibility"
+	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/pager"
 )
 
 const loadLabel = "loading access users"
@@ -173,9 +174,9 @@ func (m *Model) reload() tea.Cmd {
 // fetch requests the page at offset, capturing values only.
 func (m *Model) fetch(offset int) tea.Cmd {
 	m.pending[offset] = true
-	api, ctx, id, gen, size, timeout := m.ctx.API, m.loadCtx, m.id, m.gen, m.pageSize(), timeoutOf(m.ctx)
+	vctx, api, ctx, id, gen, size := m.ctx, m.ctx.API, m.loadCtx, m.id, m.gen, m.pageSize()
 	return views.Track(loadLabel, func() tea.Msg {
-		c, cancel := context.WithTimeout(ctx, timeout)
+		c, cancel := vctx.WithTimeout(ctx)
 		defer cancel()
 		p, err := api.ListAccess(c, id, apiclient.AccessOptions{Size: size, Offset: offset})
 		msg := pageMsg{gen: gen, offset: offset, err: err, count: -1}
@@ -235,7 +236,7 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 			m.next = m.step
 		}
 	}
-	now := nowOf(m.ctx)
+	now := m.ctx.Clock()
 	rows := make([]row, len(msg.users))
 	for i, u := range msg.users {
 		rows[i] = makeRow(u, now)
@@ -285,9 +286,9 @@ func makeRow(u apiclient.AccessUser, now time.Time) row {
 	if u.Approved {
 		r.approved = "yes"
 	}
-	if t, ok := visibility.ParseTime(u.CreatedAt); ok {
-		r.date = t.UTC().Format("2006-01-02")
-		r.ago = visibility.Ago(now, t)
+	if t, ok := format.ParseTime(u.CreatedAt); ok {
+		r.date = format.Date(t)
+		r.ago = format.Ago(t, now)
 	} else {
 		r.date = safe.Line(u.CreatedAt)
 	}
@@ -477,15 +478,11 @@ func (m *Model) move(d int) {
 }
 
 func (m *Model) mouse(msg tea.MouseMsg) {
-	if msg.Action != tea.MouseActionPress {
+	if d := pager.Wheel(msg); d != 0 {
+		m.scroll(d)
 		return
 	}
-	switch msg.Button {
-	case tea.MouseButtonWheelUp:
-		m.scroll(-3)
-	case tea.MouseButtonWheelDown:
-		m.scroll(3)
-	case tea.MouseButtonLeft:
+	if msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
 		top, rows := m.tableTop(), m.tableRows()
 		if msg.Y >= top && msg.Y < top+rows {
 			if i := m.offset + msg.Y - top; i < m.len() {
@@ -617,18 +614,4 @@ func (m *Model) openBinding() key.Binding {
 func (m *Model) clearBinding() key.Binding {
 	k := m.ctx.Keys.Back
 	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "clear filter"))
-}
-
-func timeoutOf(c *views.Context) time.Duration {
-	if c.Timeout > 0 {
-		return c.Timeout
-	}
-	return 10 * time.Second
-}
-
-func nowOf(c *views.Context) time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
 }

@@ -8,13 +8,13 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/pager"
 	"github.com/dsbrowse/dsbrowse/views/visibility"
 )
 
@@ -53,8 +53,7 @@ type UserModel struct {
 	infoErr, reportErr   error
 	raw                  bool
 
-	w, h int
-	vp   viewport.Model
+	pager pager.Model
 }
 
 var (
@@ -65,9 +64,7 @@ var (
 // NewUser makes the view of user on source id (named name).
 func NewUser(ctx *views.Context, id int64, name string, user apiclient.AccessUser) *UserModel {
 	base, cancel := context.WithCancel(context.Background())
-	m := &UserModel{ctx: ctx, id: id, name: name, user: user, base: base, cancel: cancel, vp: viewport.New(0, 0)}
-	m.vp.MouseWheelEnabled = false
-	return m
+	return &UserModel{ctx: ctx, id: id, name: name, user: user, base: base, cancel: cancel, pager: pager.New(&ctx.Keys)}
 }
 
 // Init fetches the policy info and the visibility report at once.
@@ -95,15 +92,15 @@ func (m *UserModel) load() tea.Cmd {
 	m.infoWait, m.reportWait = true, true
 	m.infoErr, m.reportErr = nil, nil
 	m.rebuild()
-	api, base, timeout, id, profile, gen := m.ctx.API, m.base, timeoutOf(m.ctx), m.id, m.user.Profile, m.gen
+	vctx, api, base, id, profile, gen := m.ctx, m.ctx.API, m.base, m.id, m.user.Profile, m.gen
 	info := views.Track(policyLabel, func() tea.Msg {
-		ctx, cancel := context.WithTimeout(base, timeout)
+		ctx, cancel := vctx.WithTimeout(base)
 		defer cancel()
 		p, err := api.UserPolicyInfo(ctx, id, profile)
 		return policyMsg{gen: gen, info: p, err: err}
 	})
 	report := views.Track(reportLabel, func() tea.Msg {
-		ctx, cancel := context.WithTimeout(base, timeout)
+		ctx, cancel := vctx.WithTimeout(base)
 		defer cancel()
 		r, err := api.UserVisibilityReport(ctx, id, profile)
 		return userReportMsg{gen: gen, reports: r, err: err}
@@ -148,29 +145,20 @@ func (m *UserModel) Update(msg tea.Msg) (views.View, tea.Cmd) {
 		m.reports, m.haveReports = msg.reports, true
 		m.rebuild()
 	case tea.KeyMsg:
+		if m.pager.Update(msg) {
+			return m, nil
+		}
 		k := m.ctx.Keys
 		switch {
-		case key.Matches(msg, k.Up):
-			m.vp.ScrollUp(1)
-		case key.Matches(msg, k.Down):
-			m.vp.ScrollDown(1)
-		case key.Matches(msg, k.PageUp):
-			m.vp.PageUp()
-		case key.Matches(msg, k.PageDown):
-			m.vp.PageDown()
-		case key.Matches(msg, k.Top):
-			m.vp.GotoTop()
-		case key.Matches(msg, k.Bottom):
-			m.vp.GotoBottom()
 		case key.Matches(msg, k.Raw) && m.hasData():
 			m.raw = !m.raw
 			m.rebuild()
-			m.vp.GotoTop()
+			m.pager.GotoTop()
 		case key.Matches(msg, k.Refresh):
 			return m, m.load()
 		}
 	case tea.MouseMsg:
-		visibility.Wheel(&m.vp, msg)
+		m.pager.Update(msg)
 	}
 	return m, nil
 }
@@ -179,67 +167,38 @@ func (m *UserModel) hasData() bool { return m.info != nil || m.haveReports }
 
 // SetSize sets the body size; the content is rewrapped when the width changes.
 func (m *UserModel) SetSize(w, h int) {
-	w, h = max(w, 0), max(h, 0)
-	changed := w != m.w
-	m.w, m.h = w, h
-	m.vp.Width, m.vp.Height = w, h
-	if changed {
+	if m.pager.SetSize(w, h) {
 		m.rebuild()
-	} else {
-		m.vp.SetYOffset(m.vp.YOffset)
 	}
 }
 
 // View draws the visible part of the content.
-func (m *UserModel) View() string {
-	if m.w <= 0 || m.h <= 0 {
-		return ""
-	}
-	return visibility.Clip(m.vp.View(), m.w, m.h)
-}
+func (m *UserModel) View() string { return m.pager.View() }
 
 // rebuild renders the content for the current data and width; it runs
 // when one of them changes, never from View.
 func (m *UserModel) rebuild() {
-	if m.w <= 0 {
-		m.vp.SetContent("")
+	w := m.pager.Width()
+	if w <= 0 {
+		m.pager.SetContent("")
 		return
 	}
-	var lines []string
+	d := format.NewDoc(w)
 	if m.raw {
-		lines = m.rawLines()
+		m.rawJSON(d)
 	} else {
-		lines = m.readable()
+		m.readable(d)
 	}
-	m.vp.SetContent(strings.Join(lines, "\n"))
+	m.pager.SetContent(d.String())
 }
 
-// out collects lines wrapped to the width.
-type out struct {
-	w     int
-	lines []string
-}
-
-func (o *out) add(indent int, s string) {
-	limit := max(o.w-indent, 1)
-	prefix := ""
-	if o.w-indent >= 1 {
-		prefix = strings.Repeat(" ", indent)
-	}
-	for _, l := range strings.Split(ansi.Wrap(s, limit, ""), "\n") {
-		o.lines = append(o.lines, ansi.Truncate(prefix+l, o.w, ""))
-	}
-}
-
-func (o *out) blank() { o.lines = append(o.lines, "") }
-
-func (m *UserModel) readable() []string {
+// readable lays out who the user is, their policy info and their report.
+func (m *UserModel) readable(d *format.Doc) {
 	st := m.ctx.Styles
-	o := &out{w: m.w}
 	u := m.user
-	o.add(0, st.Title.Render(m.Title()))
+	d.Add(0, st.Title.Render(m.Title()))
 	field := func(label, value string) {
-		o.add(2, st.Label.Render(fmt.Sprintf("%-9s", label))+" "+st.Value.Render(value))
+		d.Add(2, st.Label.Render(fmt.Sprintf("%-9s", label))+" "+st.Value.Render(value))
 	}
 	if e := safe.Line(u.Email); e != "" {
 		field("Email", e)
@@ -250,122 +209,97 @@ func (m *UserModel) readable() []string {
 		field("Type", t)
 	}
 	field("Profile", fmt.Sprintf("%d", u.Profile))
-	if t, ok := visibility.ParseTime(u.CreatedAt); ok {
-		since := t.UTC().Format("2006-01-02")
-		if a := visibility.Ago(nowOf(m.ctx), t); a != "" {
-			since += " (" + a + ")"
-		}
-		field("Since", since)
+	if t, ok := format.ParseTime(u.CreatedAt); ok {
+		field("Since", format.Date(t)+" ("+format.Ago(t, m.ctx.Clock())+")")
 	}
 	who := m.Title()
 
 	// policyInfo
-	o.blank()
+	d.Blank()
 	switch {
 	case m.infoErr != nil:
-		o.add(0, st.Section.Render("Masked columns"))
-		o.add(2, st.Error.Render("could not load the policy info: "+safe.Line(apiclient.Explain(m.infoErr))))
+		d.Add(0, st.Section.Render("Masked columns"))
+		d.Add(2, st.Error.Render("could not load the policy info: "+safe.Line(apiclient.Explain(m.infoErr))))
 	case m.info == nil:
-		o.add(0, st.Section.Render("Masked columns"))
-		o.add(2, st.Muted.Render("loading…"))
+		d.Add(0, st.Section.Render("Masked columns"))
+		d.Add(2, st.Muted.Render("loading…"))
 	default:
 		in := m.info
-		o.add(0, st.Section.Render(fmt.Sprintf("Masked columns (%d)", len(in.Masked))))
-		if len(in.Masked) == 0 {
-			o.add(2, st.Muted.Render("no columns are masked for this user"))
-		} else {
-			for _, l := range visibility.MaskedTable(st, in.Masked, m.w-2) {
-				o.add(2, l)
-			}
-		}
-		o.blank()
-		o.add(0, st.Section.Render("Visibilities"))
+		visibility.MaskedColumns(d, st, in.Masked, "no columns are masked for this user")
+		d.Blank()
+		d.Add(0, st.Section.Render("Visibilities"))
 		if in.VisibilityRuleApplies {
-			o.add(2, st.Warning.Render("a visibility rule applies to "+who+": some rows may be hidden"))
+			d.Add(2, st.Warning.Render("a visibility rule applies to "+who+": some rows may be hidden"))
 		} else {
-			o.add(2, "no visibility rule applies to "+who)
+			d.Add(2, "no visibility rule applies to "+who)
 		}
 		if vs := listLines(in.Visibilities); len(vs) == 0 {
-			o.add(2, st.Label.Render("visibility values: ")+st.Muted.Render("none"))
+			d.Add(2, st.Label.Render("visibility values: ")+st.Muted.Render("none"))
 		} else {
-			o.add(2, st.Label.Render("visibility values:"))
+			d.Add(2, st.Label.Render("visibility values:"))
 			for _, v := range vs {
-				o.add(4, "• "+v)
+				d.Add(4, "• "+v)
 			}
 		}
-		o.blank()
-		o.add(0, st.Section.Render("Additional filters"))
-		if fl := visibility.FilterLines(in.AdditionalFilters); len(fl) == 0 {
-			o.add(2, st.Muted.Render("none"))
-		} else {
-			for _, l := range fl {
-				o.add(2, l)
-			}
-		}
+		d.Blank()
+		visibility.AdditionalFilters(d, st, in.AdditionalFilters)
 	}
 
 	// visibility report
-	o.blank()
-	o.add(0, st.Section.Render("Visibility report"))
+	d.Blank()
+	d.Add(0, st.Section.Render("Visibility report"))
 	switch {
 	case m.reportErr != nil:
-		o.add(2, st.Error.Render("could not load the visibility report: "+safe.Line(apiclient.Explain(m.reportErr))))
+		d.Add(2, st.Error.Render("could not load the visibility report: "+safe.Line(apiclient.Explain(m.reportErr))))
 	case !m.haveReports:
-		o.add(2, st.Muted.Render("loading…"))
+		d.Add(2, st.Muted.Render("loading…"))
 	case len(m.reports) == 0:
-		o.add(2, st.Muted.Render("the server sent no report for this user"))
+		d.Add(2, st.Muted.Render("the server sent no report for this user"))
 	default:
 		for i, r := range m.reports {
 			if len(m.reports) > 1 {
 				if i > 0 {
-					o.blank()
+					d.Blank()
 				}
-				o.add(0, st.Muted.Render(fmt.Sprintf("report %d of %d", i+1, len(m.reports))))
+				d.Add(0, st.Muted.Render(fmt.Sprintf("report %d of %d", i+1, len(m.reports))))
 			}
-			o.lines = append(o.lines, strings.Split(visibility.RenderFor(st, r, m.w, nowOf(m.ctx), who), "\n")...)
+			d.Append(strings.Split(visibility.RenderFor(st, r, d.Width(), m.ctx.Clock(), who), "\n")...)
 		}
 	}
 	if m.infoErr != nil || m.reportErr != nil {
-		o.blank()
-		o.add(0, st.Muted.Render("Press "+m.ctx.Keys.Refresh.Help().Key+" to try again."))
+		d.Blank()
+		d.Add(0, st.Muted.Render("Press "+m.ctx.Keys.Refresh.Help().Key+" to try again."))
 	}
-	return o.lines
 }
 
-func (m *UserModel) rawLines() []string {
+// rawJSON lays out what the server sent.
+func (m *UserModel) rawJSON(d *format.Doc) {
 	st := m.ctx.Styles
-	o := &out{w: m.w}
-	o.add(0, st.Muted.Render("Raw JSON · "+m.ctx.Keys.Raw.Help().Key+" for the readable view"))
-	hard := func(s string) {
-		for _, l := range strings.Split(ansi.Hardwrap(s, max(m.w, 1), true), "\n") {
-			o.lines = append(o.lines, ansi.Truncate(l, m.w, ""))
-		}
-	}
-	o.blank()
-	o.add(0, st.Section.Render("policyInfo"))
+	d.Add(0, st.Muted.Render("Raw JSON · "+m.ctx.Keys.Raw.Help().Key+" for the readable view"))
+	d.Blank()
+	d.Add(0, st.Section.Render("policyInfo"))
 	if m.info != nil {
 		b, _ := json.Marshal(*m.info)
-		hard(visibility.PrettyJSON(b))
+		d.Hard(0, format.PrettyJSON(b))
 	} else {
-		o.add(0, st.Muted.Render("not loaded"))
+		d.Add(0, st.Muted.Render("not loaded"))
 	}
-	o.blank()
-	o.add(0, st.Section.Render("visibilityReport"))
+	d.Blank()
+	d.Add(0, st.Section.Render("visibilityReport"))
 	if m.haveReports {
 		b, _ := json.Marshal(m.reports)
-		hard(visibility.PrettyJSON(b))
+		d.Hard(0, format.PrettyJSON(b))
 	} else {
-		o.add(0, st.Muted.Render("not loaded"))
+		d.Add(0, st.Muted.Render("not loaded"))
 	}
-	return o.lines
 }
 
 // listLines reads a JSON array (visibilities) as one line per element.
 func listLines(raw json.RawMessage) []string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
+	if format.IsNull(raw) {
 		return nil
 	}
+	raw = bytes.TrimSpace(raw)
 	var items []json.RawMessage
 	if json.Unmarshal(raw, &items) != nil {
 		if s := string(raw); s != "{}" && s != `""` {
@@ -375,17 +309,7 @@ func listLines(raw json.RawMessage) []string {
 	}
 	outs := make([]string, 0, len(items))
 	for _, it := range items {
-		var s string
-		if json.Unmarshal(it, &s) == nil {
-			outs = append(outs, safe.Line(s))
-			continue
-		}
-		var buf bytes.Buffer
-		if json.Compact(&buf, it) == nil {
-			outs = append(outs, safe.Line(buf.String()))
-		} else {
-			outs = append(outs, safe.Line(string(it)))
-		}
+		outs = append(outs, format.JSONText(it))
 	}
 	return outs
 }
@@ -404,40 +328,17 @@ func orDash(s string) string {
 	return s
 }
 
-func (m *UserModel) scrollable() bool { return m.vp.TotalLineCount() > m.vp.Height }
-
-func (m *UserModel) rawBinding() key.Binding {
-	k := m.ctx.Keys.Raw
-	desc := "raw JSON"
-	if m.raw {
-		desc = "readable view"
+// actions are the keys other than scrolling that do something now.
+func (m *UserModel) actions() []key.Binding {
+	var act []key.Binding
+	if m.hasData() {
+		act = append(act, pager.RawToggle(m.ctx.Keys.Raw, m.raw))
 	}
-	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, desc))
+	return append(act, m.ctx.Keys.Refresh)
 }
 
 // ShortHelp lists the keys that do something now.
-func (m *UserModel) ShortHelp() []key.Binding {
-	k := m.ctx.Keys
-	var outs []key.Binding
-	if m.scrollable() {
-		outs = append(outs, k.Up, k.Down, k.PageDown)
-	}
-	if m.hasData() {
-		outs = append(outs, m.rawBinding())
-	}
-	return append(outs, k.Refresh)
-}
+func (m *UserModel) ShortHelp() []key.Binding { return m.pager.ShortHelp(m.actions()...) }
 
 // FullHelp groups the keys for the ? help.
-func (m *UserModel) FullHelp() [][]key.Binding {
-	k := m.ctx.Keys
-	var outs [][]key.Binding
-	if m.scrollable() {
-		outs = append(outs, []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom})
-	}
-	var act []key.Binding
-	if m.hasData() {
-		act = append(act, m.rawBinding())
-	}
-	return append(outs, append(act, k.Refresh))
-}
+func (m *UserModel) FullHelp() [][]key.Binding { return m.pager.FullHelp(m.actions()...) }

@@ -12,13 +12,14 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/viewtest"
 )
 
 func seedUserAPI(t *testing.T) (*fakeAPI, apiclient.AccessUser) {
 	var info apiclient.PolicyInfo
-	seed(t, "policy_info.json", &info)
+	viewtest.Seed(t, "policy_info.json", &info)
 	var reports []apiclient.VisibilityReport
-	seed(t, "user_visibility_report.json", &reports)
+	viewtest.Seed(t, "user_visibility_report.json", &reports)
 	return &fakeAPI{info: &info, reports: reports}, seedUsers(t)[1]
 }
 
@@ -92,8 +93,8 @@ func TestUserViewErrorsAndStale(t *testing.T) {
 
 	// Answers of an older load are dropped.
 	api.infoErr = nil
-	old := results(m.load())
-	fresh := results(m.load())
+	old := viewtest.CollectAll(m.load())
+	fresh := viewtest.CollectAll(m.load())
 	api.info = nil
 	for _, msg := range old {
 		m.Update(msg)
@@ -161,7 +162,7 @@ func TestUserViewHostile(t *testing.T) {
 func TestGoldenUser(t *testing.T) {
 	api, tommy := seedUserAPI(t)
 	m := NewUser(testCtx(api), 16, "Web Sales", tommy)
-	tm := teatest.NewTestModel(t, &harness{v: m}, teatest.WithInitialTermSize(100, 30))
+	tm := teatest.NewTestModel(t, &viewtest.Harness{V: m}, teatest.WithInitialTermSize(100, 30))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 		return strings.Contains(string(b), "can see 0 of 0") && strings.Contains(string(b), "Nullify")
 	},

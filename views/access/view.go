@@ -8,7 +8,7 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
-	"github.com/dsbrowse/dsbrowse/views/visibility"
+	"github.com/dsbrowse/dsbrowse/views/format"
 )
 
 // View draws the status line, the filter, the column header and only the
@@ -33,7 +33,7 @@ func (m *Model) View() string {
 		default:
 			msg = st.Muted.Render("Nobody has access to " + name + ".")
 		}
-		return visibility.Clip(ansi.Wrap(msg, m.w, ""), m.w, m.h)
+		return format.Clip(ansi.Wrap(msg, m.w, ""), m.w, m.h)
 	}
 
 	lines := make([]string, 0, m.h)
@@ -62,7 +62,7 @@ func (m *Model) View() string {
 	for i := start; i < m.len() && i < start+rows; i++ {
 		lines = append(lines, m.renderRow(i, idx, widths))
 	}
-	return visibility.Clip(strings.Join(lines, "\n"), m.w, m.h)
+	return format.Clip(strings.Join(lines, "\n"), m.w, m.h)
 }
 
 func (m *Model) statusLine() string {

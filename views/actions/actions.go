@@ -29,15 +29,6 @@ func unknownOutcome(err error) bool {
 		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, apiclient.ErrMalformed)
 }
 
-func (c actx) timeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	if c.Timeout > 0 {
-		return context.WithTimeout(ctx, c.Timeout)
-	}
-	return context.WithCancel(ctx)
-}
-
-type actx struct{ *views.Context }
-
 // protect adds the profile-name prompt on a protected profile.
 func protect(ctx *views.Context, s Spec) Spec {
 	if ctx.Protected {
@@ -87,7 +78,7 @@ func refetch(ctx *views.Context, idList []int64) tea.Cmd {
 	if len(idList) == 0 {
 		return nil
 	}
-	api, c := ctx.API, actx{ctx}
+	api := ctx.API
 	return views.Track("refreshing changed sources", func() tea.Msg {
 		var cmds []tea.Cmd
 		var mu sync.Mutex
@@ -99,7 +90,7 @@ func refetch(ctx *views.Context, idList []int64) tea.Cmd {
 			go func(id int64) {
 				defer wg.Done()
 				defer func() { <-sem }()
-				rctx, cancel := c.timeout(context.Background())
+				rctx, cancel := ctx.WithTimeout(context.Background())
 				defer cancel()
 				d, err := api.GetDataSource(rctx, id)
 				mu.Lock()
@@ -129,12 +120,12 @@ func Subscribe(ctx *views.Context, ts []Target) tea.Cmd {
 	}
 	body := append([]string{"You will ask for access to:"}, names(ts, 8)...)
 	body = append(body, "", "Sources with an automatic policy grant access at once; others wait for an owner's approval.")
-	api, c := ctx.API, actx{ctx}
+	api := ctx.API
 	spec := protect(ctx, Spec{
 		Title: title, Body: body, ConfirmLabel: "Subscribe",
 		Call: fmt.Sprintf("POST /dataSource/subscribe {\"dataSourceIds\":[%s]}", ids(ts)),
 		Run: func(base context.Context) Result {
-			rctx, cancel := c.timeout(base)
+			rctx, cancel := ctx.WithTimeout(base)
 			defer cancel()
 			idList := make([]int64, len(ts))
 			byID := map[int64]string{}
@@ -153,13 +144,13 @@ func Subscribe(ctx *views.Context, ts []Target) tea.Cmd {
 				for _, t := range ts {
 					r.Outcomes = append(r.Outcomes, Outcome{Text: t.Name + ": " + line})
 				}
-				r.Follow = []tea.Cmd{refetch(c.Context, idList)}
+				r.Follow = []tea.Cmd{refetch(ctx, idList)}
 				return r
 			}
 			if res == nil {
 				res = &apiclient.SubscribeResult{} // an empty answer: every source is reported unknown
 			}
-			return subscribeResult(res, ts, byID, c.Context, idList)
+			return subscribeResult(res, ts, byID, ctx, idList)
 		},
 	})
 	return views.OpenModal(NewDialog(ctx, spec))
@@ -222,9 +213,9 @@ func Delete(ctx *views.Context, ts []Target) tea.Cmd {
 		return nil
 	}
 	ts = sanitize(ts)
-	api, c := ctx.API, actx{ctx}
+	api := ctx.API
 	return views.Track("checking current state", func() tea.Msg {
-		rctx, cancel := c.timeout(context.Background())
+		rctx, cancel := ctx.WithTimeout(context.Background())
 		defer cancel()
 		fresh := make([]Target, 0, len(ts))
 		for _, t := range ts {
@@ -234,11 +225,11 @@ func Delete(ctx *views.Context, ts []Target) tea.Cmd {
 			}
 			fresh = append(fresh, Target{ID: d.ID, Name: safe.Line(d.Name), Disabled: d.IsDisabled()})
 		}
-		return views.OpenModalMsg{M: NewDialog(ctx, deleteSpec(c, fresh))}
+		return views.OpenModalMsg{M: NewDialog(ctx, deleteSpec(ctx, fresh))}
 	})
 }
 
-func deleteSpec(c actx, ts []Target) Spec {
+func deleteSpec(ctx *views.Context, ts []Target) Spec {
 	var active, disabled []Target
 	for _, t := range ts {
 		if t.Disabled {
@@ -282,14 +273,14 @@ func deleteSpec(c actx, ts []Target) Spec {
 		}
 		s.Call = fmt.Sprintf("DELETE /dataSource/{id} for %s", ids(ts))
 	}
-	api := c.API
+	api := ctx.API
 	s.Run = func(base context.Context) Result {
 		var r Result
 		var changed []int64
 		var removed []int64
 		var undo []Target
 		for _, t := range ts {
-			rctx, cancel := c.timeout(base)
+			rctx, cancel := ctx.WithTimeout(base)
 			res, err := api.DeleteDataSource(rctx, t.ID)
 			cancel()
 			if err == nil && res == nil {
@@ -319,17 +310,17 @@ func deleteSpec(c actx, ts []Target) Spec {
 		}
 		r.Summary = fmt.Sprintf("disabled %d, deleted %d, failed %d", len(undo), len(removed), len(ts)-len(undo)-len(removed))
 		if len(undo) > 0 {
-			r.Undo = NewDialog(c.Context, restoreSpec(c, undo))
+			r.Undo = NewDialog(ctx, restoreSpec(ctx, undo))
 			r.UndoLabel = "undo: restore"
 			r.Summary += " · u restores"
 		}
-		r.Follow = append(r.Follow, refetch(c.Context, changed))
+		r.Follow = append(r.Follow, refetch(ctx, changed))
 		for _, id := range removed {
 			r.Follow = append(r.Follow, views.Emit(views.SourceRemovedMsg{ID: id}))
 		}
 		return r
 	}
-	return protect(c.Context, s)
+	return protect(ctx, s)
 }
 
 // Restore opens the restore dialog for the disabled sources among ts.
@@ -343,16 +334,16 @@ func Restore(ctx *views.Context, ts []Target) tea.Cmd {
 	if len(disabled) == 0 {
 		return views.Status("only disabled data sources can be restored", views.Warn)
 	}
-	return views.OpenModal(NewDialog(ctx, restoreSpec(actx{ctx}, disabled)))
+	return views.OpenModal(NewDialog(ctx, restoreSpec(ctx, disabled)))
 }
 
-func restoreSpec(c actx, ts []Target) Spec {
+func restoreSpec(ctx *views.Context, ts []Target) Spec {
 	title := fmt.Sprintf("Restore %s", ts[0].Name)
 	if len(ts) > 1 {
 		title = fmt.Sprintf("Restore %d data sources", len(ts))
 	}
-	api := c.API
-	return protect(c.Context, Spec{
+	api := ctx.API
+	return protect(ctx, Spec{
 		Title: title, ConfirmLabel: "Restore",
 		Body: append([]string{"Re-enable:"}, names(ts, 8)...),
 		Call: fmt.Sprintf("PUT /dataSource/{id} {\"deleted\":false} for %s", ids(ts)),
@@ -361,7 +352,7 @@ func restoreSpec(c actx, ts []Target) Spec {
 			var idList []int64
 			ok := 0
 			for _, t := range ts {
-				rctx, cancel := c.timeout(base)
+				rctx, cancel := ctx.WithTimeout(base)
 				_, err := api.RestoreDataSource(rctx, t.ID)
 				cancel()
 				idList = append(idList, t.ID)
@@ -378,7 +369,7 @@ func restoreSpec(c actx, ts []Target) Spec {
 				}
 			}
 			r.Summary = fmt.Sprintf("restored %d of %d", ok, len(ts))
-			r.Follow = []tea.Cmd{refetch(c.Context, idList)}
+			r.Follow = []tea.Cmd{refetch(ctx, idList)}
 			return r
 		},
 	})

@@ -17,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -25,13 +24,9 @@ import (
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/pager"
 )
-
-// defaultTimeout bounds a request when the Context gives no timeout.
-const defaultTimeout = 30 * time.Second
-
-// wheelStep is how many lines one mouse wheel notch scrolls.
-const wheelStep = 3
 
 // generations are unique across every detail view, so a reply meant for
 // another detail view on the stack (another source, or an older instance
@@ -169,13 +164,6 @@ func (m *Model) Back() bool {
 	return true
 }
 
-func (m *Model) now() time.Time {
-	if m.vctx != nil && m.vctx.Now != nil {
-		return m.vctx.Now()
-	}
-	return time.Now()
-}
-
 // load starts a new generation: the source and both lineage directions,
 // concurrently. What is shown stays until the answers arrive (refresh keeps
 // the page and its scroll position).
@@ -192,15 +180,11 @@ func (m *Model) load() tea.Cmd {
 
 	// Capture values: the commands run on other goroutines.
 	gen, id, parent := m.gen, m.id, m.ctx
-	api := m.vctx.API
-	timeout := m.vctx.Timeout
-	if timeout <= 0 {
-		timeout = defaultTimeout
-	}
+	vctx, api := m.vctx, m.vctx.API
 	label := "loading " + m.Title()
 
 	get := func() tea.Msg {
-		ctx, cancel := context.WithTimeout(parent, timeout)
+		ctx, cancel := vctx.WithTimeout(parent)
 		defer cancel()
 		src, err := api.GetDataSource(ctx, id)
 		if err == nil && src == nil {
@@ -210,7 +194,7 @@ func (m *Model) load() tea.Cmd {
 	}
 	lineage := func(dir int) tea.Cmd {
 		return func() tea.Msg {
-			ctx, cancel := context.WithTimeout(parent, timeout)
+			ctx, cancel := vctx.WithTimeout(parent)
 			defer cancel()
 			entries, err := api.Lineage(ctx, id, directions[dir])
 			return lineageMsg{gen: gen, id: id, dir: dir, entries: entries, err: err}
@@ -243,14 +227,8 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 	case tea.KeyMsg:
 		return m, m.key(msg)
 	case tea.MouseMsg:
-		if msg.Action != tea.MouseActionPress {
-			return m, nil
-		}
-		switch msg.Button {
-		case tea.MouseButtonWheelUp:
-			m.scroll(-wheelStep)
-		case tea.MouseButtonWheelDown:
-			m.scroll(wheelStep)
+		if d := pager.Wheel(msg); d != 0 {
+			m.scroll(d)
 		}
 	}
 	return m, nil
@@ -311,12 +289,12 @@ func (m *Model) setSource(src *apiclient.DataSource) {
 	var top map[string]json.RawMessage
 	if json.Unmarshal(raw, &top) == nil {
 		for k, v := range top {
-			if !isNull(v) {
+			if !format.IsNull(v) {
 				m.present[k] = true
 			}
 		}
 	}
-	m.rawText = prettyJSON(raw)
+	m.rawText = format.PrettyJSON(raw)
 }
 
 // sourceChanged applies a broadcast change. For this source the fields it

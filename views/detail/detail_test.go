@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -19,9 +17,9 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/keymap"
-	"github.com/dsbrowse/dsbrowse/ui/styles"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/viewtest"
 )
 
 func init() {
@@ -34,6 +32,7 @@ var fixedNow = time.Date(2025, 10, 15, 12, 0, 0, 0, time.UTC)
 
 // fakeAPI serves sources and lineage from memory.
 type fakeAPI struct {
+	viewtest.Unimplemented
 	mu      sync.Mutex
 	sources map[int64]*apiclient.DataSource
 	getErr  error
@@ -76,55 +75,10 @@ func (f *fakeAPI) Lineage(ctx context.Context, id int64, t apiclient.LineageType
 	return append([]apiclient.LineageEntry{}, es...), nil
 }
 
-var errUnused = errors.New("not used by the detail view")
-
-func (f *fakeAPI) ListDataSources(context.Context, apiclient.ListOptions) (*apiclient.DataSourcePage, error) {
-	return nil, errUnused
-}
-func (f *fakeAPI) ListAccess(context.Context, int64, apiclient.AccessOptions) (*apiclient.AccessPage, error) {
-	return nil, errUnused
-}
-func (f *fakeAPI) UserPolicyInfo(context.Context, int64, int64) (*apiclient.PolicyInfo, error) {
-	return nil, errUnused
-}
-func (f *fakeAPI) UserVisibilityReport(context.Context, int64, int64) ([]apiclient.VisibilityReport, error) {
-	return nil, errUnused
-}
-func (f *fakeAPI) MyVisibilityReport(context.Context, int64) (*apiclient.VisibilityReport, error) {
-	return nil, errUnused
-}
-func (f *fakeAPI) Subscribe(context.Context, apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error) {
-	return nil, errUnused
-}
-func (f *fakeAPI) DeleteDataSource(context.Context, int64) (*apiclient.DeleteResult, error) {
-	return nil, errUnused
-}
-func (f *fakeAPI) RestoreDataSource(context.Context, int64) (*apiclient.DataSource, error) {
-	return nil, errUnused
-}
-func (f *fakeAPI) CreateS3(context.Context, apiclient.S3CreateRequest) ([]apiclient.S3Created, error) {
-	return nil, errUnused
-}
-func (f *fakeAPI) GetS3Handler(context.Context, int64) (*apiclient.S3Handler, error) {
-	return nil, errUnused
-}
-
-// fixture reads a seed example from apiclient's testdata.
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "apiclient", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func sourceFixture(t testing.TB, name string) *apiclient.DataSource {
 	t.Helper()
 	var d apiclient.DataSource
-	if err := json.Unmarshal(fixture(t, name), &d); err != nil {
-		t.Fatal(err)
-	}
+	viewtest.Seed(t, name, &d)
 	return &d
 }
 
@@ -133,9 +87,7 @@ func parentsFixture(t testing.TB) []apiclient.LineageEntry {
 	var p struct {
 		Parents []apiclient.LineageEntry `json:"parents"`
 	}
-	if err := json.Unmarshal(fixture(t, "lineage_parents.json"), &p); err != nil {
-		t.Fatal(err)
-	}
+	viewtest.Seed(t, "lineage_parents.json", &p)
 	return p.Parents
 }
 
@@ -152,39 +104,7 @@ func seeded(t testing.TB) *fakeAPI {
 	}
 }
 
-func testContext(api views.API) *views.Context {
-	return &views.Context{
-		API:      api,
-		Keys:     keymap.Default(),
-		Styles:   styles.New(styles.Default),
-		Timeout:  10 * time.Second,
-		PageSize: 100,
-		Now:      func() time.Time { return fixedNow },
-	}
-}
-
-// run executes cmd the way the root would (batches, tracked requests)
-// and returns the messages that reach the views.
-func run(cmd tea.Cmd) []tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	msg := cmd()
-	switch msg := msg.(type) {
-	case nil:
-		return nil
-	case tea.BatchMsg:
-		var out []tea.Msg
-		for _, c := range msg {
-			out = append(out, run(c)...)
-		}
-		return out
-	case views.RequestStartMsg:
-		// The root runs tracked requests and hands back their result.
-		return run(msg.Run)
-	}
-	return []tea.Msg{msg}
-}
+func testContext(api views.API) *views.Context { return viewtest.ContextAt(api, fixedNow) }
 
 // feed delivers msgs and returns what the view's commands emit.
 func feed(t testing.TB, m *Model, msgs ...tea.Msg) []tea.Msg {
@@ -195,7 +115,7 @@ func feed(t testing.TB, m *Model, msgs ...tea.Msg) []tea.Msg {
 		if v != views.View(m) {
 			t.Fatal("Update returned another view")
 		}
-		out = append(out, run(cmd)...)
+		out = append(out, viewtest.CollectAll(cmd)...)
 	}
 	return out
 }
@@ -205,49 +125,16 @@ func open(t testing.TB, api views.API, id int64, name string, w, h int) (*Model,
 	t.Helper()
 	m := New(testContext(api), id, name)
 	m.SetSize(w, h)
-	return m, feed(t, m, run(m.Init())...)
-}
-
-func keyMsg(s string) tea.KeyMsg {
-	switch s {
-	case "tab":
-		return tea.KeyMsg{Type: tea.KeyTab}
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
-	case "pgdown":
-		return tea.KeyMsg{Type: tea.KeyPgDown}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+	return m, feed(t, m, viewtest.CollectAll(m.Init())...)
 }
 
 func press(t testing.TB, m *Model, keys ...string) []tea.Msg {
 	t.Helper()
 	var out []tea.Msg
 	for _, k := range keys {
-		out = append(out, feed(t, m, keyMsg(k))...)
+		out = append(out, feed(t, m, viewtest.KeyMsg(k))...)
 	}
 	return out
-}
-
-// checkBounds fails when the view draws outside w×h.
-func checkBounds(t testing.TB, view string, w, h int) {
-	t.Helper()
-	if view == "" {
-		return
-	}
-	lines := strings.Split(view, "\n")
-	if len(lines) > h {
-		t.Errorf("%d lines drawn in a height of %d", len(lines), h)
-	}
-	for i, l := range lines {
-		if lw := lipgloss.Width(l); lw > w {
-			t.Errorf("line %d is %d wide in a width of %d: %q", i, lw, w, l)
-		}
-	}
 }
 
 func mustContain(t testing.TB, view string, wants ...string) {
@@ -265,7 +152,7 @@ func TestShowsFieldsOfSource26(t *testing.T) {
 		t.Fatalf("unexpected messages %v", msgs)
 	}
 	v := m.View()
-	checkBounds(t, v, 100, 200)
+	viewtest.CheckBounds(t, v, 100, 200)
 	mustContain(t, v,
 		"Dbo Customer Data", "#26", "passed", "Snowflake",
 		"Type              queryable",
@@ -386,7 +273,7 @@ func TestLineageSelectionOpensSource(t *testing.T) {
 
 	press(t, m, "tab")
 	v := m.View()
-	checkBounds(t, v, 100, 12)
+	viewtest.CheckBounds(t, v, 100, 12)
 	mustContain(t, v, "  ▸ Public Healthcare Data") // the cursor is scrolled into view
 	if !hasHelp(m, "open source") {
 		t.Error("open not offered while an entry is selected")
@@ -467,7 +354,7 @@ func TestRawJSONShowsEveryField(t *testing.T) {
 	m, _ := open(t, api, 26, "Dbo Customer Data", 100, 500)
 	press(t, m, "y")
 	v := m.View()
-	checkBounds(t, v, 100, 500)
+	viewtest.CheckBounds(t, v, 100, 500)
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(api.sources[26].Raw, &top); err != nil {
 		t.Fatal(err)
@@ -495,13 +382,13 @@ func TestStaleGenerationDropped(t *testing.T) {
 	api := seeded(t)
 	m := New(testContext(api), 26, "Dbo Customer Data")
 	m.SetSize(100, 60)
-	first := run(m.Init())
+	first := viewtest.CollectAll(m.Init())
 	api.mu.Lock()
 	fresh := *api.sources[26]
 	fresh.Name = "Fresh Name"
 	api.sources[26] = &fresh
 	api.mu.Unlock()
-	second := run(m.key(keyMsg("r")))
+	second := viewtest.CollectAll(m.key(viewtest.KeyMsg("r")))
 
 	feed(t, m, first...) // the first load's answers arrive late
 	if strings.Contains(m.View(), "Rows") || strings.Contains(m.View(), "Public Healthcare Data") {
@@ -531,9 +418,9 @@ func TestRefreshKeepsScroll(t *testing.T) {
 		t.Fatalf("offset %d after 5 lines down", m.off[0])
 	}
 	before := m.View()
-	cmd := m.key(keyMsg("r"))
+	cmd := m.key(viewtest.KeyMsg("r"))
 	mustContain(t, m.View(), "refreshing…")
-	feed(t, m, run(cmd)...)
+	feed(t, m, viewtest.CollectAll(cmd)...)
 	if m.off[0] != 5 {
 		t.Errorf("refresh moved the page to offset %d", m.off[0])
 	}
@@ -566,7 +453,7 @@ func TestNotFound(t *testing.T) {
 	// A source that vanishes on refresh keeps its page under a notice.
 	m, _ = open(t, api, 26, "Dbo Customer Data", 80, 20)
 	delete(api.sources, 26)
-	feed(t, m, run(m.key(keyMsg("r")))...)
+	feed(t, m, viewtest.CollectAll(m.key(viewtest.KeyMsg("r")))...)
 	mustContain(t, m.View(), "Data source 26 no longer exists", "Overview")
 }
 
@@ -585,7 +472,7 @@ func TestServerError(t *testing.T) {
 		t.Error("retry not offered")
 	}
 	api.getErr = nil
-	feed(t, m, run(m.key(keyMsg("r")))...)
+	feed(t, m, viewtest.CollectAll(m.key(viewtest.KeyMsg("r")))...)
 	mustContain(t, m.View(), "Rows")
 }
 
@@ -634,21 +521,21 @@ func TestScrollKeysAndMouse(t *testing.T) {
 		msg  tea.Msg
 		want int
 	}{
-		{keyMsg("j"), 1},
+		{viewtest.KeyMsg("j"), 1},
 		{tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress}, 4},
 		{tea.MouseMsg{Button: tea.MouseButtonWheelUp, Action: tea.MouseActionPress}, 1},
-		{keyMsg("pgdown"), 1 + body},
-		{keyMsg("G"), last},
-		{keyMsg("j"), last},
-		{keyMsg("g"), 0},
-		{keyMsg("k"), 0},
+		{viewtest.KeyMsg("pgdown"), 1 + body},
+		{viewtest.KeyMsg("G"), last},
+		{viewtest.KeyMsg("j"), last},
+		{viewtest.KeyMsg("g"), 0},
+		{viewtest.KeyMsg("k"), 0},
 	}
 	for i, s := range steps {
 		feed(t, m, s.msg)
 		if m.off[0] != s.want {
 			t.Fatalf("step %d (%v): offset %d, want %d", i, s.msg, m.off[0], s.want)
 		}
-		checkBounds(t, m.View(), 100, 10)
+		viewtest.CheckBounds(t, m.View(), 100, 10)
 	}
 	mustContain(t, m.View(), fmt.Sprintf("1–%d of %d", body, len(m.lines)))
 	press(t, m, "G")
@@ -691,7 +578,7 @@ func TestHostileStringsSanitized(t *testing.T) {
 		if strings.Contains(m.Title(), "\x1b") {
 			t.Errorf("%s: title not sanitized", what)
 		}
-		checkBounds(t, v, 100, 300)
+		viewtest.CheckBounds(t, v, 100, 300)
 	}
 	mustContain(t, m.View(), "Ev␛[2J␛]0;pwn␇il")
 	check("page")
@@ -704,7 +591,7 @@ func TestHostileStringsSanitized(t *testing.T) {
 	m = New(testContext(&fakeAPI{getErr: errors.New(evil)}), 5, evil)
 	m.SetSize(100, 300)
 	check("loading")
-	feed(t, m, run(m.Init())...)
+	feed(t, m, viewtest.CollectAll(m.Init())...)
 	check("error")
 }
 
@@ -721,15 +608,15 @@ func TestSmallSizesStayInBounds(t *testing.T) {
 	for _, sz := range sizes {
 		w, h := sz[0], sz[1]
 		m, _ := open(t, api, 26, wide.Name, w, h)
-		checkBounds(t, m.View(), w, h)
+		viewtest.CheckBounds(t, m.View(), w, h)
 		for _, k := range []string{"G", "tab", "j", "j", "G", "enter", "pgdown", "y", "G", "pgup", "y", "g"} {
 			press(t, m, k)
-			checkBounds(t, m.View(), w, h)
+			viewtest.CheckBounds(t, m.View(), w, h)
 		}
 		m.SetSize(w+7, h+3) // resize keeps bounds too
-		checkBounds(t, m.View(), w+7, h+3)
+		viewtest.CheckBounds(t, m.View(), w+7, h+3)
 		m.SetSize(w, h)
-		checkBounds(t, m.View(), w, h)
+		viewtest.CheckBounds(t, m.View(), w, h)
 		_ = m.ShortHelp()
 		_ = m.FullHelp()
 	}
@@ -737,14 +624,14 @@ func TestSmallSizesStayInBounds(t *testing.T) {
 	// At 30 columns the labels sit above their values.
 	m, _ := open(t, api, 26, wide.Name, 30, 200)
 	v := m.View()
-	checkBounds(t, v, 30, 200)
+	viewtest.CheckBounds(t, v, 30, 200)
 	mustContain(t, v, "  Rows\n    1,000")
 
 	// The loading and error pages fit too.
 	m = New(testContext(&fakeAPI{block: true}), 26, wide.Name)
 	m.SetSize(30, 2)
 	_ = m.Init()
-	checkBounds(t, m.View(), 30, 2)
+	viewtest.CheckBounds(t, m.View(), 30, 2)
 	m.Close()
 }
 
@@ -755,7 +642,7 @@ func TestCloseCancelsRequests(t *testing.T) {
 	m.SetSize(80, 20)
 	cmd := m.Init()
 	done := make(chan []tea.Msg)
-	go func() { done <- run(cmd) }()
+	go func() { done <- viewtest.CollectAll(cmd) }()
 	m.Close()
 	var msgs []tea.Msg
 	select {
@@ -778,7 +665,7 @@ func TestWrappedResultsAccepted(t *testing.T) {
 	api := seeded(t)
 	m := New(testContext(api), 26, "Dbo Customer Data")
 	m.SetSize(100, 40)
-	for _, msg := range run(m.Init()) {
+	for _, msg := range viewtest.CollectAll(m.Init()) {
 		feed(t, m, views.RequestDoneMsg{Label: "x", Msg: msg})
 	}
 	mustContain(t, m.View(), "Rows              1,000")
@@ -786,8 +673,8 @@ func TestWrappedResultsAccepted(t *testing.T) {
 
 func TestFormatting(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -45000: "-45,000"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		if got := format.Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
 		}
 	}
 	now := fixedNow
@@ -796,21 +683,21 @@ func TestFormatting(t *testing.T) {
 		49 * time.Hour: "2d ago", 70 * 24 * time.Hour: "2mo ago", 800 * 24 * time.Hour: "2y ago",
 		-3 * time.Hour: "in 3h",
 	} {
-		if got := relative(now.Add(-d), now); got != want {
-			t.Errorf("relative(-%v) = %q, want %q", d, got, want)
+		if got := format.Ago(now.Add(-d), now); got != want {
+			t.Errorf("Ago(-%v) = %q, want %q", d, got, want)
 		}
 	}
-	if got := when("not a date", now); got != "not a date" {
-		t.Errorf("when kept %q", got)
+	if got := format.When("not a date", now); got != "not a date" {
+		t.Errorf("When kept %q", got)
 	}
 	if got := humanize("highCardinality"); got != "high cardinality" {
 		t.Errorf("humanize = %q", got)
 	}
-	if got := compactJSON(json.RawMessage(`{"a": [1, 2]}`)); got != `{"a":[1,2]}` {
-		t.Errorf("compactJSON = %q", got)
+	if got := format.JSONText(json.RawMessage(`{"a": [1, 2]}`)); got != `{"a":[1,2]}` {
+		t.Errorf("JSONText = %q", got)
 	}
-	if got := compactJSON(json.RawMessage(`"text"`)); got != "text" {
-		t.Errorf("compactJSON string = %q", got)
+	if got := format.JSONText(json.RawMessage(`"text"`)); got != "text" {
+		t.Errorf("JSONText string = %q", got)
 	}
 }
 

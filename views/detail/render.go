@@ -11,6 +11,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/ui/styles"
+	"github.com/dsbrowse/dsbrowse/views/format"
 )
 
 const (
@@ -228,7 +229,7 @@ func (m *Model) placeholder(p *page) {
 }
 
 func (m *Model) overview(p *page) {
-	s, now := m.src, m.now()
+	s, now := m.src, m.vctx.Clock()
 	p.heading("Overview")
 	p.kv("Description", safe.Block(strings.TrimSpace(s.Description)))
 	p.kv("Type", safe.Line(s.Type))
@@ -238,10 +239,10 @@ func (m *Model) overview(p *page) {
 	p.kv("SQL table", dotted(s.SQLSchemaName, s.SQLTableName))
 	p.kv("Remote table", dotted(s.RemoteSchema, s.RemoteTable))
 	if m.present["recordCount"] || (len(m.present) == 0 && s.RecordCount != 0) {
-		p.kv("Records", thousands(s.RecordCount))
+		p.kv("Records", format.Thousands(s.RecordCount))
 	}
 	if s.RowCount != nil {
-		p.kv("Rows", thousands(*s.RowCount))
+		p.kv("Rows", format.Thousands(*s.RowCount))
 	}
 	p.kv("Domain", safe.Line(s.DomainName))
 	tags := make([]string, 0, len(s.Tags))
@@ -251,16 +252,16 @@ func (m *Model) overview(p *page) {
 		}
 	}
 	p.kv("Tags", strings.Join(tags, ", "))
-	p.kv("Created", when(s.CreatedAt, now))
+	p.kv("Created", format.When(s.CreatedAt, now))
 	p.kv("Created by", createdBy(s.CreatedBy))
-	p.kv("Updated", when(s.UpdatedAt, now))
-	p.kv("Stats expire", when(s.StatsExpiration, now))
-	p.kv("Expires", when(s.Expiration, now))
+	p.kv("Updated", format.When(s.UpdatedAt, now))
+	p.kv("Stats expire", format.When(s.StatsExpiration, now))
+	p.kv("Expires", format.When(s.Expiration, now))
 	p.kv("Column evolution", yesNo(s.ColumnEvolutionEnabled, "on", "off"))
 	if s.BlobHandler != nil {
 		p.kv("Blob handler URL", safe.Line(s.BlobHandler.URL))
 	}
-	p.kv("Catalog metadata", compactJSON(s.CatalogMetadata))
+	p.kv("Catalog metadata", format.JSONText(s.CatalogMetadata))
 }
 
 func (m *Model) subscription(p *page) {
@@ -303,7 +304,7 @@ func (m *Model) checks(p *page) {
 		}
 		return keys[i] < keys[j]
 	})
-	now := m.now()
+	now := m.vctx.Clock()
 	p.blank()
 	p.heading("Status checks")
 	for _, k := range keys {
@@ -322,10 +323,10 @@ func (m *Model) checks(p *page) {
 			parts = append(parts, st.Value.Render(msg))
 		}
 		if c.LastAttempted != "" {
-			parts = append(parts, st.Muted.Render("last attempted "+when(c.LastAttempted, now)))
+			parts = append(parts, st.Muted.Render("last attempted "+format.When(c.LastAttempted, now)))
 		}
 		if c.Date != "" {
-			parts = append(parts, st.Value.Render(when(c.Date, now)))
+			parts = append(parts, st.Value.Render(format.When(c.Date, now)))
 		}
 		if len(parts) == 0 {
 			parts = append(parts, st.Muted.Render("no details"))
@@ -388,7 +389,7 @@ func (m *Model) entry(e apiclient.LineageEntry, n int) string {
 		parts = append(parts, fmt.Sprintf("project #%d", e.ProjectID))
 	}
 	if e.CreatedAt != "" {
-		parts = append(parts, "created "+when(e.CreatedAt, m.now()))
+		parts = append(parts, "created "+format.When(e.CreatedAt, m.vctx.Clock()))
 	}
 	if e.Deleted {
 		parts = append(parts, "deleted")

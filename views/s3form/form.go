@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -250,20 +249,13 @@ func (m *Model) submit() tea.Cmd {
 		return nil
 	}
 	m.phase, m.server = submitting, ""
-	api, ctx, timeout := m.ctx.API, m.base, m.ctx.Timeout
+	vctx, api, base := m.ctx, m.ctx.API, m.base
 	return tea.Batch(m.spin.Tick, views.Track("creating S3 data sources", func() tea.Msg {
-		rctx, cancel := withTimeout(ctx, timeout)
+		rctx, cancel := vctx.WithTimeout(base)
 		defer cancel()
 		made, err := api.CreateS3(rctx, req)
 		return submittedMsg{made: made, err: err}
 	}))
-}
-
-func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	if d > 0 {
-		return context.WithTimeout(ctx, d)
-	}
-	return context.WithCancel(ctx)
 }
 
 // afterCreate fetches each new source (for the list) and its handler (to
@@ -271,12 +263,12 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 // sources exist whether or not the form is still open, so the list must
 // get them even when the user closes the form at once.
 func (m *Model) afterCreate(made []apiclient.S3Created) tea.Cmd {
-	api, timeout := m.ctx.API, m.ctx.Timeout
+	vctx, api := m.ctx, m.ctx.API
 	return views.Track("reading the new sources", func() tea.Msg {
 		handlers := map[int64]string{}
 		var added []apiclient.DataSource
 		for _, c := range made {
-			rctx, cancel := withTimeout(context.Background(), timeout)
+			rctx, cancel := vctx.WithTimeout(context.Background())
 			if h, err := api.GetS3Handler(rctx, c.DataSourceID); err == nil {
 				handlers[c.DataSourceID] = fmt.Sprintf("handler %d: %s, integration %d, base %s, prefix %s",
 					h.ID, safe.Line(h.Type), h.Metadata.IntegrationID, safe.Line(h.AWSLocationPath), safe.Line(h.Metadata.Prefix))

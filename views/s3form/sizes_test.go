@@ -169,44 +169,6 @@ func TestHostileServerStringsSanitized(t *testing.T) {
 	check(drv)
 }
 
-// harness is a tiny root for the form: it sizes it, runs its tracked
-// requests and hands their results back, drops what is meant for the
-// root, and quits once ready says so.
-type harness struct {
-	v     views.View
-	sized bool
-	ready func(views.View) bool
-}
-
-func (h *harness) Init() tea.Cmd { return h.v.Init() }
-
-func (h *harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmd tea.Cmd
-	switch msg := msg.(type) {
-	case tea.WindowSizeMsg:
-		h.v.SetSize(msg.Width, msg.Height)
-		h.sized = true
-	case views.RequestStartMsg:
-		run := msg.Run
-		cmd = func() tea.Msg { return views.RequestDoneMsg{Msg: run()} }
-	case views.RequestDoneMsg:
-		if b, ok := msg.Msg.(tea.BatchMsg); ok {
-			cmd = tea.Batch(b...)
-		} else if msg.Msg != nil {
-			h.v, cmd = h.v.Update(msg.Msg)
-		}
-	case views.StatusMsg, views.CloseModalMsg, views.SourcesAddedMsg:
-	default:
-		h.v, cmd = h.v.Update(msg)
-	}
-	if h.sized && h.ready(h.v) {
-		return h, tea.Batch(cmd, tea.Quit)
-	}
-	return h, cmd
-}
-
-func (h *harness) View() string { return h.v.View() }
-
 // The form after the server refused: its message, the warning on the
 // prefix, and every value as typed.
 func TestGoldenFormWithServerError(t *testing.T) {
@@ -216,8 +178,9 @@ func TestGoldenFormWithServerError(t *testing.T) {
 			Message: "A data source named research-data already exists"}
 	}
 	m, _ := open(t, ctx, 80, 24)
-	refused := func(v views.View) bool { return strings.Contains(v.View(), "Not created") }
-	tm := teatest.NewTestModel(t, &harness{v: m.V, ready: refused}, teatest.WithInitialTermSize(80, 24))
+	h := &viewtest.Harness{V: m.V}
+	h.Ready = func() bool { return strings.Contains(h.V.View(), "Not created") }
+	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(80, 24))
 	typeKeys := func(s string) {
 		for _, r := range s {
 			tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/views"
 )
 
 // FakeAPI is an in-memory views.API for unit tests. Unset calls answer
@@ -162,5 +163,48 @@ func (f *FakeAPI) GetS3Handler(_ context.Context, id int64) (*apiclient.S3Handle
 	if f.S3HandlerFn != nil {
 		return f.S3HandlerFn(id)
 	}
+	return nil, ErrNotImplemented
+}
+
+// Unimplemented answers every views.API call with ErrNotImplemented. A
+// test's own fake embeds it and defines only the calls its view makes.
+type Unimplemented struct{}
+
+var _ views.API = Unimplemented{}
+
+func (Unimplemented) ListDataSources(context.Context, apiclient.ListOptions) (*apiclient.DataSourcePage, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) GetDataSource(context.Context, int64) (*apiclient.DataSource, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) Lineage(context.Context, int64, apiclient.LineageType) ([]apiclient.LineageEntry, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) ListAccess(context.Context, int64, apiclient.AccessOptions) (*apiclient.AccessPage, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) UserPolicyInfo(context.Context, int64, int64) (*apiclient.PolicyInfo, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) UserVisibilityReport(context.Context, int64, int64) ([]apiclient.VisibilityReport, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) MyVisibilityReport(context.Context, int64) (*apiclient.VisibilityReport, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) Subscribe(context.Context, apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) DeleteDataSource(context.Context, int64) (*apiclient.DeleteResult, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) RestoreDataSource(context.Context, int64) (*apiclient.DataSource, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) CreateS3(context.Context, apiclient.S3CreateRequest) ([]apiclient.S3Created, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) GetS3Handler(context.Context, int64) (*apiclient.S3Handler, error) {
 	return nil, ErrNotImplemented
 }

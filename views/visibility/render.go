@@ -13,6 +13,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/ui/styles"
+	"github.com/dsbrowse/dsbrowse/views/format"
 )
 
 // Render draws the caller's visibility report as readable text, at most
@@ -25,107 +26,91 @@ func Render(st *styles.Styles, r apiclient.VisibilityReport, width int, now time
 // RenderFor is Render for another user's report: user (their display name)
 // takes the place of "you". An empty user means the caller.
 func RenderFor(st *styles.Styles, r apiclient.VisibilityReport, width int, now time.Time, user string) string {
-	if st == nil {
-		st = styles.New(styles.Default)
-	}
-	d := newDoc(width)
+	st = orDefaultStyles(st)
+	d := format.NewDoc(width)
 	who := subject(user)
 
 	name := safe.Line(r.DataSourceName)
 	id := fmt.Sprintf("data source #%d", r.DataSource)
 	if name != "" {
-		d.add(0, st.Title.Render(name)+st.Muted.Render("  "+id))
+		d.Add(0, st.Title.Render(name)+st.Muted.Render("  "+id))
 	} else {
-		d.add(0, st.Title.Render(id))
+		d.Add(0, st.Title.Render(id))
 	}
 
-	d.blank()
-	d.add(0, st.Section.Render("Visibility"))
-	d.add(2, fmt.Sprintf("%s can see %d of %d visibility %s", who.cap(), r.UserVisibilitiesCount,
+	d.Blank()
+	d.Add(0, st.Section.Render("Visibility"))
+	d.Add(2, fmt.Sprintf("%s can see %d of %d visibility %s", who.cap(), r.UserVisibilitiesCount,
 		r.DataSourceVisibilitiesCount, plural(r.DataSourceVisibilitiesCount, "value", "values")))
 	switch {
 	case r.NoVisibilities:
-		d.add(2, st.Muted.Render("No visibility values apply: no rows are hidden by visibility"))
+		d.Add(2, st.Muted.Render("No visibility values apply: no rows are hidden by visibility"))
 	case r.UserVisibilitiesCount < r.DataSourceVisibilitiesCount:
 		hidden := r.DataSourceVisibilitiesCount - r.UserVisibilitiesCount
-		d.add(2, st.Warning.Render(fmt.Sprintf("Rows with the other %d %s are hidden from %s",
+		d.Add(2, st.Warning.Render(fmt.Sprintf("Rows with the other %d %s are hidden from %s",
 			hidden, plural(hidden, "value", "values"), who.obj())))
 	default:
-		d.add(2, st.Muted.Render(fmt.Sprintf("Rows of every visibility value are visible to %s", who.obj())))
+		d.Add(2, st.Muted.Render(fmt.Sprintf("Rows of every visibility value are visible to %s", who.obj())))
 	}
 
-	d.blank()
-	d.add(0, st.Section.Render(fmt.Sprintf("Masked columns (%d)", len(r.Masked))))
-	if len(r.Masked) == 0 {
-		d.add(2, st.Muted.Render("no columns are masked for "+who.obj()))
-	} else {
-		for _, l := range MaskedTable(st, r.Masked, d.w-2) {
-			d.add(2, l)
-		}
-	}
+	d.Blank()
+	MaskedColumns(d, st, r.Masked, "no columns are masked for "+who.obj())
 
-	d.blank()
-	d.add(0, st.Section.Render("Additional filters"))
-	if fl := FilterLines(r.AdditionalFilters); len(fl) == 0 {
-		d.add(2, st.Muted.Render("none"))
-	} else {
-		for _, l := range fl {
-			d.add(2, l)
-		}
-	}
+	d.Blank()
+	AdditionalFilters(d, st, r.AdditionalFilters)
 
-	d.blank()
-	d.add(0, st.Section.Render("Masked joins"))
+	d.Blank()
+	d.Add(0, st.Section.Render("Masked joins"))
 	if r.AllowMaskedJoins {
-		d.add(2, "allowed: masked columns can be used to join tables")
+		d.Add(2, "allowed: masked columns can be used to join tables")
 	} else {
-		d.add(2, "not allowed: masked columns cannot be used to join tables")
+		d.Add(2, "not allowed: masked columns cannot be used to join tables")
 	}
 
-	d.blank()
+	d.Blank()
 	renderPolicies(d, st, r.PolicySet, now, who)
 	return d.String()
 }
 
-func renderPolicies(d *doc, st *styles.Styles, set json.RawMessage, now time.Time, who subject) {
+func renderPolicies(d *format.Doc, st *styles.Styles, set json.RawMessage, now time.Time, who subject) {
 	policies, err := apiclient.DecodePolicySet(set)
 	if err != nil {
-		d.add(0, st.Section.Render("Policies"))
-		d.add(2, st.Error.Render("policySet could not be read: "+safe.Line(err.Error())))
+		d.Add(0, st.Section.Render("Policies"))
+		d.Add(2, st.Error.Render("policySet could not be read: "+safe.Line(err.Error())))
 		raw := bytes.TrimSpace(set)
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
 			s = string(raw)
 		}
 		for _, l := range strings.Split(safe.Block(s), "\n") {
-			d.hard(2, st.Muted.Render(l))
+			d.Hard(2, st.Muted.Render(l))
 		}
 		return
 	}
-	d.add(0, st.Section.Render(fmt.Sprintf("Policies (%d)", len(policies))))
+	d.Add(0, st.Section.Render(fmt.Sprintf("Policies (%d)", len(policies))))
 	if len(policies) == 0 {
-		d.add(2, st.Muted.Render("no policies apply to this source"))
+		d.Add(2, st.Muted.Render("no policies apply to this source"))
 		return
 	}
 	for i, p := range policies {
 		if i > 0 {
-			d.blank()
+			d.Blank()
 		}
 		if raw := bytes.TrimSpace(p.Raw); len(raw) > 0 && raw[0] != '{' {
-			d.add(0, st.Accent.Render("● ")+st.Error.Render(fmt.Sprintf("entry %d is not a policy: ", i+1))+compactJSON(raw))
+			d.Add(0, st.Accent.Render("● ")+st.Error.Render(fmt.Sprintf("entry %d is not a policy: ", i+1))+format.CompactJSON(raw))
 			continue
 		}
-		d.hang(0, 2, policyHeading(st, p, now))
+		d.Hang(0, 2, policyHeading(st, p, now))
 		if desc := safe.Line(p.Description); desc != "" && (p.Global == nil || desc != safe.Line(p.Global.Name)) {
-			d.add(4, st.Muted.Render(desc))
+			d.Add(4, st.Muted.Render(desc))
 		}
 		if len(p.Rules) == 0 {
-			d.add(4, st.Muted.Render("no rules"))
+			d.Add(4, st.Muted.Render("no rules"))
 		}
 		for _, rule := range p.Rules {
-			d.hang(4, 2, ruleLine(st, rule, who))
+			d.Hang(4, 2, ruleLine(st, rule, who))
 			if ex := exceptionSummary(rule.Exceptions); ex != "" {
-				d.hang(6, 2, st.Muted.Render(ex))
+				d.Hang(6, 2, st.Muted.Render(ex))
 			}
 		}
 	}
@@ -159,10 +144,8 @@ func policyHeading(st *styles.Styles, p apiclient.Policy, now time.Time) string 
 		if by != "" {
 			details = append(details, "by "+safe.Line(by))
 		}
-		if t, ok := ParseTime(g.CreatedAt); ok {
-			if a := Ago(now, t); a != "" {
-				details = append(details, a)
-			}
+		if t, ok := format.ParseTime(g.CreatedAt); ok {
+			details = append(details, format.Ago(t, now))
 		}
 	} else {
 		details = append(details, "local")
@@ -191,7 +174,7 @@ func ruleLine(st *styles.Styles, rule apiclient.PolicyRule, who subject) string 
 		what = append(what, "where "+safe.Line(p))
 	}
 	if len(what) == 0 {
-		if raw := compactJSON(c.Raw); raw != "" && raw != "{}" && raw != "null" {
+		if raw := format.CompactJSON(c.Raw); raw != "" && raw != "{}" && raw != "null" {
 			what = append(what, "config "+raw)
 		}
 	}
@@ -221,22 +204,21 @@ func metaSummary(raw json.RawMessage) string {
 	}
 	keys := make([]string, 0, len(m))
 	for k, v := range m {
-		if s := string(bytes.TrimSpace(v)); s != "null" && s != "" {
+		if !format.IsNull(v) {
 			keys = append(keys, k)
 		}
 	}
 	sort.Strings(keys)
 	out := make([]string, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, safe.Line(k)+": "+jsonValue(m[k]))
+		out = append(out, safe.Line(k)+": "+format.JSONText(m[k]))
 	}
 	return strings.Join(out, ", ")
 }
 
 // exceptionSummary says in words who is exempt from a rule.
 func exceptionSummary(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
+	if format.IsNull(raw) {
 		return ""
 	}
 	var v any
@@ -255,12 +237,12 @@ func exceptionSummary(raw json.RawMessage) string {
 		} else if _, ok := t["type"]; ok {
 			conds = []any{t}
 		} else if len(t) > 0 {
-			return "except: " + compactJSON(raw)
+			return "except: " + format.CompactJSON(raw)
 		}
 	case []any:
 		conds = t
 	default:
-		return "except: " + compactJSON(raw)
+		return "except: " + format.CompactJSON(raw)
 	}
 	if len(conds) == 0 {
 		return ""
@@ -349,62 +331,39 @@ func compactAny(v any) string {
 	return safe.Line(string(b))
 }
 
-// FilterLines turns an additionalFilters object into "key: value" lines,
-// sorted by key and safe to draw. It returns nil for an empty object, null
-// or nothing; something that is not an object comes back as one line.
-func FilterLines(raw json.RawMessage) []string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
+// MaskedColumns lays out the "Masked columns (n)" section of a report or of
+// a user's policy info: the columns as a table, or none (the words for no
+// masked columns, "no columns are masked for you").
+func MaskedColumns(d *format.Doc, st *styles.Styles, cols []apiclient.MaskedColumn, none string) {
+	st = orDefaultStyles(st)
+	d.Add(0, st.Section.Render(fmt.Sprintf("Masked columns (%d)", len(cols))))
+	if len(cols) == 0 {
+		d.Add(2, st.Muted.Render(none))
+		return
 	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
-		if s := compactJSON(raw); s != `""` && s != "[]" {
-			return []string{s}
-		}
-		return nil
+	for _, l := range maskedTable(st, cols, d.Width()-2) {
+		d.Add(2, l)
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]string, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, safe.Line(k)+": "+jsonValue(m[k]))
-	}
-	return out
 }
 
-// jsonValue shows a JSON string without its quotes and anything else as
-// compact JSON.
-func jsonValue(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return safe.Line(s)
+// AdditionalFilters lays out the "Additional filters" section of a report
+// or of a user's policy info: a "key: value" line for each, or "none".
+func AdditionalFilters(d *format.Doc, st *styles.Styles, filters json.RawMessage) {
+	st = orDefaultStyles(st)
+	d.Add(0, st.Section.Render("Additional filters"))
+	fl := format.ObjectLines(filters)
+	if len(fl) == 0 {
+		d.Add(2, st.Muted.Render("none"))
 	}
-	return compactJSON(raw)
+	for _, l := range fl {
+		d.Add(2, l)
+	}
 }
 
-func compactJSON(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return ""
-	}
-	var buf bytes.Buffer
-	if json.Compact(&buf, raw) != nil {
-		return safe.Line(string(raw))
-	}
-	return safe.Line(buf.String())
-}
-
-// MaskedTable lays out masked columns as aligned rows (column, masking type
+// maskedTable lays out masked columns as aligned rows (column, masking type
 // and, when any column has one, action) under a header, each line at most
 // width columns wide.
-func MaskedTable(st *styles.Styles, cols []apiclient.MaskedColumn, width int) []string {
-	if st == nil {
-		st = styles.New(styles.Default)
-	}
+func maskedTable(st *styles.Styles, cols []apiclient.MaskedColumn, width int) []string {
 	withAction := false
 	names := make([]string, len(cols))
 	types := make([]string, len(cols))
@@ -470,6 +429,15 @@ func pad(s string, w int) string {
 	return s
 }
 
+// orDefaultStyles lets the exported renderers take nil for the default
+// styles.
+func orDefaultStyles(st *styles.Styles) *styles.Styles {
+	if st == nil {
+		return styles.New(styles.Default)
+	}
+	return st
+}
+
 func orDefault(s, def string) string {
 	if strings.TrimSpace(s) == "" {
 		return def
@@ -500,77 +468,3 @@ func (s subject) cap() string {
 	}
 	return "You"
 }
-
-// ParseTime reads the timestamps Immuta sends (RFC 3339, with or without
-// fractions, or a bare date).
-func ParseTime(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
-}
-
-// Ago is a short relative age ("3d ago"); empty for a time in the future.
-func Ago(now, t time.Time) string {
-	d := now.Sub(t)
-	day := 24 * time.Hour
-	switch {
-	case d < 0:
-		return ""
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return fmt.Sprintf("%dm ago", int(d/time.Minute))
-	case d < day:
-		return fmt.Sprintf("%dh ago", int(d/time.Hour))
-	case d < 30*day:
-		return fmt.Sprintf("%dd ago", int(d/day))
-	case d < 365*day:
-		return fmt.Sprintf("%dmo ago", int(d/(30*day)))
-	default:
-		return fmt.Sprintf("%dy ago", int(d/(365*day)))
-	}
-}
-
-// doc collects lines wrapped to a width.
-type doc struct {
-	w     int
-	lines []string
-}
-
-func newDoc(width int) *doc { return &doc{w: max(width, 1)} }
-
-// add wraps s at word boundaries to fit after indent spaces.
-func (d *doc) add(indent int, s string) { d.put(indent, ansi.Wrap(s, d.limit(indent), "")) }
-
-// hang wraps s after indent spaces, its continuation lines indented by
-// hang more, so that they read as part of the first.
-func (d *doc) hang(indent, hang int, s string) {
-	lines := strings.Split(ansi.Wrap(s, d.limit(indent+hang), ""), "\n")
-	d.put(indent, lines[0])
-	for _, l := range lines[1:] {
-		d.put(indent+hang, l)
-	}
-}
-
-// hard wraps s anywhere (for raw text without spaces).
-func (d *doc) hard(indent int, s string) { d.put(indent, ansi.Hardwrap(s, d.limit(indent), true)) }
-
-func (d *doc) limit(indent int) int { return max(d.w-indent, 1) }
-
-func (d *doc) put(indent int, wrapped string) {
-	prefix := ""
-	if indent > 0 && d.w-indent >= 1 {
-		prefix = strings.Repeat(" ", indent)
-	}
-	for _, l := range strings.Split(wrapped, "\n") {
-		d.lines = append(d.lines, ansi.Truncate(prefix+l, d.w, ""))
-	}
-}
-
-func (d *doc) blank() { d.lines = append(d.lines, "") }
-
-func (d *doc) String() string { return strings.Join(d.lines, "\n") }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -19,33 +17,21 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/ui/styles"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/viewtest"
 )
 
 func init() { lipgloss.SetColorProfile(termenv.Ascii) }
 
 var fixedNow = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
 
-func testCtx(api views.API) *views.Context {
-	return &views.Context{
-		API: api, Keys: keymap.Default(), Styles: styles.New(styles.Default),
-		Timeout: 10 * time.Second, PageSize: 100, Concurrency: 4,
-		Now: func() time.Time { return fixedNow },
-	}
-}
+func testCtx(api views.API) *views.Context { return viewtest.ContextAt(api, fixedNow) }
 
 func seedReport(t *testing.T) apiclient.VisibilityReport {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "apiclient", "testdata", "my_visibility_report.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var r apiclient.VisibilityReport
-	if err := json.Unmarshal(b, &r); err != nil {
-		t.Fatal(err)
-	}
+	viewtest.Seed(t, "my_visibility_report.json", &r)
 	return r
 }
 
@@ -202,7 +188,7 @@ func TestRenderHostile(t *testing.T) {
 
 // fakeAPI answers MyVisibilityReport only.
 type fakeAPI struct {
-	views.API
+	viewtest.Unimplemented
 	mu    sync.Mutex
 	calls int
 	next  func(n int) (*apiclient.VisibilityReport, error)
@@ -215,35 +201,12 @@ func (f *fakeAPI) MyVisibilityReport(context.Context, int64) (*apiclient.Visibil
 	return f.next(f.calls)
 }
 
-// results runs cmd as the root does and returns what comes back.
-func results(cmd tea.Cmd) []tea.Msg {
-	var out []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		case views.RequestStartMsg:
-			queue = append(queue, msg.Run)
-		default:
-			out = append(out, msg)
-		}
-	}
-	return out
-}
-
 func deliver(m *Model, cmd tea.Cmd) []tea.Msg {
 	var root []tea.Msg
-	for _, msg := range results(cmd) {
+	for _, msg := range viewtest.CollectAll(cmd) {
 		if _, ok := msg.(reportMsg); ok {
 			_, next := m.Update(msg)
-			root = append(root, results(next)...)
+			root = append(root, viewtest.CollectAll(next)...)
 			continue
 		}
 		root = append(root, msg)
@@ -339,7 +302,7 @@ func TestModelStaleAndErrors(t *testing.T) {
 	}}
 	m := New(testCtx(api), 16, "Web Sales")
 	m.SetSize(80, 30)
-	old := results(m.Init())
+	old := viewtest.CollectAll(m.Init())
 	_, cmd := m.Update(press("r"))
 	for _, msg := range old {
 		m.Update(msg)
@@ -369,34 +332,10 @@ func TestModelStaleAndErrors(t *testing.T) {
 	}
 }
 
-type harness struct{ v views.View }
-
-func (h *harness) Init() tea.Cmd { return h.v.Init() }
-
-func (h *harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tea.WindowSizeMsg:
-		h.v.SetSize(msg.Width, msg.Height)
-		return h, nil
-	case views.RequestStartMsg:
-		run := msg.Run
-		return h, func() tea.Msg { return views.RequestDoneMsg{Label: msg.Label, Msg: run()} }
-	case views.RequestDoneMsg:
-		return h.Update(msg.Msg)
-	case views.ErrorMsg:
-		return h, nil
-	}
-	v, cmd := h.v.Update(msg)
-	h.v = v
-	return h, cmd
-}
-
-func (h *harness) View() string { return h.v.View() }
-
 func TestGoldenMyVisibility(t *testing.T) {
 	r := seedReport(t)
 	m := New(testCtx(&fakeAPI{next: func(int) (*apiclient.VisibilityReport, error) { return &r, nil }}), 16, "Web Sales")
-	tm := teatest.NewTestModel(t, &harness{v: m}, teatest.WithInitialTermSize(100, 30))
+	tm := teatest.NewTestModel(t, &viewtest.Harness{V: m}, teatest.WithInitialTermSize(100, 30))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "Policies (2)") },
 		teatest.WithDuration(5*time.Second))
 	if err := tm.Quit(); err != nil {
