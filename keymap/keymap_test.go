@@ -1,6 +1,8 @@
 package keymap
 
 import (
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -57,5 +59,20 @@ func TestWithoutWritesHidesActions(t *testing.T) {
 	}
 	if !key.Matches(press("D"), k.WriteKeys()[2]) {
 		t.Error("WriteKeys should still recognise D")
+	}
+}
+
+// config.example.toml documents every action name the [keys] table takes.
+func TestConfigExampleListsEveryAction(t *testing.T) {
+	b, err := os.ReadFile("../config.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _, _ := strings.Cut(string(b), "[keys]")
+	doc = doc[strings.LastIndex(doc, "# Key bindings"):]
+	for _, name := range Names() {
+		if !regexp.MustCompile(`\b` + name + `\b`).MatchString(doc) {
+			t.Errorf("config.example.toml does not list the action %q", name)
+		}
 	}
 }
