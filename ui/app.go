@@ -262,7 +262,11 @@ func (m *Model) onRouted(r routed) tea.Cmd {
 		msg.M.SetSize(w, h)
 		return tag(m.modal.id, msg.M.Init())
 	case views.CloseModalMsg:
-		m.closeModal()
+		// Only the modal that asked: it may already be gone, and a newer
+		// one must not be closed by its predecessor's late message.
+		if m.modal != nil && m.modal.id == r.to {
+			m.closeModal()
+		}
 		return nil
 	case views.StatusMsg:
 		return m.setStatus(msg.Text, msg.Level)
@@ -348,7 +352,11 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.quit()
 	}
 	if m.modal != nil {
-		return m.updateView(m.modal, msg)
+		cmd := m.updateView(m.modal, msg)
+		if c, ok := m.modal.v.(views.Closing); ok && c.Closed() {
+			m.closeModal()
+		}
+		return cmd
 	}
 	if m.showHelp {
 		if key.Matches(msg, k.Quit) && !key.Matches(msg, k.Help) {

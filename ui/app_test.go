@@ -301,3 +301,19 @@ func TestKeysReadTogetherAreTakenOneByOne(t *testing.T) {
 		t.Fatalf("a paste should go into the filter whole:\n%s", screen(m))
 	}
 }
+
+func TestKeyAfterClosingADialogReachesTheList(t *testing.T) {
+	m := newRoot(t, fakeWithDetail(), 100, 30, nil)
+	run(t, m, press("s"))
+	old := m.modal.id
+	// esc closes the dialog at once: the next key is the list's.
+	m.Update(press("esc"))
+	if m.modal != nil {
+		t.Fatal("dialog still open right after esc")
+	}
+	run(t, m, press("s"))
+	run(t, m, routed{to: old, msg: views.CloseModalMsg{}})
+	if m.modal == nil {
+		t.Fatal("a late close from the old dialog closed the new one")
+	}
+}

@@ -36,6 +36,11 @@ type View interface {
 // leave the stack.
 type Closer interface{ Close() }
 
+// Closing is implemented by modals that can tell, right after an update,
+// that they asked to close; the root then closes them at once, so a key
+// typed next goes to the view below instead of to a dialog on its way out.
+type Closing interface{ Closed() bool }
+
 // Backer is implemented by views that use esc themselves before the root
 // pops them (clearing a filter first). Back reports whether it consumed esc.
 type Backer interface{ Back() bool }

@@ -75,6 +75,7 @@ type Dialog struct {
 	w, h   int
 
 	phase  phase
+	closed bool
 	focus  int // 0 = Cancel, 1 = confirm (buttons); typed fields come first when present
 	inputs []textinput.Model
 	field  int // focused text field, -1 when the buttons have focus
@@ -114,6 +115,15 @@ func (d *Dialog) Title() string       { return d.spec.Title }
 func (d *Dialog) CapturesInput() bool { return true } // a modal takes all keys
 func (d *Dialog) SetSize(w, h int)    { d.w, d.h = w, h }
 func (d *Dialog) Close()              { d.cancel() }
+
+// Closed reports that the dialog has asked to close (views.Closing), so
+// the root closes it before the next key arrives.
+func (d *Dialog) Closed() bool { return d.closed }
+
+func (d *Dialog) close() tea.Cmd {
+	d.closed = true
+	return views.CloseModal
+}
 
 // Done reports whether the action has run.
 func (d *Dialog) Done() bool { return d.phase == done }
@@ -195,13 +205,13 @@ func (d *Dialog) key(msg tea.KeyMsg) tea.Cmd {
 			return views.OpenModal(d.result.Undo)
 		}
 		if msg.Type == tea.KeyEnter || msg.Type == tea.KeyEsc || key.Matches(msg, k.Back) || msg.String() == "q" {
-			return views.CloseModal
+			return d.close()
 		}
 		return nil
 	}
 	// asking
 	if msg.Type == tea.KeyEsc || key.Matches(msg, k.Back) {
-		return views.CloseModal
+		return d.close()
 	}
 	if d.field >= 0 {
 		// Letters go to the field; only esc cancels.
@@ -235,12 +245,12 @@ func (d *Dialog) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Confirm):
 		return d.confirm()
 	case key.Matches(msg, k.Cancel):
-		return views.CloseModal
+		return d.close()
 	case msg.Type == tea.KeyEnter:
 		if d.focus == 1 {
 			return d.confirm()
 		}
-		return views.CloseModal
+		return d.close()
 	case msg.Type == tea.KeyTab, msg.Type == tea.KeyRight, msg.Type == tea.KeyLeft, msg.Type == tea.KeyDown,
 		msg.String() == "l", msg.String() == "h":
 		d.focus = 1 - d.focus

@@ -58,6 +58,7 @@ type Model struct {
 	fields []field
 	focus  int
 	phase  phase
+	closed bool
 	errs   map[int]string // field index → error
 	warns  map[int]string
 	server string // the server's refusal, shown above the buttons
@@ -154,6 +155,14 @@ func (m *Model) Title() string       { return "Create Native S3 data sources" }
 func (m *Model) CapturesInput() bool { return true }
 func (m *Model) SetSize(w, h int)    { m.w, m.h = w, h }
 func (m *Model) Close()              { m.cancel() }
+
+// Closed reports that the form has asked to close (views.Closing).
+func (m *Model) Closed() bool { return m.closed }
+
+func (m *Model) close() tea.Cmd {
+	m.closed = true
+	return views.CloseModal
+}
 
 // Values returns what the user typed, field by field (for tests).
 func (m *Model) Values() []string {
@@ -330,13 +339,13 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case created:
 		if msg.Type == tea.KeyEnter || msg.Type == tea.KeyEsc {
-			return views.CloseModal
+			return m.close()
 		}
 		return nil
 	}
 	switch {
 	case msg.Type == tea.KeyEsc:
-		return views.CloseModal // a cancelled form is discarded
+		return m.close() // a cancelled form is discarded
 	case key.Matches(msg, k.Submit):
 		return m.submit()
 	case key.Matches(msg, k.AddPair):
