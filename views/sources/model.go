@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -29,8 +30,9 @@ type dataset struct {
 	size     int
 	rows     []Row
 	byID     map[int64]int32
-	total    int // -1 while unknown
-	next     int // next offset to request
+	total    int    // -1 while unknown
+	next     int    // next offset to request
+	gaps     []span // ranges a capped page left out, still to request
 	inflight int
 	started  bool // first page arrived
 	done     bool
@@ -40,6 +42,12 @@ type dataset struct {
 	sortedKey sortKey
 	sortedN   int
 }
+
+// span is a range of offsets.
+type span struct{ off, n int }
+
+// maxPrealloc bounds the rows reserved up front from the server's count.
+const maxPrealloc = 2_000_000
 
 type sortKey struct {
 	col  column
@@ -79,6 +87,11 @@ type Model struct {
 	computeGen int
 	computing  bool
 	dirty      bool
+	// While a load streams in, the view is re-sorted at most every
+	// loadRedraw: lastCompute is when a compute last started, and
+	// redrawDue says a redrawMsg is on its way.
+	lastCompute time.Time
+	redrawDue   bool
 
 	marks map[int64]bool
 
@@ -134,18 +147,24 @@ func (m *Model) newDataset(o listOpts) *dataset {
 	return &dataset{load: m.loads, opts: o, size: m.pageSize(), total: -1, byID: map[int64]int32{}}
 }
 
-func (m *Model) fetch(d *dataset, offset int) tea.Cmd {
+func (m *Model) fetch(d *dataset, offset, size int) tea.Cmd {
 	d.inflight++
 	label := "loading data sources"
 	if d.opts.search != "" {
 		label = "searching the server"
 	}
-	return views.Track(label, fetchPage(m.base, m.ctx.API, d.load, offset, d.size, d.opts))
+	return views.Track(label, fetchPage(m.base, m.ctx.API, d.load, offset, size, d.opts))
 }
 
+// firstPage is the most the first request of a load asks for: about a
+// screenful, so the first screen does not wait for a large page to be
+// decoded. The next requests ask for the configured page size.
+const firstPage = 100
+
 func (m *Model) startLoad(d *dataset) tea.Cmd {
-	d.next = d.size
-	return m.fetch(d, 0)
+	first := min(d.size, firstPage)
+	d.next = first
+	return m.fetch(d, 0, first)
 }
 
 // active is the dataset the table shows.
@@ -191,16 +210,33 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 	if !d.started {
 		d.started = true
 		d.total = msg.count
-		// A server that caps the page size below ours would make us skip
-		// rows between offsets; follow its size instead.
-		if msg.count > len(msg.rows) && len(msg.rows) > 0 && len(msg.rows) < d.size {
-			d.size = len(msg.rows)
-			d.next = d.size
+		if d.total >= 0 {
+			// Room for every row at once: no regrowing (and copying)
+			// the slice and the index while 100,000 rows arrive.
+			want := min(d.total, maxPrealloc)
+			d.rows = slices.Grow(d.rows, max(0, want-len(d.rows)))
+			if len(d.byID) == 0 {
+				d.byID = make(map[int64]int32, want)
+			}
 		}
 	}
+	// A server that caps the page size below ours sends fewer rows than
+	// asked before the end: ask for the rest of that range, and follow
+	// its size from now on, or rows between offsets would be skipped.
+	if n := len(msg.rows); d.total >= 0 && n > 0 && n < msg.asked && msg.offset+n < d.total {
+		d.size = min(d.size, n)
+		d.gaps = append(d.gaps, span{msg.offset + n, msg.asked - n})
+	}
+	// A row seen before (the data moved between pages) replaces the old
+	// one. A compute off the UI goroutine may be reading the rows, so
+	// they are copied first, once per page.
+	shared := d == m.viewDS || d == m.active()
 	for _, r := range msg.rows {
 		if i, ok := d.byID[r.ID]; ok {
-			d.rows = cowSet(d.rows, i, r, d == m.viewDS || d == m.active())
+			if shared {
+				d.rows, shared = slices.Clone(d.rows), false
+			}
+			d.rows[i] = r
 			continue
 		}
 		d.byID[r.ID] = int32(len(d.rows))
@@ -214,15 +250,20 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 		} else if d.inflight == 0 {
 			off := d.next
 			d.next += d.size
-			cmds = append(cmds, m.fetch(d, off))
+			cmds = append(cmds, m.fetch(d, off, d.size))
 		}
 	} else {
-		for d.inflight < m.concurrency() && d.next < d.total {
+		for d.inflight < m.concurrency() && (len(d.gaps) > 0 || d.next < d.total) {
+			if g := d.gaps; len(g) > 0 {
+				d.gaps = g[1:]
+				cmds = append(cmds, m.fetch(d, g[0].off, g[0].n))
+				continue
+			}
 			off := d.next
 			d.next += d.size
-			cmds = append(cmds, m.fetch(d, off))
+			cmds = append(cmds, m.fetch(d, off, d.size))
 		}
-		if d.inflight == 0 && d.next >= d.total {
+		if d.inflight == 0 && d.next >= d.total && len(d.gaps) == 0 {
 			d.done = true
 		}
 	}
@@ -230,9 +271,32 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 		m.all, m.reload = d, nil
 	}
 	if d == m.active() {
-		cmds = append(cmds, m.recompute())
+		cmds = append(cmds, m.recomputeSoon(d))
 	}
 	return tea.Batch(cmds...)
+}
+
+// loadRedraw is how often, at most, a load in progress re-sorts the view.
+// Pages arrive by the hundred a second; each re-sort, and each frame it
+// brings, costs CPU the load needs, and no one reads the rows faster.
+const loadRedraw = 50 * time.Millisecond
+
+// redrawMsg says it is time to show the rows that arrived meanwhile.
+type redrawMsg struct{}
+
+// recomputeSoon re-sorts the rows of d, a page of which just arrived: at
+// once for its first rows and its last page, else at most every
+// loadRedraw.
+func (m *Model) recomputeSoon(d *dataset) tea.Cmd {
+	wait := loadRedraw - time.Since(m.lastCompute)
+	if d.done || m.viewDS != d || wait <= 0 {
+		return m.recompute()
+	}
+	if m.redrawDue {
+		return nil
+	}
+	m.redrawDue = true
+	return tea.Tick(wait, func(time.Time) tea.Msg { return redrawMsg{} })
 }
 
 // cowSet replaces rows[i], copying the slice first when a compute running
@@ -268,6 +332,7 @@ func (m *Model) recompute() tea.Cmd {
 		return nil
 	}
 	m.computing, m.dirty = true, false
+	m.lastCompute = time.Now()
 	m.computeGen++
 	gen, rows, key, q, sel := m.computeGen, d.rows, m.sort, m.query, m.selectedID
 	var prevSorted []int32
@@ -280,39 +345,56 @@ func (m *Model) recompute() tea.Cmd {
 	if m.viewDS == d && m.viewN == len(rows) && m.viewSort == key && m.viewQ != "" && strings.HasPrefix(q, m.viewQ) {
 		narrowFrom = m.view
 	}
+	// The selected row is found by its index: comparing indices scans view
+	// in order, where comparing ids would jump all over rows.
+	selIdx := int32(-1)
+	if i, ok := d.byID[sel]; ok && sel != 0 {
+		selIdx = i
+	}
 	return func() tea.Msg {
-		sorted := prevSorted
-		if len(prevSorted) != len(rows) {
-			sorted = sortedOrder(rows, key.col, key.desc, prevSorted)
-		}
-		view := sorted
-		if q != "" {
-			candidates := sorted
-			if narrowFrom != nil {
-				keep := make([]bool, len(rows))
-				for _, i := range narrowFrom {
-					keep[i] = true
-				}
-				candidates = make([]int32, 0, len(narrowFrom))
-				for _, i := range sorted {
-					if keep[i] {
-						candidates = append(candidates, i)
-					}
-				}
-			}
-			view = rank(q, candidates, func(i int32) string { return rows[i].Name })
-		}
-		cur := -1
-		if sel != 0 {
-			for i, r := range view {
-				if rows[r].ID == sel {
-					cur = i
-					break
-				}
-			}
-		}
+		sorted, view, cur := computeView(rows, key, prevSorted, narrowFrom, q, selIdx)
 		return computeMsg{gen: gen, n: len(rows), key: key, sorted: sorted, query: q, view: view, cursor: cur}
 	}
+}
+
+// computeView is the work of one recompute, done off the UI goroutine:
+// rows sorted by key (reusing prevSorted, the order of a prefix of rows),
+// then filtered and ranked by q. narrowFrom, when not nil, is the view of a
+// query q extends: only those rows can match. cur is the position of row
+// sel in view, or -1.
+func computeView(rows []Row, key sortKey, prevSorted, narrowFrom []int32, q string, sel int32) (sorted, view []int32, cur int) {
+	sorted = prevSorted
+	if len(prevSorted) != len(rows) {
+		sorted = sortedOrder(rows, key.col, key.desc, prevSorted)
+	}
+	view = sorted
+	if q != "" {
+		candidates := sorted
+		if narrowFrom != nil {
+			candidates = narrow(sorted, narrowFrom, len(rows))
+		}
+		view = rankWith(q, candidates, func(i int32) (string, uint32) { return rows[i].Name, rows[i].absent })
+	}
+	cur = -1
+	if sel >= 0 {
+		cur = slices.Index(view, sel)
+	}
+	return sorted, view, cur
+}
+
+// narrow returns the rows of sorted that are in subset, in sorted's order.
+func narrow(sorted, subset []int32, n int) []int32 {
+	keep := make([]uint64, (n+63)/64)
+	for _, i := range subset {
+		keep[i>>6] |= 1 << (i & 63)
+	}
+	out := make([]int32, 0, len(subset))
+	for _, i := range sorted {
+		if keep[i>>6]&(1<<(i&63)) != 0 {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 func (m *Model) onCompute(msg computeMsg) tea.Cmd {
@@ -473,6 +555,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onPage(msg)
 	case computeMsg:
 		return m.onCompute(msg)
+	case redrawMsg:
+		m.redrawDue = false
+		return m.recompute()
 	case views.SourceChangedMsg:
 		m.applyChange(rowOf(&msg.Source))
 		return m.recompute()

@@ -131,23 +131,23 @@ func (r *Row) cell(c column) string {
 	case colID:
 		return strconv.FormatInt(r.ID, 10)
 	case colHandler:
-		return r.Handler
+		return r.Handler()
 	case colStatus:
 		return r.statusWord()
 	case colSubscription:
-		return r.Subscription
+		return r.Subscription()
 	case colSchema:
 		return r.SchemaTable
 	case colCreated:
-		return r.Created
+		return r.Created()
 	}
 	return ""
 }
 
 // fit writes s into exactly width cells: truncated with "…" or padded.
-// Runes listed in hl are wrapped in hi (and the row style base restored
-// after each).
-func fit(b *strings.Builder, s string, width int, hl map[int]bool, base, hi wrap, rightAlign bool) {
+// The runes starting at the byte offsets in hl (increasing) are wrapped in
+// hi, and the row style base is restored after each.
+func fit(b *strings.Builder, s string, width int, hl []int, base, hi wrap, rightAlign bool) {
 	if width <= 0 {
 		return
 	}
@@ -167,13 +167,15 @@ func fit(b *strings.Builder, s string, width int, hl map[int]bool, base, hi wrap
 		limit = width - 1 // room for the ellipsis
 	}
 	used := 0
-	ri := 0
-	for _, r := range s {
+	for bi, r := range s {
 		rw := runewidth.RuneWidth(r)
 		if used+rw > limit {
 			break
 		}
-		if hl[ri] {
+		for len(hl) > 0 && hl[0] < bi {
+			hl = hl[1:]
+		}
+		if len(hl) > 0 && hl[0] == bi {
 			b.WriteString(hi.pre)
 			b.WriteRune(r)
 			b.WriteString(hi.post)
@@ -182,7 +184,6 @@ func fit(b *strings.Builder, s string, width int, hl map[int]bool, base, hi wrap
 			b.WriteRune(r)
 		}
 		used += rw
-		ri++
 	}
 	if sw > width {
 		b.WriteString("…")
@@ -234,6 +235,12 @@ func (m *Model) View() string {
 		}
 		return b.String()
 	}
+	var match *matcher
+	var hl []int
+	if m.viewQ != "" {
+		match = newMatcher(m.viewQ)
+		hl = make([]int, 0, 64)
+	}
 	end := min(m.top+rows, len(m.view))
 	for vi := m.top; vi < end; vi++ {
 		b.WriteByte('\n')
@@ -262,11 +269,13 @@ func (m *Model) View() string {
 			b.WriteString(" ")
 		}
 		for i, c := range l.cols {
-			var hl map[int]bool
-			if c == colName && m.viewQ != "" {
-				hl = matchedRunes(m.viewQ, r.Name)
+			var cellHL []int
+			if c == colName && match != nil {
+				if hl = matchedBytes(match, r.Name, hl[:0]); len(hl) > 0 {
+					cellHL = hl
+				}
 			}
-			fit(&b, r.cell(c), l.widths[i], hl, base, hi, c == colID)
+			fit(&b, r.cell(c), l.widths[i], cellHL, base, hi, c == colID)
 			if i < len(l.cols)-1 {
 				b.WriteString("  ")
 			}
@@ -316,20 +325,16 @@ func (m *Model) infoLine(b *strings.Builder) {
 		left = st.accent.pre + m.progress(m.all) + st.accent.post
 	}
 	if m.all != nil && m.reload != nil {
-		right += fmt.Sprintf(" · refreshing %s/%s", humanCount(m.reload.loaded()), totalText(m.reload.total))
+		right = joinInfo(right, fmt.Sprintf("refreshing %s/%s", humanCount(m.reload.loaded()), totalText(m.reload.total)))
 	}
 	if len(m.marks) > 0 {
-		right = fmt.Sprintf("%d marked · ", len(m.marks)) + right
+		right = joinInfo(fmt.Sprintf("%d marked", len(m.marks)), right)
 	}
-	if right != "" {
-		right += " · "
-	}
-	right += "sort: " + columnWords[m.sort.col]
+	arrow := " ↑"
 	if m.sort.desc {
-		right += " ↓"
-	} else {
-		right += " ↑"
+		arrow = " ↓"
 	}
+	right = joinInfo(right, "sort: "+columnWords[m.sort.col]+arrow)
 	lw := lipgloss.Width(left)
 	rw := runewidth.StringWidth(right)
 	if lw+2+rw > m.w {
@@ -345,6 +350,17 @@ func (m *Model) infoLine(b *strings.Builder) {
 		b.WriteString(strings.Repeat(" ", pad))
 	}
 	b.WriteString(st.muted.pre + right + st.muted.post)
+}
+
+// joinInfo joins parts of the info line with " · ", skipping empty ones.
+func joinInfo(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + " · " + b
 }
 
 func totalText(t int) string {
