@@ -63,6 +63,15 @@ type Client struct {
 	token string // from the /bim/apikey/authenticate exchange, once done
 }
 
+// NewTransport is the default transport with room to keep a connection
+// per concurrent page fetch (the standard one keeps 2 idle per host, so a
+// background load at concurrency 4 or 8 kept dialling anew).
+func NewTransport() *http.Transport {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 16
+	return tr
+}
+
 // Option configures a Client.
 type Option func(*Client)
 
@@ -142,7 +151,7 @@ func New(baseURL, key string, opts ...Option) (*Client, error) {
 		baseURL:    u,
 		key:        strings.TrimSpace(key),
 		authMode:   AuthBearer,
-		http:       &http.Client{},
+		http:       &http.Client{Transport: NewTransport()},
 		timeout:    DefaultTimeout,
 		userAgent:  "dsbrowse/" + Version,
 		maxRetries: DefaultMaxRetries,

@@ -519,7 +519,9 @@ func fitHeight(s string, h, w int) string {
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		if ansi.StringWidth(l) > w {
+		// A line never takes more cells than bytes, so only long ones
+		// need measuring (this runs for every line of every frame).
+		if len(l) > w && ansi.StringWidth(l) > w {
 			lines[i] = ansi.Truncate(l, w, "")
 		}
 	}

@@ -233,7 +233,7 @@ func (t *Target) HTTPClient() (*http.Client, error) {
 	if !pool.AppendCertsFromPEM(pem) {
 		return nil, fmt.Errorf("ca_file %s: no PEM certificates in it", t.CAFile)
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr := apiclient.NewTransport()
 	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	return &http.Client{Transport: tr}, nil
 }
