@@ -192,6 +192,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes {
+			// No text field echoes a bidi override or a control
+			// character, whoever typed or pasted it.
+			msg.Runes = safe.Runes(msg.Runes)
+			if len(msg.Runes) == 0 {
+				return nil
+			}
+		}
 		// A busy machine can deliver several typed keys in one read, which
 		// Bubble Tea reports as one multi-rune key ("/w" matches no
 		// binding). Take them one at a time; a paste stays whole.

@@ -69,3 +69,26 @@ func isBidiControl(r rune) bool {
 	}
 	return false
 }
+
+// Runes drops, from typed or pasted text, what would change how a line
+// reads (bidi overrides and marks) or what a terminal acts on (C0 and C1
+// controls), so a text field never echoes them.
+func Runes(rs []rune) []rune {
+	keep := true
+	for _, r := range rs {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidiControl(r) {
+			keep = false
+			break
+		}
+	}
+	if keep {
+		return rs
+	}
+	out := make([]rune, 0, len(rs))
+	for _, r := range rs {
+		if !(r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidiControl(r)) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

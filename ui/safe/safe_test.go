@@ -49,3 +49,14 @@ func BenchmarkLinePlain(b *testing.B) {
 		_ = Line(s)
 	}
 }
+
+func TestRunesDropsWhatATerminalWouldAct(t *testing.T) {
+	got := string(Runes([]rune("ok\u202eevil\x1b[2J\u009bx\u2066")))
+	if got != "okevil[2Jx" {
+		t.Fatalf("got %q", got)
+	}
+	plainIn := []rune("plain text")
+	if out := Runes(plainIn); &out[0] != &plainIn[0] {
+		t.Error("clean input should be returned as is")
+	}
+}

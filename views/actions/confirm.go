@@ -6,7 +6,6 @@ package actions
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -16,7 +15,9 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/format"
 )
 
 // Typed is a phrase the user must type exactly before the dialog confirms
@@ -237,7 +238,7 @@ func (d *Dialog) key(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		var cmd tea.Cmd
-		d.inputs[d.field], cmd = d.inputs[d.field].Update(cleanKey(msg))
+		d.inputs[d.field], cmd = d.inputs[d.field].Update(cleanTyped(msg))
 		d.hint = ""
 		return cmd
 	}
@@ -313,7 +314,7 @@ func (d *Dialog) View() string {
 	// The title is the warning ("…: this cannot be undone"): it wraps
 	// onto a second line rather than lose its end.
 	var head []string
-	for _, l := range clip(wrapText(d.spec.Title, inner), 2) {
+	for _, l := range format.ClipLines(format.WrapText(d.spec.Title, inner), 2) {
 		head = append(head, title.Render(l))
 	}
 	head = append(head, "")
@@ -333,7 +334,7 @@ func (d *Dialog) View() string {
 	if len(head)+min(len(mid), 1)+len(tail) > maxLines && len(d.inputs) > 1 {
 		tail = d.tail(inner, true)
 	}
-	lines := fit(head, mid, tail, maxLines, st.Muted.Render("…"))
+	lines := format.FitLines(head, mid, tail, maxLines, st.Muted.Render("…"))
 	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
 }
 
@@ -354,7 +355,7 @@ func (d *Dialog) tail(inner int, compact bool) []string {
 				continue
 			}
 			b = append(b, "")
-			for _, l := range clip(wrapText(t.Label, inner), 2) {
+			for _, l := range format.ClipLines(format.WrapText(t.Label, inner), 2) {
 				b = append(b, st.Modal.FieldLabel.Render(l))
 			}
 			d.inputs[i].Width = max(inner-4, 4)
@@ -374,7 +375,7 @@ func (d *Dialog) tail(inner int, compact bool) []string {
 			if !o.OK {
 				glyph, style = "✗ ", st.Error
 			}
-			for i, l := range wrapText(o.Text, inner-2) {
+			for i, l := range format.WrapText(o.Text, inner-2) {
 				if i == 0 {
 					b = append(b, style.Render(glyph)+l)
 				} else {
@@ -385,30 +386,6 @@ func (d *Dialog) tail(inner int, compact bool) []string {
 		b = append(b, "", st.Muted.Render(ansi.Truncate(d.doneHint(), inner, "…")))
 	}
 	return b
-}
-
-// fit returns head, mid and tail in at most n lines (n >= 3). The middle
-// is cut first (its place marked with more); when there is no room for it
-// at all it goes, with the blank line closing head and then the blank
-// lines of tail; last, the top of the tail is cut.
-func fit(head, mid, tail []string, n int, more string) []string {
-	if len(head)+len(mid)+len(tail) <= n {
-		return slices.Concat(head, mid, tail)
-	}
-	if room := n - len(head) - len(tail) - 1; room >= 0 {
-		return slices.Concat(head, mid[:min(room, len(mid))], []string{more}, tail)
-	}
-	if len(head) > 1 && head[len(head)-1] == "" {
-		head = head[:len(head)-1]
-	}
-	all := slices.Concat(head, tail)
-	if len(all) > n {
-		all = slices.Concat(head, slices.DeleteFunc(slices.Clone(tail), func(l string) bool { return l == "" }))
-	}
-	if len(all) <= n {
-		return all
-	}
-	return slices.Concat(all[:1], []string{more}, all[len(all)-(n-2):])
 }
 
 func (d *Dialog) doneHint() string {
@@ -451,37 +428,15 @@ func (d *Dialog) buttons(inner int) []string {
 	return lines
 }
 
-// cleanKey drops, from typed or pasted text, the characters that would
-// change how the line reads (bidi overrides and marks) or that a terminal
-// acts on (C1 controls). The text input drops the C0 controls itself.
-func cleanKey(msg tea.KeyMsg) tea.KeyMsg {
-	if msg.Type != tea.KeyRunes {
-		return msg
-	}
-	msg.Runes = slices.DeleteFunc(slices.Clone(msg.Runes), func(r rune) bool {
-		return (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) ||
-			r == 0x200e || r == 0x200f || r == 0x061c
-	})
-	return msg
-}
-
-// wrapText wraps plain text to width cells.
-func wrapText(s string, width int) []string {
-	if width <= 0 {
-		return nil
-	}
-	return strings.Split(ansi.Wrap(s, width, " "), "\n")
-}
-
 // wrapIndented wraps an indented line (a list item) with its continuation
 // lines indented two cells further.
 func wrapIndented(s string, width int) []string {
 	trimmed := strings.TrimLeft(s, " ")
 	indent := len(s) - len(trimmed)
 	if indent == 0 || width-indent-2 < 10 {
-		return wrapText(s, width)
+		return format.WrapText(s, width)
 	}
-	lines := wrapText(trimmed, width-indent-2)
+	lines := format.WrapText(trimmed, width-indent-2)
 	for i := range lines {
 		pad := indent + 2
 		if i == 0 {
@@ -492,15 +447,13 @@ func wrapIndented(s string, width int) []string {
 	return lines
 }
 
-// clip keeps the first n lines, marking a cut on the last one kept.
-func clip(lines []string, n int) []string {
-	if len(lines) <= n {
-		return lines
-	}
-	lines = slices.Clone(lines[:n])
-	w := ansi.StringWidth(lines[n-1])
-	lines[n-1] = ansi.Truncate(lines[n-1]+" …", w, "…")
-	return lines
-}
-
 var _ views.View = (*Dialog)(nil)
+
+// cleanTyped keeps bidi overrides and control characters out of a field,
+// even when the key did not come through the root (which cleans too).
+func cleanTyped(msg tea.KeyMsg) tea.KeyMsg {
+	if msg.Type == tea.KeyRunes {
+		msg.Runes = safe.Runes(msg.Runes)
+	}
+	return msg
+}

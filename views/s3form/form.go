@@ -21,6 +21,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/format"
 )
 
 type phase int
@@ -362,24 +363,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.setFocus(m.focus + 1)
 	}
 	var cmd tea.Cmd
-	m.fields[m.focus].input, cmd = m.fields[m.focus].input.Update(cleanKey(msg))
+	m.fields[m.focus].input, cmd = m.fields[m.focus].input.Update(cleanTyped(msg))
 	delete(m.errs, m.focus) // the user is fixing it
 	delete(m.warns, m.focus)
 	return cmd
-}
-
-// cleanKey drops, from typed or pasted text, the characters that would
-// change how the line reads (bidi overrides and marks) or that a terminal
-// acts on (C1 controls). The text input drops the C0 controls itself.
-func cleanKey(msg tea.KeyMsg) tea.KeyMsg {
-	if msg.Type != tea.KeyRunes {
-		return msg
-	}
-	msg.Runes = slices.DeleteFunc(slices.Clone(msg.Runes), func(r rune) bool {
-		return (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) ||
-			r == 0x200e || r == 0x200f || r == 0x061c
-	})
-	return msg
 }
 
 func btoi(b bool) int {
@@ -430,7 +417,7 @@ func (m *Model) View() string {
 			body = append(body, wrap(st.Warning, "The server accepted the request but did not say what it created. Refresh the list (r) to see the new sources.", inner)...)
 		}
 		for _, c := range m.made {
-			for i, l := range clip(wrapText(fmt.Sprintf("%s (id %d), prefix %s", safe.Line(c.DataSourceName), c.DataSourceID, safe.Line(c.Prefix)), inner-2), 2) {
+			for i, l := range format.ClipLines(format.WrapText(fmt.Sprintf("%s (id %d), prefix %s", safe.Line(c.DataSourceName), c.DataSourceID, safe.Line(c.Prefix)), inner-2), 2) {
 				if i == 0 {
 					body = append(body, st.Success.Render("✓ ")+l)
 				} else {
@@ -438,14 +425,14 @@ func (m *Model) View() string {
 				}
 			}
 			if h, ok := m.handlers[c.DataSourceID]; ok {
-				for _, l := range clip(wrapText(h, inner-2), 2) {
+				for _, l := range format.ClipLines(format.WrapText(h, inner-2), 2) {
 					body = append(body, st.Muted.Render("  "+l))
 				}
 			} else {
 				body = append(body, st.Muted.Render("  "+m.spin.View()+" reading handler…"))
 			}
 		}
-		lines = fit(head, body, []string{"", st.Muted.Render("enter closes")}, maxLines, st.Muted.Render("…"))
+		lines = format.FitLines(head, body, []string{"", st.Muted.Render("enter closes")}, maxLines, st.Muted.Render("…"))
 	default:
 		var status string
 		if m.phase == submitting {
@@ -511,7 +498,7 @@ func (m *Model) View() string {
 		}
 		lines = slices.Concat(head, body, foot)
 		if len(lines) > maxLines { // a terminal too small for even that
-			lines = fit(head[:1], body, foot, maxLines, st.Muted.Render("…"))
+			lines = format.FitLines(head[:1], body, foot, maxLines, st.Muted.Render("…"))
 		}
 	}
 	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
@@ -579,22 +566,6 @@ func (m *Model) window(room, inner int) (lo, hi int) {
 	return lo, hi
 }
 
-// wrapText wraps plain text to width cells.
-func wrapText(s string, width int) []string {
-	return strings.Split(ansi.Wrap(s, max(width, 1), " "), "\n")
-}
-
-// clip keeps the first n lines, marking a cut on the last one kept.
-func clip(lines []string, n int) []string {
-	if len(lines) <= n {
-		return lines
-	}
-	lines = slices.Clone(lines[:n])
-	w := ansi.StringWidth(lines[n-1])
-	lines[n-1] = ansi.Truncate(lines[n-1]+" …", w, "…")
-	return lines
-}
-
 // wrap wraps plain text to width and styles each line.
 func wrap(st lipgloss.Style, s string, width int) []string {
 	lines := strings.Split(ansi.Wrap(s, max(width, 1), " "), "\n")
@@ -604,28 +575,13 @@ func wrap(st lipgloss.Style, s string, width int) []string {
 	return lines
 }
 
-// fit returns head, mid and tail in at most n lines (n >= 3). The middle
-// is cut first (its place marked with more); when there is no room for it
-// at all it goes, with the blank line closing head and then the blank
-// lines of tail; last, the top of the tail is cut.
-func fit(head, mid, tail []string, n int, more string) []string {
-	if len(head)+len(mid)+len(tail) <= n {
-		return slices.Concat(head, mid, tail)
-	}
-	if room := n - len(head) - len(tail) - 1; room >= 0 {
-		return slices.Concat(head, mid[:min(room, len(mid))], []string{more}, tail)
-	}
-	if len(head) > 1 && head[len(head)-1] == "" {
-		head = head[:len(head)-1]
-	}
-	all := slices.Concat(head, tail)
-	if len(all) > n {
-		all = slices.Concat(head, slices.DeleteFunc(slices.Clone(tail), func(l string) bool { return l == "" }))
-	}
-	if len(all) <= n {
-		return all
-	}
-	return slices.Concat(all[:1], []string{more}, all[len(all)-(n-2):])
-}
-
 var _ views.View = (*Model)(nil)
+
+// cleanTyped keeps bidi overrides and control characters out of a field,
+// even when the key did not come through the root (which cleans too).
+func cleanTyped(msg tea.KeyMsg) tea.KeyMsg {
+	if msg.Type == tea.KeyRunes {
+		msg.Runes = safe.Runes(msg.Runes)
+	}
+	return msg
+}
