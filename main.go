@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -49,5 +50,8 @@ func runTUI(env *cli.Env) error {
 			}
 		}
 	}
+	// Nothing may write to the terminal while the TUI owns it: log only
+	// where --debug says (the default discards).
+	slog.SetDefault(env.Logger)
 	return ui.Run(o)
 }

@@ -435,7 +435,7 @@ func listRows(sc string) []row {
 	in := false
 	for _, l := range lines(sc) {
 		if !in {
-			in = strings.HasPrefix(strings.TrimSpace(l), "NAME") && strings.Contains(l, "HANDLER")
+			in = strings.HasPrefix(strings.TrimSpace(l), "NAME") && strings.Contains(l, "STATUS")
 			continue
 		}
 		if strings.TrimSpace(l) == "" {

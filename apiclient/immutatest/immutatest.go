@@ -61,6 +61,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"strconv"
@@ -610,7 +611,9 @@ func Listen(addr string, o Options) (*Server, error) {
 	}
 	h := NewHandler(o)
 	s := &Server{URL: "http://" + ln.Addr().String(), Handler: h, ln: ln,
-		srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}}
+		// Its error log is discarded: with --demo the server shares the
+		// process with the TUI, and nothing may write over the screen.
+		srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
 }

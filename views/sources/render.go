@@ -62,7 +62,7 @@ type layout struct {
 // columns in the order they drop out as the terminal narrows (last first).
 var priority = []column{colName, colStatus, colID, colSubscription, colHandler, colSchema, colCreated}
 
-var minWidth = [numColumns]int{colName: 12, colID: 5, colHandler: 10, colStatus: 8, colSubscription: 12, colSchema: 14, colCreated: 10}
+var minWidth = [numColumns]int{colName: 20, colID: 5, colHandler: 10, colStatus: 8, colSubscription: 12, colSchema: 14, colCreated: 10}
 var wantWidth = [numColumns]int{colName: 44, colID: 7, colHandler: 11, colStatus: 8, colSubscription: 14, colSchema: 34, colCreated: 10}
 
 const gap = 2
