@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/viewtest"
@@ -209,5 +211,24 @@ func TestChangesShowAtOnce(t *testing.T) {
 	d.Send(views.SourceRemovedMsg{ID: changed.ID})
 	if strings.Contains(d.Screen(), changed.Name) {
 		t.Error("removed row still shown")
+	}
+}
+
+func TestMouseWheelScrollsAndClickSelects(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(50)}
+	d, m := newList(t, api, 100, 20)
+	d.Send(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonWheelDown})
+	if r, _ := m.Selected(); m.cursor != 3 {
+		t.Fatalf("wheel moved the cursor to %d (%s), want 3", m.cursor, r.Name)
+	}
+	// Body line 2 is the first row (info line, column header above it).
+	d.Send(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonLeft, Y: 2 + 5})
+	if m.cursor != 5 {
+		t.Fatalf("click selected row %d, want 5", m.cursor)
+	}
+	sel, _ := m.Selected()
+	d.Send(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonLeft, Y: 2 + 5})
+	if o, ok := viewtest.Last[views.OpenSourceMsg](d); !ok || o.ID != sel.ID {
+		t.Fatal("a click on the selected row should open it")
 	}
 }
