@@ -24,6 +24,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/actions"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/pager"
 )
@@ -420,6 +421,12 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return views.Emit(views.OpenAccessMsg{ID: m.id, Name: m.sourceName()})
 	case key.Matches(msg, k.Visibility) && !m.gone:
 		return views.Emit(views.OpenMyVisibilityMsg{ID: m.id, Name: m.sourceName()})
+	case key.Matches(msg, k.Subscribe) && !m.gone:
+		return actions.Subscribe(m.vctx, m.target())
+	case key.Matches(msg, k.Delete) && !m.gone:
+		return actions.Delete(m.vctx, m.target())
+	case key.Matches(msg, k.Restore) && !m.gone:
+		return actions.Restore(m.vctx, m.target())
 	}
 	if m.focus == focusLineage && !m.raw {
 		n := len(m.entries())
@@ -523,6 +530,26 @@ func (m *Model) showCursor() {
 }
 
 // ShortHelp is the footer: only the keys that do something now.
+// target is this source, for the write actions (which re-read its state
+// before a delete).
+func (m *Model) target() []actions.Target {
+	disabled := m.src != nil && m.src.IsDisabled()
+	return []actions.Target{{ID: m.id, Name: m.sourceName(), Disabled: disabled}}
+}
+
+// writeKeys are the actions that apply to this source now; they are
+// disabled (and so hidden) in read-only mode by the keymap.
+func (m *Model) writeKeys() []key.Binding {
+	if m.gone || m.src == nil {
+		return nil
+	}
+	k := m.vctx.Keys
+	if m.src.IsDisabled() {
+		return []key.Binding{relabel(k.Delete, "delete forever"), k.Restore}
+	}
+	return []key.Binding{k.Subscribe, relabel(k.Delete, "disable")}
+}
+
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.vctx.Keys
 	switch {
@@ -540,6 +567,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if !m.gone {
 		out = append(out, k.Access, k.Visibility)
 	}
+	out = append(out, m.writeKeys()...)
 	return append(out, m.refreshKey())
 }
 
@@ -562,11 +590,14 @@ func (m *Model) FullHelp() [][]key.Binding {
 	default:
 		out = append(out, scroll)
 	}
-	actions := []key.Binding{k.Raw}
+	acts := []key.Binding{k.Raw}
 	if !m.gone {
-		actions = append(actions, k.Access, k.Visibility)
+		acts = append(acts, k.Access, k.Visibility)
 	}
-	return append(out, append(actions, m.refreshKey()))
+	if w := m.writeKeys(); len(w) > 0 {
+		out = append(out, w)
+	}
+	return append(out, append(acts, m.refreshKey()))
 }
 
 func (m *Model) refreshKey() key.Binding {

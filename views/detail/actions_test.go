@@ -1,0 +1,50 @@
+package detail
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/viewtest"
+)
+
+// The write actions work from the detail too, on the source shown, and
+// show in its help only as they apply.
+func TestWriteActionsFromTheDetail(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(3)}
+	ctx := viewtest.Context(api)
+	d := viewtest.New(t, New(ctx, 2, "Orders 00002"), 100, 30)
+
+	help := func() string {
+		var b strings.Builder
+		for _, k := range d.V.ShortHelp() {
+			if k.Enabled() {
+				b.WriteString(k.Help().Desc + ",")
+			}
+		}
+		return b.String()
+	}
+	if h := help(); !strings.Contains(h, "subscribe") || !strings.Contains(h, "disable") || strings.Contains(h, "restore") {
+		t.Errorf("active source help: %s", h)
+	}
+	d.Key("s")
+	if m, ok := viewtest.Last[views.OpenModalMsg](d); !ok || !strings.Contains(m.M.Title(), "Subscribe to Orders 00002") {
+		t.Fatalf("s should open the subscribe dialog for this source: %+v", d.Emitted)
+	}
+	d.Key("D")
+	if m, ok := viewtest.Last[views.OpenModalMsg](d); !ok || !strings.Contains(m.M.Title(), "Disable Orders 00002") {
+		t.Fatalf("D should open the disable dialog: %+v", d.Emitted)
+	}
+
+	api.Sources[1].Deleted = true
+	api.Sources[1].Raw = json.RawMessage(`{"id":2,"name":"Orders 00002","deleted":true}`)
+	d.Send(views.SourceChangedMsg{Source: api.Sources[1]})
+	if h := help(); !strings.Contains(h, "delete forever") || !strings.Contains(h, "restore") || strings.Contains(h, "subscribe") {
+		t.Errorf("disabled source help: %s", h)
+	}
+	d.Key("u")
+	if m, ok := viewtest.Last[views.OpenModalMsg](d); !ok || !strings.Contains(m.M.Title(), "Restore Orders 00002") {
+		t.Fatalf("u should open the restore dialog: %+v", d.Emitted)
+	}
+}
