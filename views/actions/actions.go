@@ -215,17 +215,32 @@ func Delete(ctx *views.Context, ts []Target) tea.Cmd {
 	ts = sanitize(ts)
 	api := ctx.API
 	return views.Track("checking current state", func() tea.Msg {
-		rctx, cancel := ctx.WithTimeout(context.Background())
-		defer cancel()
 		fresh := make([]Target, 0, len(ts))
+		var gone []tea.Cmd
 		for _, t := range ts {
+			// Each read has its own time: a long bulk list must not run
+			// out of one shared deadline.
+			rctx, cancel := ctx.WithTimeout(context.Background())
 			d, err := api.GetDataSource(rctx, t.ID)
-			if err != nil {
+			cancel()
+			switch {
+			case errors.Is(err, apiclient.ErrNotFound):
+				// Already gone: nothing to delete, and the list should
+				// stop showing it.
+				gone = append(gone, views.Emit(views.SourceRemovedMsg{ID: t.ID}))
+				continue
+			case err != nil:
 				return views.ErrorMsg{What: fmt.Sprintf("checking %s before deleting", t.Name), Err: err}
 			}
 			fresh = append(fresh, Target{ID: d.ID, Name: safe.Line(d.Name), Disabled: d.IsDisabled()})
 		}
-		return views.OpenModalMsg{M: NewDialog(ctx, deleteSpec(ctx, fresh))}
+		if len(fresh) == 0 {
+			return tea.BatchMsg(append(gone, views.Status("already deleted on the server; nothing to do", views.Warn)))
+		}
+		if len(gone) > 0 {
+			gone = append(gone, views.Status(fmt.Sprintf("%d already deleted on the server", len(gone)), views.Warn))
+		}
+		return tea.BatchMsg(append(gone, views.Emit(views.OpenModalMsg{M: NewDialog(ctx, deleteSpec(ctx, fresh))})))
 	})
 }
 

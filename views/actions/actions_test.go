@@ -203,14 +203,27 @@ func TestDeleteRereadsTheState(t *testing.T) {
 func TestDeleteStateCheckFails(t *testing.T) {
 	api, ctx := fixture()
 	serverDelete(api)
+	// A source already gone is dropped from the list with a word, and no
+	// dialog opens when nothing is left.
 	msgs := viewtest.Collect(actions.Delete(ctx, []actions.Target{{ID: 99, Name: "Gone"}}))
-	if len(msgs) != 1 {
+	if len(msgs) != 2 {
 		t.Fatalf("messages %+v", msgs)
 	}
-	em, ok := msgs[0].(views.ErrorMsg)
-	if !ok || !errors.Is(em.Err, apiclient.ErrNotFound) || !strings.Contains(em.What, "Gone") {
-		t.Fatalf("got %#v, want an ErrorMsg naming the source", msgs[0])
+	if rm, ok := msgs[0].(views.SourceRemovedMsg); !ok || rm.ID != 99 {
+		t.Fatalf("got %#v, want the gone source removed", msgs[0])
 	}
+	if st, ok := msgs[1].(views.StatusMsg); !ok || !strings.Contains(st.Text, "already deleted") {
+		t.Fatalf("got %#v, want a status saying so", msgs[1])
+	}
+	// Any other failure to read the state stops the delete with an error
+	// naming the source.
+	api.GetErr = &apiclient.APIError{StatusCode: 503, Method: "GET", Path: "/dataSource/1"}
+	msgs = viewtest.Collect(actions.Delete(ctx, []actions.Target{{ID: 1, Name: "Orders"}}))
+	em, ok := msgs[0].(views.ErrorMsg)
+	if len(msgs) != 1 || !ok || !errors.Is(em.Err, apiclient.ErrServer) || !strings.Contains(em.What, "Orders") {
+		t.Fatalf("got %#v, want an ErrorMsg naming the source", msgs)
+	}
+	api.GetErr = nil
 	wantWrites(t, api)
 	if actions.Delete(ctx, nil) != nil || actions.Subscribe(ctx, nil) != nil {
 		t.Error("an action on nothing returned a command")
@@ -677,4 +690,22 @@ func TestProtectedBulkHardDelete(t *testing.T) {
 	erase(drv, 1)
 	drv.Key("enter", "enter")
 	wantWrites(t, api, "delete 4", "delete 5")
+}
+
+func TestBulkDeleteSkipsSourcesAlreadyGone(t *testing.T) {
+	api, ctx := fixture()
+	serverDelete(api)
+	msgs := viewtest.Collect(actions.Delete(ctx, []actions.Target{{ID: 99, Name: "Gone"}, {ID: 1, Name: "Orders"}}))
+	var removed, opened bool
+	for _, m := range msgs {
+		switch m := m.(type) {
+		case views.SourceRemovedMsg:
+			removed = m.ID == 99
+		case views.OpenModalMsg:
+			opened = strings.Contains(m.M.Title(), "Orders") && !strings.Contains(m.M.View(), "Gone")
+		}
+	}
+	if !removed || !opened {
+		t.Fatalf("want Gone removed and a dialog for Orders only: %+v", msgs)
+	}
 }

@@ -24,7 +24,9 @@ type FakeAPI struct {
 	BareArray bool
 	Calls     []string
 
-	Access       map[int64][]apiclient.AccessUser
+	Access map[int64][]apiclient.AccessUser
+	// GetErr, when set, fails GetDataSource for every id.
+	GetErr       error
 	SubscribeFn  func(apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error)
 	DeleteFn     func(id int64) (*apiclient.DeleteResult, error)
 	RestoreFn    func(id int64) (*apiclient.DataSource, error)
@@ -90,6 +92,9 @@ func (f *FakeAPI) GetDataSource(_ context.Context, id int64) (*apiclient.DataSou
 	f.record(fmt.Sprintf("get %d", id))
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.GetErr != nil {
+		return nil, f.GetErr
+	}
 	for _, d := range f.Sources {
 		if d.ID == id {
 			return &d, nil
