@@ -284,24 +284,21 @@ func init() {
 }
 
 func (l *lite) appendName(b []byte) []byte {
-	b = append(b, areas[l.area]...)
-	b = append(b, ' ')
-	b = append(b, entities[l.entity]...)
-	b = append(b, ' ')
-	b = append(b, suffixes[l.suffix]...)
-	if l.rep > 0 {
-		b = append(b, ' ')
-		b = strconv.AppendInt(b, int64(l.rep)+1, 10)
-	}
-	return b
+	return l.appendWords(b, areas[:], entities[:], suffixes[:])
 }
 
 func (l *lite) appendLowerName(b []byte) []byte {
-	b = append(b, areasLower[l.area]...)
+	return l.appendWords(b, areasLower, entitiesLower, suffixesLower)
+}
+
+// appendWords writes "area entity suffix [rep]" from the given word tables
+// (as shown, or lower-cased), without allocating.
+func (l *lite) appendWords(b []byte, area, entity, suffix []string) []byte {
+	b = append(b, area[l.area]...)
 	b = append(b, ' ')
-	b = append(b, entitiesLower[l.entity]...)
+	b = append(b, entity[l.entity]...)
 	b = append(b, ' ')
-	b = append(b, suffixesLower[l.suffix]...)
+	b = append(b, suffix[l.suffix]...)
 	if l.rep > 0 {
 		b = append(b, ' ')
 		b = strconv.AppendInt(b, int64(l.rep)+1, 10)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views/format"
 )
 
 // Row is what the list keeps of a source: the columns, already made safe to
@@ -326,21 +327,11 @@ func fetchPage(ctx context.Context, api interface {
 	}
 }
 
+// humanCount writes counts of 10,000 and more with separators; smaller
+// ones stay plain, so the header does not jump while a load starts.
 func humanCount(n int) string {
-	s := strconv.Itoa(n)
 	if n < 10000 {
-		return s
+		return strconv.Itoa(n)
 	}
-	var b strings.Builder
-	pre := len(s) % 3
-	if pre > 0 {
-		b.WriteString(s[:pre])
-	}
-	for i := pre; i < len(s); i += 3 {
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
+	return format.Thousands(int64(n))
 }
