@@ -7,7 +7,6 @@ package sources
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -16,7 +15,6 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/actions"
 	"github.com/dsbrowse/dsbrowse/views/s3form"
@@ -510,12 +508,12 @@ func (m *Model) Back() bool {
 	case m.search != nil:
 		m.search = nil
 		m.view, m.viewDS = nil, nil
-		m.dirtyRecompute()
+		m.dirty = true // Back runs outside Update; the next Update recomputes
 		return true
 	case m.query != "":
 		m.query = ""
 		m.input.SetValue("")
-		m.dirtyRecompute()
+		m.dirty = true // Back runs outside Update; the next Update recomputes
 		return true
 	case len(m.marks) > 0:
 		m.ClearMarks()
@@ -523,10 +521,6 @@ func (m *Model) Back() bool {
 	}
 	return false
 }
-
-// pendingCmd holds a command produced outside Update (Back) for the next
-// Update to return.
-func (m *Model) dirtyRecompute() { m.dirty = true }
 
 func (m *Model) stopFiltering(clearQuery bool) tea.Cmd {
 	m.filtering = false
@@ -795,5 +789,3 @@ func (m *Model) Counts() (loaded, total int) {
 
 var _ views.View = (*Model)(nil)
 var _ views.Backer = (*Model)(nil)
-var _ = fmt.Sprint
-var _ = apiclient.DefaultPageSize
