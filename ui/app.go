@@ -589,11 +589,14 @@ func spread(left, right string, w int) string {
 	return left + strings.Repeat(" ", max(w-lw-rw, 1)) + right
 }
 
+// statusLine is the sink for errors and notices, whose words may come from
+// the server: they are made safe here (bidi overrides removed, controls
+// made visible) and cut to the width before any styling, however long.
 func (m *Model) statusLine() string {
 	st := m.ctx.Styles
 	switch {
 	case m.errText != "":
-		return ansi.Truncate(st.StatusErr.Render("✗ "+m.errText)+st.Muted.Render("  (esc dismisses)"), m.w, "…")
+		return ansi.Truncate(st.StatusErr.Render("✗ "+safe.Short(m.errText, m.w))+st.Muted.Render("  (esc dismisses)"), m.w, "…")
 	case m.status != "":
 		style := st.StatusInfo
 		switch m.statusLevel {
@@ -602,7 +605,7 @@ func (m *Model) statusLine() string {
 		case views.Warn:
 			style = st.StatusWarn
 		}
-		return ansi.Truncate(style.Render(m.status), m.w, "…")
+		return ansi.Truncate(style.Render(safe.Short(m.status, m.w)), m.w, "…")
 	}
 	return ""
 }

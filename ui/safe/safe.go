@@ -7,6 +7,8 @@ package safe
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Line makes s safe for one line of a table: newlines and tabs become
@@ -91,4 +93,29 @@ func Runes(rs []rune) []rune {
 		}
 	}
 	return out
+}
+
+// Short makes s safe for one line and cuts it to at most width cells,
+// ending in "…" when anything was cut. Only a prefix of s is read, so a
+// 10 MB server string costs no more to draw than a short one; the full
+// value stays where it came from (raw JSON, --json).
+func Short(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	// No cell takes more than maxCellBytes bytes in practice (an emoji ZWJ
+	// family is 25), so this prefix holds every cell that can show.
+	const maxCellBytes = 32
+	cut := false
+	if limit := width*maxCellBytes + maxCellBytes; len(s) > limit {
+		for limit > 0 && !utf8.RuneStart(s[limit]) {
+			limit-- // not in the middle of a character
+		}
+		s, cut = s[:limit], true
+	}
+	s = Line(s)
+	if cut {
+		return ansi.Truncate(s, width-1, "") + "…"
+	}
+	return ansi.Truncate(s, width, "…")
 }

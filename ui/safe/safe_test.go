@@ -3,6 +3,8 @@ package safe
 import (
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func TestLineNeutralisesTerminalControl(t *testing.T) {
@@ -58,5 +60,43 @@ func TestRunesDropsWhatATerminalWouldAct(t *testing.T) {
 	plainIn := []rune("plain text")
 	if out := Runes(plainIn); &out[0] != &plainIn[0] {
 		t.Error("clean input should be returned as is")
+	}
+}
+
+func TestShort(t *testing.T) {
+	cases := []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"Web Sales", 20, "Web Sales"},
+		{"Web Sales", 5, "Web …"},
+		{"Web Sales", 0, ""},
+		{"evil\u202etxt\x1b[2J", 20, "eviltxt␛[2J"},
+		{"数据源数据源", 7, "数据源…"},
+		// A ZWJ family is one glyph two cells wide: it is kept whole or not at all.
+		{"ab👨\u200d👩\u200d👧cd", 4, "ab…"},
+		{"ab👨\u200d👩\u200d👧cd", 5, "ab👨\u200d👩\u200d👧…"},
+	}
+	for _, c := range cases {
+		if got := Short(c.in, c.w); got != c.want {
+			t.Errorf("Short(%q, %d) = %q, want %q", c.in, c.w, got, c.want)
+		}
+	}
+	huge := strings.Repeat("x", 10<<20)
+	got := Short(huge, 80)
+	if ansi.StringWidth(got) != 80 || !strings.HasSuffix(got, "…") {
+		t.Errorf("10 MB cut to %d cells: %q", ansi.StringWidth(got), got)
+	}
+	// Cut in the middle of a multi-byte character: no replacement glyph.
+	if got := Short(strings.Repeat("é", 10<<10), 40); strings.ContainsRune(got, '\uFFFD') || ansi.StringWidth(got) != 40 {
+		t.Errorf("cut badly: %q", got)
+	}
+}
+
+func BenchmarkShortHuge(b *testing.B) {
+	s := strings.Repeat("Public Barfoo Sales Orders ", 400_000) // ~10 MB
+	for b.Loop() {
+		_ = Short(s, 200)
 	}
 }
