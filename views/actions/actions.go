@@ -72,6 +72,35 @@ func ids(ts []Target) string {
 	return strings.Join(parts, ",")
 }
 
+// claim takes ts for one write flow. When another flow already holds one
+// of them it takes nothing and returns the status that says so: one write
+// flow per source at a time, whichever key or view started it.
+func claim(ctx *views.Context, ts []Target) (*views.WriteClaim, tea.Cmd) {
+	idList := make([]int64, len(ts))
+	for i, t := range ts {
+		idList[i] = t.ID
+	}
+	c, busy, ok := ctx.Writes().Claim(idList)
+	if ok {
+		return c, nil
+	}
+	name := fmt.Sprintf("data source %d", busy)
+	for _, t := range ts {
+		if t.ID == busy {
+			name = t.Name
+			break
+		}
+	}
+	return nil, views.Status(fmt.Sprintf("a write on %s is already in progress", name), views.Warn)
+}
+
+// open returns the command that opens a dialog for spec, holding c.
+func open(ctx *views.Context, spec Spec, c *views.WriteClaim) tea.Cmd {
+	d := NewDialog(ctx, spec)
+	d.claim = c
+	return views.OpenModal(d)
+}
+
 // refetch reads the given sources again and reports each as changed (or
 // removed), so every view shows the server's state.
 func refetch(ctx *views.Context, idList []int64) tea.Cmd {
@@ -96,7 +125,7 @@ func refetch(ctx *views.Context, idList []int64) tea.Cmd {
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
-				case err == nil:
+				case err == nil && d != nil && d.ID == id:
 					cmds = append(cmds, views.Emit(views.SourceChangedMsg{Source: *d}))
 				case errors.Is(err, apiclient.ErrNotFound):
 					cmds = append(cmds, views.Emit(views.SourceRemovedMsg{ID: id}))
@@ -114,6 +143,10 @@ func Subscribe(ctx *views.Context, ts []Target) tea.Cmd {
 		return nil
 	}
 	ts = sanitize(ts)
+	c, refused := claim(ctx, ts)
+	if refused != nil {
+		return refused
+	}
 	title := fmt.Sprintf("Subscribe to %s", ts[0].Name)
 	if len(ts) > 1 {
 		title = fmt.Sprintf("Subscribe to %d data sources", len(ts))
@@ -153,7 +186,7 @@ func Subscribe(ctx *views.Context, ts []Target) tea.Cmd {
 			return subscribeResult(res, ts, byID, ctx, idList)
 		},
 	})
-	return views.OpenModal(NewDialog(ctx, spec))
+	return open(ctx, spec, c)
 }
 
 func subscribeResult(res *apiclient.SubscribeResult, ts []Target, byID map[int64]string, ctx *views.Context, idList []int64) Result {
@@ -207,41 +240,92 @@ func subscribeResult(res *apiclient.SubscribeResult, ts []Target, byID map[int64
 }
 
 // Delete re-reads the sources (a stale "active" must never turn into a
-// hard delete), then opens the disable or delete dialog.
+// hard delete), then opens the disable or delete dialog. The sources are
+// taken for this flow from the key press until the dialog closes: a second
+// key on one of them meanwhile is refused, never a second dialog.
 func Delete(ctx *views.Context, ts []Target) tea.Cmd {
 	if len(ts) == 0 {
 		return nil
 	}
 	ts = sanitize(ts)
-	api := ctx.API
+	c, refused := claim(ctx, ts)
+	if refused != nil {
+		return refused
+	}
 	return views.Track("checking current state", func() tea.Msg {
-		fresh := make([]Target, 0, len(ts))
-		var gone []tea.Cmd
-		for _, t := range ts {
-			// Each read has its own time: a long bulk list must not run
-			// out of one shared deadline.
-			rctx, cancel := ctx.WithTimeout(context.Background())
-			d, err := api.GetDataSource(rctx, t.ID)
-			cancel()
-			switch {
-			case errors.Is(err, apiclient.ErrNotFound):
-				// Already gone: nothing to delete, and the list should
-				// stop showing it.
-				gone = append(gone, views.Emit(views.SourceRemovedMsg{ID: t.ID}))
-				continue
-			case err != nil:
-				return views.ErrorMsg{What: fmt.Sprintf("checking %s before deleting", t.Name), Err: err}
-			}
-			fresh = append(fresh, Target{ID: d.ID, Name: safe.Line(d.Name), Disabled: d.IsDisabled()})
+		msg, d := check(ctx, ts)
+		if d == nil {
+			c.Release() // the flow ends here
+			return msg
 		}
-		if len(fresh) == 0 {
-			return tea.BatchMsg(append(gone, views.Status("already deleted on the server; nothing to do", views.Warn)))
-		}
-		if len(gone) > 0 {
-			gone = append(gone, views.Status(fmt.Sprintf("%d already deleted on the server", len(gone)), views.Warn))
-		}
-		return tea.BatchMsg(append(gone, views.Emit(views.OpenModalMsg{M: NewDialog(ctx, deleteSpec(ctx, fresh))})))
+		d.claim = c
+		return msg
 	})
+}
+
+// check reads each source again and returns what to show: the dialog (also
+// returned, to hand it the flow's claim), or why there is none.
+func check(ctx *views.Context, ts []Target) (tea.Msg, *Dialog) {
+	api := ctx.API
+	fresh := make([]Target, 0, len(ts))
+	var gone []tea.Cmd
+	for _, t := range ts {
+		// Each read has its own time: a long bulk list must not run
+		// out of one shared deadline.
+		rctx, cancel := ctx.WithTimeout(context.Background())
+		d, err := api.GetDataSource(rctx, t.ID)
+		cancel()
+		if err == nil {
+			err = sameSource(d, t.ID)
+		}
+		switch {
+		case errors.Is(err, apiclient.ErrNotFound):
+			// Already gone: nothing to delete, and the list should
+			// stop showing it.
+			gone = append(gone, views.Emit(views.SourceRemovedMsg{ID: t.ID}))
+			continue
+		case err != nil:
+			return views.ErrorMsg{What: fmt.Sprintf("checking %s (%d) before deleting; nothing was sent", t.Name, t.ID), Err: err}, nil
+		}
+		// The id is the row's, never the answer's; the name is the
+		// server's current one (it is what a hard delete asks to type).
+		name := safe.Line(d.Name)
+		if name == "" {
+			name = t.Name
+		}
+		fresh = append(fresh, Target{ID: t.ID, Name: name, Disabled: d.IsDisabled()})
+	}
+	if len(fresh) == 0 {
+		return tea.BatchMsg(append(gone, views.Status("already deleted on the server; nothing to do", views.Warn))), nil
+	}
+	if len(gone) > 0 {
+		gone = append(gone, views.Status(fmt.Sprintf("%d already deleted on the server", len(gone)), views.Warn))
+	}
+	dlg := NewDialog(ctx, deleteSpec(ctx, fresh))
+	return tea.BatchMsg(append(gone, views.Emit(views.OpenModalMsg{M: dlg}))), dlg
+}
+
+// errWrongSource says a read of one source answered with something else.
+type errWrongSource struct{ asked, got int64 }
+
+func (e errWrongSource) Error() string {
+	if e.got == 0 {
+		return fmt.Sprintf("empty answer from GET /dataSource/%d", e.asked)
+	}
+	return fmt.Sprintf("GET /dataSource/%d answered with data source %d", e.asked, e.got)
+}
+
+// sameSource checks that a read of source id answered with that source:
+// an empty or null body decodes as id 0, and a confused server or proxy
+// may answer for another one. Either must stop a write.
+func sameSource(d *apiclient.DataSource, id int64) error {
+	if d == nil {
+		return errWrongSource{asked: id}
+	}
+	if d.ID != id {
+		return errWrongSource{asked: id, got: d.ID}
+	}
+	return nil
 }
 
 func deleteSpec(ctx *views.Context, ts []Target) Spec {
@@ -291,51 +375,138 @@ func deleteSpec(ctx *views.Context, ts []Target) Spec {
 	api := ctx.API
 	s.Run = func(base context.Context) Result {
 		var r Result
-		var changed []int64
-		var removed []int64
 		var undo []Target
+		var deleted, failed int
+		var surprises []string
 		for _, t := range ts {
-			rctx, cancel := ctx.WithTimeout(base)
-			res, err := api.DeleteDataSource(rctx, t.ID)
-			cancel()
-			if err == nil && res == nil {
-				res = &apiclient.DeleteResult{} // an empty answer: success, details unknown
-			}
-			switch {
-			case err != nil && unknownOutcome(err):
-				r.Failed = true
-				r.Outcomes = append(r.Outcomes, Outcome{Text: fmt.Sprintf("%s: no clear answer (%s); the server may or may not have %s it. Refresh (r) to see.",
-					t.Name, apiclient.Explain(err), map[bool]string{true: "deleted", false: "disabled"}[t.Disabled])})
-				changed = append(changed, t.ID)
-			case err != nil:
-				r.Failed = true
-				r.Outcomes = append(r.Outcomes, Outcome{Text: fmt.Sprintf("%s: not done: %s", t.Name, apiclient.Explain(err))})
-			case t.Disabled || res.HardDelete:
-				removed = append(removed, t.ID)
-				r.Outcomes = append(r.Outcomes, Outcome{Text: fmt.Sprintf("%s: deleted permanently", t.Name), OK: true})
-			default:
-				changed = append(changed, t.ID)
+			o := deleteOne(ctx, api, base, t)
+			r.Outcomes = append(r.Outcomes, o.Outcome)
+			r.Follow = append(r.Follow, o.follow)
+			switch o.state {
+			case stateDisabled:
 				undo = append(undo, Target{ID: t.ID, Name: t.Name, Disabled: true})
-				text := fmt.Sprintf("%s: disabled (soft delete)", t.Name)
-				if m := safe.Line(res.HandlerDeleteErrorMessage); m != "" {
-					text += "; handler said: " + m
-				}
-				r.Outcomes = append(r.Outcomes, Outcome{Text: text, OK: true})
+			case stateDeleted:
+				deleted++
+			case stateDeletedBySurprise:
+				deleted++
+				surprises = append(surprises, fmt.Sprintf("%s (%d)", t.Name, t.ID))
+			default:
+				failed++
 			}
 		}
-		r.Summary = fmt.Sprintf("disabled %d, deleted %d, failed %d", len(undo), len(removed), len(ts)-len(undo)-len(removed))
+		r.Failed = failed > 0 || len(surprises) > 0
+		r.Summary = fmt.Sprintf("disabled %d, deleted %d, failed %d", len(undo), deleted, failed)
+		if len(surprises) > 0 {
+			// Said first, where the eye lands: a disable that the server
+			// made permanent.
+			r.Summary = "permanently deleted by the server: " + strings.Join(surprises, ", ") + " · " + r.Summary
+		}
 		if len(undo) > 0 {
 			r.Undo = NewDialog(ctx, restoreSpec(ctx, undo))
 			r.UndoLabel = "undo: restore"
 			r.Summary += " · u restores"
 		}
-		r.Follow = append(r.Follow, refetch(ctx, changed))
-		for _, id := range removed {
-			r.Follow = append(r.Follow, views.Emit(views.SourceRemovedMsg{ID: id}))
-		}
 		return r
 	}
 	return protect(ctx, s)
+}
+
+// What a DELETE did to one source, as far as the answer and the read that
+// follows it tell.
+type deleteState int
+
+const (
+	stateUnknown           deleteState = iota // no clear answer, or answer and read disagree
+	stateRefused                              // the server said no: nothing changed
+	stateDisabled                             // disabled, as asked
+	stateDeleted                              // deleted for good, as asked
+	stateDeletedBySurprise                    // a disable was asked; the source is gone for good
+)
+
+type deleteOutcome struct {
+	Outcome
+	state  deleteState
+	follow tea.Cmd // tells every view the state found
+}
+
+// deleteOne sends one DELETE and reports what happened from the server's
+// answer and a read of the source right after it. Immuta's DELETE
+// disables an active source and removes a disabled one, so when another
+// client disabled the source after the dialog's check, or the answer was
+// lost, only that read can tell a disable from a permanent delete. The
+// answer's hardDelete is believed; anything short of that is checked.
+func deleteOne(ctx *views.Context, api views.API, base context.Context, t Target) deleteOutcome {
+	rctx, cancel := ctx.WithTimeout(base)
+	res, err := api.DeleteDataSource(rctx, t.ID)
+	cancel()
+	if err != nil && !unknownOutcome(err) {
+		return deleteOutcome{Outcome: Outcome{Text: fmt.Sprintf("%s: not done: %s", t.Name, apiclient.Explain(err))}, state: stateRefused}
+	}
+	gone := func() deleteOutcome {
+		o := deleteOutcome{state: stateDeleted, follow: views.Emit(views.SourceRemovedMsg{ID: t.ID})}
+		if t.Disabled {
+			o.Outcome = Outcome{Text: fmt.Sprintf("%s: deleted permanently", t.Name), OK: true}
+		} else {
+			o.state = stateDeletedBySurprise
+			o.Outcome = Outcome{Text: fmt.Sprintf("permanently deleted by the server: %s (%d)", t.Name, t.ID)}
+		}
+		return o
+	}
+	// An answer about another source says nothing about this one.
+	clear := err == nil && res != nil && (res.ID == 0 || res.ID == t.ID)
+	if clear && res.HardDelete {
+		return gone()
+	}
+
+	rctx, cancel = ctx.WithTimeout(base)
+	d, rerr := api.GetDataSource(rctx, t.ID)
+	cancel()
+	if rerr == nil {
+		rerr = sameSource(d, t.ID)
+	}
+	if errors.Is(rerr, apiclient.ErrNotFound) {
+		return gone()
+	}
+	var o deleteOutcome
+	if rerr == nil {
+		o.follow = views.Emit(views.SourceChangedMsg{Source: *d})
+	}
+	verb := map[bool]string{true: "deleted", false: "disabled"}[t.Disabled]
+	switch {
+	case err != nil:
+		// The DELETE may still land after the read: only "gone" is
+		// certain, and that was handled above.
+		o.Outcome = Outcome{Text: fmt.Sprintf("%s: no clear answer (%s); the server may or may not have %s it. Refresh (r) to see.",
+			t.Name, apiclient.Explain(err), verb)}
+	case rerr != nil:
+		why := "its answer did not say what it did"
+		if clear && res.Disabled && !t.Disabled {
+			why = "it answered disabled"
+		}
+		o.Outcome = Outcome{Text: fmt.Sprintf("%s: the server took the request and %s, but reading it again failed (%s). Refresh (r) to see.",
+			t.Name, why, apiclient.Explain(rerr))}
+	case t.Disabled:
+		o.Outcome = Outcome{Text: fmt.Sprintf("%s: the server answered, but it still exists (%s). Refresh (r) to see.", t.Name, stateWord(d))}
+	case !d.IsDisabled():
+		o.Outcome = Outcome{Text: fmt.Sprintf("%s: the server answered, but it still reads as active. Refresh (r) to see.", t.Name)}
+	default:
+		o.state = stateDisabled
+		text := fmt.Sprintf("%s: disabled (soft delete)", t.Name)
+		if res != nil {
+			if m := safe.Line(res.HandlerDeleteErrorMessage); m != "" {
+				text += "; handler said: " + m
+			}
+		}
+		o.Outcome = Outcome{Text: text, OK: true}
+	}
+	return o
+}
+
+func stateWord(d *apiclient.DataSource) string {
+	if d.IsDisabled() {
+		return "disabled"
+	}
+	return "active"
 }
 
 // Restore opens the restore dialog for the disabled sources among ts.
@@ -349,7 +520,11 @@ func Restore(ctx *views.Context, ts []Target) tea.Cmd {
 	if len(disabled) == 0 {
 		return views.Status("only disabled data sources can be restored", views.Warn)
 	}
-	return views.OpenModal(NewDialog(ctx, restoreSpec(ctx, disabled)))
+	c, refused := claim(ctx, disabled)
+	if refused != nil {
+		return refused
+	}
+	return open(ctx, restoreSpec(ctx, disabled), c)
 }
 
 func restoreSpec(ctx *views.Context, ts []Target) Spec {

@@ -67,8 +67,12 @@ func TestDisableActiveSource(t *testing.T) {
 
 func TestDisableHandlerMessageShown(t *testing.T) {
 	api, ctx := fixture()
+	serverDelete(api)
+	inner := api.DeleteFn
 	api.DeleteFn = func(id int64) (*apiclient.DeleteResult, error) {
-		return &apiclient.DeleteResult{Success: true, Disabled: true, HandlerDeleteErrorMessage: "bucket policy\x1b[2J kept"}, nil
+		res, err := inner(id)
+		res.HandlerDeleteErrorMessage = "bucket policy\x1b[2J kept"
+		return res, err
 	}
 	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
 	drv.Key("y")
@@ -385,14 +389,27 @@ func TestDeleteUnknownOutcomeNotRetried(t *testing.T) {
 	wantScreen(t, drv, "the server may or may not have deleted it. Refresh (r) to see.")
 }
 
-// An empty answer to a DELETE must not crash the program.
+// An empty answer to a DELETE must not crash the program, and is not
+// taken for a disable: the read that follows tells what happened.
 func TestDeleteEmptyAnswer(t *testing.T) {
 	api, ctx := fixture()
-	api.DeleteFn = func(int64) (*apiclient.DeleteResult, error) { return nil, nil }
+	serverDelete(api)
+	inner := api.DeleteFn
+	api.DeleteFn = func(id int64) (*apiclient.DeleteResult, error) {
+		_, _ = inner(id)
+		return nil, nil
+	}
 	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
 	drv.Key("y")
 	wantWrites(t, api, "delete 1")
 	wantScreen(t, drv, "✓ Orders: disabled (soft delete)")
+
+	// The same empty answer for a source that did not change: no tick.
+	api, ctx = fixture()
+	api.DeleteFn = func(int64) (*apiclient.DeleteResult, error) { return nil, nil }
+	drv, _ = openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
+	drv.Key("y")
+	wantScreen(t, drv, "✗ Orders: the server answered, but it still reads as active")
 }
 
 func TestUndoAfterDisable(t *testing.T) {

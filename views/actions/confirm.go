@@ -83,6 +83,9 @@ type Dialog struct {
 	hint   string
 	spin   spinner.Model
 	result Result
+	// claim holds the sources of this write flow until the dialog closes
+	// (the request it runs holds them too, until it answers).
+	claim *views.WriteClaim
 }
 
 // NewDialog returns a dialog for spec.
@@ -115,7 +118,18 @@ func (d *Dialog) Init() tea.Cmd {
 func (d *Dialog) Title() string       { return d.spec.Title }
 func (d *Dialog) CapturesInput() bool { return true } // a modal takes all keys
 func (d *Dialog) SetSize(w, h int)    { d.w, d.h = w, h }
-func (d *Dialog) Close()              { d.cancel() }
+// Close cancels what the dialog still runs and ends its write flow; a
+// request already sent keeps the sources taken until it has answered.
+func (d *Dialog) Close() {
+	d.cancel()
+	d.letGo()
+}
+
+// letGo gives up the dialog's hold on its sources.
+func (d *Dialog) letGo() {
+	d.claim.Release()
+	d.claim = nil
+}
 
 // Closed reports that the dialog has asked to close (views.Closing), so
 // the root closes it before the next key arrives.
@@ -123,6 +137,7 @@ func (d *Dialog) Closed() bool { return d.closed }
 
 func (d *Dialog) close() tea.Cmd {
 	d.closed = true
+	d.letGo() // the flow has ended: cancelled, or its result read
 	return views.CloseModal
 }
 
@@ -152,8 +167,14 @@ func (d *Dialog) confirm() tea.Cmd {
 		}
 	}
 	d.phase = running
-	run, ctx := d.spec.Run, d.base
-	return tea.Batch(d.spin.Tick, views.Track(d.spec.Title, func() tea.Msg { return resultMsg{run(ctx)} }))
+	run, ctx, c := d.spec.Run, d.base, d.claim
+	held := c.Hold() // the request keeps its sources even if the dialog goes
+	return tea.Batch(d.spin.Tick, views.Track(d.spec.Title, func() tea.Msg {
+		if held {
+			defer c.Release()
+		}
+		return resultMsg{run(ctx)}
+	}))
 }
 
 func (d *Dialog) focusField(i int) {
@@ -203,7 +224,12 @@ func (d *Dialog) key(msg tea.KeyMsg) tea.Cmd {
 		return nil // nothing may start twice; ctrl+c still quits (root)
 	case done:
 		if d.result.Undo != nil && key.Matches(msg, k.WriteKeys()[3]) && !d.ctx.ReadOnly {
-			return views.OpenModal(d.result.Undo)
+			// The undo continues this flow: it takes over the sources,
+			// and only it may replace this dialog (the root's rule).
+			u := d.result.Undo
+			d.result.Undo = nil // once
+			u.claim, d.claim = d.claim, nil
+			return views.OpenModal(u)
 		}
 		if msg.Type == tea.KeyEnter || msg.Type == tea.KeyEsc || key.Matches(msg, k.Back) || msg.String() == "q" {
 			return d.close()

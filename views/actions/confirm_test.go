@@ -127,7 +127,7 @@ func TestConfirmFocusVisibleWithoutColour(t *testing.T) {
 
 func TestConfirmRunsOnceWhileRunning(t *testing.T) {
 	api, ctx := fixture()
-	api.DeleteFn = func(int64) (*apiclient.DeleteResult, error) { return &apiclient.DeleteResult{Success: true}, nil }
+	serverDelete(api)
 	_, d := openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
 
 	// y starts the request; its command is held back, so the request is

@@ -191,6 +191,7 @@ func TestHostileNamesSanitized(t *testing.T) {
 	wantScreen(t, drv, "Evil␛[2J␛]0;pwned␇")
 	drv.Key("y")
 	check("subscribe result", drv)
+	drv.Key("enter") // the next dialog on this source waits for this one to close
 
 	drv, _ = openDialog(t, actions.Delete(ctx, []actions.Target{raw}), 100, 30)
 	check("disable", drv)
@@ -199,6 +200,7 @@ func TestHostileNamesSanitized(t *testing.T) {
 
 	drv, _ = openDialog(t, actions.Delete(ctx, []actions.Target{{ID: 67, Name: "fine"}}), 100, 30)
 	check("hard delete", drv) // the name comes from the server's fresh state
+	drv.Key("esc")
 
 	drv, _ = openDialog(t, actions.Restore(ctx, []actions.Target{{ID: 67, Name: hostile, Disabled: true}}), 100, 30)
 	check("restore", drv)

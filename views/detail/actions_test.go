@@ -32,10 +32,12 @@ func TestWriteActionsFromTheDetail(t *testing.T) {
 	if m, ok := viewtest.Last[views.OpenModalMsg](d); !ok || !strings.Contains(m.M.Title(), "Subscribe to Orders 00002") {
 		t.Fatalf("s should open the subscribe dialog for this source: %+v", d.Emitted)
 	}
+	closeModal(d) // one write flow per source: the next waits for this one
 	d.Key("D")
 	if m, ok := viewtest.Last[views.OpenModalMsg](d); !ok || !strings.Contains(m.M.Title(), "Disable Orders 00002") {
 		t.Fatalf("D should open the disable dialog: %+v", d.Emitted)
 	}
+	closeModal(d)
 
 	api.Sources[1].Deleted = true
 	api.Sources[1].Raw = json.RawMessage(`{"id":2,"name":"Orders 00002","deleted":true}`)
@@ -46,5 +48,15 @@ func TestWriteActionsFromTheDetail(t *testing.T) {
 	d.Key("u")
 	if m, ok := viewtest.Last[views.OpenModalMsg](d); !ok || !strings.Contains(m.M.Title(), "Restore Orders 00002") {
 		t.Fatalf("u should open the restore dialog: %+v", d.Emitted)
+	}
+}
+
+// closeModal closes the last dialog the view opened, as the root does when
+// it is cancelled or its result read.
+func closeModal(d *viewtest.Driver) {
+	if m, ok := viewtest.Last[views.OpenModalMsg](d); ok {
+		if c, ok := m.M.(views.Closer); ok {
+			c.Close()
+		}
 	}
 }
