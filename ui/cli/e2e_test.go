@@ -22,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mattn/go-runewidth"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient/immutatest"
 )
@@ -579,7 +579,7 @@ func displayCol(s, sub string) int {
 	if i < 0 {
 		return -1
 	}
-	return runewidth.StringWidth(s[:i])
+	return ansi.StringWidth(s[:i])
 }
 
 func TestDemoServer(t *testing.T) {

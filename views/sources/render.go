@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/mattn/go-runewidth"
 
 	"github.com/dsbrowse/dsbrowse/ui/styles"
 )
@@ -145,13 +145,24 @@ func (r *Row) cell(c column) string {
 }
 
 // fit writes s into exactly width cells: truncated with "…" or padded.
-// The runes starting at the byte offsets in hl (increasing) are wrapped in
-// hi, and the row style base is restored after each.
+// The characters starting at the byte offsets in hl (increasing) are
+// wrapped in hi, and the row style base is restored after each. Widths are
+// x/ansi's, by grapheme cluster, as everywhere else: an emoji ZWJ sequence
+// is one glyph, kept whole or not at all.
 func fit(b *strings.Builder, s string, width int, hl []int, base, hi wrap, rightAlign bool) {
 	if width <= 0 {
 		return
 	}
-	sw := runewidth.StringWidth(s)
+	// A cell takes at least a byte, so a short ASCII s needs no measuring
+	// to know it fits; a long one is read only as far as can show.
+	p := prefix(s, width)
+	sw := len(s)
+	switch {
+	case len(p) < len(s):
+		sw = width + 1 // more than fits
+	case sw > width || hasMultiByte(s):
+		sw = ansi.StringWidth(s)
+	}
 	if sw <= width && hl == nil {
 		if rightAlign {
 			b.WriteString(strings.Repeat(" ", width-sw))
@@ -167,23 +178,24 @@ func fit(b *strings.Builder, s string, width int, hl []int, base, hi wrap, right
 		limit = width - 1 // room for the ellipsis
 	}
 	used := 0
-	for bi, r := range s {
-		rw := runewidth.RuneWidth(r)
-		if used+rw > limit {
+	for bi := 0; bi < len(p); {
+		g, gw := ansi.FirstGraphemeCluster(p[bi:], ansi.GraphemeWidth)
+		if used+gw > limit {
 			break
 		}
 		for len(hl) > 0 && hl[0] < bi {
 			hl = hl[1:]
 		}
-		if len(hl) > 0 && hl[0] == bi {
+		if len(hl) > 0 && hl[0] < bi+len(g) {
 			b.WriteString(hi.pre)
-			b.WriteRune(r)
+			b.WriteString(g)
 			b.WriteString(hi.post)
 			b.WriteString(base.pre)
 		} else {
-			b.WriteRune(r)
+			b.WriteString(g)
 		}
-		used += rw
+		used += gw
+		bi += len(g)
 	}
 	if sw > width {
 		b.WriteString("…")
@@ -192,6 +204,28 @@ func fit(b *strings.Builder, s string, width int, hl []int, base, hi wrap, right
 	if used < width {
 		b.WriteString(strings.Repeat(" ", width-used))
 	}
+}
+
+// prefix is as much of s as can show in width cells, and a little more so
+// that a cut shows: no cell is wider than maxCellBytes bytes in practice.
+func prefix(s string, width int) string {
+	const maxCellBytes = 32
+	if n := (width + 1) * maxCellBytes; len(s) > n {
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		return s[:n]
+	}
+	return s
+}
+
+func hasMultiByte(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Model) View() string {
@@ -336,10 +370,10 @@ func (m *Model) infoLine(b *strings.Builder) {
 	}
 	right = joinInfo(right, "sort: "+columnWords[m.sort.col]+arrow)
 	lw := lipgloss.Width(left)
-	rw := runewidth.StringWidth(right)
+	rw := ansi.StringWidth(right)
 	if lw+2+rw > m.w {
 		right = truncate(right, max(m.w-lw-2, 0))
-		rw = runewidth.StringWidth(right)
+		rw = ansi.StringWidth(right)
 	}
 	if lw > m.w {
 		b.WriteString(ansi.Truncate(left, m.w, "…"))
@@ -403,8 +437,5 @@ func truncate(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	if runewidth.StringWidth(s) <= width {
-		return s
-	}
-	return runewidth.Truncate(s, width, "…")
+	return ansi.Truncate(s, width, "…")
 }
