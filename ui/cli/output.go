@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/mattn/go-runewidth"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/ui/safe"
 )
@@ -26,7 +26,7 @@ func newTable(header ...string) *table { return &table{header: header} }
 func (t *table) add(cells ...string) {
 	row := make([]string, len(cells))
 	for i, c := range cells {
-		row[i] = runewidth.Truncate(safe.Line(c), maxCell, "…")
+		row[i] = safe.Short(c, maxCell)
 	}
 	t.rows = append(t.rows, row)
 }
@@ -36,7 +36,7 @@ func (t *table) write(w io.Writer) error {
 	for _, row := range append([][]string{t.header}, t.rows...) {
 		for i, c := range row {
 			if i < len(widths) {
-				widths[i] = max(widths[i], runewidth.StringWidth(c))
+				widths[i] = max(widths[i], ansi.StringWidth(c))
 			}
 		}
 	}
@@ -49,7 +49,7 @@ func (t *table) write(w io.Writer) error {
 			}
 			line.WriteString(c)
 			if i < len(row)-1 {
-				line.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)+2))
+				line.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)+2))
 			}
 		}
 		b.WriteString(strings.TrimRight(line.String(), " "))
@@ -75,13 +75,13 @@ func (f *fields) add(label, value string) {
 func (f *fields) write(w io.Writer) error {
 	width := 0
 	for _, r := range f.rows {
-		width = max(width, runewidth.StringWidth(r[0]))
+		width = max(width, ansi.StringWidth(r[0]))
 	}
 	var b strings.Builder
 	for _, r := range f.rows {
 		b.WriteString(r[0])
 		b.WriteString(":")
-		b.WriteString(strings.Repeat(" ", width-runewidth.StringWidth(r[0])+2))
+		b.WriteString(strings.Repeat(" ", width-ansi.StringWidth(r[0])+2))
 		b.WriteString(r[1])
 		b.WriteByte('\n')
 	}
