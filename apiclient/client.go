@@ -16,6 +16,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,16 +26,6 @@ import (
 // Version is reported in the User-Agent; main sets it from the build.
 var Version = "dev"
 
-// AuthMode says how the API key is sent.
-type AuthMode string
-
-const (
-	// AuthBearer sends "Authorization: Bearer <key>" (the default).
-	AuthBearer AuthMode = "bearer"
-	// AuthRaw sends "Authorization: <key>", as Immuta's S3 examples do.
-	AuthRaw AuthMode = "raw"
-)
-
 // Defaults.
 const (
 	DefaultTimeout    = 30 * time.Second
@@ -43,24 +34,39 @@ const (
 	// dead tenant busy (and the user waiting) for hours.
 	MaxRetriesLimit  = 10
 	authExchangePath = "/bim/apikey/authenticate"
+	// DefaultMaxBodyBytes caps every answer after decompression, so a
+	// hostile or broken server cannot take all memory (blob downloads
+	// stream and are not capped).
+	DefaultMaxBodyBytes = 64 << 20
 )
 
 // Client talks to one Immuta tenant. It is safe for concurrent use.
 type Client struct {
 	baseURL    *url.URL
 	key        string
-	authMode   AuthMode
+	authMode   AuthMode // AuthAuto, or the pinned form
+	authStart  AuthMode // the form AuthAuto tries first
+	onLearned  func(AuthMode)
 	http       *http.Client
 	timeout    time.Duration
 	userAgent  string
 	maxRetries int
 	backoff    time.Duration // first retry delay; doubles up to maxBackoff
 	maxBackoff time.Duration
+	maxBody    int64
 	readOnly   bool
+	allowHTTP  bool
 	logger     *slog.Logger
+	optErr     error // an option that could not be applied
 
-	mu    sync.Mutex
-	token string // from the /bim/apikey/authenticate exchange, once done
+	mu          sync.Mutex
+	form        AuthMode // the form sent now
+	token       string   // from the key exchange, when form is AuthExchange
+	oldTokens   []string // every token issued, for Redact
+	gen         uint64   // bumped whenever form or token changes
+	established bool     // the server accepted a call (not a 401)
+	tried       []AuthMode
+	flight      *flight // the change of auth in progress, if any
 }
 
 // NewTransport is the default transport with room to keep a connection
@@ -76,7 +82,9 @@ func NewTransport() *http.Transport {
 type Option func(*Client)
 
 // WithHTTPClient sets the underlying HTTP client (for a custom CA, proxies).
-// nil keeps the default.
+// nil keeps the default. The client is copied, not changed: the copy gets
+// the redirect policy that keeps the key with the tenant (any CheckRedirect
+// of h still runs after it).
 func WithHTTPClient(h *http.Client) Option {
 	return func(c *Client) {
 		if h != nil {
@@ -94,11 +102,17 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
-// WithAuthMode chooses how the key is sent.
-func WithAuthMode(m AuthMode) Option {
+// WithAllowHTTP allows http:// to a host that is not this machine (the key
+// then travels in clear text). Loopback hosts are always allowed.
+func WithAllowHTTP(allow bool) Option { return func(c *Client) { c.allowHTTP = allow } }
+
+// WithMaxBodyBytes caps every answer, after decompression (0 or less keeps
+// DefaultMaxBodyBytes). A bigger answer fails with ErrTooLarge. Blob
+// downloads are not capped.
+func WithMaxBodyBytes(n int64) Option {
 	return func(c *Client) {
-		if m != "" {
-			c.authMode = m
+		if n > 0 {
+			c.maxBody = n
 		}
 	}
 }
@@ -139,29 +153,49 @@ func WithUserAgent(ua string) Option {
 
 // New returns a client for the tenant at baseURL, authenticating with key.
 // Surrounding whitespace (the newline of a key file) is dropped from key.
+// It refuses, before anything is dialled, an http:// URL to a host that is
+// not this machine unless WithAllowHTTP(true).
 func New(baseURL, key string, opts ...Option) (*Client, error) {
 	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(baseURL), "/"))
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return nil, fmt.Errorf("invalid Immuta URL %q: want something like https://tenant.immuta.com", baseURL)
 	}
+	u.Scheme = strings.ToLower(u.Scheme)
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("invalid Immuta URL %q: scheme must be http or https", baseURL)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("invalid Immuta URL %q: it must not hold a user name or password (the API key is set apart)", u.Redacted())
 	}
 	c := &Client{
 		baseURL:    u,
 		key:        strings.TrimSpace(key),
-		authMode:   AuthBearer,
+		authMode:   AuthAuto,
+		authStart:  AuthRaw,
 		http:       &http.Client{Transport: NewTransport()},
 		timeout:    DefaultTimeout,
 		userAgent:  "dsbrowse/" + Version,
 		maxRetries: DefaultMaxRetries,
 		backoff:    250 * time.Millisecond,
 		maxBackoff: 8 * time.Second,
+		maxBody:    DefaultMaxBodyBytes,
 		logger:     slog.New(slog.DiscardHandler),
 	}
 	for _, o := range opts {
 		o(c)
 	}
+	if c.optErr != nil {
+		return nil, c.optErr
+	}
+	if u.Scheme == "http" && !c.allowHTTP && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("refusing %s: %w: over plain http the API key would travel in clear text; "+
+			"use https://, or allow it with allow_http = true in the profile (or --allow-http)", printable(u.String()), ErrPlainHTTP)
+	}
+	c.form = c.authStart
+	if c.authMode != AuthAuto {
+		c.form = c.authMode
+	}
+	c.http = c.withRedirectPolicy(c.http)
 	return c, nil
 }
 
@@ -174,7 +208,7 @@ func (c *Client) Host() string { return c.baseURL.Host }
 // ReadOnly reports whether writes are disabled.
 func (c *Client) ReadOnly() bool { return c.readOnly }
 
-// request is one call, with its body kept so it can be replayed after a 401.
+// request is one call, with its body kept so a read can be sent again.
 type request struct {
 	method string
 	path   string // escaped path, with query
@@ -184,19 +218,37 @@ type request struct {
 	stream *countWriter
 	// noTimeout skips the per-request timeout (blob downloads).
 	noTimeout bool
+	// noAuth sends no Authorization header (the key exchange).
+	noAuth bool
+	// accept lists the first bytes an answer may start with when decoded
+	// into out: "{" (an object, the default) or "{[" (an object or a list).
+	accept string
 }
 
+// maxReplays bounds how often a read is sent again after a 401: once when
+// auth was already working (a token expired), or once per other form while
+// AuthAuto is still looking for one.
+const maxReplays = 3
+
 // do sends r and decodes a JSON answer into out (when out is not nil).
+// Reads are retried when that is safe; a write is sent at most once.
 func (c *Client) do(ctx context.Context, r request, out any) error {
-	if r.method != http.MethodGet && c.readOnly {
+	write := r.method != http.MethodGet
+	if write && c.readOnly {
 		return fmt.Errorf("%s %s: %w", r.method, r.path, ErrReadOnly)
 	}
-	safe := r.method == http.MethodGet
+	if write {
+		// A 401 on a write cannot be replayed (it must never be sent twice),
+		// so auth is settled first.
+		if err := c.EnsureAuth(ctx); err != nil {
+			return fmt.Errorf("%s %s: not sent: %w", r.method, r.path, err)
+		}
+	}
 	attempts := 1
-	if safe {
+	if !write {
 		attempts += max(c.maxRetries, 0)
 	}
-	reauthed := false
+	replays := 0
 	var lastErr error
 	for attempt := 0; attempt < attempts; attempt++ {
 		if attempt > 0 {
@@ -204,22 +256,34 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 				return fmt.Errorf("%w (gave up retrying: %w)", lastErr, err)
 			}
 		}
-		err := c.once(ctx, r, out)
+		cr, err := c.creds(ctx)
+		if err != nil {
+			return c.authFailure(r, nil, err)
+		}
+		status, err := c.once(ctx, r, cr.header, out)
+		if status != 0 && status != http.StatusUnauthorized && status < 500 {
+			c.markEstablished(cr.gen)
+		}
 		if err == nil {
 			return nil
 		}
 		lastErr = err
-		// A 401 means the server did nothing, so even a write may be sent
-		// again, once, after exchanging the key for a session token.
-		if errors.Is(err, ErrUnauthorized) && !reauthed {
-			reauthed = true
-			if c.exchange(ctx) == nil {
-				attempt-- // the replay is not a retry
-				continue
+		if status == http.StatusUnauthorized {
+			if write {
+				c.dropToken(cr.gen)
+				return err
 			}
-			return err
+			if replays >= maxReplays {
+				return err
+			}
+			if aerr := c.changeAuth(ctx, cr.gen, replays); aerr != nil {
+				return c.authFailure(r, err, aerr)
+			}
+			replays++
+			attempt-- // sending with new auth is not a retry
+			continue
 		}
-		if !safe || !retryable(err) || ctx.Err() != nil || (r.stream != nil && r.stream.n > 0) {
+		if write || !retryable(err) || ctx.Err() != nil || (r.stream != nil && r.stream.n > 0) {
 			return err
 		}
 	}
@@ -230,7 +294,8 @@ func retryable(err error) bool {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		switch ae.StatusCode {
-		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+			http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 			return true
 		}
 		return false
@@ -264,21 +329,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (c *Client) authHeader() string {
-	c.mu.Lock()
-	tok := c.token
-	c.mu.Unlock()
-	if tok != "" {
-		return "Bearer " + tok
-	}
-	if c.authMode == AuthRaw {
-		return c.key
-	}
-	return "Bearer " + c.key
-}
-
-// once sends r a single time.
-func (c *Client) once(ctx context.Context, r request, out any) error {
+// once sends r a single time with the Authorization header auth and returns
+// the status it got (0 when there was no answer).
+func (c *Client) once(ctx context.Context, r request, auth string, out any) (int, error) {
 	if !r.noTimeout {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
@@ -290,9 +343,11 @@ func (c *Client) once(ctx context.Context, r request, out any) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, c.baseURL.String()+r.path, body)
 	if err != nil {
-		return &TransportError{Method: r.method, Path: r.path, Err: err}
+		return 0, &TransportError{Method: r.method, Path: r.path, Err: err, msg: c.Redact(err.Error())}
 	}
-	req.Header.Set("Authorization", c.authHeader())
+	if !r.noAuth {
+		req.Header.Set("Authorization", auth)
+	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	if r.body != nil {
@@ -301,114 +356,132 @@ func (c *Client) once(ctx context.Context, r request, out any) error {
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		c.logger.Debug("request failed", "method", r.method, "path", r.path, "err", c.redact(err.Error()))
-		return &TransportError{Method: r.method, Path: r.path, Err: c.netError(err)}
+		var re *RedirectError
+		if errors.As(err, &re) {
+			re.Method, re.Path = r.method, r.path
+			c.logger.Debug("redirect refused", "method", r.method, "path", r.path, "target", re.Target)
+			return 0, re
+		}
+		te := c.transportError(r, err)
+		c.logger.Debug("request failed", "method", r.method, "path", r.path, "err", te.Detail())
+		return 0, te
 	}
 	defer resp.Body.Close()
 	c.logger.Debug("request", "method", r.method, "path", r.path, "status", resp.StatusCode, "took", time.Since(start))
 
-	if resp.StatusCode >= 400 {
+	if resp.StatusCode >= 300 {
+		// A 3xx here was not followed (no Location, or a 304).
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		ae := &APIError{StatusCode: resp.StatusCode, Method: r.method, Path: r.path, Message: errorMessage(b, c.redact)}
+		ae := &APIError{StatusCode: resp.StatusCode, Method: r.method, Path: r.path, Message: errorMessage(b, c.Redact)}
 		if ra := resp.Header.Get("Retry-After"); ra != "" {
 			ae.RetryAfter = parseRetryAfter(ra)
 		}
-		return ae
+		return resp.StatusCode, ae
 	}
 	if r.stream != nil {
 		if _, err := io.Copy(r.stream, resp.Body); err != nil {
 			if r.stream.err != nil {
 				// Our writer failed (disk full, closed pipe): the server is
 				// fine and fetching again would not help.
-				return fmt.Errorf("%s %s: writing the download: %w", r.method, r.path, r.stream.err)
+				return resp.StatusCode, fmt.Errorf("%s %s: writing the download: %w", r.method, r.path, r.stream.err)
 			}
-			return &TransportError{Method: r.method, Path: r.path, Err: c.netError(err)}
+			return resp.StatusCode, c.transportError(r, err)
 		}
-		return nil
+		return resp.StatusCode, nil
 	}
-	b, err := io.ReadAll(resp.Body)
+	if out == nil {
+		// Nothing to decode; read a little so the connection can be reused.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		return resp.StatusCode, nil
+	}
+	if resp.ContentLength > c.maxBody {
+		return resp.StatusCode, &TooLargeError{Method: r.method, Path: r.path, Limit: c.maxBody}
+	}
+	// Reading stops one byte past the cap: enough to know it was exceeded.
+	b, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
-		return &TransportError{Method: r.method, Path: r.path, Err: c.netError(err)}
+		return resp.StatusCode, c.transportError(r, err)
 	}
-	if out == nil || len(bytes.TrimSpace(b)) == 0 {
-		return nil
+	if int64(len(b)) > c.maxBody {
+		return resp.StatusCode, &TooLargeError{Method: r.method, Path: r.path, Limit: c.maxBody}
+	}
+	if err := c.decode(r, b, out); err != nil {
+		return resp.StatusCode, err
+	}
+	return resp.StatusCode, nil
+}
+
+// decode reads an answer into out. An empty or null answer, or one of the
+// wrong shape, is an error: never zero values the caller could act on.
+func (c *Client) decode(r request, b []byte, out any) error {
+	t := bytes.TrimSpace(b)
+	if len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		return &EmptyAnswerError{Method: r.method, Path: r.path}
+	}
+	accept := r.accept
+	if accept == "" {
+		accept = "{"
+	}
+	if !strings.ContainsRune(accept, rune(t[0])) {
+		want := "a JSON object"
+		if accept != "{" {
+			want = "a JSON object or list"
+		}
+		return &DecodeError{Method: r.method, Path: r.path, Err: fmt.Errorf("want %s, got %s", want, jsonKind(t[0]))}
 	}
 	if err := json.Unmarshal(b, out); err != nil {
-		return &DecodeError{Method: r.method, Path: r.path, Err: errors.New(c.redact(err.Error()))}
+		return &DecodeError{Method: r.method, Path: r.path, Err: errors.New(c.Redact(err.Error()))}
 	}
 	return nil
 }
 
-// exchange trades the API key for a session token (POST
-// /bim/apikey/authenticate). It changes nothing on the server, so it is
-// allowed in read-only mode.
-func (c *Client) exchange(ctx context.Context) error {
-	body, _ := json.Marshal(map[string]string{"apikey": c.key})
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL.String()+authExchangePath, bytes.NewReader(body))
-	if err != nil {
-		return err
+// jsonKind names the kind of JSON value that starts with c.
+func jsonKind(c byte) string {
+	switch {
+	case c == '{':
+		return "an object"
+	case c == '[':
+		return "a list"
+	case c == '"':
+		return "a string"
+	case c == 't' || c == 'f':
+		return "a boolean"
+	case c == '-' || (c >= '0' && c <= '9'):
+		return "a number"
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return errors.New("key exchange failed")
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode >= 300 {
-		return fmt.Errorf("key exchange: status %d", resp.StatusCode)
-	}
-	var tok struct {
-		Token string `json:"token"`
-	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&tok); err != nil || tok.Token == "" {
-		return errors.New("key exchange: no token in answer")
-	}
-	c.mu.Lock()
-	c.token = tok.Token
-	c.mu.Unlock()
-	return nil
+	return "something that is not JSON"
 }
 
-// redact removes the key and session token from text that may reach a user.
-func (c *Client) redact(s string) string {
+// Redact removes the key and every session token from text that may reach
+// a user or a log.
+func (c *Client) Redact(s string) string {
 	if c.key != "" {
 		s = strings.ReplaceAll(s, c.key, "[REDACTED]")
 	}
 	c.mu.Lock()
-	tok := c.token
+	toks := append(slices.Clone(c.oldTokens), c.token)
 	c.mu.Unlock()
-	if tok != "" {
-		s = strings.ReplaceAll(s, tok, "[REDACTED]")
+	for _, tok := range toks {
+		if tok != "" {
+			s = strings.ReplaceAll(s, tok, "[REDACTED]")
+		}
 	}
 	return s
 }
 
-// netError is err as a user may see it: without the URL and with the key
-// and token redacted. A canceled or timed-out context still matches
-// context.Canceled or context.DeadlineExceeded with errors.Is, so callers can
-// tell "I gave up" from "the server is down".
-func (c *Client) netError(err error) error {
-	msg := c.redact(stripURL(err))
-	for _, cause := range []error{context.Canceled, context.DeadlineExceeded} {
-		if errors.Is(err, cause) {
-			return &causeError{msg: msg, cause: cause}
-		}
+// transportError wraps a request that got no (whole) answer. The cause is
+// kept for errors.As, with the URL in a *url.Error stripped of user info
+// and query; the text a user sees is redacted and names no URL. A canceled
+// or timed-out context still matches context.Canceled or
+// context.DeadlineExceeded with errors.Is, so callers can tell "I gave up"
+// from "the server is down".
+func (c *Client) transportError(r request, err error) *TransportError {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		ue.URL = c.Redact(scrubURL(ue.URL))
 	}
-	return errors.New(msg)
+	return &TransportError{Method: r.method, Path: r.path, Err: err, msg: c.Redact(stripURL(err))}
 }
-
-// causeError shows msg and unwraps to a sentinel that carries no secrets.
-type causeError struct {
-	msg   string
-	cause error
-}
-
-func (e *causeError) Error() string { return e.msg }
-func (e *causeError) Unwrap() error { return e.cause }
 
 // stripURL drops the "Get \"https://...\":" prefix of a *url.Error: the
 // method and path are already in our error, and the host is in the header.
@@ -419,6 +492,9 @@ func stripURL(err error) string {
 			return "timed out"
 		}
 		return ue.Err.Error()
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "timed out"
 	}
 	return err.Error()
 }

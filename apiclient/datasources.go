@@ -81,7 +81,8 @@ func withQuery(path string, v url.Values) string {
 // server sent a bare array (no total).
 func (c *Client) ListDataSources(ctx context.Context, o ListOptions) (*DataSourcePage, error) {
 	var p DataSourcePage
-	if err := c.get(ctx, withQuery("/dataSource", o.Values()), &p); err != nil {
+	r := request{method: http.MethodGet, path: withQuery("/dataSource", o.Values()), accept: "{["}
+	if err := c.do(ctx, r, &p); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -194,7 +195,7 @@ func (c *Client) Lineage(ctx context.Context, id int64, t LineageType) ([]Lineag
 	}
 	var raw json.RawMessage
 	path := fmt.Sprintf("/dataSource/%d/lineage/%s", id, t)
-	if err := c.get(ctx, path, &raw); err != nil {
+	if err := c.do(ctx, request{method: http.MethodGet, path: path, accept: "{["}, &raw); err != nil {
 		return nil, err
 	}
 	out, err := decodeLineage(raw, string(t))
@@ -274,7 +275,8 @@ func (c *Client) ListAccess(ctx context.Context, id int64, o AccessOptions) (*Ac
 		v.Set("searchText", o.SearchText)
 	}
 	var p AccessPage
-	if err := c.get(ctx, withQuery(fmt.Sprintf("/dataSource/%d/access", id), v), &p); err != nil {
+	r := request{method: http.MethodGet, path: withQuery(fmt.Sprintf("/dataSource/%d/access", id), v), accept: "{["}
+	if err := c.do(ctx, r, &p); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -308,7 +310,7 @@ func (c *Client) UserPolicyInfo(ctx context.Context, id, profile int64) (*Policy
 func (c *Client) UserVisibilityReport(ctx context.Context, id, profile int64) ([]VisibilityReport, error) {
 	var raw json.RawMessage
 	path := fmt.Sprintf("/dataSource/%d/users/%d/visibilityReport", id, profile)
-	if err := c.get(ctx, path, &raw); err != nil {
+	if err := c.do(ctx, request{method: http.MethodGet, path: path, accept: "{["}, &raw); err != nil {
 		return nil, err
 	}
 	raw = bytes.TrimSpace(raw)
@@ -350,7 +352,8 @@ func (c *Client) Subscribe(ctx context.Context, req SubscribeRequest) (*Subscrib
 
 // DeleteDataSource disables (soft-deletes) an active source, or deletes a
 // disabled one for good. It is never retried: a second DELETE would turn a
-// soft delete into a hard one.
+// soft delete into a hard one. What happened is in the answer
+// (DeleteResult.Outcome); an empty answer is an ErrEmptyAnswer error.
 func (c *Client) DeleteDataSource(ctx context.Context, id int64) (*DeleteResult, error) {
 	var r DeleteResult
 	if err := c.send(ctx, http.MethodDelete, fmt.Sprintf("/dataSource/%d", id), nil, &r); err != nil {
@@ -376,17 +379,20 @@ func (c *Client) CreateS3(ctx context.Context, req S3CreateRequest) ([]S3Created
 		IntegrationID int64      `json:"integrationId"`
 		DataSources   []S3Source `json:"dataSources"`
 	}{"Native S3", req.IntegrationID, req.DataSources}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
 	var raw json.RawMessage
 	const path = "/native-s3/handler"
-	if err := c.send(ctx, http.MethodPost, path, body, &raw); err != nil {
+	// An empty answer is an error too: the sources may well have been
+	// created, but nothing says which.
+	if err := c.do(ctx, request{method: http.MethodPost, path: path, body: b, accept: "{["}, &raw); err != nil {
 		return nil, err
 	}
 	raw = bytes.TrimSpace(raw)
 	var out []S3Created
-	var err error
 	switch {
-	case len(raw) == 0:
-		return nil, nil
 	case raw[0] == '{':
 		var one S3Created
 		err = json.Unmarshal(raw, &one)

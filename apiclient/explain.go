@@ -33,13 +33,50 @@ func ExplainAt(err error, host string) string {
 		p, _, _ := strings.Cut(path, "?")
 		return method + " " + p
 	}
-	var ae *APIError
-	var de *DecodeError
+	var (
+		ae   *APIError
+		de   *DecodeError
+		aue  *AuthError
+		xe   *ExchangeError
+		re   *RedirectError
+		tle  *TooLargeError
+		empt *EmptyAnswerError
+	)
 	switch {
 	case errors.Is(err, ErrReadOnly):
 		return "read-only mode: writes are disabled"
 	case errors.Is(err, context.Canceled):
 		return "cancelled"
+	case errors.As(err, &aue):
+		msg := "the key exchange failed, so nothing was sent"
+		if aue.Err != nil {
+			msg = ExplainAt(aue.Err, host)
+		}
+		if len(aue.Tried) > 1 {
+			names := make([]string, len(aue.Tried))
+			for i, m := range aue.Tried {
+				names[i] = string(m)
+			}
+			msg += " (tried the key as: " + strings.Join(names, ", ") + ")"
+		}
+		if errors.As(aue.Exchange, &xe) {
+			msg += "; key exchange: " + ExplainAt(xe.Err, host)
+		}
+		return msg
+	case errors.As(err, &xe):
+		return "the key exchange failed: " + ExplainAt(xe.Err, host)
+	case errors.As(err, &re):
+		return "refused to follow " + server + "'s redirect to " + re.Target + ": " + re.Reason
+	case errors.As(err, &tle):
+		if req := request(tle.Method, tle.Path); req != "" {
+			return fmt.Sprintf("%s sent an answer to %s larger than %s; nothing was read past that", server, req, FormatBytes(tle.Limit))
+		}
+		return fmt.Sprintf("%s sent an answer larger than %s", server, FormatBytes(tle.Limit))
+	case errors.As(err, &empt):
+		if req := request(empt.Method, empt.Path); req != "" {
+			return server + " sent an empty answer to " + req
+		}
+		return server + " sent an empty answer"
 	case errors.As(err, &ae):
 		detail := ""
 		if ae.Message != "" && ae.Message != http.StatusText(ae.StatusCode) {
@@ -69,7 +106,7 @@ func ExplainAt(err error, host string) string {
 	case errors.Is(err, ErrUnreachable):
 		var te *TransportError
 		if errors.As(err, &te) {
-			msg := te.Err.Error()
+			msg := te.Detail()
 			if strings.Contains(msg, "timed out") || errors.Is(te.Err, context.DeadlineExceeded) {
 				return server + " did not answer in time"
 			}

@@ -187,14 +187,14 @@ func FuzzErrorMessage(f *testing.F) {
 		c := &Client{key: key, token: tok}
 		i := int(at) % (len(body) + 1)
 		withKey := append(append(append([]byte(nil), body[:i]...), key+tok...), body[i:]...)
-		msg := errorMessage(withKey, c.redact)
+		msg := errorMessage(withKey, c.Redact)
 		check(msg)
 		if strings.Contains(msg, key) || strings.Contains(msg, tok) {
 			t.Fatalf("secret in %q", msg)
 		}
 		// The same for a hapi body whose message holds the text.
 		hapi, _ := json.Marshal(map[string]string{"message": string(withKey)})
-		if msg := errorMessage(hapi, c.redact); strings.Contains(msg, key) || strings.Contains(msg, tok) {
+		if msg := errorMessage(hapi, c.Redact); strings.Contains(msg, key) || strings.Contains(msg, tok) {
 			t.Fatalf("secret in %q", msg)
 		}
 	})

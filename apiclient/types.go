@@ -547,17 +547,59 @@ func (f SubscribeFailure) MarshalJSON() ([]byte, error) {
 	})
 }
 
-// DeleteResult is the answer to DELETE /dataSource/{id}.
+// DeleteResult is the answer to DELETE /dataSource/{id}. Report what
+// happened from it (Outcome), never from what was expected.
 type DeleteResult struct {
-	Success                   bool   `json:"success"`
-	ID                        int64  `json:"id"`
-	SchemaEvolutionID         int64  `json:"schemaEvolutionId"`
-	Name                      string `json:"name"`
-	Disabled                  bool   `json:"disabled"`
+	Success           bool   `json:"success"`
+	ID                int64  `json:"id"`
+	SchemaEvolutionID int64  `json:"schemaEvolutionId"`
+	Name              string `json:"name"`
+	// Disabled is true when the source was disabled (or, with HardDelete,
+	// was disabled before it went); Deleted is what some tenants send
+	// instead of Disabled.
+	Disabled bool `json:"disabled"`
+	Deleted  bool `json:"deleted"`
+	// HardDelete is true when the source is gone for good.
 	HardDelete                bool   `json:"hardDelete"`
 	HandlerDeleteErrorMessage string `json:"handlerDeleteErrorMessage"`
 
 	Raw json.RawMessage `json:"-"`
+}
+
+// DeleteOutcome is what a DELETE answer says happened.
+type DeleteOutcome int
+
+const (
+	// DeleteUnknown: the answer says neither (ask the server again).
+	DeleteUnknown DeleteOutcome = iota
+	// DeleteDisabled: the source was disabled and can be restored.
+	DeleteDisabled
+	// DeletePermanent: the source is gone for good.
+	DeletePermanent
+)
+
+func (o DeleteOutcome) String() string {
+	switch o {
+	case DeleteDisabled:
+		return "disabled"
+	case DeletePermanent:
+		return "permanently deleted"
+	}
+	return "unknown"
+}
+
+// Outcome says what the answer reports: hardDelete wins over disabled (a
+// hard delete answers both), and an answer with neither is DeleteUnknown.
+func (d *DeleteResult) Outcome() DeleteOutcome {
+	switch {
+	case d == nil:
+		return DeleteUnknown
+	case d.HardDelete:
+		return DeletePermanent
+	case d.Disabled || d.Deleted:
+		return DeleteDisabled
+	}
+	return DeleteUnknown
 }
 
 func (d *DeleteResult) UnmarshalJSON(b []byte) error {
