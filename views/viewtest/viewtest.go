@@ -40,6 +40,13 @@ type Driver struct {
 	T       testing.TB
 	V       views.View
 	Emitted []tea.Msg // messages meant for the root (navigation, status, errors)
+	// Timers are the timer commands (see IsTimer) the view asked for and
+	// that have not fired: the driver has no clock, so they wait for
+	// FireTimers.
+	Timers []tea.Cmd
+	// Patience is how long one command may run before the test fails,
+	// naming it (default: the package's Patience).
+	Patience time.Duration
 }
 
 // New sizes v, runs its Init and everything that follows.
@@ -50,25 +57,41 @@ func New(t testing.TB, v views.View, w, h int) *Driver {
 	return d
 }
 
-// quick is how long a command may take before it is taken for a timer
-// (cursor blink, spinner tick) and dropped.
-const quick = 250 * time.Millisecond
-
-// Run executes cmd and every command that follows from it.
-func (d *Driver) Run(cmd tea.Cmd) { drain(cmd, runQuick, d.deliver) }
-
-func runQuick(c tea.Cmd) (tea.Msg, bool) {
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- c() }()
-	select {
-	case m := <-ch:
-		return m, true
-	case <-time.After(quick):
-		return nil, false
+// Run executes cmd and every command that follows from it, each to
+// completion, except timers, which are kept in Timers. A command still
+// running after Patience fails the test, naming it.
+func (d *Driver) Run(cmd tea.Cmd) {
+	d.T.Helper()
+	patience := d.Patience
+	if patience <= 0 {
+		patience = Patience
+	}
+	var lost string
+	drain(cmd, patience, func(j job) { lost = j.lost(patience) },
+		func(c tea.Cmd) { d.Timers = append(d.Timers, c) }, d.deliver)
+	if lost != "" {
+		d.T.Fatal(lost)
 	}
 }
 
-func (d *Driver) deliver(msg tea.Msg) []tea.Cmd {
+// FireTimers runs the timers waiting in Timers (each waits out its own
+// duration) and delivers what they answer; the timers that follow wait
+// for the next call. A cursor blink or spinner tick is dropped: each one
+// asks for the next, for ever.
+func (d *Driver) FireTimers() {
+	d.T.Helper()
+	timers := d.Timers
+	d.Timers = nil
+	for _, t := range timers {
+		msg := t()
+		if msg == nil || isTimerMsg(msg) {
+			continue
+		}
+		d.Run(func() tea.Msg { return msg })
+	}
+}
+
+func (d *Driver) deliver(msg tea.Msg) []job {
 	if cmds, ok := expand(msg); ok {
 		return cmds
 	}
@@ -79,20 +102,17 @@ func (d *Driver) deliver(msg tea.Msg) []tea.Cmd {
 	case forRoot(msg):
 		d.Emitted = append(d.Emitted, msg)
 		return nil
-	case isTimer(msg):
+	case isTimerMsg(msg):
 		return nil // blink and tick loops would never end
 	}
 	v, cmd := d.V.Update(msg)
 	d.V = v
-	return []tea.Cmd{cmd}
-}
-
-func typeName(m tea.Msg) string {
-	return strings.TrimPrefix(strings.TrimPrefix(sprintType(m), "*"), "")
+	return []job{{cmd: cmd}}
 }
 
 // Send delivers msg to the view and runs what follows.
 func (d *Driver) Send(msg tea.Msg) {
+	d.T.Helper()
 	v, cmd := d.V.Update(msg)
 	d.V = v
 	d.Run(cmd)
@@ -101,6 +121,7 @@ func (d *Driver) Send(msg tea.Msg) {
 // Key sends key presses: "enter", "esc", "up", "down", "tab", "space",
 // "ctrl+s", or runes typed one by one.
 func (d *Driver) Key(keys ...string) {
+	d.T.Helper()
 	for _, k := range keys {
 		d.Send(KeyMsg(k))
 	}
@@ -108,6 +129,7 @@ func (d *Driver) Key(keys ...string) {
 
 // Type types text, one rune at a time.
 func (d *Driver) Type(s string) {
+	d.T.Helper()
 	for _, r := range s {
 		d.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
 	}

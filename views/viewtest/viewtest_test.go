@@ -3,10 +3,14 @@ package viewtest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
@@ -18,23 +22,120 @@ type (
 	quickMsg struct{ n int }
 )
 
-func TestCollectAndCollectAll(t *testing.T) {
-	slow := func() tea.Msg { time.Sleep(2 * quick); return slowMsg{} }
+// A command slower than the old driver's 250 ms guess at a timer is run
+// to completion, by Collect, CollectAll and the driver alike; only what is
+// a timer by type is held back.
+func TestSlowCommandsAreNotDropped(t *testing.T) {
+	slow := func() tea.Msg { time.Sleep(300 * time.Millisecond); return slowMsg{} } // a slow request, not a wait for one
 	cmd := tea.Batch(
 		views.Track("slow", slow),
 		func() tea.Msg { return quickMsg{1} },
 		views.Emit(views.RequestDoneMsg{Msg: quickMsg{2}}),
+		tea.Tick(time.Hour, func(time.Time) tea.Msg { return quickMsg{3} }),
 	)
-	if got := Collect(cmd); len(got) != 2 || got[0] != (quickMsg{1}) || got[1] != (quickMsg{2}) {
-		t.Errorf("Collect = %#v, want the quick messages only", got)
-	}
-	got := CollectAll(cmd)
-	if len(got) != 3 || got[2] != (slowMsg{}) {
-		t.Errorf("CollectAll = %#v, want the slow one too, last", got)
+	for name, collect := range map[string]func(tea.Cmd) []tea.Msg{"Collect": Collect, "CollectAll": CollectAll} {
+		got := collect(cmd)
+		if len(got) != 3 || got[0] != (quickMsg{1}) || got[1] != (quickMsg{2}) || got[2] != (slowMsg{}) {
+			t.Errorf("%s = %#v, want both quick messages, then the slow one, and no timer", name, got)
+		}
 	}
 	if got := CollectAll(nil); got != nil {
 		t.Errorf("CollectAll(nil) = %#v", got)
 	}
+
+	v := &echoView{}
+	d := New(t, v, 10, 2)
+	v.got = nil // what Init asked for
+	d.Run(tea.Batch(slow, tea.Tick(time.Hour, func(time.Time) tea.Msg { return quickMsg{3} })))
+	if len(v.got) != 1 || v.got[0] != (slowMsg{}) {
+		t.Errorf("the view got %#v, want the slow command's message", v.got)
+	}
+	if len(d.Timers) != 1 {
+		t.Errorf("%d timers held, want the hour-long one", len(d.Timers))
+	}
+}
+
+// tickSoon makes a timer from another function (which the compiler may
+// inline): it is still told by what it runs.
+func tickSoon(msg tea.Msg) tea.Cmd {
+	return tea.Tick(time.Nanosecond, func(time.Time) tea.Msg { return msg })
+}
+
+func TestTimersAreToldByTypeAndFiredOnRequest(t *testing.T) {
+	in := textinput.New()
+	for name, c := range map[string]tea.Cmd{
+		"tea.Tick":     tickSoon(quickMsg{1}),
+		"tea.Every":    tea.Every(time.Nanosecond, func(time.Time) tea.Msg { return quickMsg{1} }),
+		"cursor blink": in.Focus(),
+	} {
+		if !IsTimer(c) {
+			t.Errorf("%s is not taken for a timer", name)
+		}
+	}
+	for name, c := range map[string]tea.Cmd{
+		"plain":   func() tea.Msg { return quickMsg{1} },
+		"tracked": views.Track("x", func() tea.Msg { return nil }),
+		"batch":   tea.Batch(func() tea.Msg { return nil }, func() tea.Msg { return nil }),
+	} {
+		if IsTimer(c) {
+			t.Errorf("%s is taken for a timer", name)
+		}
+	}
+
+	v := &echoView{}
+	d := New(t, v, 10, 2)
+	v.got = nil // what Init asked for
+	d.Run(tickSoon(quickMsg{7}))
+	if len(v.got) != 0 || len(d.Timers) != 1 {
+		t.Fatalf("a timer ran before it was fired: got %#v, %d held", v.got, len(d.Timers))
+	}
+	d.FireTimers()
+	if len(v.got) != 1 || v.got[0] != (quickMsg{7}) || len(d.Timers) != 0 {
+		t.Fatalf("after FireTimers the view got %#v, %d held", v.got, len(d.Timers))
+	}
+}
+
+// fatalT records the failure a driver reports, and stops the goroutine
+// that reported it as testing.T does.
+type fatalT struct {
+	testing.TB
+	msg string
+}
+
+func (f *fatalT) Helper() {}
+func (f *fatalT) Fatal(args ...any) {
+	f.msg = fmt.Sprint(args...)
+	runtime.Goexit()
+}
+
+// A command that never returns fails the test and is named, with the
+// request it was; Collect panics the same way.
+func TestLostCommandFailsTheTestByName(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	stuck := func() tea.Msg { <-release; return nil }
+
+	ft := &fatalT{TB: t}
+	d := &Driver{T: ft, V: &echoView{}, Patience: 20 * time.Millisecond}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d.Run(views.Track("loading data sources", stuck))
+	}()
+	<-done
+	if !strings.Contains(ft.msg, `request "loading data sources"`) || !strings.Contains(ft.msg, "TestLostCommandFailsTheTestByName") {
+		t.Errorf("failure = %q, want the request's label and the function", ft.msg)
+	}
+
+	old := Patience
+	Patience = 20 * time.Millisecond
+	defer func() { Patience = old }()
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "did not return") {
+			t.Errorf("Collect recovered %v, want a panic naming the lost command", r)
+		}
+	}()
+	Collect(stuck)
 }
 
 func TestSeed(t *testing.T) {
@@ -86,12 +187,12 @@ func TestHarness(t *testing.T) {
 	}
 	// The tracked request is run and its result (a batch) handed back; the
 	// error in it is the root's.
-	drain(h.Init(), runNow, func(msg tea.Msg) []tea.Cmd {
+	drain(h.Init(), 0, nil, nil, func(msg tea.Msg) []job {
 		if b, ok := msg.(tea.BatchMsg); ok { // Bubble Tea runs batches itself
-			return b
+			return jobs(b...)
 		}
 		_, cmd := h.Update(msg)
-		return []tea.Cmd{cmd}
+		return []job{{cmd: cmd}}
 	})
 	if h.Done != 1 {
 		t.Errorf("Done = %d, want 1", h.Done)
