@@ -76,6 +76,9 @@ type Context struct {
 	Protected   bool
 	PageSize    int
 	Concurrency int
+	// MaxRows caps the rows a list load keeps, whatever the server's
+	// count says; 0 means the list's default (2 million).
+	MaxRows int
 	// Timeout bounds each request a view makes (see WithTimeout).
 	Timeout time.Duration
 	// Now is the clock, replaced in golden tests (see Clock).

@@ -34,7 +34,18 @@ type dataset struct {
 	inflight int
 	started  bool // first page arrived
 	done     bool
-	err      error
+	err      error // what stopped the load: its first page, or a run of pages, failed
+	// cap is the most rows the load keeps (views.Context.MaxRows); end is
+	// the offset it asks up to: the cap, the count, or where the server
+	// misbehaved (stop says how, at stopOff).
+	cap, end int
+	stop     stopReason
+	stopOff  int
+	ended    bool   // without a count: a short page was the last
+	missing  []span // pages that failed after the client's retries; r asks again
+	failRun  int    // pages failed in a row
+	halted   bool   // stopped asking after maxFailRun failures in a row
+	reported bool   // a failed page was reported on the status line
 	// sorted is rows' order by the model's sort key, valid for sortedN rows.
 	sorted    []int32
 	sortedKey sortKey
@@ -140,9 +151,17 @@ func (m *Model) concurrency() int {
 	return 4
 }
 
+func (m *Model) maxRows() int {
+	if m.ctx.MaxRows > 0 {
+		return m.ctx.MaxRows
+	}
+	return DefaultMaxRows
+}
+
 func (m *Model) newDataset(o listOpts) *dataset {
 	m.loads++
-	return &dataset{load: m.loads, opts: o, size: m.pageSize(), total: -1, byID: map[int64]int32{}}
+	c := m.maxRows()
+	return &dataset{load: m.loads, opts: o, size: m.pageSize(), total: -1, byID: map[int64]int32{}, cap: c, end: c}
 }
 
 func (m *Model) fetch(d *dataset, offset, size int) tea.Cmd {
@@ -160,7 +179,7 @@ func (m *Model) fetch(d *dataset, offset, size int) tea.Cmd {
 const firstPage = 100
 
 func (m *Model) startLoad(d *dataset) tea.Cmd {
-	first := min(d.size, firstPage)
+	first := min(d.size, firstPage, d.end)
 	d.next = first
 	return m.fetch(d, 0, first)
 }
@@ -183,6 +202,10 @@ func (m *Model) datasetFor(load int) *dataset {
 }
 
 // onPage merges a page and asks for more, up to the concurrency bound.
+// The load ends at the count, and before it at an empty page, at a page
+// of rows already loaded, or at the row cap, whatever the count says. A
+// page that fails is left as a gap for r to ask again, and the load goes
+// on without it.
 func (m *Model) onPage(msg pageMsg) tea.Cmd {
 	d := m.datasetFor(msg.load)
 	if d == nil {
@@ -190,6 +213,52 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 	}
 	d.inflight--
 	if msg.err != nil {
+		return m.onPageError(d, msg)
+	}
+	if !d.started {
+		d.started = true
+		d.total = msg.count
+		if d.total >= 0 {
+			d.end = min(d.end, d.total)
+			// Room for every row at once: no regrowing (and copying)
+			// the slice and the index while 100,000 rows arrive.
+			want := min(d.total, d.cap, maxPrealloc)
+			d.rows = slices.Grow(d.rows, max(0, want-len(d.rows)))
+			if len(d.byID) == 0 {
+				d.byID = make(map[int64]int32, want)
+			}
+		}
+	}
+	n := len(msg.rows)
+	switch {
+	case n == 0 && d.total < 0:
+		d.ended = true // no count: an empty page is the end
+	case n == 0:
+		d.stopAt(msg.offset, stopEmpty) // fewer rows than the count said
+	case d.total < 0 && msg.short:
+		d.ended = true
+	case d.total >= 0 && n < msg.asked && msg.offset+n < d.end:
+		// A server that caps the page size below ours sends fewer rows
+		// than asked before the end: ask for the rest of that range,
+		// and follow its size from now on, or rows between offsets
+		// would be skipped.
+		d.size = min(d.size, n)
+		d.gaps = append(d.gaps, span{msg.offset + n, msg.asked - n})
+	}
+	if n > 0 {
+		d.failRun = 0
+		if added, capped := m.merge(d, msg.rows); added == 0 && !capped {
+			// Not one new row: the server ignores offset, or cycles.
+			d.stopAt(msg.offset, stopRepeat)
+		}
+	}
+	return m.afterPage(d, m.more(d))
+}
+
+// onPageError leaves a failed page as a gap. The load goes on unless it
+// has nothing to go on (its first page) or pages keep failing.
+func (m *Model) onPageError(d *dataset, msg pageMsg) tea.Cmd {
+	if !d.started {
 		if d.err == nil {
 			d.err = msg.err
 			d.done = true
@@ -202,34 +271,32 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if d.done && d.err != nil {
-		return nil
+	if msg.offset < d.end {
+		d.missing = append(d.missing, span{msg.offset, min(msg.asked, d.end-msg.offset)})
 	}
-	if !d.started {
-		d.started = true
-		d.total = msg.count
-		if d.total >= 0 {
-			// Room for every row at once: no regrowing (and copying)
-			// the slice and the index while 100,000 rows arrive.
-			want := min(d.total, maxPrealloc)
-			d.rows = slices.Grow(d.rows, max(0, want-len(d.rows)))
-			if len(d.byID) == 0 {
-				d.byID = make(map[int64]int32, want)
-			}
+	if d.failRun++; d.failRun >= maxFailRun && !d.halted {
+		d.halted, d.err = true, msg.err
+	}
+	cmds := m.more(d)
+	if !d.reported {
+		d.reported = true
+		what := "loading data sources: a page is missing, the rest keep loading"
+		if d.halted {
+			what = "loading data sources"
 		}
+		cmds = append(cmds, views.Error(what, msg.err))
 	}
-	// A server that caps the page size below ours sends fewer rows than
-	// asked before the end: ask for the rest of that range, and follow
-	// its size from now on, or rows between offsets would be skipped.
-	if n := len(msg.rows); d.total >= 0 && n > 0 && n < msg.asked && msg.offset+n < d.total {
-		d.size = min(d.size, n)
-		d.gaps = append(d.gaps, span{msg.offset + n, msg.asked - n})
-	}
-	// A row seen before (the data moved between pages) replaces the old
-	// one. A compute off the UI goroutine may be reading the rows, so
-	// they are copied first, once per page.
+	return m.afterPage(d, cmds)
+}
+
+// merge adds a page's rows to d and returns how many were new. A row seen
+// before (the data moved between pages) replaces the old one. A compute
+// off the UI goroutine may be reading the rows, so they are copied first,
+// once per page. New rows past the cap are dropped (capped), and the load
+// stops there.
+func (m *Model) merge(d *dataset, rows []Row) (added int, capped bool) {
 	shared := d == m.viewDS || d == m.active()
-	for _, r := range msg.rows {
+	for _, r := range rows {
 		if i, ok := d.byID[r.ID]; ok {
 			if shared {
 				d.rows, shared = slices.Clone(d.rows), false
@@ -237,34 +304,51 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 			d.rows[i] = r
 			continue
 		}
+		if len(d.rows) >= d.cap {
+			d.stopAt(0, stopCap) // nothing more is kept, so nothing more is asked for
+			return added, true
+		}
 		d.byID[r.ID] = int32(len(d.rows))
 		d.rows = append(d.rows, r)
+		added++
 	}
+	return added, false
+}
+
+// more asks for the next pages of d, up to the concurrency bound: first
+// the gaps capped pages left, then onwards from next up to end. Without a
+// count it asks one page at a time, until a short one. It marks d done
+// when nothing is left to ask for or wait for.
+func (m *Model) more(d *dataset) []tea.Cmd {
 	var cmds []tea.Cmd
-	if d.total < 0 {
-		// No total: page one at a time until a short page.
-		if msg.short || len(msg.rows) == 0 {
-			d.done = d.inflight == 0
-		} else if d.inflight == 0 {
-			off := d.next
-			d.next += d.size
-			cmds = append(cmds, m.fetch(d, off, d.size))
+	for !d.halted && d.inflight < m.concurrency() {
+		if len(d.gaps) > 0 {
+			g := d.gaps[0]
+			d.gaps = d.gaps[1:]
+			cmds = append(cmds, m.fetch(d, g.off, g.n))
+			continue
 		}
-	} else {
-		for d.inflight < m.concurrency() && (len(d.gaps) > 0 || d.next < d.total) {
-			if g := d.gaps; len(g) > 0 {
-				d.gaps = g[1:]
-				cmds = append(cmds, m.fetch(d, g[0].off, g[0].n))
-				continue
-			}
-			off := d.next
-			d.next += d.size
-			cmds = append(cmds, m.fetch(d, off, d.size))
+		if d.next >= d.end || d.ended || (d.total < 0 && d.inflight > 0) {
+			break
 		}
-		if d.inflight == 0 && d.next >= d.total && len(d.gaps) == 0 {
-			d.done = true
-		}
+		size := min(d.size, d.end-d.next)
+		cmds = append(cmds, m.fetch(d, d.next, size))
+		d.next += size
 	}
+	if d.inflight > 0 || (!d.halted && (len(d.gaps) > 0 || (d.next < d.end && !d.ended))) {
+		return cmds
+	}
+	d.done = true
+	// Asked up to the cap, and the server has (or may have) more.
+	if d.stop == stopNone && !d.halted && d.end == d.cap && !d.ended && (d.total < 0 || d.total > d.cap) {
+		d.stop, d.stopOff = stopCap, d.cap
+	}
+	return cmds
+}
+
+// afterPage swaps in a refresh that is complete, and redraws the rows of
+// the dataset shown.
+func (m *Model) afterPage(d *dataset, cmds []tea.Cmd) tea.Cmd {
 	if d.done && d == m.reload {
 		m.all, m.reload = d, nil
 	}
@@ -701,12 +785,24 @@ func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
 // refresh reloads the list while the old rows stay on screen; filter, sort
 // and the selected row are kept.
 func (m *Model) refresh() tea.Cmd {
+	if d := m.active(); d != nil && d.resumable() {
+		return m.retryMissing(d)
+	}
 	if m.search != nil {
 		m.search = m.newDataset(m.search.opts)
 		return m.startLoad(m.search)
 	}
 	m.reload = m.newDataset(listOpts{})
 	return m.startLoad(m.reload)
+}
+
+// retryMissing asks again for the pages of d that failed, and goes on
+// where a run of failures stopped it; the rows loaded stay.
+func (m *Model) retryMissing(d *dataset) tea.Cmd {
+	d.gaps = append(d.gaps, d.missing...)
+	d.missing = nil
+	d.halted, d.err, d.failRun, d.reported, d.done = false, nil, 0, false, false
+	return m.afterPage(d, m.more(d))
 }
 
 // applyChange updates or adds a row in every dataset that holds it (or the

@@ -408,13 +408,7 @@ func (m *Model) progress(d *dataset) string {
 	if d == nil {
 		return ""
 	}
-	s := fmt.Sprintf("%s of %s loaded", humanCount(d.loaded()), totalText(d.total))
-	if !d.done && d.err == nil {
-		s += " …"
-	} else if d.err != nil {
-		s += " (stopped: error)"
-	}
-	return s
+	return d.progress(m.ctx.Keys.Refresh.Help().Key)
 }
 
 func (m *Model) matchInfo(d *dataset) string {
