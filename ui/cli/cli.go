@@ -70,6 +70,7 @@ type globals struct {
 	demo        bool
 	demoSources int
 	readOnly    bool
+	allowHTTP   bool
 	debug       bool
 	logFile     string
 	version     bool
@@ -82,10 +83,15 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.BoolVar(&g.demo, "demo", g.demo, "run against an in-process emulator with generated data")
 	fs.IntVar(&g.demoSources, "demo-sources", g.demoSources, "generate `N` data sources for --demo")
 	fs.BoolVar(&g.readOnly, "read-only", g.readOnly, "refuse every write (delete, restore, subscribe, create)")
+	fs.BoolVar(&g.allowHTTP, "allow-http", g.allowHTTP, "allow an http:// tenant URL that is not this machine (the key travels in clear text)")
 	fs.BoolVar(&g.debug, "debug", g.debug, "log requests to "+displayPath(defaultLogPath()))
 	fs.StringVar(&g.logFile, "log-file", g.logFile, "log requests to `FILE` (implies --debug)")
 	fs.BoolVar(&g.version, "version", g.version, "print the version and exit")
 }
+
+// testClientOptions are added to every client; tests use them to watch or
+// refuse dials.
+var testClientOptions []apiclient.Option
 
 // isTerminal reports whether v is a terminal; tests replace it.
 var isTerminal = func(v any) bool {
@@ -109,19 +115,56 @@ func Main(ctx context.Context, args []string, stdio IO, runTUI func(env *Env) er
 	if stdio.Getenv == nil {
 		stdio.Getenv = os.Getenv
 	}
-	r := &run{ctx: ctx, io: stdio, g: globals{demoSources: DefaultDemoSources}}
+	r := &run{ctx: ctx, io: stdio, rawOut: stdio.Out, g: globals{demoSources: DefaultDemoSources}}
+	// Every message and every line of data leaves through a sink; only a
+	// blob download writes to rawOut.
+	r.io.Out = &sink{w: stdio.Out, r: r}
+	r.io.Err = &sink{w: stdio.Err, r: r}
 	err := r.main(args, runTUI)
 	return r.exit(err)
 }
 
+// sink is the one place text leaves the process, on stdout or stderr: what
+// is written is made safe for a terminal (safe.Block: escape sequences and
+// control characters shown, bidi controls dropped) and then has the API key
+// and session token replaced by [REDACTED]. Each Write is one unit (a line,
+// a table, a JSON document), so a key cannot straddle two writes.
+type sink struct {
+	w io.Writer
+	r *run
+}
+
+func (s *sink) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(s.w, s.r.redact(safe.Block(string(p)))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// redact hides the API key (and, once the client has one, the session
+// token) in s. Before the connection is resolved there is nothing to hide.
+func (r *run) redact(s string) string {
+	if r.env == nil || r.env.Target == nil {
+		return s
+	}
+	if r.env.Client != nil {
+		return r.env.Client.Redact(s) // the key and every session token
+	}
+	if key := r.env.Target.Key; key != "" {
+		s = strings.ReplaceAll(s, key, "[REDACTED]")
+	}
+	return s
+}
+
 // run is one invocation.
 type run struct {
-	ctx   context.Context
-	io    IO
-	g     globals
-	cmd   string // the subcommand, for usage errors
-	env   *Env
-	stdin *bufio.Reader
+	ctx    context.Context
+	io     IO        // Out and Err are sinks
+	rawOut io.Writer // stdout as given, for blob bytes only
+	g      globals
+	cmd    string // the subcommand, for usage errors
+	env    *Env
+	stdin  *bufio.Reader
 }
 
 func (r *run) main(args []string, runTUI func(*Env) error) error {
@@ -129,12 +172,16 @@ func (r *run) main(args []string, runTUI func(*Env) error) error {
 	top.SetOutput(io.Discard)
 	top.Usage = func() {}
 	r.g.register(top)
+	if err := checkFlags(top, args, false); err != nil {
+		var fe *flagProblem
+		if errors.As(err, &fe) && fe.unknown {
+			return usagef("", "unknown global flag --%s (a command's flags go after its name: dsbrowse ls --%s)", fe.name, fe.name)
+		}
+		return usagef("", "%s", err)
+	}
 	if err := top.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return r.topUsage(r.io.Out)
-		}
-		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
-			return usagef("", "unknown global flag --%s (a command's flags go after its name: dsbrowse ls --%s)", name, name)
 		}
 		return usagef("", "%s", flagError(err))
 	}
@@ -166,6 +213,9 @@ func (r *run) main(args []string, runTUI func(*Env) error) error {
 	fs.Usage = func() {}
 	r.g.register(fs)
 	exec := cmd.setup(fs)
+	if err := checkFlags(fs, rest, true); err != nil {
+		return usagef(cmd.name, "%s", err)
+	}
 	pos, err := parseInterspersed(fs, rest)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -194,23 +244,31 @@ func (r *run) exit(err error) int {
 	}
 	var ue *usageError
 	var q errQuiet
+	var uncertain *uncertainError
 	switch {
 	case errors.As(err, &q):
 		return ExitError
 	case errors.As(err, &ue):
-		fmt.Fprintln(r.io.Err, "error: "+safe.Line(ue.Error()))
+		fmt.Fprintln(r.io.Err, "error: "+oneLine(ue.Error()))
 		return ExitUsage
+	case errors.As(err, &uncertain):
+		// Even when interrupted, say that the write may have been done.
+		fmt.Fprintln(r.io.Err, "error: "+oneLine(uncertain.Error()))
+		if r.ctx.Err() != nil {
+			return ExitInterrupted
+		}
+		return ExitError
 	}
 	if errors.Is(err, context.Canceled) || r.ctx.Err() != nil {
 		// The client's transport errors do not wrap the context's error.
 		fmt.Fprintln(r.io.Err, "error: interrupted")
 		return ExitInterrupted
 	}
-	host, key := "", ""
+	host := ""
 	if r.env != nil && r.env.Target != nil {
-		host, key = r.env.Target.URL, r.env.Target.Key
+		host = r.env.Target.URL
 	}
-	fmt.Fprintln(r.io.Err, "error: "+describe(err, host, key))
+	fmt.Fprintln(r.io.Err, "error: "+describe(err, host))
 	return ExitError
 }
 
@@ -253,13 +311,15 @@ func (r *run) setup() error {
 		env.Demo = srv
 		env.closers = append(env.closers, srv.Close)
 		env.Target = &config.Target{
-			ProfileName: "demo",
-			URL:         srv.URL,
-			Key:         srv.Handler.Key(),
-			Timeout:     config.DefaultTimeout,
-			Auth:        config.DefaultAuth,
-			PageSize:    config.DefaultPageSize,
-			Concurrency: config.DefaultConcurrency,
+			ProfileName:  "demo",
+			URL:          srv.URL,
+			Key:          srv.Handler.Key(),
+			Timeout:      config.DefaultTimeout,
+			Auth:         config.DefaultAuth,
+			PageSize:     config.DefaultPageSize,
+			Concurrency:  config.DefaultConcurrency,
+			MaxBodyBytes: config.DefaultMaxBodyBytes,
+			MaxRows:      config.DefaultMaxRows,
 		}
 	} else {
 		t, err := cfg.Resolve(g.profile, r.io.Getenv)
@@ -271,8 +331,11 @@ func (r *run) setup() error {
 	if g.readOnly {
 		env.Target.ReadOnly = true
 	}
+	if g.allowHTTP {
+		env.Target.AllowHTTP = true
+	}
 	env.ReadOnly = env.Target.ReadOnly
-	env.Client, err = env.Target.Client(apiclient.WithLogger(env.Logger))
+	env.Client, err = env.Target.Client(append([]apiclient.Option{apiclient.WithLogger(env.Logger)}, testClientOptions...)...)
 	if err != nil {
 		return err
 	}
@@ -291,18 +354,14 @@ func openLog(path string) (*os.File, error) {
 	return f, nil
 }
 
-// defaultLogPath is $XDG_STATE_HOME/dsbrowse/debug.log, falling back to
-// ~/.local/state/dsbrowse/debug.log.
+// defaultLogPath is debug.log in config.StateDir(): under $XDG_STATE_HOME,
+// falling back to ~/.local/state.
 func defaultLogPath() string {
-	dir := os.Getenv("XDG_STATE_HOME")
-	if dir == "" || !filepath.IsAbs(dir) {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return filepath.Join(os.TempDir(), "dsbrowse-debug.log")
-		}
-		dir = filepath.Join(home, ".local", "state")
+	dir := config.StateDir()
+	if dir == "" {
+		return filepath.Join(os.TempDir(), "dsbrowse-debug.log")
 	}
-	return filepath.Join(dir, "dsbrowse", "debug.log")
+	return filepath.Join(dir, "debug.log")
 }
 
 // displayPath shortens $HOME to ~ for help text.
@@ -313,16 +372,63 @@ func displayPath(p string) string {
 	return p
 }
 
-// flagError rewords the flag package's errors with double dashes.
+// flagProblem is an unknown flag or a flag without its value, found by
+// checkFlags before the flag package sees the arguments (its own errors are
+// only text).
+type flagProblem struct {
+	name    string
+	unknown bool // else: the flag needs a value
+}
+
+func (e *flagProblem) Error() string {
+	if e.unknown {
+		return "unknown flag --" + e.name
+	}
+	return "flag --" + e.name + " needs a value"
+}
+
+// checkFlags finds the first unknown flag, or a flag missing its value, in
+// args as fs.Parse would read them: up to "--", and up to the first
+// positional argument unless interspersed.
+func checkFlags(fs *flag.FlagSet, args []string, interspersed bool) error {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return nil
+		}
+		if len(a) < 2 || a[0] != '-' {
+			if !interspersed {
+				return nil
+			}
+			continue
+		}
+		name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		name, _, hasValue := strings.Cut(name, "=")
+		if name == "" || name[0] == '-' || name[0] == '=' {
+			continue // the flag package words a malformed flag itself
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			if name == "h" || name == "help" {
+				continue
+			}
+			return &flagProblem{name: name, unknown: true}
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); (ok && b.IsBoolFlag()) || hasValue {
+			continue
+		}
+		if i+1 >= len(args) {
+			return &flagProblem{name: name}
+		}
+		i++ // the value, whatever it looks like
+	}
+	return nil
+}
+
+// flagError words the flag package's remaining errors (a bad value) with
+// double dashes, as the help shows flags.
 func flagError(err error) string {
-	msg := err.Error()
-	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
-		return "unknown flag --" + name
-	}
-	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
-		return "flag --" + name + " needs a value"
-	}
-	return strings.Replace(msg, " for flag -", " for flag --", 1)
+	return strings.Replace(err.Error(), " for flag -", " for flag --", 1)
 }
 
 // parseInterspersed parses flags anywhere among the positional arguments;

@@ -79,16 +79,21 @@ func TestDeleteAsks(t *testing.T) {
 		t.Fatalf("yes: %d %q %q", res.code, res.out.String(), res.err.String())
 	}
 
-	// Now disabled: permanent, and only the exact name will do.
+	// Now disabled: delete without --permanent asks nothing and sends nothing.
 	res = runMain(t, env, "y\n", "delete", "22")
+	if res.code != 1 || strings.Contains(res.err.String(), "[y/N]") || !strings.Contains(res.err.String(), "already disabled") {
+		t.Fatalf("delete on a disabled source: %d %q", res.code, res.err.String())
+	}
+	// --permanent: only the exact name will do.
+	res = runMain(t, env, "y\n", "delete", "22", "--permanent")
 	if res.code != 1 || !strings.Contains(res.err.String(), "Delete Public Barfoo (22) permanently? This cannot be undone.") || !strings.Contains(res.err.String(), "did not match") {
 		t.Fatalf("hard, wrong answer: %d %q", res.code, res.err.String())
 	}
 	if deletes(srv) != 1 {
 		t.Fatal("hard DELETE sent without the name")
 	}
-	res = runMain(t, env, "Public Barfoo\n", "delete", "22", "--json")
-	if res.code != 0 || !strings.Contains(res.out.String(), `"success": true`) {
+	res = runMain(t, env, "Public Barfoo\n", "delete", "22", "--permanent", "--json")
+	if res.code != 0 || !strings.Contains(res.out.String(), `"hardDelete": true`) || !strings.Contains(res.err.String(), "Deleted Public Barfoo (22) permanently.") {
 		t.Fatalf("hard, right name: %d %q %q", res.code, res.out.String(), res.err.String())
 	}
 	// stdin closed without an answer: no.

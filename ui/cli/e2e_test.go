@@ -404,7 +404,8 @@ func TestDeleteRestore(t *testing.T) {
 	if d := jsonObject(t, r.ok("get", id, "--json").out); d["deleted"] != true && d["disabled"] != true {
 		t.Errorf("not disabled after a soft delete: %v", d)
 	}
-	r.fails(1, "stdin is not a terminal", "delete", id)
+	// The same command again (a retrying script) sends nothing.
+	r.fails(1, "already disabled", "delete", id, "--yes")
 
 	restored := r.ok("restore", id)
 	if !strings.Contains(restored.out, "Restored") {
@@ -415,10 +416,11 @@ func TestDeleteRestore(t *testing.T) {
 	}
 
 	js := jsonObject(t, r.ok("delete", id, "--yes", "--json").out)
-	if js["success"] != true {
+	if js["success"] != true || js["disabled"] != true {
 		t.Errorf("delete --json: %v", js)
 	}
-	hard := r.ok("delete", id, "--yes")
+	r.fails(1, "already disabled", "delete", id, "--yes")
+	hard := r.ok("delete", id, "--permanent", "--yes")
 	if !strings.Contains(hard.err, "permanently") || !strings.Contains(hard.out, "Deleted "+immutatest.NamePublicBarfoo+" (22) permanently") {
 		t.Errorf("hard delete: %s", hard)
 	}
@@ -639,7 +641,7 @@ func TestHelpVersionUsage(t *testing.T) {
 	if !strings.Contains(r.ok("ls", "--help").out, "--search TEXT") {
 		t.Error("ls --help lacks --search")
 	}
-	if !strings.Contains(r.ok("help", "delete").out, "permanently") {
+	if h := r.ok("help", "delete").out; !strings.Contains(h, "--permanent") || !strings.Contains(h, "already disabled is left alone") {
 		t.Error("help delete")
 	}
 	if !strings.HasPrefix(r.ok("--version").out, "dsbrowse ") {

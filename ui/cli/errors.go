@@ -2,12 +2,16 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
+	"os"
 	"strings"
+	"syscall"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 )
 
 // Exit codes.
@@ -50,15 +54,12 @@ func notFound(err error, format string, args ...any) error {
 	return err
 }
 
-// describe turns any error into one line of plain words. host is the
-// tenant URL; key is removed from the text wherever it appears.
-func describe(err error, host, key string) string {
-	msg := explain(err, host)
-	if len(key) >= 4 { // a shorter "key" would blot out ordinary words
-		msg = strings.ReplaceAll(msg, key, "[REDACTED]")
-	}
-	return strings.Join(strings.Fields(safe.Line(msg)), " ")
-}
+// describe turns any error into one line of plain words; host is the
+// tenant URL. The sink it is written to makes it safe and redacts the key.
+func describe(err error, host string) string { return oneLine(explain(err, host)) }
+
+// oneLine folds every run of white space (newlines included) into one space.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // explain words err for the command line: apiclient.ExplainAt naming the
 // host, plus what only the CLI says: ctrl+c interrupts, how read-only mode
@@ -80,18 +81,25 @@ func explain(err error, host string) string {
 
 // dialProblem says in short words why no connection was made, and where to
 // put a private CA; "" when the dialer's own words will do, or for a
-// timeout, which apiclient.ExplainAt words.
+// timeout, which apiclient.ExplainAt words. It looks at the error's chain
+// (the client keeps the cause), never at its text.
 func dialProblem(err error) string {
-	msg := err.Error()
+	var ne net.Error
+	var dns *net.DNSError
+	var unknownCA x509.UnknownAuthorityError
+	var badHost x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var verify *tls.CertificateVerificationError
 	switch {
-	case strings.Contains(msg, "timed out"), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded),
+		errors.As(err, &ne) && ne.Timeout():
 		return ""
-	case strings.Contains(msg, "connection refused"):
+	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused"
-	case strings.Contains(msg, "no such host"):
+	case errors.As(err, &dns) && dns.IsNotFound:
 		return "no such host"
-	case strings.Contains(msg, "certificate"):
-		return "TLS certificate problem (" + msg + "); for a private CA set ca_file in the profile"
+	case errors.As(err, &unknownCA), errors.As(err, &badHost), errors.As(err, &invalid), errors.As(err, &verify):
+		return "TLS certificate problem (" + err.Error() + "); for a private CA set ca_file in the profile"
 	}
 	return ""
 }

@@ -1,12 +1,20 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"os"
+	"syscall"
 	"testing"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/ui/config"
 )
 
 // The CLI's words for each kind of error: apiclient.ExplainAt naming the
@@ -16,9 +24,10 @@ func TestExplainWords(t *testing.T) {
 	api := func(status int, msg string) error {
 		return &apiclient.APIError{StatusCode: status, Method: "GET", Path: "/dataSource/22?search=x", Message: msg}
 	}
-	dial := func(msg string) error {
-		return &apiclient.TransportError{Method: "GET", Path: "/dataSource/22", Err: errors.New(msg)}
+	dial := func(err error) error {
+		return &apiclient.TransportError{Method: "GET", Path: "/dataSource/22", Err: err}
 	}
+	op := func(err error) error { return &net.OpError{Op: "dial", Net: "tcp", Err: err} }
 	for _, c := range []struct {
 		err  error
 		want string
@@ -36,13 +45,15 @@ func TestExplainWords(t *testing.T) {
 		{api(400, "size must be a number"), host + " refused the request (400): size must be a number"},
 		{api(418, ""), host + " refused the request (418)"},
 		{api(502, "boom"), host + " failed (502) on GET /dataSource/22: boom"},
-		{dial("dial tcp 10.0.0.1:443: i/o timeout (Client.Timeout exceeded; timed out)"), host + " did not answer in time"},
+		{dial(fmt.Errorf("Client.Timeout exceeded; timed out: %w", context.DeadlineExceeded)), host + " did not answer in time"},
 		{&apiclient.TransportError{Err: fmt.Errorf("read: %w", context.DeadlineExceeded)}, host + " did not answer in time"},
-		{dial("dial tcp 127.0.0.1:9: connect: connection refused"), "cannot reach " + host + ": connection refused"},
-		{dial("dial tcp: lookup nope.invalid: no such host"), "cannot reach " + host + ": no such host"},
-		{dial("tls: failed to verify certificate: x509: unknown authority"),
-			"cannot reach " + host + ": TLS certificate problem (tls: failed to verify certificate: x509: unknown authority); for a private CA set ca_file in the profile"},
-		{dial("EOF"), "cannot reach " + host + ": EOF"},
+		{dial(op(os.NewSyscallError("connect", syscall.ECONNREFUSED))), "cannot reach " + host + ": connection refused"},
+		{dial(op(&net.DNSError{Err: "no such host", Name: "nope.invalid", IsNotFound: true})), "cannot reach " + host + ": no such host"},
+		{dial(&tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}),
+			"cannot reach " + host + ": TLS certificate problem (tls: failed to verify certificate: x509: certificate signed by unknown authority); for a private CA set ca_file in the profile"},
+		{dial(io.EOF), "cannot reach " + host + ": EOF"},
+		// Words alone are not a cause: only the error's chain is looked at.
+		{dial(errors.New("connect: connection refused")), "cannot reach " + host + ": connect: connection refused"},
 		{&apiclient.DecodeError{Method: "GET", Path: "/dataSource/22", Err: errors.New("unexpected end of JSON input")},
 			host + " sent a response to GET /dataSource/22 that dsbrowse cannot read: unexpected end of JSON input"},
 		{errors.New("something else"), "something else"},
@@ -53,14 +64,18 @@ func TestExplainWords(t *testing.T) {
 	}
 }
 
-// describe keeps the key out, folds white space and makes the text safe.
-func TestDescribe(t *testing.T) {
-	err := &apiclient.APIError{StatusCode: 403, Message: "key k-secret-123 lacks\n\tGOVERNANCE \x1b[2J"}
-	if got := describe(err, "https://h", "k-secret-123"); got != "permission denied (403) by https://h: key [REDACTED] lacks GOVERNANCE ␛[2J" {
-		t.Errorf("describe = %q", got)
+// The error line is one line, safe for a terminal, and never holds the key:
+// describe folds it, and the sink cleans and redacts it.
+func TestErrorLineThroughTheSink(t *testing.T) {
+	hermetic(t)
+	var out, errb bytes.Buffer
+	r := &run{ctx: t.Context(), io: IO{Out: &out, Err: &errb}}
+	r.io.Err = &sink{w: &errb, r: r}
+	r.env = &Env{Target: &config.Target{URL: "https://h", Key: "k-secret-123"}}
+	if code := r.exit(&apiclient.APIError{StatusCode: 403, Message: "key k-secret-123 lacks\n\tGOVERNANCE \x1b[2J\u202e"}); code != ExitError {
+		t.Fatalf("exit %d", code)
 	}
-	// A very short key would blot out ordinary words: it is left alone.
-	if got := describe(errors.New("no key"), "", "no"); got != "no key" {
-		t.Errorf("short key: %q", got)
+	if got := errb.String(); got != "error: permission denied (403) by https://h: key [REDACTED] lacks GOVERNANCE ␛[2J\n" {
+		t.Errorf("error line = %q", got)
 	}
 }

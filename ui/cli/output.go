@@ -3,8 +3,12 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -90,7 +94,10 @@ func (f *fields) write(w io.Writer) error {
 }
 
 // writeJSON prints v indented. The apiclient types marshal to the JSON the
-// server sent, so nothing is lost. HTML characters are not escaped.
+// server sent, so nothing is lost; a value that marshals to null is refused,
+// since --json prints what the server sent or fails. HTML characters are not
+// escaped; the characters a terminal acts on or that reorder text are (see
+// escapeJSON), so the output is safe to cat.
 func writeJSON(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -99,8 +106,53 @@ func writeJSON(w io.Writer, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(buf.Bytes())
+	if bytes.Equal(bytes.TrimSpace(buf.Bytes()), []byte("null")) {
+		return errors.New("the server sent nothing to print")
+	}
+	_, err := w.Write(escapeJSON(buf.Bytes()))
 	return err
+}
+
+// escapeJSON rewrites, in encoded JSON, the characters encoding/json leaves
+// as they are but a terminal would act on (DEL, the C1 controls U+0080 to
+// U+009F) or that reorder how text reads (bidi embeddings, overrides,
+// isolates and marks) as \uXXXX escapes. Such characters can only occur
+// inside JSON strings, where the escape means the same character, so the
+// data is unchanged. Invalid UTF-8 becomes \ufffd, as encoding/json does
+// with the strings it encodes itself.
+func escapeJSON(b []byte) []byte {
+	i := 0
+	for i < len(b) && b[i] < utf8.RuneSelf && b[i] != 0x7f {
+		i++
+	}
+	if i == len(b) {
+		return b // ASCII without DEL: the common case copies nothing
+	}
+	out := make([]byte, 0, len(b)+16)
+	out = append(out, b[:i]...)
+	for i < len(b) {
+		r, size := utf8.DecodeRune(b[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			out = append(out, `\ufffd`...)
+		case r == 0x7f, r >= 0x80 && r <= 0x9f, unicode.Is(unicode.Bidi_Control, r):
+			out = fmt.Appendf(out, `\u%04x`, r)
+		default:
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}
+
+// serverJSON is the exact JSON the server sent for one object, or an error
+// that names the call when it sent nothing (an empty body or null).
+func serverJSON(call string, raw json.RawMessage) (json.RawMessage, error) {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		return nil, fmt.Errorf("empty answer from %s", call)
+	}
+	return raw, nil
 }
 
 // compactJSON renders raw JSON on one line for plain output ("" for null or

@@ -293,10 +293,11 @@ when the download is complete, so a failed download leaves no partial file.`,
 				return usagef("blob", "BLOBID is empty")
 			}
 			if out == "" || out == "-" {
-				if out == "" && isTerminal(r.io.Out) {
+				if out == "" && isTerminal(r.rawOut) {
 					return errors.New("refusing to write a blob to the terminal: use -o FILE, or -o - to insist")
 				}
-				_, err := r.env.Client.DownloadBlob(r.ctx, id, blobID, r.io.Out)
+				// The blob's bytes are data, not text: they bypass the sink.
+				_, err := r.env.Client.DownloadBlob(r.ctx, id, blobID, r.rawOut)
 				return notFound(err, "blob %q of data source %d", blobID, id)
 			}
 			n, err := downloadToFile(r, id, blobID, out)

@@ -100,91 +100,6 @@ func subscribeOutcome(res *apiclient.SubscribeResult, id int64) string {
 	return "error: the server did not report on this source"
 }
 
-var deleteCommand = &command{
-	name:    "delete",
-	args:    "ID [--yes] [--json]",
-	summary: "disable a data source, or delete a disabled one permanently",
-	detail: `An active source is disabled (a soft delete: dsbrowse restore undoes it). A
-source that is already disabled is deleted permanently; that cannot be
-undone and asks you to type the source's name. Without --yes it asks on
-the terminal (default no) and refuses when stdin is not a terminal.`,
-	setup: func(fs *flag.FlagSet) func(*run, []string) error {
-		var yes, asJSON bool
-		fs.BoolVar(&yes, "yes", false, "do not ask (needed when stdin is not a terminal)")
-		fs.BoolVar(&asJSON, "json", false, "print the server's JSON")
-		return func(r *run, args []string) error {
-			if err := wantArgs("delete", args, 1, "ID"); err != nil {
-				return err
-			}
-			id, err := parseID("delete", "ID", args[0])
-			if err != nil {
-				return err
-			}
-			if err := r.writeGate(); err != nil {
-				return err
-			}
-			d, err := r.env.Client.GetDataSource(r.ctx, id)
-			if err != nil {
-				return notFound(err, "data source %d", id)
-			}
-			hard := d.IsDisabled()
-			label := fmt.Sprintf("%s (%d)", safe.Line(d.Name), id)
-			question := "Disable " + label + " (soft delete)?"
-			if hard {
-				question = "Delete " + label + " permanently? This cannot be undone."
-			}
-			if yes {
-				if hard {
-					fmt.Fprintf(r.io.Err, "Deleting %s permanently.\n", label)
-				} else {
-					fmt.Fprintf(r.io.Err, "Disabling %s (soft delete).\n", label)
-				}
-			} else {
-				if !r.interactive() {
-					return fmt.Errorf("refusing to delete data source %d: stdin is not a terminal, so nobody can confirm; pass --yes", id)
-				}
-				if hard {
-					got, err := r.readLine(question + "\nType the data source name to confirm: ")
-					if err != nil {
-						return err
-					}
-					got = strings.TrimSpace(got)
-					if got == "" || (got != d.Name && got != safe.Line(d.Name)) {
-						return errors.New("cancelled: the name did not match")
-					}
-				} else {
-					got, err := r.readLine(question + " [y/N] ")
-					if err != nil {
-						return err
-					}
-					if a := strings.ToLower(strings.TrimSpace(got)); a != "y" && a != "yes" {
-						return errors.New("cancelled")
-					}
-				}
-			}
-			if err := r.confirmProtected("delete"); err != nil {
-				return err
-			}
-			res, err := r.env.Client.DeleteDataSource(r.ctx, id)
-			if err != nil {
-				return notFound(err, "data source %d", id)
-			}
-			if res.HandlerDeleteErrorMessage != "" {
-				fmt.Fprintln(r.io.Err, "warning: the handler reported: "+safe.Line(res.HandlerDeleteErrorMessage))
-			}
-			if asJSON {
-				return writeJSON(r.io.Out, res)
-			}
-			if hard {
-				_, err = fmt.Fprintf(r.io.Out, "Deleted %s permanently.\n", label)
-			} else {
-				_, err = fmt.Fprintf(r.io.Out, "Disabled %s. Undo with: dsbrowse restore %d\n", label, id)
-			}
-			return err
-		}
-	},
-}
-
 var restoreCommand = &command{
 	name:    "restore",
 	args:    "ID",
@@ -309,7 +224,7 @@ of {"created": <server answer>, "handler": <handler or null>}.`,
 					h, err := r.env.Client.GetS3Handler(r.ctx, c.DataSourceID)
 					if err != nil {
 						fmt.Fprintf(r.io.Err, "warning: created %s (%d) but could not read its handler: %s\n",
-							safe.Line(c.DataSourceName), c.DataSourceID, describe(err, r.env.Target.URL, r.env.Target.Key))
+							safe.Line(c.DataSourceName), c.DataSourceID, describe(err, r.env.Target.URL))
 					} else {
 						res.Handler = h
 					}

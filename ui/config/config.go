@@ -27,7 +27,13 @@ const (
 	DefaultTimeout     = 30 * time.Second
 	DefaultPageSize    = 100
 	DefaultConcurrency = 4
-	DefaultAuth        = "bearer"
+	// DefaultAuth tries the documented forms in turn on a 401 and remembers
+	// per profile which one the tenant took.
+	DefaultAuth = "auto"
+	// DefaultMaxBodyBytes caps one response body after decompression.
+	DefaultMaxBodyBytes int64 = 64 << 20
+	// DefaultMaxRows caps how many rows the terminal UI's list loads.
+	DefaultMaxRows = 2_000_000
 )
 
 // Config is a loaded configuration file. The zero value (no file) is valid.
@@ -53,11 +59,14 @@ type Profile struct {
 	APIKeyCommand string // or run this with sh -c; first line of stdout is the key
 	Timeout       time.Duration
 	CAFile        string // extra CA bundle (PEM), ~ expanded
-	Auth          string // bearer | raw
+	Auth          string // auto | raw | exchange | bearer
+	AllowHTTP     bool   // plain http:// to a host that is not loopback
 	ReadOnly      bool
 	Protected     bool
 	PageSize      int
 	Concurrency   int
+	MaxBodyBytes  int64 // cap on one response body, after decompression
+	MaxRows       int   // cap on the rows the terminal UI's list loads
 }
 
 // Theme is the [theme] table. Colours are "" (keep the default), a hex
@@ -114,7 +123,50 @@ func Load(path string) (*Config, error) {
 		return nil, fmt.Errorf("config %s: %s", path, oneLine(err.Error()))
 	}
 	c.Path = path
+	if err := c.checkOwnership(); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// checkOwnership refuses, as ssh does for its config, a file that another
+// user could have changed, when it names an api_key_command: that command
+// runs as the user, so whoever can write the file can run anything as them.
+// The file must belong to the user (or root) and be writable by no one else.
+func (c *Config) checkOwnership() error {
+	var cmdProfile string
+	for _, name := range c.ProfileNames() {
+		if c.Profiles[name].APIKeyCommand != "" {
+			cmdProfile = name
+			break
+		}
+	}
+	if cmdProfile == "" {
+		return nil
+	}
+	fi, err := os.Stat(c.Path)
+	if err != nil {
+		return fmt.Errorf("config %s: %v", c.Path, err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o022 != 0 {
+		return fmt.Errorf("config %s: refusing a file other users can write (mode %04o, %s) that names an api_key_command (profile %q), which runs as you; fix it with: chmod go-w %s",
+			c.Path, perm, perm, cmdProfile, shellQuote(c.Path))
+	}
+	if uid, ok := fileOwner(fi); ok && uid != 0 && uid != os.Getuid() {
+		return fmt.Errorf("config %s: refusing a file owned by another user (uid %d) that names an api_key_command (profile %q), which runs as you; copy it to a file of your own",
+			c.Path, uid, cmdProfile)
+	}
+	return nil
+}
+
+// shellQuote quotes s for sh when it needs it, so a fix can be pasted.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(c rune) bool {
+		return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_./:@%+=,", c))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // Parse decodes configuration text; errors carry the line but no file name.
@@ -136,10 +188,13 @@ type fileProfile struct {
 	Timeout       duration    `toml:"timeout"`
 	CAFile        string      `toml:"ca_file"`
 	Auth          authValue   `toml:"auth"`
+	AllowHTTP     bool        `toml:"allow_http"`
 	ReadOnly      bool        `toml:"read_only"`
 	Protected     bool        `toml:"protected"`
 	PageSize      positiveInt `toml:"page_size"`
 	Concurrency   positiveInt `toml:"concurrency"`
+	MaxBodyBytes  byteSize    `toml:"max_body_bytes"`
+	MaxRows       rowCap      `toml:"max_rows"`
 }
 
 type fileTheme struct {
@@ -210,10 +265,13 @@ func parse(data []byte) (*Config, error) {
 			Timeout:       time.Duration(fp.Timeout),
 			CAFile:        expandHome(fp.CAFile),
 			Auth:          string(fp.Auth),
+			AllowHTTP:     fp.AllowHTTP,
 			ReadOnly:      fp.ReadOnly,
 			Protected:     fp.Protected,
 			PageSize:      int(fp.PageSize),
 			Concurrency:   int(fp.Concurrency),
+			MaxBodyBytes:  int64(fp.MaxBodyBytes),
+			MaxRows:       int(fp.MaxRows),
 		}
 		if p.Timeout == 0 {
 			p.Timeout = DefaultTimeout
@@ -226,6 +284,12 @@ func parse(data []byte) (*Config, error) {
 		}
 		if p.Concurrency == 0 {
 			p.Concurrency = DefaultConcurrency
+		}
+		if p.MaxBodyBytes == 0 {
+			p.MaxBodyBytes = DefaultMaxBodyBytes
+		}
+		if p.MaxRows == 0 {
+			p.MaxRows = DefaultMaxRows
 		}
 		c.Profiles[name] = p
 	}

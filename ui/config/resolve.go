@@ -13,6 +13,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
@@ -42,11 +44,19 @@ type Target struct {
 	Key         string
 	Timeout     time.Duration
 	CAFile      string
-	Auth        string // bearer | raw
+	Auth        string // auto | raw | exchange | bearer
+	AllowHTTP   bool   // plain http:// to a host that is not loopback
 	ReadOnly    bool
 	Protected   bool
 	PageSize    int
 	Concurrency int
+	// MaxBodyBytes caps one response body after decompression.
+	MaxBodyBytes int64
+	// MaxRows caps the rows the terminal UI's list loads.
+	MaxRows int
+	// RememberAs names where an auto auth form learned on this connection
+	// is remembered (see StateDir); "" remembers nothing (--demo).
+	RememberAs string
 }
 
 // String describes the target without its key.
@@ -95,13 +105,17 @@ func (c *Config) Resolve(profile string, getenv func(string) string) (*Target, e
 			}
 			return nil, fmt.Errorf("%s is set but there is no API key: set %s (or %s)", name, EnvKey, EnvKeyToken)
 		}
+		u := normalizeURL(url)
 		return &Target{
-			URL:         normalizeURL(url),
-			Key:         key,
-			Timeout:     DefaultTimeout,
-			Auth:        DefaultAuth,
-			PageSize:    DefaultPageSize,
-			Concurrency: DefaultConcurrency,
+			URL:          u,
+			Key:          key,
+			Timeout:      DefaultTimeout,
+			Auth:         DefaultAuth,
+			PageSize:     DefaultPageSize,
+			Concurrency:  DefaultConcurrency,
+			MaxBodyBytes: DefaultMaxBodyBytes,
+			MaxRows:      DefaultMaxRows,
+			RememberAs:   "url " + u,
 		}, nil
 	}
 	if c.DefaultProfile != "" {
@@ -128,16 +142,20 @@ func (p Profile) target(getenv func(string) string) (*Target, error) {
 		return nil, err
 	}
 	return &Target{
-		ProfileName: p.Name,
-		URL:         p.URL,
-		Key:         key,
-		Timeout:     p.Timeout,
-		CAFile:      p.CAFile,
-		Auth:        p.Auth,
-		ReadOnly:    p.ReadOnly,
-		Protected:   p.Protected,
-		PageSize:    p.PageSize,
-		Concurrency: p.Concurrency,
+		ProfileName:  p.Name,
+		URL:          p.URL,
+		Key:          key,
+		Timeout:      p.Timeout,
+		CAFile:       p.CAFile,
+		Auth:         p.Auth,
+		AllowHTTP:    p.AllowHTTP,
+		ReadOnly:     p.ReadOnly,
+		Protected:    p.Protected,
+		PageSize:     p.PageSize,
+		Concurrency:  p.Concurrency,
+		MaxBodyBytes: p.MaxBodyBytes,
+		MaxRows:      p.MaxRows,
+		RememberAs:   "profile " + p.Name,
 	}, nil
 }
 
@@ -160,7 +178,7 @@ func (p Profile) key(getenv func(string) string) (string, error) {
 
 // runKeyCommand runs cmd with sh -c and returns the first line of its
 // stdout. Errors never contain what it printed on stdout; they quote the
-// last line of its stderr, with anything it printed on stdout removed.
+// last line of its stderr with anything that could be the key blotted out.
 func runKeyCommand(profile, command string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), keyCommandTimeout)
 	defer cancel()
@@ -191,10 +209,16 @@ func runKeyCommand(profile, command string) (string, error) {
 }
 
 // lastLine is the last non-empty line of s, bounded, with every line of
-// secret blotted out and control characters made visible.
+// secret, and every word that could be a key, blotted out, and control
+// characters made visible. A failing command may print the key on stderr
+// alone (a debug echo, "bad key: KEY"), where it cannot be told from other
+// words, so each word long enough to be a key goes: 16 characters or more,
+// or 8 or more that mix letters and digits. Error words ("decryption",
+// "permission", "not found") stay readable.
 func lastLine(s, secret string) string {
 	var last string
 	sc := bufio.NewScanner(strings.NewReader(s))
+	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		if l := strings.TrimSpace(sc.Text()); l != "" {
 			last = l
@@ -205,11 +229,34 @@ func lastLine(s, secret string) string {
 			last = strings.ReplaceAll(last, l, "[REDACTED]")
 		}
 	}
-	last = safe.Line(last)
+	words := strings.Fields(last)
+	for i, w := range words {
+		if mayBeKey(w) {
+			words[i] = "[REDACTED]"
+		}
+	}
+	last = safe.Line(strings.Join(words, " "))
 	if r := []rune(last); len(r) > 200 {
 		last = string(r[:200]) + "…"
 	}
 	return last
+}
+
+// mayBeKey reports whether w could be (or hold) an API key.
+func mayBeKey(w string) bool {
+	if w == "[REDACTED]" {
+		return false
+	}
+	n := utf8.RuneCountInString(w)
+	if n >= 16 {
+		return true
+	}
+	letters, digits := false, false
+	for _, r := range w {
+		letters = letters || unicode.IsLetter(r)
+		digits = digits || unicode.IsDigit(r)
+	}
+	return n >= 8 && letters && digits
 }
 
 // HTTPClient returns the http.Client for this target: nil when the default
@@ -238,13 +285,35 @@ func (t *Target) HTTPClient() (*http.Client, error) {
 	return &http.Client{Transport: tr}, nil
 }
 
-// Client builds an API client for the target: its timeout, auth mode,
-// read-only flag and CA file, then extra options (a logger, a user agent).
+// Client builds an API client for the target: its timeout, auth form,
+// http:// permission, body cap, read-only flag and CA file, then extra
+// options (a logger, a user agent). With auth "auto", the form remembered
+// for this profile is tried first, and the form the tenant takes is
+// remembered for the next run.
 func (t *Target) Client(extra ...apiclient.Option) (*apiclient.Client, error) {
+	mode, err := apiclient.ParseAuthMode(t.Auth)
+	if err != nil {
+		return nil, err
+	}
 	opts := []apiclient.Option{
 		apiclient.WithTimeout(t.Timeout),
-		apiclient.WithAuthMode(apiclient.AuthMode(t.Auth)),
+		apiclient.WithAuthMode(mode),
+		apiclient.WithAllowHTTP(t.AllowHTTP),
 		apiclient.WithReadOnly(t.ReadOnly),
+	}
+	if t.MaxBodyBytes > 0 {
+		opts = append(opts, apiclient.WithMaxBodyBytes(t.MaxBodyBytes))
+	}
+	if mode == apiclient.AuthAuto && t.RememberAs != "" {
+		if m := RememberedAuth(t.RememberAs, t.URL); m != "" {
+			opts = append(opts, apiclient.WithAuthStart(m))
+		}
+		as, url := t.RememberAs, t.URL
+		opts = append(opts, apiclient.WithAuthLearned(func(m apiclient.AuthMode) {
+			// A cache: when it cannot be written, the next run costs one
+			// more round trip, which is not worth failing this one for.
+			_ = RememberAuth(as, url, m)
+		}))
 	}
 	hc, err := t.HTTPClient()
 	if err != nil {

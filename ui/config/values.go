@@ -3,10 +3,13 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
 )
 
 // valueErrMark starts the message of an error returned by the types below,
@@ -50,16 +53,88 @@ func (d *duration) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// authValue is how the key is sent.
+// authValue is how the key is sent: apiclient.ParseAuthMode's spellings.
 type authValue string
 
 func (a *authValue) UnmarshalText(b []byte) error {
-	switch s := strings.ToLower(strings.TrimSpace(string(b))); s {
-	case "bearer", "raw":
-		*a = authValue(s)
-		return nil
+	m, err := apiclient.ParseAuthMode(string(b))
+	if err != nil {
+		return valueErr("%q is not an auth mode (want \"auto\", \"raw\", \"exchange\" or \"bearer\")", string(b))
 	}
-	return valueErr("%q is not an auth mode (want \"bearer\" or \"raw\")", string(b))
+	*a = authValue(m)
+	return nil
+}
+
+// Bounds of max_body_bytes: below 1 KiB not even an error answer fits; past
+// 16 GiB the cap protects nothing.
+const (
+	minBodyBytes int64 = 1 << 10
+	maxBodyBytes int64 = 16 << 30
+)
+
+// byteSize is a size in bytes: a whole number, or a string with a unit,
+// "64MiB", "512 KiB", "1GB" (KiB, MiB, GiB are powers of 1024; KB, MB, GB
+// of 1000; B or no unit is bytes).
+type byteSize int64
+
+func (n *byteSize) UnmarshalTOML(v any) error {
+	var size int64
+	switch v := v.(type) {
+	case int64:
+		size = v
+	case string:
+		s, err := parseSize(v)
+		if err != nil {
+			return valueErr("%q is not a size (want bytes, or a number with a unit: \"64MiB\", \"512KiB\", \"1GB\")", v)
+		}
+		size = s
+	default:
+		return valueErr("want a size (\"64MiB\" or a number of bytes), not %s", tomlKind(v))
+	}
+	if size < minBodyBytes || size > maxBodyBytes {
+		return valueErr("%d bytes is out of range (1KiB to 16GiB)", size)
+	}
+	*n = byteSize(size)
+	return nil
+}
+
+var sizeUnits = map[string]int64{
+	"": 1, "b": 1,
+	"kb": 1e3, "mb": 1e6, "gb": 1e9,
+	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30,
+}
+
+// parseSize reads "64MiB", "64 MiB", "100000"; the number is whole.
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	unit, ok := sizeUnits[strings.ToLower(strings.TrimSpace(s[i:]))]
+	if i == 0 || !ok {
+		return 0, errors.New("not a size")
+	}
+	num, err := strconv.ParseInt(s[:i], 10, 64)
+	if err != nil || num > math.MaxInt64/unit {
+		return 0, errors.New("not a size")
+	}
+	return num * unit, nil
+}
+
+// rowCap is max_rows: a whole number from 1 to 1,000,000,000.
+type rowCap int
+
+func (n *rowCap) UnmarshalTOML(v any) error {
+	i, ok := v.(int64)
+	if !ok {
+		return valueErr("want a whole number, not %s", tomlKind(v))
+	}
+	if i < 1 || i > 1_000_000_000 {
+		return valueErr("%d is out of range (1 to 1000000000)", i)
+	}
+	*n = rowCap(i)
+	return nil
 }
 
 // positiveInt is an integer from 1 to 100000.
