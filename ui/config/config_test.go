@@ -80,7 +80,7 @@ func TestExampleFileLoads(t *testing.T) {
 func TestDefaults(t *testing.T) {
 	c := mustParse(t, twoProfiles)
 	p := c.Profiles["prod"]
-	if p.Timeout != DefaultTimeout || p.Auth != "bearer" || p.Concurrency != DefaultConcurrency || p.PageSize != 50 || !p.ReadOnly {
+	if p.Timeout != DefaultTimeout || p.Auth != "auto" || p.MaxBodyBytes != 64<<20 || p.MaxRows != 2_000_000 || p.AllowHTTP || p.Concurrency != DefaultConcurrency || p.PageSize != 50 || !p.ReadOnly {
 		t.Errorf("prod = %+v", p)
 	}
 	d := c.Profiles["dev"]
@@ -207,7 +207,12 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown theme key", "[theme]\nmode = \"dark\"\nhighlight = \"1\"\n", `line 3: unknown key "theme.highlight"`},
 		{"syntax", "[profiles.a]\nurl = \n", "line 2:"},
 		{"bad duration", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\ntimeout = \"soon\"\n", `line 4: profiles.a.timeout: "soon" is not a positive duration`},
-		{"bad auth", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\nauth = \"basic\"\n", `line 4: profiles.a.auth: "basic" is not an auth mode`},
+		{"bad auth", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\nauth = \"basic\"\n", `line 4: profiles.a.auth: "basic" is not an auth mode (want "auto", "raw", "exchange" or "bearer")`},
+		{"bad size", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\nmax_body_bytes = \"1.5GB\"\n", `line 4: profiles.a.max_body_bytes: "1.5GB" is not a size`},
+		{"size too small", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\nmax_body_bytes = \"10 B\"\n", `line 4: profiles.a.max_body_bytes: 10 bytes is out of range (1KiB to 16GiB)`},
+		{"size of a wrong type", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\nmax_body_bytes = true\n", `line 4: profiles.a.max_body_bytes: want a size`},
+		{"bad max_rows", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\nmax_rows = 0\n", `line 4: profiles.a.max_rows: 0 is out of range`},
+		{"bad allow_http", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\nallow_http = \"yes\"\n", `line 4: profiles.a.allow_http: want true or false, not a string`},
 		{"bad page size", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\npage_size = 0\n", `line 4: profiles.a.page_size: 0 is out of range`},
 		{"wrong type", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\nread_only = \"yes\"\n", `line 4: profiles.a.read_only: want true or false, not a string`},
 		{"bad url", "[profiles.a]\nurl = \"ftp://a\"\napi_key_env = \"K\"\n", `line 2: profiles.a.url: "ftp://a" is not an http(s) URL`},
