@@ -263,7 +263,17 @@ func (m *Model) onRouted(r routed) tea.Cmd {
 		m.pop()
 		return nil
 	case views.OpenModalMsg:
-		m.closeModal() // one modal at a time: a new one (undo) replaces it
+		if m.modal != nil && m.modal.id != r.to {
+			// One modal at a time, and only a modal may replace itself
+			// (a result's undo). A dialog that arrives late (a slow
+			// check) never takes the place of one the user is reading,
+			// confirming or waiting on: it is dropped with a word.
+			if c, ok := msg.M.(views.Closer); ok {
+				c.Close() // ends its write flow
+			}
+			return m.setStatus(safe.Line(msg.M.Title())+": not opened while another dialog is open", views.Warn)
+		}
+		m.closeModal()
 		m.nextID++
 		m.modal = &entry{id: m.nextID, v: msg.M}
 		w, h := m.bodySize()

@@ -118,6 +118,7 @@ func (d *Dialog) Init() tea.Cmd {
 func (d *Dialog) Title() string       { return d.spec.Title }
 func (d *Dialog) CapturesInput() bool { return true } // a modal takes all keys
 func (d *Dialog) SetSize(w, h int)    { d.w, d.h = w, h }
+
 // Close cancels what the dialog still runs and ends its write flow; a
 // request already sent keeps the sources taken until it has answered.
 func (d *Dialog) Close() {
