@@ -189,7 +189,7 @@ func (c *Client) markEstablished(gen uint64) {
 		return
 	}
 	c.established = true
-	c.tried = nil
+	c.tried, c.exchangeErr = nil, nil
 	form := c.form
 	notify := c.authMode == AuthAuto && c.onLearned != nil
 	c.mu.Unlock()
@@ -281,13 +281,18 @@ func (c *Client) runFlight(ctx context.Context, f *flight, form AuthMode, exchan
 			break
 		}
 	}
-	if !switched {
-		err = &authGiveUp{tried: tried, exchange: exchErr}
-		if !probing && exchErr != nil {
-			err = &authGiveUp{exchange: exchErr}
-		}
-	}
 	c.mu.Lock()
+	if exchErr != nil {
+		c.exchangeErr = exchErr
+	}
+	if !switched {
+		g := &authGiveUp{exchange: exchErr}
+		if probing {
+			// The exchange may have failed in an earlier step of this probe.
+			g.tried, g.exchange = tried, c.exchangeErr
+		}
+		err = g
+	}
 	switch {
 	case switched:
 		c.form, c.token = next, token
@@ -299,7 +304,7 @@ func (c *Client) runFlight(ctx context.Context, f *flight, form AuthMode, exchan
 	case probing:
 		// Every form was refused: start over from the start form next time
 		// (the user may retry), instead of refusing every later call.
-		c.form, c.token, c.tried = c.authStart, "", nil
+		c.form, c.token, c.tried, c.exchangeErr = c.authStart, "", nil, nil
 		c.gen++
 	}
 	c.flight = nil

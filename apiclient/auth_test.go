@@ -4,11 +4,11 @@ package apiclient_test
 // 401), the User-Agent, and read-only mode.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,15 +20,27 @@ import (
 
 const exchangePath = "/bim/apikey/authenticate"
 
+// autoClient is newClient with AuthAuto, the default, instead of the
+// pinned raw key.
+func autoClient(t *testing.T, s *server, opts ...apiclient.Option) *apiclient.Client {
+	t.Helper()
+	return newClient(t, s, append([]apiclient.Option{apiclient.WithAuthMode(apiclient.AuthAuto)}, opts...)...)
+}
+
+// The default sends the raw key, the documented form.
 func TestDefaultHeaders(t *testing.T) {
 	t.Parallel()
 	s := route(t, http.MethodGet, "/dataSource/22", nil, 200, fixture(t, "get_22.json"))
-	if _, err := newClient(t, s).GetDataSource(context.Background(), 22); err != nil {
+	c, err := apiclient.New(s.URL, testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetDataSource(context.Background(), 22); err != nil {
 		t.Fatal(err)
 	}
 	h := s.Hits()[0].Header
-	if got := h.Get("Authorization"); got != "Bearer "+testKey {
-		t.Errorf("Authorization = %q", got)
+	if got := h.Get("Authorization"); got != testKey {
+		t.Errorf("Authorization = %q, want the raw key", got)
 	}
 	if ua := h.Get("User-Agent"); !strings.HasPrefix(ua, "dsbrowse/") {
 		t.Errorf("User-Agent = %q", ua)
@@ -41,20 +53,49 @@ func TestDefaultHeaders(t *testing.T) {
 	}
 }
 
-func TestRawAuthMode(t *testing.T) {
+func TestAuthModeHeaders(t *testing.T) {
 	t.Parallel()
-	s := route(t, http.MethodGet, "/native-s3/handler/1", nil, 200, fixture(t, "s3_handler_response.json"))
-	if _, err := newClient(t, s, apiclient.WithAuthMode(apiclient.AuthRaw)).GetS3Handler(context.Background(), 1); err != nil {
-		t.Fatal(err)
+	for _, c := range []struct {
+		mode apiclient.AuthMode
+		want string
+	}{
+		{apiclient.AuthRaw, testKey},
+		{"RAW", testKey}, // as a config file may spell it
+		{apiclient.AuthBearer, "Bearer " + testKey},
+		{apiclient.AuthAuto, testKey},
+		{"", testKey}, // keeps the default
+	} {
+		s := route(t, http.MethodGet, "/native-s3/handler/1", nil, 200, fixture(t, "s3_handler_response.json"))
+		if _, err := newClient(t, s, apiclient.WithAuthMode(c.mode)).GetS3Handler(context.Background(), 1); err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Hits()[0].Header.Get("Authorization"); got != c.want {
+			t.Errorf("%q: Authorization = %q, want %q", c.mode, got, c.want)
+		}
 	}
-	if got := s.Hits()[0].Header.Get("Authorization"); got != testKey {
-		t.Errorf("Authorization = %q, want the raw key", got)
+	for _, bad := range []apiclient.Option{apiclient.WithAuthMode("basic"), apiclient.WithAuthStart("token")} {
+		if _, err := apiclient.New("https://tenant.example", testKey, bad); err == nil || !strings.Contains(err.Error(), "want auto, raw, exchange or bearer") {
+			t.Errorf("unknown auth form: %v", err)
+		}
 	}
-	// An empty mode keeps Bearer.
-	s = route(t, http.MethodGet, "/native-s3/handler/1", nil, 200, fixture(t, "s3_handler_response.json"))
-	_, _ = newClient(t, s, apiclient.WithAuthMode("")).GetS3Handler(context.Background(), 1)
-	if got := s.Hits()[0].Header.Get("Authorization"); got != "Bearer "+testKey {
-		t.Errorf("Authorization = %q", got)
+}
+
+func TestParseAuthMode(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]apiclient.AuthMode{
+		"auto": apiclient.AuthAuto, "": apiclient.AuthAuto, " Raw ": apiclient.AuthRaw,
+		"exchange": apiclient.AuthExchange, "BEARER": apiclient.AuthBearer,
+	} {
+		if got, err := apiclient.ParseAuthMode(in); err != nil || got != want {
+			t.Errorf("ParseAuthMode(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"basic", "token", "bearer-key", "\x1b[2J"} {
+		if _, err := apiclient.ParseAuthMode(in); err == nil {
+			t.Errorf("ParseAuthMode(%q) accepted", in)
+		} else if strings.ContainsRune(err.Error(), 0x1b) {
+			t.Errorf("error carries a control character: %q", err)
+		}
 	}
 }
 
@@ -68,7 +109,7 @@ func TestKeyFromAFileLosesItsNewline(t *testing.T) {
 	if _, err := c.GetDataSource(context.Background(), 22); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Hits()[0].Header.Get("Authorization"); got != "Bearer "+testKey {
+	if got := s.Hits()[0].Header.Get("Authorization"); got != testKey {
 		t.Errorf("Authorization = %q", got)
 	}
 }
@@ -79,7 +120,7 @@ func TestUserAgentAndNilOptions(t *testing.T) {
 	c := newClient(t, s, apiclient.WithUserAgent("dsbrowse/1.2.3 (ci)"))
 	_, _ = c.GetDataSource(context.Background(), 1)
 	// nil and empty options keep the defaults instead of breaking the client.
-	c = newClient(t, s, apiclient.WithUserAgent(""), apiclient.WithHTTPClient(nil), apiclient.WithLogger(nil))
+	c = newClient(t, s, apiclient.WithUserAgent(""), apiclient.WithHTTPClient(nil), apiclient.WithLogger(nil), apiclient.WithAuthLearned(nil))
 	if _, err := c.GetDataSource(context.Background(), 1); err != nil {
 		t.Fatal(err)
 	}
@@ -106,12 +147,15 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // tokenServer accepts only "Bearer <token>", where token comes from the
-// exchange; exchange decides what the exchange answers.
+// exchange; exchange decides what the exchange answers. Every other form of
+// the key gets a 401, as on a tenant that wants the key exchanged.
 type tokenServer struct {
 	*server
 	mu        sync.Mutex
 	token     string // what the server currently accepts
 	exchanges atomic.Int32
+	// hold, when set, is waited for before a refused request is answered.
+	hold func(r *http.Request)
 }
 
 func newTokenServer(t *testing.T, token string, exchange func(w http.ResponseWriter, r *http.Request)) *tokenServer {
@@ -124,8 +168,12 @@ func newTokenServer(t *testing.T, token string, exchange func(w http.ResponseWri
 		}
 		ts.mu.Lock()
 		ok := r.Header.Get("Authorization") == "Bearer "+ts.token
+		hold := ts.hold
 		ts.mu.Unlock()
 		if !ok {
+			if hold != nil {
+				hold(r)
+			}
 			reply(w, 401, []byte(`{"statusCode":401,"error":"Unauthorized","message":"Invalid token"}`))
 			return
 		}
@@ -160,27 +208,60 @@ func giveToken(t *testing.T, tok *atomic.Value) func(w http.ResponseWriter, r *h
 			reply(w, 401, []byte(`{"message":"bad api key"}`))
 			return
 		}
-		reply(w, 200, []byte(`{"token":"`+tok.Load().(string)+`","expiresIn":3600}`))
+		reply(w, 200, []byte(`{"authenticated":true,"token":"`+tok.Load().(string)+`","expiresIn":3600}`))
 	}
 }
 
+// learned records what WithAuthLearned reports.
+type learned struct {
+	mu    sync.Mutex
+	modes []apiclient.AuthMode
+}
+
+func (l *learned) option() apiclient.Option {
+	return apiclient.WithAuthLearned(func(m apiclient.AuthMode) {
+		l.mu.Lock()
+		l.modes = append(l.modes, m)
+		l.mu.Unlock()
+	})
+}
+
+func (l *learned) get() []apiclient.AuthMode {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]apiclient.AuthMode(nil), l.modes...)
+}
+
+func authHeaders(hits []hit) []string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.Method+" "+h.Path+" "+h.Header.Get("Authorization"))
+	}
+	return out
+}
+
+// AuthAuto: the raw key gets a 401, so the key is exchanged and the read
+// sent again with the token; the token is kept, and exchanged again once it
+// expires. What worked is reported once.
 func TestKeyExchangeOn401(t *testing.T) {
 	t.Parallel()
 	var tok atomic.Value
 	tok.Store("tok-1")
 	ts := newTokenServer(t, "tok-1", giveToken(t, &tok))
-	c := newClient(t, ts.server)
+	var l learned
+	c := autoClient(t, ts.server, l.option())
 	ctx := context.Background()
 
 	d, err := c.GetDataSource(ctx, 22)
 	if err != nil || d.ID != 22 {
 		t.Fatalf("%v %v", d, err)
 	}
-	hits := ts.Hits()
-	if len(hits) != 3 || hits[0].Header.Get("Authorization") != "Bearer "+testKey ||
-		hits[1].Path != exchangePath || hits[1].Method != http.MethodPost ||
-		hits[2].Path != "/dataSource/22" || hits[2].Header.Get("Authorization") != "Bearer tok-1" {
-		t.Fatalf("requests: %+v", hits)
+	want := []string{"GET /dataSource/22 " + testKey, "POST " + exchangePath + " ", "GET /dataSource/22 Bearer tok-1"}
+	if got := authHeaders(ts.Hits()); !slices.Equal(got, want) {
+		t.Fatalf("requests:\n%q\nwant\n%q", got, want)
+	}
+	if got := l.get(); !slices.Equal(got, []apiclient.AuthMode{apiclient.AuthExchange}) {
+		t.Errorf("learned %v, want [exchange]", got)
 	}
 	// The token is kept: no more exchanges.
 	for range 3 {
@@ -191,7 +272,7 @@ func TestKeyExchangeOn401(t *testing.T) {
 	if ts.exchanges.Load() != 1 || ts.count() != 6 {
 		t.Errorf("%d exchanges, %d requests; want 1, 6", ts.exchanges.Load(), ts.count())
 	}
-	// The token expires: exchange once more, replay, go on.
+	// The token expires: exchange once more, send the read again, go on.
 	tok.Store("tok-2")
 	ts.setToken("tok-2")
 	if _, err := c.GetDataSource(ctx, 22); err != nil {
@@ -200,103 +281,302 @@ func TestKeyExchangeOn401(t *testing.T) {
 	if ts.exchanges.Load() != 2 || ts.Hits()[ts.count()-1].Header.Get("Authorization") != "Bearer tok-2" {
 		t.Errorf("after expiry: %d exchanges", ts.exchanges.Load())
 	}
+	if got := l.get(); len(got) != 1 {
+		t.Errorf("learned reported %v; want once", got)
+	}
 }
 
-func TestKeyExchangeWithRawMode(t *testing.T) {
+// A tenant that takes only the undocumented "Bearer <key>" (and has no key
+// exchange) costs the documented forms first, once, and is remembered.
+func TestAutoTriesEachFormInTurn(t *testing.T) {
 	t.Parallel()
-	var tok atomic.Value
-	tok.Store("tok-raw")
-	ts := newTokenServer(t, "tok-raw", giveToken(t, &tok))
-	if _, err := newClient(t, ts.server, apiclient.WithAuthMode(apiclient.AuthRaw)).GetDataSource(context.Background(), 22); err != nil {
+	s := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		switch {
+		case r.URL.Path == exchangePath:
+			reply(w, 404, []byte(`{"message":"Not Found"}`))
+		case r.Header.Get("Authorization") == "Bearer "+testKey:
+			reply(w, 200, []byte(`{"id":22}`))
+		default:
+			reply(w, 401, []byte(`{"message":"Invalid token"}`))
+		}
+	})
+	var l learned
+	c := autoClient(t, s, l.option())
+	if _, err := c.GetDataSource(context.Background(), 22); err != nil {
 		t.Fatal(err)
 	}
-	h := ts.Hits()
-	if h[0].Header.Get("Authorization") != testKey || h[2].Header.Get("Authorization") != "Bearer tok-raw" {
-		t.Errorf("auth headers: %q then %q", h[0].Header.Get("Authorization"), h[2].Header.Get("Authorization"))
+	want := []string{"GET /dataSource/22 " + testKey, "POST " + exchangePath + " ", "GET /dataSource/22 Bearer " + testKey}
+	if got := authHeaders(s.Hits()); !slices.Equal(got, want) {
+		t.Fatalf("requests:\n%q\nwant\n%q", got, want)
+	}
+	if got := l.get(); !slices.Equal(got, []apiclient.AuthMode{apiclient.AuthBearer}) {
+		t.Errorf("learned %v, want [bearer]", got)
+	}
+	if _, err := c.Subscribe(context.Background(), apiclient.SubscribeRequest{DataSourceIDs: []int64{22}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := authHeaders(s.Hits()[3:]); !slices.Equal(got, []string{"POST /dataSource/subscribe Bearer " + testKey}) {
+		t.Errorf("after learning: %q", got)
+	}
+
+	// Started from what the profile remembered, the first call just works.
+	s2 := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		if r.Header.Get("Authorization") != "Bearer "+testKey {
+			t.Errorf("sent %q", r.Header.Get("Authorization"))
+		}
+		reply(w, 200, []byte(`{"id":22}`))
+	})
+	var l2 learned
+	if _, err := autoClient(t, s2, apiclient.WithAuthStart(apiclient.AuthBearer), l2.option()).GetDataSource(context.Background(), 22); err != nil {
+		t.Fatal(err)
+	}
+	if s2.count() != 1 || !slices.Equal(l2.get(), []apiclient.AuthMode{apiclient.AuthBearer}) {
+		t.Errorf("%d requests, learned %v", s2.count(), l2.get())
 	}
 }
 
-func TestKeyExchangeFailureReturnsThe401(t *testing.T) {
+// Starting with the exchange (remembered, or pinned) exchanges first.
+func TestExchangeFirst(t *testing.T) {
+	t.Parallel()
+	for _, opt := range []apiclient.Option{apiclient.WithAuthStart(apiclient.AuthExchange), apiclient.WithAuthMode(apiclient.AuthExchange)} {
+		var tok atomic.Value
+		tok.Store("tok-x")
+		ts := newTokenServer(t, "tok-x", giveToken(t, &tok))
+		if _, err := autoClient(t, ts.server, opt).GetDataSource(context.Background(), 22); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"POST " + exchangePath + " ", "GET /dataSource/22 Bearer tok-x"}
+		if got := authHeaders(ts.Hits()); !slices.Equal(got, want) {
+			t.Errorf("requests %q, want %q", got, want)
+		}
+	}
+}
+
+// A pinned form is the only one sent: a 401 is the answer.
+func TestPinnedFormIsNeverProbed(t *testing.T) {
+	t.Parallel()
+	for _, m := range []apiclient.AuthMode{apiclient.AuthRaw, apiclient.AuthBearer} {
+		var tok atomic.Value
+		tok.Store("tok-raw")
+		ts := newTokenServer(t, "tok-raw", giveToken(t, &tok))
+		_, err := newClient(t, ts.server, apiclient.WithAuthMode(m)).GetDataSource(context.Background(), 22)
+		if !errors.Is(err, apiclient.ErrUnauthorized) {
+			t.Errorf("%s: err = %v", m, err)
+		}
+		if ts.exchanges.Load() != 0 || ts.count() != 1 {
+			t.Errorf("%s: %d exchanges, %d requests; want 0, 1", m, ts.exchanges.Load(), ts.count())
+		}
+	}
+}
+
+// When the exchange fails, the error says why, besides the 401.
+func TestKeyExchangeFailureSaysWhy(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
 		name     string
 		exchange func(w http.ResponseWriter, r *http.Request)
+		why      string
 	}{
 		{"exchange refused", func(w http.ResponseWriter, r *http.Request) {
 			reply(w, 401, []byte(`{"message":"bad api key sekret-KEY-123"}`))
-		}},
-		{"exchange 500", func(w http.ResponseWriter, r *http.Request) { reply(w, 500, nil) }},
-		{"exchange not found", func(w http.ResponseWriter, r *http.Request) { reply(w, 404, nil) }},
-		{"no token", func(w http.ResponseWriter, r *http.Request) { reply(w, 200, []byte(`{"ok":true}`)) }},
-		{"garbage", func(w http.ResponseWriter, r *http.Request) { reply(w, 200, []byte(`<html>`)) }},
-		{"token not a string", func(w http.ResponseWriter, r *http.Request) { reply(w, 200, []byte(`{"token":42}`)) }},
-		{"dropped", func(w http.ResponseWriter, r *http.Request) { dropConn(t, w) }},
+		}, "401 bad api key [REDACTED]"},
+		{"exchange 500", func(w http.ResponseWriter, r *http.Request) { reply(w, 500, nil) }, "500 Internal Server Error"},
+		{"exchange not found", func(w http.ResponseWriter, r *http.Request) { reply(w, 404, nil) }, "404 Not Found"},
+		{"no token", func(w http.ResponseWriter, r *http.Request) { reply(w, 200, []byte(`{"ok":true}`)) }, "no token in the answer"},
+		{"garbage", func(w http.ResponseWriter, r *http.Request) { reply(w, 200, []byte(`<html>`)) }, "malformed response"},
+		{"token not a string", func(w http.ResponseWriter, r *http.Request) { reply(w, 200, []byte(`{"token":42}`)) }, "no token in the answer"},
+		{"empty", func(w http.ResponseWriter, r *http.Request) { reply(w, 200, nil) }, "empty answer from POST " + exchangePath},
+		{"dropped", func(w http.ResponseWriter, r *http.Request) { dropConn(t, w) }, "EOF"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			ts := newTokenServer(t, "never-given", c.exchange)
-			_, err := newClient(t, ts.server).GetDataSource(context.Background(), 22)
+			_, err := autoClient(t, ts.server).GetDataSource(context.Background(), 22)
 			if !errors.Is(err, apiclient.ErrUnauthorized) || !strings.Contains(err.Error(), "Invalid token") {
-				t.Errorf("err = %v, want the original 401", err)
+				t.Fatalf("err = %v, want the 401", err)
 			}
-			if err != nil {
-				noSecret(t, err.Error())
+			if !strings.Contains(err.Error(), "key exchange failed: ") || !strings.Contains(err.Error(), exchangePath) || !strings.Contains(err.Error(), c.why) {
+				t.Errorf("err = %q, want it to say why the exchange failed (%q)", err, c.why)
 			}
-			if ts.exchanges.Load() != 1 || ts.countPath("GET", "/dataSource/22") != 1 {
-				t.Errorf("%d exchanges, %d GETs; want 1, 1", ts.exchanges.Load(), ts.countPath("GET", "/dataSource/22"))
+			ex := apiclient.ExplainAt(err, "tenant.example")
+			if !strings.Contains(ex, "key exchange") || !strings.Contains(ex, "(401)") {
+				t.Errorf("Explain = %q", ex)
+			}
+			noSecret(t, err.Error())
+			noSecret(t, ex)
+			// raw, then (after the failed exchange) Bearer <key>.
+			if ts.exchanges.Load() != 1 || ts.countPath("GET", "/dataSource/22") != 2 {
+				t.Errorf("%d exchanges, %d GETs; want 1, 2", ts.exchanges.Load(), ts.countPath("GET", "/dataSource/22"))
 			}
 		})
 	}
+	// Pinned to the exchange, the read is not even sent.
+	ts := newTokenServer(t, "never-given", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 503, []byte(`{"message":"down for maintenance"}`))
+	})
+	_, err := newClient(t, ts.server, apiclient.WithAuthMode(apiclient.AuthExchange)).GetDataSource(context.Background(), 22)
+	if !errors.Is(err, apiclient.ErrServer) || !strings.Contains(err.Error(), "down for maintenance") ||
+		!strings.Contains(err.Error(), "GET /dataSource/22: not sent") {
+		t.Errorf("pinned exchange: %v", err)
+	}
+	if ts.countPath("GET", "/dataSource/22") != 0 {
+		t.Error("the read was sent without a token")
+	}
 }
 
-// A token that is still refused ends with the 401: one exchange, one
-// replay, no loop.
+// A key refused in every form ends with the 401: each form once, no loop.
 func TestReplayStill401DoesNotLoop(t *testing.T) {
 	t.Parallel()
 	var tok atomic.Value
 	tok.Store("tok-useless")
 	ts := newTokenServer(t, "something-else", giveToken(t, &tok))
-	_, err := newClient(t, ts.server).GetDataSource(context.Background(), 22)
+	c := autoClient(t, ts.server)
+	_, err := c.GetDataSource(context.Background(), 22)
 	if !errors.Is(err, apiclient.ErrUnauthorized) {
 		t.Errorf("err = %v", err)
 	}
 	noSecret(t, err.Error(), "tok-useless")
-	if ts.exchanges.Load() != 1 || ts.countPath("GET", "/dataSource/22") != 2 {
-		t.Errorf("%d exchanges, %d GETs; want 1, 2", ts.exchanges.Load(), ts.countPath("GET", "/dataSource/22"))
+	if !strings.Contains(err.Error(), "raw, exchange, bearer") {
+		t.Errorf("err = %q, want the forms tried", err)
+	}
+	if ts.exchanges.Load() != 1 || ts.countPath("GET", "/dataSource/22") != 3 {
+		t.Errorf("%d exchanges, %d GETs; want 1, 3", ts.exchanges.Load(), ts.countPath("GET", "/dataSource/22"))
+	}
+	// Pinned to the exchange: one exchange, one read.
+	ts = newTokenServer(t, "something-else", giveToken(t, &tok))
+	if _, err := newClient(t, ts.server, apiclient.WithAuthMode(apiclient.AuthExchange)).GetDataSource(context.Background(), 22); !errors.Is(err, apiclient.ErrUnauthorized) {
+		t.Errorf("err = %v", err)
+	}
+	if ts.exchanges.Load() != 1 || ts.countPath("GET", "/dataSource/22") != 1 {
+		t.Errorf("pinned: %d exchanges, %d GETs; want 1, 1", ts.exchanges.Load(), ts.countPath("GET", "/dataSource/22"))
 	}
 }
 
-// A 401 means the server did nothing, so a write is replayed once with the
-// token; it is still never retried for any other failure.
-func TestWriteReplayedOnceAfterExchange(t *testing.T) {
+// Found 2(a): a write that gets a 401 was sent again after the key
+// exchange. Now auth is settled by a read before the first write, and a
+// write that still gets a 401 is reported, never sent again.
+func TestWriteIsNeverSentTwiceOn401(t *testing.T) {
 	t.Parallel()
 	for _, wr := range writes() {
+		t.Run(wr.name, func(t *testing.T) {
+			t.Parallel()
+			var tok atomic.Value
+			tok.Store("tok-w")
+			ts := newTokenServer(t, "tok-w", giveToken(t, &tok))
+			c := autoClient(t, ts.server)
+			if err := wr.call(context.Background(), c); err != nil && !errors.Is(err, apiclient.ErrMalformed) {
+				t.Fatalf("%v", err)
+			}
+			want := []string{
+				"GET /bim/rpc/user/current " + testKey, // the probe, refused
+				"POST " + exchangePath + " ",
+				"GET /bim/rpc/user/current Bearer tok-w",
+				wr.method + " " + wr.path + " Bearer tok-w",
+			}
+			if got := authHeaders(ts.Hits()); !slices.Equal(got, want) {
+				t.Fatalf("requests:\n%q\nwant\n%q", got, want)
+			}
+
+			// The token expires on the server: the write's 401 is the answer.
+			ts.setToken("tok-w2")
+			err := wr.call(context.Background(), c)
+			if !errors.Is(err, apiclient.ErrUnauthorized) || !strings.Contains(err.Error(), wr.method+" "+wr.path) {
+				t.Errorf("err = %v, want the write's 401", err)
+			}
+			if n := ts.countPath(wr.method, wr.path); n != 2 {
+				t.Fatalf("%s %s sent %d times for two calls", wr.method, wr.path, n)
+			}
+			// The next call exchanges the key before writing again.
+			tok.Store("tok-w2")
+			before := ts.count()
+			if err := wr.call(context.Background(), c); err != nil && !errors.Is(err, apiclient.ErrMalformed) {
+				t.Fatal(err)
+			}
+			want = []string{"POST " + exchangePath + " ", wr.method + " " + wr.path + " Bearer tok-w2"}
+			if got := authHeaders(ts.Hits()[before:]); !slices.Equal(got, want) {
+				t.Errorf("after expiry:\n%q\nwant\n%q", got, want)
+			}
+		})
+	}
+	// A pinned raw key: the 401 is reported; nothing is exchanged or resent.
+	for _, wr := range writes() {
 		var tok atomic.Value
-		tok.Store("tok-w")
-		ts := newTokenServer(t, "tok-w", giveToken(t, &tok))
-		if err := wr.call(context.Background(), newClient(t, ts.server)); err != nil && !errors.Is(err, apiclient.ErrMalformed) {
-			t.Errorf("%s: %v", wr.name, err)
-		}
-		h := ts.Hits()
-		if ts.countPath(wr.method, wr.path) != 2 || len(h) != 3 || h[2].Header.Get("Authorization") != "Bearer tok-w" {
-			t.Fatalf("%s: %d sends in %+v", wr.name, ts.countPath(wr.method, wr.path), h)
-		}
-		if !bytes.Equal(h[0].Body, h[2].Body) {
-			t.Errorf("%s: replay body %q differs from %q", wr.name, h[2].Body, h[0].Body)
+		tok.Store("tok-p")
+		ts := newTokenServer(t, "tok-p", giveToken(t, &tok))
+		err := wr.call(context.Background(), newClient(t, ts.server))
+		if !errors.Is(err, apiclient.ErrUnauthorized) || ts.count() != 1 || ts.exchanges.Load() != 0 {
+			t.Errorf("%s pinned raw: %v after %d requests", wr.name, err, ts.count())
 		}
 	}
 }
 
-// Many goroutines hitting a 401 at once all end up authenticated.
+// A key that no form gets accepted: the write is not sent at all.
+func TestWriteNotSentWhenAuthFails(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		if r.Method != http.MethodGet && r.URL.Path != exchangePath {
+			t.Errorf("write sent: %s %s", r.Method, r.URL.Path)
+		}
+		reply(w, 401, []byte(`{"message":"Invalid API key"}`))
+	})
+	for _, wr := range writes() {
+		err := wr.call(context.Background(), autoClient(t, s))
+		if !errors.Is(err, apiclient.ErrUnauthorized) || !strings.Contains(err.Error(), wr.method+" "+wr.path+": not sent") {
+			t.Errorf("%s: err = %v", wr.name, err)
+		}
+	}
+}
+
+// EnsureAuth settles auth once; any answer but a 401 (a 404 here, for a
+// tenant without the probe's endpoint) shows the key is accepted.
+func TestEnsureAuth(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		if r.Header.Get("Authorization") != testKey {
+			reply(w, 401, nil)
+			return
+		}
+		reply(w, 404, []byte(`{"message":"no such route"}`))
+	})
+	c := autoClient(t, s)
+	for range 3 {
+		if err := c.EnsureAuth(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.count() != 1 || s.Hits()[0].Path != "/bim/rpc/user/current" {
+		t.Errorf("%d requests: %q", s.count(), authHeaders(s.Hits()))
+	}
+	// Pinned forms have nothing to settle.
+	if err := newClient(t, s, apiclient.WithAuthMode(apiclient.AuthBearer)).EnsureAuth(context.Background()); err != nil || s.count() != 1 {
+		t.Errorf("pinned: %v, %d requests", err, s.count())
+	}
+}
+
+// Many reads hitting a 401 at once share one key exchange.
 func TestConcurrentExchange(t *testing.T) {
 	t.Parallel()
+	const n = 16
 	var tok atomic.Value
 	tok.Store("tok-c")
 	ts := newTokenServer(t, "tok-c", giveToken(t, &tok))
-	c := newClient(t, ts.server)
+	// Hold every refused read until all n have arrived, so all n see the
+	// 401 before any exchange.
+	var arrived atomic.Int32
+	all := make(chan struct{})
+	ts.hold = func(r *http.Request) {
+		if arrived.Add(1) == n {
+			close(all)
+		}
+		select {
+		case <-all:
+		case <-r.Context().Done():
+		}
+	}
+	c := autoClient(t, ts.server)
 	var wg sync.WaitGroup
-	errs := make(chan error, 16)
-	for range 16 {
+	errs := make(chan error, n)
+	for range n {
 		wg.Go(func() {
 			_, err := c.GetDataSource(context.Background(), 22)
 			errs <- err
@@ -309,8 +589,8 @@ func TestConcurrentExchange(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if n := ts.exchanges.Load(); n < 1 || n > 16 {
-		t.Errorf("%d exchanges", n)
+	if got := ts.exchanges.Load(); got != 1 {
+		t.Errorf("%d exchanges, want 1", got)
 	}
 }
 
@@ -322,7 +602,7 @@ func TestReadOnlyBlocksEveryWrite(t *testing.T) {
 		}
 		reply(w, 200, fixture(t, "get_22.json"))
 	})
-	c := newClient(t, s, apiclient.WithReadOnly(true))
+	c := autoClient(t, s, apiclient.WithReadOnly(true))
 	if !c.ReadOnly() {
 		t.Error("ReadOnly() = false")
 	}
@@ -360,7 +640,7 @@ func TestReadOnlyStillExchangesKey(t *testing.T) {
 	var tok atomic.Value
 	tok.Store("tok-ro")
 	ts := newTokenServer(t, "tok-ro", giveToken(t, &tok))
-	c := newClient(t, ts.server, apiclient.WithReadOnly(true))
+	c := autoClient(t, ts.server, apiclient.WithReadOnly(true))
 	if _, err := c.GetDataSource(context.Background(), 22); err != nil {
 		t.Fatal(err)
 	}
@@ -375,7 +655,7 @@ func TestReadOnlyStillExchangesKey(t *testing.T) {
 func TestConcurrentUseIsSafe(t *testing.T) {
 	t.Parallel()
 	s := pagedServer{total: 30, envelope: true}.start(t)
-	c := newClient(t, s, apiclient.WithTimeout(5*time.Second))
+	c := autoClient(t, s, apiclient.WithTimeout(5*time.Second))
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {

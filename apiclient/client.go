@@ -60,13 +60,14 @@ type Client struct {
 	optErr     error // an option that could not be applied
 
 	mu          sync.Mutex
-	form        AuthMode // the form sent now
-	token       string   // from the key exchange, when form is AuthExchange
-	oldTokens   []string // every token issued, for Redact
-	gen         uint64   // bumped whenever form or token changes
-	established bool     // the server accepted a call (not a 401)
-	tried       []AuthMode
-	flight      *flight // the change of auth in progress, if any
+	form        AuthMode   // the form sent now
+	token       string     // from the key exchange, when form is AuthExchange
+	oldTokens   []string   // every token issued, for Redact
+	gen         uint64     // bumped whenever form or token changes
+	established bool       // the server accepted a call (not a 401)
+	tried       []AuthMode // forms refused while AuthAuto looks for one
+	exchangeErr error      // why the exchange failed while looking
+	flight      *flight    // the change of auth in progress, if any
 }
 
 // NewTransport is the default transport with room to keep a connection

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -640,9 +641,9 @@ func TestCreateS3(t *testing.T) {
 	}
 	checkRaw(t, "s3[0]", got[0].Raw, arr, got[0].MarshalJSON)
 
-	// An empty 201 is not an error.
+	// An empty 201 says nothing of what was created: an error, not "none".
 	s = route(t, http.MethodPost, "/native-s3/handler", nil, 201, nil)
-	if got, err = newClient(t, s).CreateS3(context.Background(), req); err != nil || len(got) != 0 {
+	if got, err = newClient(t, s).CreateS3(context.Background(), req); !errors.Is(err, apiclient.ErrEmptyAnswer) || got != nil {
 		t.Errorf("empty answer: %+v, %v", got, err)
 	}
 }

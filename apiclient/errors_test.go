@@ -212,7 +212,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 			reply(w, 403, []byte(`{"message":"token `+token+` may not read source 22 (key sekret-KEY-123)"}`))
 		}
 	})
-	_, err := newClient(t, s).GetDataSource(context.Background(), 22)
+	_, err := autoClient(t, s).GetDataSource(context.Background(), 22)
 	if !errors.Is(err, apiclient.ErrForbidden) {
 		t.Fatalf("err = %v", err)
 	}

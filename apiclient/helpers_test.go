@@ -79,7 +79,9 @@ func (s *server) countPath(method, path string) int {
 }
 
 // newClient is a client for s with millisecond retries, so retry tests are
-// fast; opts come after and may override.
+// fast, and the raw key pinned, so a write is not preceded by the auth probe
+// (auth_test.go covers AuthAuto, the default, with autoClient); opts come
+// after and may override.
 func newClient(t *testing.T, s *server, opts ...apiclient.Option) *apiclient.Client {
 	t.Helper()
 	return newClientURL(t, s.URL, opts...)
@@ -87,7 +89,7 @@ func newClient(t *testing.T, s *server, opts ...apiclient.Option) *apiclient.Cli
 
 func newClientURL(t *testing.T, u string, opts ...apiclient.Option) *apiclient.Client {
 	t.Helper()
-	c, err := apiclient.New(u, testKey, append([]apiclient.Option{apiclient.WithRetries(3, time.Millisecond)}, opts...)...)
+	c, err := apiclient.New(u, testKey, append([]apiclient.Option{apiclient.WithRetries(3, time.Millisecond), apiclient.WithAuthMode(apiclient.AuthRaw)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

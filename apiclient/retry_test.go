@@ -1,8 +1,8 @@
 package apiclient_test
 
-// Retries: a GET is retried when the server is briefly unable (429, 502,
-// 503, 504, no answer), never for an answer that would not change (500,
-// 404). A write is sent exactly once whatever happens: a DELETE sent twice
+// Retries: a GET is retried when the server is briefly unable (429, 500,
+// 502, 503, 504, no answer), never for an answer that would not change
+// (404, 400). A write is sent exactly once whatever happens: a DELETE sent twice
 // turns a soft delete into a hard one.
 
 import (
@@ -91,7 +91,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 
 func TestGETRetriedOnGatewayErrors(t *testing.T) {
 	t.Parallel()
-	for _, code := range []int{502, 503, 504} {
+	for _, code := range []int{500, 502, 503, 504} {
 		s := failThenOK(t, 2, status(code))
 		d, err := newClient(t, s).GetDataSource(context.Background(), 22)
 		if err != nil || d.ID != 22 || s.count() != 3 {
@@ -123,7 +123,7 @@ func TestGETRetriedOnTimeout(t *testing.T) {
 
 func TestGETNotRetriedWhenRetryCannotHelp(t *testing.T) {
 	t.Parallel()
-	for _, code := range []int{500, 404, 400, 403, 409, 422} {
+	for _, code := range []int{404, 400, 403, 409, 422} {
 		s := failThenOK(t, 1, status(code))
 		if _, err := newClient(t, s).GetDataSource(context.Background(), 22); err == nil {
 			t.Errorf("%d: no error", code)
@@ -192,6 +192,7 @@ func TestWritesAreSentExactlyOnce(t *testing.T) {
 		want error
 	}{
 		{"500", func(t *testing.T, w http.ResponseWriter, r *http.Request) { status(500)(w, r) }, apiclient.ErrServer},
+		{"401", func(t *testing.T, w http.ResponseWriter, r *http.Request) { status(401)(w, r) }, apiclient.ErrUnauthorized},
 		{"503", func(t *testing.T, w http.ResponseWriter, r *http.Request) { status(503)(w, r) }, apiclient.ErrServer},
 		{"502", func(t *testing.T, w http.ResponseWriter, r *http.Request) { status(502)(w, r) }, apiclient.ErrServer},
 		{"429", func(t *testing.T, w http.ResponseWriter, r *http.Request) { status(429, "Retry-After", "0")(w, r) }, apiclient.ErrRateLimited},
