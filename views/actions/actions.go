@@ -539,28 +539,57 @@ func restoreSpec(ctx *views.Context, ts []Target) Spec {
 		Call: fmt.Sprintf("PUT /dataSource/{id} {\"deleted\":false} for %s", ids(ts)),
 		Run: func(base context.Context) Result {
 			var r Result
-			var idList []int64
 			ok := 0
 			for _, t := range ts {
-				rctx, cancel := ctx.WithTimeout(base)
-				_, err := api.RestoreDataSource(rctx, t.ID)
-				cancel()
-				idList = append(idList, t.ID)
-				switch {
-				case err != nil && unknownOutcome(err):
-					r.Failed = true
-					r.Outcomes = append(r.Outcomes, Outcome{Text: fmt.Sprintf("%s: no clear answer (%s); it may or may not be restored. Refresh (r) to see.", t.Name, apiclient.Explain(err))})
-				case err != nil:
-					r.Failed = true
-					r.Outcomes = append(r.Outcomes, Outcome{Text: fmt.Sprintf("%s: not restored: %s", t.Name, apiclient.Explain(err))})
-				default:
+				o, done, follow := restoreOne(ctx, api, base, t)
+				r.Outcomes = append(r.Outcomes, o)
+				r.Follow = append(r.Follow, follow)
+				if done {
 					ok++
-					r.Outcomes = append(r.Outcomes, Outcome{Text: t.Name + ": restored", OK: true})
+				} else {
+					r.Failed = true
 				}
 			}
 			r.Summary = fmt.Sprintf("restored %d of %d", ok, len(ts))
-			r.Follow = []tea.Cmd{refetch(ctx, idList)}
 			return r
 		},
 	})
+}
+
+// restoreOne sends one restore and tells what happened from the answer and
+// a read right after it (Immuta documents the PUT's answer as an untyped
+// string, so the answer alone may not show the source).
+func restoreOne(ctx *views.Context, api views.API, base context.Context, t Target) (Outcome, bool, tea.Cmd) {
+	rctx, cancel := ctx.WithTimeout(base)
+	ans, err := api.RestoreDataSource(rctx, t.ID)
+	cancel()
+	if err != nil && !unknownOutcome(err) {
+		return Outcome{Text: fmt.Sprintf("%s: not restored: %s", t.Name, apiclient.Explain(err))}, false, nil
+	}
+	rctx, cancel = ctx.WithTimeout(base)
+	d, rerr := api.GetDataSource(rctx, t.ID)
+	cancel()
+	if rerr == nil {
+		rerr = sameSource(d, t.ID)
+	}
+	switch {
+	case errors.Is(rerr, apiclient.ErrNotFound):
+		return Outcome{Text: fmt.Sprintf("%s (%d): not restored: it is gone from the server (permanently deleted)", t.Name, t.ID)}, false,
+			views.Emit(views.SourceRemovedMsg{ID: t.ID})
+	case err != nil:
+		var follow tea.Cmd
+		if rerr == nil {
+			follow = views.Emit(views.SourceChangedMsg{Source: *d})
+		}
+		return Outcome{Text: fmt.Sprintf("%s: no clear answer (%s); it may or may not be restored. Refresh (r) to see.", t.Name, apiclient.Explain(err))}, false, follow
+	case rerr != nil:
+		if sameSource(ans, t.ID) == nil && !ans.IsDisabled() {
+			return Outcome{Text: t.Name + ": restored", OK: true}, true, views.Emit(views.SourceChangedMsg{Source: *ans})
+		}
+		return Outcome{Text: fmt.Sprintf("%s: the server took the request, but reading it again failed (%s). Refresh (r) to see.", t.Name, apiclient.Explain(rerr))}, false, nil
+	case d.IsDisabled():
+		return Outcome{Text: fmt.Sprintf("%s: the server answered, but it still reads as disabled. Refresh (r) to see.", t.Name)}, false,
+			views.Emit(views.SourceChangedMsg{Source: *d})
+	}
+	return Outcome{Text: t.Name + ": restored", OK: true}, true, views.Emit(views.SourceChangedMsg{Source: *d})
 }

@@ -352,3 +352,36 @@ func TestDeleteResultWhenTheReadDisagrees(t *testing.T) {
 	drv.Key("y")
 	wantScreen(t, drv, "✓ Orders: disabled (soft delete)")
 }
+
+// A restore is told from the read that follows it too: the PUT's answer
+// is documented as an untyped string, so it alone proves nothing.
+func TestRestoreResultFromTheServer(t *testing.T) {
+	cases := map[string]struct {
+		restore func(api *viewtest.FakeAPI, id int64) (*apiclient.DataSource, error)
+		want    string
+	}{
+		"empty answer, restored": {func(api *viewtest.FakeAPI, id int64) (*apiclient.DataSource, error) {
+			d := source(api, id)
+			d.Deleted, d.Disabled = false, false
+			setSource(api, d)
+			return nil, nil
+		}, "✓ Old Orders: restored"},
+		"answer says active, still disabled": {func(api *viewtest.FakeAPI, id int64) (*apiclient.DataSource, error) {
+			return &apiclient.DataSource{ID: id, Name: "Old Orders"}, nil
+		}, "✗ Old Orders: the server answered, but it still reads as disabled"},
+		"gone meanwhile": {func(api *viewtest.FakeAPI, id int64) (*apiclient.DataSource, error) {
+			api.Sources = slices.DeleteFunc(api.Sources, func(s apiclient.DataSource) bool { return s.ID == id })
+			return &apiclient.DataSource{ID: id, Name: "Old Orders"}, nil
+		}, "✗ Old Orders (4): not restored: it is gone from the server (permanently deleted)"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			api, ctx := fixture()
+			api.RestoreFn = func(id int64) (*apiclient.DataSource, error) { return c.restore(api, id) }
+			drv, _ := openDialog(t, actions.Restore(ctx, targets(api, 4)), 100, 30)
+			drv.Key("y")
+			wantWrites(t, api, "restore 4")
+			wantScreen(t, drv, c.want)
+		})
+	}
+}

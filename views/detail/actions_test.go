@@ -60,3 +60,35 @@ func closeModal(d *viewtest.Driver) {
 		}
 	}
 }
+
+// One write flow per source, whichever view started it: while the list's
+// flow holds a source, its detail refuses every write key with a word.
+func TestWriteKeysRefusedWhileAFlowHoldsTheSource(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(3)}
+	ctx := viewtest.Context(api)
+	d := viewtest.New(t, New(ctx, 2, "Orders 00002"), 100, 30)
+	reads := len(api.Calls)
+	held, _, ok := ctx.Writes().Claim([]int64{2}) // a check started from the list
+	if !ok {
+		t.Fatal("the source is taken before any write")
+	}
+	for _, k := range []string{"s", "D"} {
+		d.Emitted = nil
+		d.Key(k)
+		if _, ok := viewtest.Last[views.OpenModalMsg](d); ok {
+			t.Fatalf("%s opened a dialog while another write on the source is in progress", k)
+		}
+		st, _ := viewtest.Last[views.StatusMsg](d)
+		if st.Text != "a write on Orders 00002 is already in progress" || st.Level != views.Warn {
+			t.Errorf("%s: status %+v", k, st)
+		}
+	}
+	if len(api.Calls) != reads {
+		t.Errorf("refused keys asked the server: %q", api.Calls[reads:])
+	}
+	held.Release()
+	d.Key("D")
+	if m, ok := viewtest.Last[views.OpenModalMsg](d); !ok || !strings.Contains(m.M.Title(), "Disable Orders 00002") {
+		t.Fatalf("D after the flow ended: %+v", d.Emitted)
+	}
+}
