@@ -4,6 +4,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -16,6 +18,14 @@ import (
 )
 
 func main() {
+	defer func() {
+		// A panic outside the TUI (which has its own guard): one clear
+		// line first, the stack after it for a bug report.
+		if r := recover(); r != nil {
+			fmt.Fprintf(os.Stderr, "dsbrowse: internal error: %v (please report this)\n\n%s", r, debug.Stack())
+			os.Exit(2)
+		}
+	}()
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		apiclient.Version = bi.Main.Version
 	}
@@ -23,7 +33,22 @@ func main() {
 	go func() { <-ctx.Done(); stop() }() // a second ctrl-c kills at once
 	code := cli.Main(ctx, os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, runTUI)
 	stop()
+	if tuiEnd != nil {
+		// The TUI ended on a signal or a panic, with the terminal restored:
+		// say so on the normal screen, and exit as the shell expects.
+		fmt.Fprintln(os.Stderr, "dsbrowse: "+tuiEnd.Error())
+		if pe, ok := tuiEnd.(*ui.PanicError); ok && pe.Stack != nil {
+			fmt.Fprintf(os.Stderr, "\n%s", pe.Stack)
+		}
+		code = tuiEnd.ExitCode()
+	}
 	os.Exit(code)
+}
+
+// tuiEnd is why the TUI ended when it was not the user quitting.
+var tuiEnd interface {
+	error
+	ExitCode() int
 }
 
 // runTUI runs the terminal UI with the resolved connection.
@@ -53,5 +78,16 @@ func runTUI(env *cli.Env) error {
 	// Nothing may write to the terminal while the TUI owns it: log only
 	// where --debug says (the default discards).
 	slog.SetDefault(env.Logger)
-	return ui.Run(o)
+	err := ui.Run(o)
+	var se *ui.SignalError
+	var pe *ui.PanicError
+	switch {
+	case errors.As(err, &se):
+		tuiEnd = se
+		return nil // main reports it after the connection is closed
+	case errors.As(err, &pe):
+		tuiEnd = pe
+		return nil
+	}
+	return err
 }

@@ -172,3 +172,7 @@ func (k KeyMap) WriteKeys() []key.Binding {
 	}
 	return out
 }
+
+// Suspend is not rebindable either: ctrl+z stops the program and gives the
+// shell back, as everywhere in a terminal; fg resumes it.
+var Suspend = key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend"))

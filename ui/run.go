@@ -5,7 +5,6 @@ import (
 	"os"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/term"
 	"github.com/muesli/termenv"
@@ -119,11 +118,7 @@ func Run(o Options) error {
 		return err
 	}
 	m := NewModel(ctx, DefaultOpener())
-	opts := []tea.ProgramOption{tea.WithAltScreen()}
-	if !o.NoMouse {
-		opts = append(opts, tea.WithMouseCellMotion())
-	}
-	_, err = tea.NewProgram(m, opts...).Run()
+	err = RunProgram(m, !o.NoMouse)
 	m.quit() // cancel whatever is still in flight
 	return err
 }
