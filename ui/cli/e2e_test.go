@@ -550,7 +550,7 @@ func TestHostileStrings(t *testing.T) {
 	defer srv.Close()
 	r := newRunner(t)
 	r.env["IMMUTA_URL"] = srv.URL
-	r.env["IMMUTA_API_KEY"] = "k"
+	r.env["IMMUTA_API_KEY"] = "k-hostile-0123456789"
 	bad := regexp.MustCompile("[\x00-\x09\x0b-\x1f\x7f\u0080-\u009f\u202a-\u202e\u2066-\u2069]")
 	for _, args := range [][]string{{"ls"}, {"get", "1"}, {"lineage", "1", "parents"}} {
 		res := r.run(args...)
