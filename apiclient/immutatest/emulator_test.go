@@ -815,6 +815,45 @@ func TestRequireExchange(t *testing.T) {
 	}
 }
 
+// A tenant that accepts only some forms of the key: AuthAuto finds the
+// one that works before the first write, and reports it once.
+func TestStrictTenants(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		opt   Options
+		start apiclient.AuthMode
+		want  apiclient.AuthMode
+	}{
+		{"documented only, raw first", Options{RejectBearerKey: true}, apiclient.AuthRaw, apiclient.AuthRaw},
+		{"remembered bearer now refused", Options{RejectBearerKey: true}, apiclient.AuthBearer, apiclient.AuthRaw},
+		{"no raw key", Options{RejectRawKey: true}, apiclient.AuthRaw, apiclient.AuthExchange},
+		{"exchange only", Options{RequireExchange: true}, apiclient.AuthBearer, apiclient.AuthExchange},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var learned []apiclient.AuthMode
+			s, cl := start(t, c.opt, apiclient.WithAuthStart(c.start),
+				apiclient.WithAuthLearned(func(m apiclient.AuthMode) { learned = append(learned, m) }))
+			must[*apiclient.SubscribeResult](t)(cl.Subscribe(ctx, apiclient.SubscribeRequest{DataSourceIDs: []int64{IDPublicAaaTpc}}))
+			must[*apiclient.DataSource](t)(cl.GetDataSource(ctx, IDWebSales))
+			if !slices.Equal(learned, []apiclient.AuthMode{c.want}) || cl.AuthModeInUse() != c.want {
+				t.Errorf("learned %v, in use %s; want %s", learned, cl.AuthModeInUse(), c.want)
+			}
+			writes, refused := 0, 0
+			for _, r := range s.Handler.Requests() {
+				if r.Method == "POST" && r.Path == "/dataSource/subscribe" {
+					writes++
+				}
+				if r.Status == 401 {
+					refused++
+				}
+			}
+			if writes != 1 || refused > 2 {
+				t.Errorf("%d subscribes, %d refused requests: %+v", writes, refused, s.Handler.Requests())
+			}
+		})
+	}
+}
+
 func TestFaults(t *testing.T) {
 	t.Run("FailEvery", func(t *testing.T) {
 		s, c := start(t, Options{FailEvery: 2}, apiclient.WithRetries(2, time.Millisecond))

@@ -92,6 +92,10 @@ type Options struct {
 	// RequireExchange rejects the raw key with 401 on data calls: only a
 	// token from POST /bim/apikey/authenticate works.
 	RequireExchange bool
+	// RejectRawKey and RejectBearerKey refuse the key (not a token) sent
+	// as "<key>" or as "Bearer <key>", to stand for tenants that accept
+	// only some forms (a client finds the one that works).
+	RejectRawKey, RejectBearerKey bool
 	// TokenTTL expires exchanged tokens after this long (0 = never).
 	TokenTTL time.Duration
 	// MaxPageSize caps size on GET /dataSource and /access (0 = no cap), to
@@ -552,8 +556,9 @@ func (h *Handler) checkAuth(r *http.Request) (response, bool) {
 	if v == "" {
 		return errResponse(http.StatusUnauthorized, "Missing authentication"), false
 	}
+	bearer := false
 	if scheme, rest, ok := strings.Cut(v, " "); ok && strings.EqualFold(scheme, "bearer") {
-		v = strings.TrimSpace(rest)
+		v, bearer = strings.TrimSpace(rest), true
 	}
 	h.tokMu.Lock()
 	exp, isTok := h.tokens[v]
@@ -567,6 +572,10 @@ func (h *Handler) checkAuth(r *http.Request) (response, bool) {
 		return response{}, true
 	case v == h.key && h.opt.RequireExchange:
 		return errResponse(http.StatusUnauthorized, "Session token required: exchange the API key at POST /bim/apikey/authenticate"), false
+	case v == h.key && bearer && h.opt.RejectBearerKey:
+		return errResponse(http.StatusUnauthorized, "Invalid token"), false
+	case v == h.key && !bearer && h.opt.RejectRawKey:
+		return errResponse(http.StatusUnauthorized, "Invalid API key"), false
 	case v == h.key:
 		return response{}, true
 	}
