@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
@@ -164,23 +163,13 @@ type uncertainError struct {
 func (e *uncertainError) Error() string { return e.msg }
 func (e *uncertainError) Unwrap() error { return e.cause }
 
-// deleteFailed words a DELETE that got no usable answer. A refusal (4xx)
-// changed nothing; anything else (no answer, a gateway error, ctrl-c while
-// waiting) may or may not have been carried out.
+// deleteFailed words a DELETE that got no usable answer (see writeFailed).
 func (r *run) deleteFailed(err error, label string, o deleteOptions) error {
-	var ae *apiclient.APIError
-	if errors.Is(err, apiclient.ErrReadOnly) || (errors.As(err, &ae) && ae.StatusCode < http.StatusInternalServerError) {
-		return notFound(err, "data source %d", o.id)
-	}
-	verb := "disabled"
+	done := "disabled " + label
 	if o.permanent {
-		verb = "deleted"
+		done = "deleted " + label
 	}
-	return &uncertainError{
-		msg: fmt.Sprintf("%s: the server may or may not have %s %s; check with: dsbrowse get %d",
-			describe(err, r.env.Target.URL), verb, label, o.id),
-		cause: err,
-	}
+	return r.writeFailed(notFound(err, "data source %d", o.id), done, fmt.Sprintf("dsbrowse get %d", o.id))
 }
 
 // deleteDone tells what the DELETE did, from the server's answer (res, nil

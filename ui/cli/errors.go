@@ -46,13 +46,23 @@ type errQuiet struct{}
 
 func (errQuiet) Error() string { return "" }
 
-// notFound gives a 404 a subject: "data source 999 not found".
+// notFound gives a 404 a subject: "data source 999 not found". The error
+// still unwraps to the client's, for errors.Is and errors.As.
 func notFound(err error, format string, args ...any) error {
 	if errors.Is(err, apiclient.ErrNotFound) {
-		return errors.New(fmt.Sprintf(format, args...) + " not found")
+		return &subjectError{msg: fmt.Sprintf(format, args...) + " not found", cause: err}
 	}
 	return err
 }
+
+// subjectError words err in the user's terms and keeps it as the cause.
+type subjectError struct {
+	msg   string
+	cause error
+}
+
+func (e *subjectError) Error() string { return e.msg }
+func (e *subjectError) Unwrap() error { return e.cause }
 
 // describe turns any error into one line of plain words; host is the
 // tenant URL. The sink it is written to makes it safe and redacts the key.
@@ -66,7 +76,10 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 // is set, and a connection problem in short words.
 func explain(err error, host string) string {
 	var te *apiclient.TransportError
+	var se *subjectError
 	switch {
+	case errors.As(err, &se):
+		return se.msg
 	case errors.Is(err, context.Canceled):
 		return "interrupted"
 	case errors.Is(err, apiclient.ErrReadOnly):

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -44,13 +45,13 @@ when any of them failed.`,
 			}
 			res, err := r.env.Client.Subscribe(r.ctx, apiclient.SubscribeRequest{DataSourceIDs: ids})
 			if err != nil {
-				return err
+				return r.writeFailed(err, "subscribed you", "dsbrowse get ID")
 			}
 			failed := 0
 			t := newTable("ID", "RESULT")
 			for _, id := range ids {
-				result := subscribeOutcome(res, id)
-				if strings.HasPrefix(result, "error") {
+				result, ok := subscribeOutcome(res, id)
+				if !ok {
 					failed++
 				}
 				t.add(strconv.FormatInt(id, 10), result)
@@ -72,11 +73,11 @@ when any of them failed.`,
 }
 
 // subscribeOutcome says what happened to id: "subscribed", "pending
-// approval" or "error: ...".
-func subscribeOutcome(res *apiclient.SubscribeResult, id int64) string {
+// approval" or the state the server named (ok), or "error: ..." (not ok).
+func subscribeOutcome(res *apiclient.SubscribeResult, id int64) (string, bool) {
 	for _, f := range res.InError {
 		if f.DataSourceID == id {
-			return "error: " + orDefault(f.Message, "the server refused it")
+			return "error: " + orDefault(f.Message, "the server refused it"), false
 		}
 	}
 	for _, s := range res.Success {
@@ -85,19 +86,34 @@ func subscribeOutcome(res *apiclient.SubscribeResult, id int64) string {
 		}
 		switch strings.ToLower(s.State) {
 		case "subscribed":
-			return "subscribed"
+			return "subscribed", true
 		case "pending":
-			return "pending approval"
+			return "pending approval", true
 		case "":
 			if s.Approved {
-				return "subscribed"
+				return "subscribed", true
 			}
-			return "pending approval"
+			return "pending approval", true
 		default:
-			return s.State
+			return s.State, true
 		}
 	}
-	return "error: the server did not report on this source"
+	return "error: the server did not report on this source", false
+}
+
+// writeFailed words a write that got no usable answer. A refusal (4xx) or
+// read-only mode changed nothing. Anything else (no answer, an empty or
+// unreadable one, a gateway error, ctrl-c while waiting) may or may not
+// have been carried out, and says so, with how to check.
+func (r *run) writeFailed(err error, done, check string) error {
+	var ae *apiclient.APIError
+	if errors.Is(err, apiclient.ErrReadOnly) || (errors.As(err, &ae) && ae.StatusCode < http.StatusInternalServerError) {
+		return err
+	}
+	return &uncertainError{
+		msg:   fmt.Sprintf("%s: the server may or may not have %s; check with: %s", describe(err, r.env.Target.URL), done, check),
+		cause: err,
+	}
 }
 
 var restoreCommand = &command{
@@ -121,11 +137,17 @@ var restoreCommand = &command{
 			}
 			d, err := r.env.Client.RestoreDataSource(r.ctx, id)
 			if err != nil {
-				return notFound(err, "data source %d", id)
+				return r.writeFailed(notFound(err, "data source %d", id), fmt.Sprintf("restored data source %d", id), fmt.Sprintf("dsbrowse get %d", id))
 			}
-			if d != nil && d.Name != "" {
+			// Told from the answer: the source it names, and its state.
+			switch {
+			case d.ID != 0 && d.ID != id:
+				return fmt.Errorf("the server's answer to PUT /dataSource/%d names data source %d; check with: dsbrowse get %d", id, d.ID, id)
+			case d.IsDisabled():
+				return fmt.Errorf("the server answered, but data source %d is still disabled", id)
+			case d.Name != "":
 				_, err = fmt.Fprintf(r.io.Out, "Restored %s (%d).\n", safe.Line(d.Name), id)
-			} else {
+			default:
 				_, err = fmt.Fprintf(r.io.Out, "Restored data source %d.\n", id)
 			}
 			return err
