@@ -263,6 +263,14 @@ func (m *Model) onRouted(r routed) tea.Cmd {
 		m.pop()
 		return nil
 	case views.OpenModalMsg:
+		if m.find(r.to) == nil {
+			// The view that asked has been closed (esc during a slow
+			// check): its dialog would act on a screen no longer shown.
+			if c, ok := msg.M.(views.Closer); ok {
+				c.Close() // ends its write flow
+			}
+			return m.setStatus(safe.Line(msg.M.Title())+": not opened, its view was closed", views.Warn)
+		}
 		if m.modal != nil && m.modal.id != r.to {
 			// One modal at a time, and only a modal may replace itself
 			// (a result's undo). A dialog that arrives late (a slow

@@ -263,3 +263,28 @@ func TestModalNeverReplacedByAnotherView(t *testing.T) {
 		t.Fatal("with no dialog open, a dialog was refused")
 	}
 }
+
+// A dialog asked for by a view that has since been closed (esc during a
+// slow check) is not opened over another screen; its flow ends.
+func TestDialogOfAClosedViewNotOpened(t *testing.T) {
+	m := newRoot(t, fakeWithDetail(), 100, 30, nil)
+	l := newLoop(t, m)
+	l.send(press("enter"))
+	l.until("the detail", func() bool { return len(m.stack) == 2 })
+	detail := m.top().id
+	l.send(press("esc"))
+	if len(m.stack) != 1 {
+		t.Fatal("esc did not close the detail")
+	}
+	s := &spy{}
+	l.send(routed{to: detail, msg: views.OpenModalMsg{M: s}})
+	if m.modal != nil {
+		t.Fatal("a closed view's dialog opened")
+	}
+	if !s.closed {
+		t.Error("the dropped dialog was not closed (its write flow would stay taken)")
+	}
+	if !strings.Contains(m.statusLine(), "Late dialog: not opened, its view was closed") {
+		t.Errorf("status line %q", m.statusLine())
+	}
+}
