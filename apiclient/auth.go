@@ -40,9 +40,11 @@ const (
 // probeOrder is the order AuthAuto tries forms in: the documented ones first.
 var probeOrder = []AuthMode{AuthRaw, AuthExchange, AuthBearer}
 
-// probePath is the cheap read EnsureAuth uses to learn whether the key is
-// accepted ("who am I"). Any answer but a 401 says it is.
-const probePath = "/bim/rpc/user/current"
+// probePaths are the cheap reads EnsureAuth uses to learn whether the key
+// is accepted: "who am I", then, when that answers 5xx (some endpoints
+// answer 500 for a missing key), one row of the list. Any answer but a 401
+// or a 5xx says the key is accepted.
+var probePaths = []string{"/bim/rpc/user/current", "/dataSource?size=1"}
 
 // ParseAuthMode reads a config value: "auto" (or empty), "raw", "exchange"
 // or "bearer", in any case.
@@ -160,24 +162,45 @@ func (c *Client) creds(ctx context.Context) (creds, error) {
 // is never answered 401 for a reason a retry could fix. A pinned raw or
 // Bearer key has nothing to establish.
 func (c *Client) EnsureAuth(ctx context.Context) error {
-	c.mu.Lock()
-	probe := c.authMode == AuthAuto && !c.established
-	c.mu.Unlock()
-	if !probe {
-		_, err := c.creds(ctx)
-		return err
+	var err error
+	// A second pass only when the probe was answered but auth changed
+	// meanwhile (another request's 401 moved on).
+	for range 2 {
+		var settled bool
+		if settled, err = c.ensureOnce(ctx); settled || err != nil {
+			return err
+		}
 	}
-	err := c.do(ctx, request{method: http.MethodGet, path: probePath}, nil)
+	return errors.New("checking the API key: the accepted form kept changing")
+}
+
+// ensureOnce probes when AuthAuto has not settled yet; settled is false when
+// a probe was answered but auth was not recorded as accepted.
+func (c *Client) ensureOnce(ctx context.Context) (settled bool, err error) {
+	for _, path := range probePaths {
+		c.mu.Lock()
+		probe := c.authMode == AuthAuto && !c.established
+		c.mu.Unlock()
+		if !probe {
+			_, err := c.creds(ctx)
+			return true, err
+		}
+		// Even a 403 or 404 on the probe shows the key was accepted (and
+		// marks it so); a 401 here has already tried the other forms.
+		if err = c.do(ctx, request{method: http.MethodGet, path: path}, nil); err != nil && !errors.Is(err, ErrServer) {
+			break
+		}
+	}
 	c.mu.Lock()
 	ok := c.established
 	c.mu.Unlock()
-	if ok { // even a 403 or 404 on the probe shows the key was accepted
-		return nil
+	switch {
+	case ok:
+		return true, nil
+	case err == nil:
+		return false, nil
 	}
-	if err == nil {
-		return errors.New("checking the API key: no answer to tell")
-	}
-	return fmt.Errorf("checking the API key: %w", err)
+	return false, fmt.Errorf("checking the API key: %w", err)
 }
 
 // established records that the server accepted what was sent at gen, and
@@ -317,11 +340,11 @@ func (c *Client) runFlight(ctx context.Context, f *flight, form AuthMode, exchan
 // when it was never sent, why no token could be had) with what was tried.
 func (c *Client) authFailure(r request, status401 error, err error) error {
 	var g *authGiveUp
-	if !errors.As(err, &g) {
+	if !errors.As(err, &g) { // canceled while waiting for auth
 		if status401 != nil {
-			return status401 // canceled while waiting: the 401 is the answer
+			return fmt.Errorf("%w (gave up waiting for auth: %w)", status401, err)
 		}
-		return err
+		return fmt.Errorf("%s %s: not sent: %w", r.method, r.path, err)
 	}
 	switch {
 	case status401 != nil && g.exchange == nil && len(g.tried) <= 1:

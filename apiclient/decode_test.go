@@ -387,14 +387,16 @@ func TestSeedBodiesDecodeEverywhere(t *testing.T) {
 	}
 }
 
+// An empty answer is never read as zero values (a source with id 0, a
+// delete that "succeeded").
 func TestNullAndEmptyBodies(t *testing.T) {
 	t.Parallel()
 	for _, body := range []string{"", "null", "  \n"} {
 		for _, m := range malformedCalls() {
 			s := route(t, m.method, m.path, nil, 200, []byte(body))
 			err := m.call(newClient(t, s))
-			if err != nil && !errors.Is(err, apiclient.ErrMalformed) {
-				t.Errorf("%s with %q: %v", m.name, body, err)
+			if !errors.Is(err, apiclient.ErrEmptyAnswer) || !errors.Is(err, apiclient.ErrMalformed) {
+				t.Errorf("%s with %q: %v, want ErrEmptyAnswer", m.name, body, err)
 			}
 		}
 	}
