@@ -155,7 +155,7 @@ func TestWriteFlowReleasedWhenItEnds(t *testing.T) {
 	serverDelete(api)
 	busy := func(id int64) bool { return ctx.Writes().Busy(id) }
 
-	drv, d := openDialog(t, actions.Subscribe(ctx, targets(api, 1)), 100, 30)
+	drv, _ := openDialog(t, actions.Subscribe(ctx, targets(api, 1)), 100, 30)
 	if !busy(1) {
 		t.Fatal("an open dialog does not hold its source")
 	}
@@ -164,7 +164,7 @@ func TestWriteFlowReleasedWhenItEnds(t *testing.T) {
 		t.Fatal("cancel kept the source busy")
 	}
 
-	_, d = openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
+	_, d := openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
 	d.Close() // the root closing it (quit, or a refused modal)
 	if busy(1) {
 		t.Fatal("Close kept the source busy")
@@ -185,7 +185,7 @@ func TestWriteFlowReleasedWhenItEnds(t *testing.T) {
 		<-answer
 		return &apiclient.DeleteResult{Success: true, ID: id, Disabled: true}, nil
 	}
-	drv, d = openDialog(t, actions.Delete(ctx, targets(api, 3)), 100, 30)
+	_, d = openDialog(t, actions.Delete(ctx, targets(api, 3)), 100, 30)
 	_, cmd := d.Update(viewtest.KeyMsg("y"))
 	ran := make(chan []tea.Msg, 1)
 	go func() { ran <- viewtest.CollectAll(cmd) }()
@@ -198,7 +198,6 @@ func TestWriteFlowReleasedWhenItEnds(t *testing.T) {
 	if busy(3) {
 		t.Fatal("the source stayed busy after the request ended")
 	}
-	_ = drv
 }
 
 // Found (b): an empty 200 (or null) to the re-read opened a dialog for
