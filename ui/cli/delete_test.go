@@ -5,6 +5,8 @@ package cli
 // from the server's answer.
 
 import (
+	"bytes"
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -225,4 +227,27 @@ func TestDeleteTellsWhatTheServerDid(t *testing.T) {
 			t.Errorf("%d %q %q", res.code, res.out.String(), res.err.String())
 		}
 	})
+}
+
+// ctrl-c while the DELETE waits for its answer: the user is told the server
+// may or may not have done it, and the exit status is still 130.
+func TestDeleteInterruptedWhileWaiting(t *testing.T) {
+	sent := make(chan struct{})
+	tp := tamper(t, func(w http.ResponseWriter, r *http.Request, _ *immutatest.Handler) bool {
+		if r.Method != http.MethodDelete {
+			return false
+		}
+		close(sent)
+		<-r.Context().Done() // never answers; the client gives up
+		return true
+	})
+	hermetic(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() { <-sent; cancel() }()
+	var out, errb bytes.Buffer
+	code := Main(ctx, []string{"delete", "22", "--yes"}, IO{Out: &out, Err: &errb, Getenv: func(k string) string { return tp.env[k] }}, nil)
+	want := "error: interrupted: the server may or may not have disabled Public Barfoo (22); check with: dsbrowse get 22"
+	if code != ExitInterrupted || lastLine(errb.String()) != want || out.Len() != 0 || tp.deletes.Load() != 1 {
+		t.Errorf("%d %q %q", code, out.String(), errb.String())
+	}
 }
