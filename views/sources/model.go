@@ -7,6 +7,7 @@ package sources
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -274,15 +275,18 @@ func (m *Model) onPageError(d *dataset, msg pageMsg) tea.Cmd {
 	if msg.offset < d.end {
 		d.missing = append(d.missing, span{msg.offset, min(msg.asked, d.end-msg.offset)})
 	}
+	halting := false
 	if d.failRun++; d.failRun >= maxFailRun && !d.halted {
-		d.halted, d.err = true, msg.err
+		d.halted, d.err, halting = true, msg.err, true
 	}
 	cmds := m.more(d)
-	if !d.reported {
+	if !d.reported || halting {
+		// Once per load, and again when it stops: the header keeps count.
 		d.reported = true
-		what := "loading data sources: a page is missing, the rest keep loading"
-		if d.halted {
-			what = "loading data sources"
+		r := m.ctx.Keys.Refresh.Help().Key
+		what := fmt.Sprintf("loading data sources: a page is left out, the rest keep loading (%s retries it)", r)
+		if halting {
+			what = fmt.Sprintf("loading data sources: stopped after %d pages failed in a row (%s goes on)", maxFailRun, r)
 		}
 		cmds = append(cmds, views.Error(what, msg.err))
 	}
@@ -866,10 +870,14 @@ func (m *Model) ShortHelp() []key.Binding {
 
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.ctx.Keys
+	refresh := k.Refresh
+	if d := m.active(); d != nil && d.resumable() {
+		refresh.SetHelp(refresh.Help().Key, "fetch the missing rows")
+	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Access, k.Visibility, k.Filter, k.ServerSearch},
-		{k.Sort, k.SortReverse, k.Refresh},
+		{k.Sort, k.SortReverse, refresh},
 		{k.Mark, k.Subscribe, k.Create, k.Delete, k.Restore},
 	}
 }
