@@ -44,6 +44,9 @@ type (
 		id  int64
 		src *apiclient.DataSource
 		err error
+		// der is what the page needs from src, worked out by the
+		// command, off the event loop (a large source takes a while).
+		der *derived
 	}
 	lineageMsg struct {
 		gen     uint64
@@ -90,6 +93,11 @@ type Model struct {
 	removed bool            // a SourceRemovedMsg said it is deleted
 	lin     [2]lineageState
 
+	// rawLines is rawText wrapped at rawW cells: wrapping a large source
+	// takes long, so it is done once per width (first by the request).
+	rawLines []string
+	rawW     int
+
 	raw    bool
 	focus  focus
 	cursor int // index into entries() while lineage has focus
@@ -124,13 +132,18 @@ func (m *Model) Close() {
 	m.cancel()
 }
 
-// Title is the source's name, safe to draw.
+// maxTitle bounds the name in the header and the breadcrumb, in cells;
+// both are cut to the terminal anyway, and a 10 MB name must not be
+// measured on every frame.
+const maxTitle = 256
+
+// Title is the source's name, safe to draw, clipped.
 func (m *Model) Title() string {
 	if m.src != nil && m.src.Name != "" {
-		return safe.Line(m.src.Name)
+		return safe.Short(m.src.Name, maxTitle)
 	}
 	if m.name != "" {
-		return safe.Line(m.name)
+		return safe.Short(m.name, maxTitle)
 	}
 	return fmt.Sprintf("Data source %d", m.id)
 }
@@ -180,7 +193,7 @@ func (m *Model) load() tea.Cmd {
 	m.rebuild()
 
 	// Capture values: the commands run on other goroutines.
-	gen, id, parent := m.gen, m.id, m.ctx
+	gen, id, parent, w := m.gen, m.id, m.ctx, m.w
 	vctx, api := m.vctx, m.vctx.API
 	label := "loading " + m.Title()
 
@@ -191,7 +204,11 @@ func (m *Model) load() tea.Cmd {
 		if err == nil && src == nil {
 			err = errors.New("the server sent no data source")
 		}
-		return sourceMsg{gen: gen, id: id, src: src, err: err}
+		var der *derived
+		if err == nil {
+			der = derive(src, w)
+		}
+		return sourceMsg{gen: gen, id: id, src: src, err: err, der: der}
 	}
 	lineage := func(dir int) tea.Cmd {
 		return func() tea.Msg {
@@ -250,7 +267,7 @@ func (m *Model) gotSource(msg sourceMsg) tea.Cmd {
 		m.rebuild()
 		return views.Error("loading "+m.Title(), msg.err)
 	}
-	m.setSource(msg.src)
+	m.setDerived(msg.src, msg.der)
 	m.err, m.gone, m.removed = nil, false, false
 	m.rebuild()
 	return nil
@@ -279,10 +296,19 @@ func (m *Model) gotLineage(msg lineageMsg) {
 	m.rebuild()
 }
 
-// setSource stores src and what is derived from it once per change.
-func (m *Model) setSource(src *apiclient.DataSource) {
-	m.src = src
-	m.present = map[string]bool{}
+// derived is what the page keeps worked out from a source's raw JSON.
+type derived struct {
+	present map[string]bool
+	rawText string
+	// rawLines is rawText wrapped at rawW cells, ready for y.
+	rawLines []string
+	rawW     int
+}
+
+// derive works out what the page needs from src's raw JSON, and the raw
+// JSON's lines at width w (none when w is 0).
+func derive(src *apiclient.DataSource, w int) *derived {
+	d := &derived{present: map[string]bool{}}
 	raw := src.Raw
 	if len(raw) == 0 {
 		raw, _ = json.Marshal(src)
@@ -291,11 +317,27 @@ func (m *Model) setSource(src *apiclient.DataSource) {
 	if json.Unmarshal(raw, &top) == nil {
 		for k, v := range top {
 			if !format.IsNull(v) {
-				m.present[k] = true
+				d.present[k] = true
 			}
 		}
 	}
-	m.rawText = format.PrettyJSON(raw)
+	d.rawText = format.PrettyJSON(raw)
+	if w > 0 {
+		d.rawLines, d.rawW = rawWrap(d.rawText, w), w
+	}
+	return d
+}
+
+// setSource stores src and what is derived from it once per change.
+func (m *Model) setSource(src *apiclient.DataSource) { m.setDerived(src, nil) }
+
+// setDerived is setSource with d already worked out (nil: work it out).
+func (m *Model) setDerived(src *apiclient.DataSource, d *derived) {
+	if d == nil {
+		d = derive(src, 0)
+	}
+	m.src, m.present, m.rawText = src, d.present, d.rawText
+	m.rawLines, m.rawW = d.rawLines, d.rawW
 }
 
 // sourceChanged applies a broadcast change. For this source the fields it

@@ -8,7 +8,6 @@ import (
 	"unicode"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views/format"
 )
 
@@ -35,7 +34,7 @@ func dotted(parts ...string) string {
 			out = append(out, p)
 		}
 	}
-	return safe.Line(strings.Join(out, "."))
+	return format.Inline(strings.Join(out, "."))
 }
 
 // humanize turns a statusInfo key into words: "highCardinality" → "high
@@ -54,12 +53,12 @@ func humanize(k string) string {
 		}
 		prev = r
 	}
-	return safe.Line(b.String())
+	return format.Inline(b.String())
 }
 
 // policyHandler names the policy handler: "Builder (handler 55)".
 func policyHandler(typ string, raw json.RawMessage) string {
-	out := safe.Line(strings.TrimSpace(typ))
+	out := format.Inline(strings.TrimSpace(typ))
 	var h struct {
 		HandlerID json.RawMessage `json:"handlerId"`
 	}
@@ -82,7 +81,7 @@ func createdBy(f apiclient.FlexString) string {
 	if _, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return "profile " + s
 	}
-	return safe.Line(s)
+	return format.Inline(s)
 }
 
 // policyWords describes a subscription policy in sentences, one per line.
@@ -94,7 +93,7 @@ func policyWords(p *apiclient.SubscriptionPolicy) []string {
 	switch {
 	case p.AutomaticSubscription == nil:
 		if t := strings.TrimSpace(p.Type); t != "" {
-			out = append(out, "Policy type "+safe.Line(t))
+			out = append(out, "Policy type "+format.Inline(t))
 		}
 	case *p.AutomaticSubscription:
 		out = append(out, "Anyone can subscribe; access is granted automatically")
@@ -102,7 +101,7 @@ func policyWords(p *apiclient.SubscriptionPolicy) []string {
 		out = append(out, "Subscribing needs approval")
 	}
 	if t := strings.TrimSpace(p.Type); t != "" && t != "subscription" && p.AutomaticSubscription != nil {
-		out = append(out, "Policy type "+safe.Line(t))
+		out = append(out, "Policy type "+format.Inline(t))
 	}
 	if ex := exceptionWords(p.Exceptions); ex != "" {
 		out = append(out, "except: "+ex)
@@ -164,7 +163,7 @@ func conditionWords(raw json.RawMessage) string {
 		}
 		var s string
 		if json.Unmarshal(v, &s) == nil {
-			return safe.Line(s)
+			return format.Inline(s)
 		}
 		var m map[string]json.RawMessage
 		if json.Unmarshal(v, &m) != nil {
@@ -188,7 +187,7 @@ func conditionWords(raw json.RawMessage) string {
 			Value string `json:"value"`
 		}
 		if json.Unmarshal(c["authorization"], &a) == nil && a.Auth != "" {
-			return "users with attribute " + safe.Line(a.Auth) + "=" + safe.Line(a.Value)
+			return "users with attribute " + format.Inline(a.Auth) + "=" + format.Inline(a.Value)
 		}
 	case "purposes", "purpose":
 		if n := name("purpose", "name", "id"); n != "" {
@@ -202,5 +201,5 @@ func conditionWords(raw json.RawMessage) string {
 	if typ == "" {
 		return format.JSONText(raw)
 	}
-	return safe.Line(typ) + " " + format.JSONText(raw)
+	return format.Inline(typ) + " " + format.JSONText(raw)
 }

@@ -72,7 +72,7 @@ func (m *Model) header() string {
 		full += sep + status
 	}
 	if m.src != nil && m.src.BlobHandlerType != "" {
-		full += sep + st.Value.Render(safe.Line(m.src.BlobHandlerType))
+		full += sep + st.Value.Render(format.Inline(m.src.BlobHandlerType))
 	}
 	metas = append(metas, full)
 	if status != "" {
@@ -145,7 +145,7 @@ func (m *Model) statusWord() string {
 	case m.src.IsDisabled():
 		return st.StatusErr.Render("DISABLED")
 	}
-	switch s := safe.Line(m.src.Status); s {
+	switch s := format.Inline(m.src.Status); s {
 	case "passed":
 		return st.Success.Render(s)
 	case "failed":
@@ -170,7 +170,7 @@ func (m *Model) notice() string {
 	case m.gone:
 		s = fmt.Sprintf("✗ Data source %d no longer exists", m.id)
 	case m.err != nil:
-		s = "✗ refresh failed: " + safe.Line(apiclient.Explain(m.err))
+		s = "✗ refresh failed: " + format.Inline(apiclient.Explain(m.err))
 	default:
 		return ""
 	}
@@ -190,11 +190,10 @@ func (m *Model) rebuild() {
 	case m.src == nil:
 		m.placeholder(p)
 	case m.raw:
-		for _, l := range strings.Split(m.rawText, "\n") {
-			for _, wl := range strings.Split(ansi.Hardwrap(l, m.w, true), "\n") {
-				p.add(wl)
-			}
+		if m.rawLines == nil || m.rawW != m.w {
+			m.rawLines, m.rawW = rawWrap(m.rawText, m.w), m.w
 		}
+		p.lines = m.rawLines
 	default:
 		m.overview(p)
 		m.subscription(p)
@@ -204,6 +203,21 @@ func (m *Model) rebuild() {
 	}
 	m.lines = p.lines
 	m.clamp()
+}
+
+// rawWrap cuts the raw JSON text into lines of at most w cells.
+func rawWrap(text string, w int) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if len(l) <= w {
+			out = append(out, l) // no wider than its bytes
+			continue
+		}
+		for _, wl := range strings.Split(ansi.Hardwrap(l, w, true), "\n") {
+			out = append(out, fit(wl, w))
+		}
+	}
+	return out
 }
 
 // placeholder is the body before the source has loaded: loading or why not.
@@ -231,11 +245,15 @@ func (m *Model) placeholder(p *page) {
 func (m *Model) overview(p *page) {
 	s, now := m.src, m.vctx.Clock()
 	p.heading("Overview")
-	p.kv("Description", safe.Block(strings.TrimSpace(s.Description)))
-	p.kv("Type", safe.Line(s.Type))
-	p.kv("Handler", safe.Line(s.BlobHandlerType))
+	if d, cut := textHead(s.Description, maxDescription); cut {
+		p.kv("Description", d+"\n"+m.cutNote(len(s.Description)))
+	} else {
+		p.kv("Description", d)
+	}
+	p.kv("Type", format.Inline(s.Type))
+	p.kv("Handler", format.Inline(s.BlobHandlerType))
 	p.kv("Policy handler", policyHandler(s.PolicyHandlerType, s.PolicyHandler))
-	p.kv("Connection", safe.Line(s.ConnectionString))
+	p.kv("Connection", format.Inline(s.ConnectionString))
 	p.kv("SQL table", dotted(s.SQLSchemaName, s.SQLTableName))
 	p.kv("Remote table", dotted(s.RemoteSchema, s.RemoteTable))
 	if m.present["recordCount"] || (len(m.present) == 0 && s.RecordCount != 0) {
@@ -244,10 +262,10 @@ func (m *Model) overview(p *page) {
 	if s.RowCount != nil {
 		p.kv("Rows", format.Thousands(*s.RowCount))
 	}
-	p.kv("Domain", safe.Line(s.DomainName))
+	p.kv("Domain", format.Inline(s.DomainName))
 	tags := make([]string, 0, len(s.Tags))
 	for _, t := range s.Tags {
-		if n := strings.TrimSpace(safe.Line(t.Name)); n != "" {
+		if n := strings.TrimSpace(format.Inline(t.Name)); n != "" {
 			tags = append(tags, n)
 		}
 	}
@@ -259,7 +277,7 @@ func (m *Model) overview(p *page) {
 	p.kv("Expires", format.When(s.Expiration, now))
 	p.kv("Column evolution", yesNo(s.ColumnEvolutionEnabled, "on", "off"))
 	if s.BlobHandler != nil {
-		p.kv("Blob handler URL", safe.Line(s.BlobHandler.URL))
+		p.kv("Blob handler URL", format.Inline(s.BlobHandler.URL))
 	}
 	p.kv("Catalog metadata", format.JSONText(s.CatalogMetadata))
 }
@@ -267,7 +285,7 @@ func (m *Model) overview(p *page) {
 func (m *Model) subscription(p *page) {
 	s := m.src
 	sub := []string{}
-	if v := safe.Line(s.SubscriptionStatus); v != "" {
+	if v := format.Inline(s.SubscriptionStatus); v != "" {
 		sub = append(sub, v)
 	}
 	if s.SubscriptionID != nil {
@@ -275,7 +293,7 @@ func (m *Model) subscription(p *page) {
 	}
 	words := policyWords(s.SubscriptionPolicy)
 	approved := yesNo(s.Approved, "yes", "no")
-	typ := safe.Line(s.SubscriptionType)
+	typ := format.Inline(s.SubscriptionType)
 	if len(sub) == 0 && len(words) == 0 && approved == "" && typ == "" {
 		return
 	}
@@ -310,7 +328,7 @@ func (m *Model) checks(p *page) {
 	for _, k := range keys {
 		c := info[k]
 		var parts []string
-		switch s := safe.Line(strings.TrimSpace(c.Status)); s {
+		switch s := format.Inline(strings.TrimSpace(c.Status)); s {
 		case "":
 		case "passed":
 			parts = append(parts, st.Success.Render("✓ passed"))
@@ -319,7 +337,7 @@ func (m *Model) checks(p *page) {
 		default:
 			parts = append(parts, st.Warning.Render("• "+s))
 		}
-		if msg := strings.TrimSpace(safe.Line(c.Message)); msg != "" {
+		if msg := strings.TrimSpace(format.Inline(c.Message)); msg != "" {
 			parts = append(parts, st.Value.Render(msg))
 		}
 		if c.LastAttempted != "" {
@@ -336,13 +354,48 @@ func (m *Model) checks(p *page) {
 }
 
 func (m *Model) documentation(p *page) {
-	doc := strings.TrimSpace(safe.Block(m.src.Documentation))
+	doc, cut := textHead(m.src.Documentation, maxDocumentation)
 	if doc == "" {
 		return
 	}
 	p.blank()
 	p.heading("Documentation")
 	p.text(m.vctx.Styles.Value, doc, indent)
+	if cut {
+		p.text(m.vctx.Styles.Muted, m.cutNote(len(m.src.Documentation)), indent)
+	}
+}
+
+// What the page shows of long free text, in bytes. Wrapping it is the
+// cost of opening the page (and of every resize), so it is bounded: a
+// server that sends 10 MB of documentation does not freeze the screen.
+const (
+	maxDescription   = 8 << 10
+	maxDocumentation = 32 << 10
+)
+
+// textHead is the head of server text s, at most n bytes, made safe (newlines
+// kept) and trimmed, and whether anything was cut.
+func textHead(s string, n int) (string, bool) {
+	h, cut := format.Head(s, n)
+	return strings.TrimSpace(safe.Block(h)), cut
+}
+
+// cutNote says that a text was cut, and where the rest is.
+func (m *Model) cutNote(size int) string {
+	return fmt.Sprintf("… cut here: %s in all, the whole text is in the raw JSON (%s)",
+		byteSize(size), m.vctx.Keys.Raw.Help().Key)
+}
+
+// byteSize is n bytes in short words: "812 bytes", "64 KB", "10.0 MB".
+func byteSize(n int) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }
 
 func (m *Model) lineage(p *page) {
@@ -356,7 +409,7 @@ func (m *Model) lineage(p *page) {
 		const in = 2 * indent
 		switch {
 		case l.err != nil:
-			p.text(st.Error, "✗ could not load "+strings.ToLower(title)+": "+safe.Line(apiclient.Explain(l.err)), in)
+			p.text(st.Error, "✗ could not load "+strings.ToLower(title)+": "+format.Inline(apiclient.Explain(l.err)), in)
 		case len(l.entries) > 0:
 			for _, e := range l.entries {
 				m.entryLine = append(m.entryLine, len(p.lines))
@@ -378,12 +431,12 @@ func (m *Model) lineage(p *page) {
 func (m *Model) entry(e apiclient.LineageEntry, n int) string {
 	st := m.vctx.Styles
 	selected := m.focus == focusLineage && n == m.cursor
-	name := safe.Line(e.DataSourceName)
+	name := format.Inline(e.DataSourceName)
 	if strings.TrimSpace(name) == "" {
 		name = "(no name)"
 	}
 	parts := []string{fmt.Sprintf("#%d", e.DataSourceID)}
-	if pn := safe.Line(e.ProjectName); pn != "" {
+	if pn := format.Inline(e.ProjectName); pn != "" {
 		parts = append(parts, "project "+pn)
 	} else if e.ProjectID != 0 {
 		parts = append(parts, fmt.Sprintf("project #%d", e.ProjectID))

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -81,7 +82,7 @@ func Ago(t, now time.Time) string {
 func When(s string, now time.Time) string {
 	t, ok := ParseTime(s)
 	if !ok {
-		return safe.Line(strings.TrimSpace(s))
+		return Inline(strings.TrimSpace(s))
 	}
 	return t.In(now.Location()).Format("2006-01-02 15:04") + " (" + Ago(t, now) + ")"
 }
@@ -124,6 +125,10 @@ func CompactJSON(raw json.RawMessage) string {
 	if len(raw) == 0 {
 		return ""
 	}
+	if len(raw) > MaxInline {
+		// Too long to read on one line anyway: its head, as sent.
+		return Inline(string(raw))
+	}
 	var buf bytes.Buffer
 	if json.Compact(&buf, raw) != nil {
 		return safe.Line(string(raw))
@@ -139,7 +144,7 @@ func JSONText(raw json.RawMessage) string {
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return safe.Line(s)
+		return Inline(s)
 	}
 	return CompactJSON(raw)
 }
@@ -177,7 +182,7 @@ func ObjectLines(raw json.RawMessage) []string {
 	sort.Strings(keys)
 	out := make([]string, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, safe.Line(k)+": "+JSONText(m[k]))
+		out = append(out, Inline(k)+": "+JSONText(m[k]))
 	}
 	return out
 }
@@ -198,4 +203,31 @@ func Clip(s string, w, h int) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// MaxInline bounds a one-line server value on screen, in bytes: what is
+// longer is drawn from its head, marked with an ellipsis (the whole value
+// stays in the raw JSON and in --json).
+const MaxInline = 4 << 10
+
+// Head is at most n bytes of s, cut at a character boundary, and whether
+// anything was cut.
+func Head(s string, n int) (string, bool) {
+	if len(s) <= n {
+		return s, false
+	}
+	n = max(n, 0)
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n], true
+}
+
+// Inline is s made safe for one line and bounded by MaxInline.
+func Inline(s string) string {
+	h, cut := Head(s, MaxInline)
+	if cut {
+		return safe.Line(h) + "…"
+	}
+	return safe.Line(h)
 }
