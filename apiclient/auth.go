@@ -321,8 +321,13 @@ func (c *Client) runFlight(ctx context.Context, f *flight, form AuthMode, exchan
 		c.form, c.token = next, token
 		c.tried = tried
 		c.gen++
-		if token != "" && len(c.oldTokens) < 16 {
+		if token != "" {
+			// Kept for Redact; the last few are enough, as older ones are
+			// no longer sent anywhere.
 			c.oldTokens = append(c.oldTokens, token)
+			if len(c.oldTokens) > 16 {
+				c.oldTokens = slices.Delete(c.oldTokens, 0, len(c.oldTokens)-16)
+			}
 		}
 	case probing:
 		// Every form was refused: start over from the start form next time

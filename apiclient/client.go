@@ -189,7 +189,7 @@ func New(baseURL, key string, opts ...Option) (*Client, error) {
 		return nil, c.optErr
 	}
 	if u.Scheme == "http" && !c.allowHTTP && !isLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("refusing %s: %w: over plain http the API key would travel in clear text; "+
+		return nil, fmt.Errorf("refusing %s: %w: the API key would travel in clear text; "+
 			"use https://, or allow it with allow_http = true in the profile (or --allow-http)", printable(u.String()), ErrPlainHTTP)
 	}
 	c.form = c.authStart

@@ -39,7 +39,7 @@ var (
 	ErrRedirect = errors.New("redirect refused")
 	// ErrPlainHTTP is returned by New for an http:// URL to a host that is
 	// not this machine, unless WithAllowHTTP(true).
-	ErrPlainHTTP = errors.New("plain http to a remote host")
+	ErrPlainHTTP = errors.New("plain http to a host that is not this machine")
 )
 
 // maxErrorBody bounds how much of an error body is kept and shown.

@@ -40,7 +40,7 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 		return &RedirectError{Method: first.Method, Target: c.target(req.URL), Reason: reason}
 	}
 	switch {
-	case first.URL.Path == authExchangePath:
+	case strings.HasSuffix(first.URL.Path, authExchangePath):
 		return refuse("the key exchange never follows a redirect (the API key is in its body)")
 	case first.Method != http.MethodGet:
 		return refuse("a write is never sent anywhere else")
