@@ -70,7 +70,10 @@ func rowText(d *apiclient.DataSource) (name, schemaTable string) {
 	default:
 		st = table
 	}
-	return safe.Line(d.Name), safe.Line(st)
+	// Bounded, as all server text on screen: a 10 MB name would cost its
+	// length on every key typed into the filter. The whole name stays in
+	// the detail's raw JSON.
+	return format.Inline(d.Name), format.Inline(st)
 }
 
 // rowSyms fills in the shared values of a row.
