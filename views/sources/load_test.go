@@ -119,7 +119,6 @@ func TestLoadStopsWhenPagesStopMakingSense(t *testing.T) {
 		word   string
 	}{
 		{name: "count lies, pages run out", srv: &listServer{rows: 1012, count: 1_000_000_000},
-			set: func(c *views.Context) { c.MaxRows = 100_000 },
 			loaded: 1012, limit: 12, word: "(stopped: empty page at 1012)"},
 		{name: "server ignores offset", srv: &listServer{rows: 5000, count: 5000, ignoreOffset: true},
 			loaded: 200, limit: 6, word: "(stopped: page at 300 repeats loaded rows)"},
@@ -144,6 +143,9 @@ func TestLoadStopsWhenPagesStopMakingSense(t *testing.T) {
 			}
 			if h := header(d); !strings.Contains(h, c.word) || strings.Contains(h, "…") {
 				t.Errorf("header %q, want it to say %q", h, c.word)
+			}
+			if c := cap(m.all.rows); c > firstReserve {
+				t.Errorf("room reserved for %d rows on the server's word, want at most %d", c, firstReserve)
 			}
 			if n := len(srv.requests()); n > c.limit {
 				t.Errorf("%d requests, want at most %d", n, c.limit)

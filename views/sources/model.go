@@ -56,8 +56,11 @@ type dataset struct {
 // span is a range of offsets.
 type span struct{ off, n int }
 
-// maxPrealloc bounds the rows reserved up front from the server's count.
-const maxPrealloc = 2_000_000
+// firstReserve is the most rows reserved up front from the server's
+// count: every row of most tenants at once, and all that a count that
+// lies (a billion, say) can cost before rows bear it out. A load that
+// outgrows it reserves the rest of the count in one step (see merge).
+const firstReserve = 1 << 18
 
 type sortKey struct {
 	col  column
@@ -223,7 +226,7 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 			d.end = min(d.end, d.total)
 			// Room for every row at once: no regrowing (and copying)
 			// the slice and the index while 100,000 rows arrive.
-			want := min(d.total, d.cap, maxPrealloc)
+			want := min(d.total, d.cap, firstReserve)
 			d.rows = slices.Grow(d.rows, max(0, want-len(d.rows)))
 			if len(d.byID) == 0 {
 				d.byID = make(map[int64]int32, want)
@@ -299,6 +302,11 @@ func (m *Model) onPageError(d *dataset, msg pageMsg) tea.Cmd {
 // once per page. New rows past the cap are dropped (capped), and the load
 // stops there.
 func (m *Model) merge(d *dataset, rows []Row) (added int, capped bool) {
+	if need := len(d.rows) + len(rows); need > cap(d.rows) && d.total >= 0 {
+		// Past the first reservation, rows bear the count out: room for
+		// the rest of it at once, rather than a copy at every doubling.
+		d.rows = slices.Grow(d.rows, max(min(d.total, d.cap), need)-len(d.rows))
+	}
 	shared := d == m.viewDS || d == m.active()
 	for _, r := range rows {
 		if i, ok := d.byID[r.ID]; ok {
