@@ -57,6 +57,7 @@ func runTUI(env *cli.Env) error {
 	if t := env.Target; t != nil {
 		o.Profile = t.ProfileName
 		o.Protected, o.PageSize, o.Concurrency, o.Timeout = t.Protected, t.PageSize, t.Concurrency, t.Timeout
+		o.MaxRows = t.MaxRows
 	}
 	switch {
 	case env.Demo != nil:

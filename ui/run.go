@@ -29,6 +29,8 @@ type Options struct {
 	PageSize    int
 	Concurrency int
 	Timeout     time.Duration
+	// MaxRows caps the rows the list loads (0: the list's default).
+	MaxRows int
 	// Keys are the config's [keys] overrides; Theme its [theme] colours,
 	// ThemeMode "auto", "dark" or "light".
 	Keys      map[string][]string
@@ -77,7 +79,7 @@ func NewContext(o Options) (*views.Context, error) {
 	return &views.Context{
 		API: o.API, Keys: keys, Styles: styles.New(theme),
 		Profile: o.Profile, Host: o.Host, ReadOnly: o.ReadOnly, Protected: o.Protected,
-		PageSize: o.PageSize, Concurrency: o.Concurrency, Timeout: o.Timeout, Now: time.Now,
+		PageSize: o.PageSize, Concurrency: o.Concurrency, MaxRows: o.MaxRows, Timeout: o.Timeout, Now: time.Now,
 	}, nil
 }
 
