@@ -274,13 +274,13 @@ func makeRow(u apiclient.AccessUser, now time.Time) row {
 	r := row{
 		user:  u,
 		key:   userKey{typ: u.Type, profile: u.Profile, name: u.Name, email: u.Email},
-		name:  safe.Line(u.Name),
-		email: safe.Line(u.Email),
-		state: safe.Line(u.State),
-		typ:   safe.Line(u.Type),
+		name:  format.Inline(u.Name),
+		email: format.Inline(u.Email),
+		state: format.Inline(u.State),
+		typ:   format.Inline(u.Type),
 	}
 	if r.name == "" {
-		r.name = safe.Line(u.UserID)
+		r.name = format.Inline(u.UserID)
 	}
 	r.approved = "no"
 	if u.Approved {
@@ -290,7 +290,7 @@ func makeRow(u apiclient.AccessUser, now time.Time) row {
 		r.date = format.Date(t)
 		r.ago = format.Ago(t, now)
 	} else {
-		r.date = safe.Line(u.CreatedAt)
+		r.date = format.Inline(u.CreatedAt)
 	}
 	r.search = r.name + " " + r.email
 	return r

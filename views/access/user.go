@@ -11,7 +11,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/pager"
@@ -75,10 +74,10 @@ func (m *UserModel) Close() { m.cancel() }
 
 // Title is the user's name.
 func (m *UserModel) Title() string {
-	if n := safe.Line(m.user.Name); n != "" {
+	if n := format.Inline(m.user.Name); n != "" {
 		return n
 	}
-	if n := safe.Line(m.user.Email); n != "" {
+	if n := format.Inline(m.user.Email); n != "" {
 		return n
 	}
 	return fmt.Sprintf("profile %d", m.user.Profile)
@@ -200,12 +199,12 @@ func (m *UserModel) readable(d *format.Doc) {
 	field := func(label, value string) {
 		d.Add(2, st.Label.Render(fmt.Sprintf("%-9s", label))+" "+st.Value.Render(value))
 	}
-	if e := safe.Line(u.Email); e != "" {
+	if e := format.Inline(u.Email); e != "" {
 		field("Email", e)
 	}
-	field("State", orDash(safe.Line(u.State)))
+	field("State", orDash(format.Inline(u.State)))
 	field("Approved", yesNo(u.Approved))
-	if t := safe.Line(u.Type); t != "" {
+	if t := format.Inline(u.Type); t != "" {
 		field("Type", t)
 	}
 	field("Profile", fmt.Sprintf("%d", u.Profile))
@@ -219,7 +218,7 @@ func (m *UserModel) readable(d *format.Doc) {
 	switch {
 	case m.infoErr != nil:
 		d.Add(0, st.Section.Render("Masked columns"))
-		d.Add(2, st.Error.Render("could not load the policy info: "+safe.Line(apiclient.Explain(m.infoErr))))
+		d.Add(2, st.Error.Render("could not load the policy info: "+format.Inline(apiclient.Explain(m.infoErr))))
 	case m.info == nil:
 		d.Add(0, st.Section.Render("Masked columns"))
 		d.Add(2, st.Muted.Render("loading…"))
@@ -250,7 +249,7 @@ func (m *UserModel) readable(d *format.Doc) {
 	d.Add(0, st.Section.Render("Visibility report"))
 	switch {
 	case m.reportErr != nil:
-		d.Add(2, st.Error.Render("could not load the visibility report: "+safe.Line(apiclient.Explain(m.reportErr))))
+		d.Add(2, st.Error.Render("could not load the visibility report: "+format.Inline(apiclient.Explain(m.reportErr))))
 	case !m.haveReports:
 		d.Add(2, st.Muted.Render("loading…"))
 	case len(m.reports) == 0:
@@ -303,7 +302,7 @@ func listLines(raw json.RawMessage) []string {
 	var items []json.RawMessage
 	if json.Unmarshal(raw, &items) != nil {
 		if s := string(raw); s != "{}" && s != `""` {
-			return []string{safe.Line(s)}
+			return []string{format.Inline(s)}
 		}
 		return nil
 	}

@@ -18,7 +18,7 @@ func (m *Model) View() string {
 		return ""
 	}
 	st := m.ctx.Styles
-	name := safe.Line(m.name)
+	name := format.Inline(m.name)
 	if name == "" {
 		name = "this data source"
 	}
@@ -28,7 +28,7 @@ func (m *Model) View() string {
 		case m.loading() || !m.started:
 			msg = st.Muted.Render("Loading the users with access to " + name + "…")
 		case m.err != nil:
-			msg = st.Error.Render("Could not load the users with access to "+name+": "+safe.Line(apiclient.Explain(m.err))) +
+			msg = st.Error.Render("Could not load the users with access to "+name+": "+format.Inline(apiclient.Explain(m.err))) +
 				"\n" + st.Muted.Render("Press "+m.ctx.Keys.Refresh.Help().Key+" to try again.")
 		default:
 			msg = st.Muted.Render("Nobody has access to " + name + ".")
@@ -81,7 +81,7 @@ func (m *Model) statusLine() string {
 		s += st.Muted.Render(" · loading the rest in the background…")
 	}
 	if m.err != nil {
-		s += st.Error.Render(" · stopped: " + safe.Line(apiclient.Explain(m.err)) + " (" + m.ctx.Keys.Refresh.Help().Key + " to retry)")
+		s += st.Error.Render(" · stopped: " + format.Inline(apiclient.Explain(m.err)) + " (" + m.ctx.Keys.Refresh.Help().Key + " to retry)")
 	}
 	return s
 }

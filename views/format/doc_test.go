@@ -48,3 +48,34 @@ func TestDocNarrow(t *testing.T) {
 		}
 	}
 }
+
+// A 10 MB dialog title is wrapped from its head only: a few lines, the
+// last ending in "…", each within the width.
+func TestWrapTextHuge(t *testing.T) {
+	ls := WrapText(strings.Repeat("word ", 2<<20), 40)
+	if len(ls) > maxWrap/40+10 {
+		t.Errorf("%d lines", len(ls))
+	}
+	if last := ls[len(ls)-1]; !strings.HasSuffix(last, "…") {
+		t.Errorf("the cut is not marked: %q", last)
+	}
+	for _, l := range ClipLines(ls, 2) {
+		if ansi.StringWidth(l) > 40 {
+			t.Errorf("%q is wider than 40", l)
+		}
+	}
+}
+
+func TestHeadAndInline(t *testing.T) {
+	if h, cut := Head("abc", 3); h != "abc" || cut {
+		t.Errorf("Head kept %q, %v", h, cut)
+	}
+	if h, cut := Head("aé", 2); h != "a" || !cut {
+		t.Errorf("Head cut inside a character: %q, %v", h, cut)
+	}
+	long := "\u202e" + strings.Repeat("x", MaxInline*3)
+	got := Inline(long)
+	if len(got) > MaxInline+8 || !strings.HasSuffix(got, "…") || strings.ContainsRune(got, '\u202e') {
+		t.Errorf("Inline: %d bytes, tail %q", len(got), got[len(got)-8:])
+	}
+}

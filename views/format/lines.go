@@ -7,8 +7,16 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// WrapText wraps plain text to width cells.
+// maxWrap bounds the text WrapText reads, in bytes: a dialog shows a few
+// lines of it, and wrapping costs its whole length on every frame.
+const maxWrap = 16 << 10
+
+// WrapText wraps plain text to width cells. Text longer than 16 KB is
+// wrapped from its head, ending in "…".
 func WrapText(s string, width int) []string {
+	if h, cut := Head(s, maxWrap); cut {
+		s = h + "…"
+	}
 	return strings.Split(ansi.Wrap(s, max(width, 1), " "), "\n")
 }
 

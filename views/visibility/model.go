@@ -12,7 +12,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/pager"
@@ -139,12 +138,12 @@ func (m *Model) rebuild() {
 	}
 	st := m.ctx.Styles
 	d := format.NewDoc(w)
-	name := safe.Line(m.name)
+	name := format.Inline(m.name)
 	if name == "" {
 		name = "this data source"
 	}
 	if m.err != nil {
-		d.Add(0, st.Error.Render("Could not load your visibility report for "+name+": "+safe.Line(apiclient.Explain(m.err))))
+		d.Add(0, st.Error.Render("Could not load your visibility report for "+name+": "+format.Inline(apiclient.Explain(m.err))))
 		d.Add(0, st.Muted.Render("Press "+m.ctx.Keys.Refresh.Help().Key+" to try again."))
 		d.Blank()
 	}

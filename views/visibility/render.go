@@ -30,7 +30,7 @@ func RenderFor(st *styles.Styles, r apiclient.VisibilityReport, width int, now t
 	d := format.NewDoc(width)
 	who := subject(user)
 
-	name := safe.Line(r.DataSourceName)
+	name := format.Inline(r.DataSourceName)
 	id := fmt.Sprintf("data source #%d", r.DataSource)
 	if name != "" {
 		d.Add(0, st.Title.Render(name)+st.Muted.Render("  "+id))
@@ -73,17 +73,23 @@ func RenderFor(st *styles.Styles, r apiclient.VisibilityReport, width int, now t
 }
 
 func renderPolicies(d *format.Doc, st *styles.Styles, set json.RawMessage, now time.Time, who subject) {
+	// What is shown of a policy set that cannot be read, in bytes.
+	const maxUnreadable = 16 << 10
 	policies, err := apiclient.DecodePolicySet(set)
 	if err != nil {
 		d.Add(0, st.Section.Render("Policies"))
-		d.Add(2, st.Error.Render("policySet could not be read: "+safe.Line(err.Error())))
+		d.Add(2, st.Error.Render("policySet could not be read: "+format.Inline(err.Error())))
 		raw := bytes.TrimSpace(set)
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
 			s = string(raw)
 		}
-		for _, l := range strings.Split(safe.Block(s), "\n") {
+		h, cut := format.Head(s, maxUnreadable)
+		for _, l := range strings.Split(safe.Block(h), "\n") {
 			d.Hard(2, st.Muted.Render(l))
+		}
+		if cut {
+			d.Add(2, st.Muted.Render(fmt.Sprintf("… cut here (%d bytes in all)", len(s))))
 		}
 		return
 	}
@@ -101,7 +107,7 @@ func renderPolicies(d *format.Doc, st *styles.Styles, set json.RawMessage, now t
 			continue
 		}
 		d.Hang(0, 2, policyHeading(st, p, now))
-		if desc := safe.Line(p.Description); desc != "" && (p.Global == nil || desc != safe.Line(p.Global.Name)) {
+		if desc := format.Inline(p.Description); desc != "" && (p.Global == nil || desc != format.Inline(p.Global.Name)) {
 			d.Add(4, st.Muted.Render(desc))
 		}
 		if len(p.Rules) == 0 {
@@ -119,13 +125,13 @@ func renderPolicies(d *format.Doc, st *styles.Styles, set json.RawMessage, now t
 func policyHeading(st *styles.Styles, p apiclient.Policy, now time.Time) string {
 	name := ""
 	if p.Global != nil {
-		name = safe.Line(p.Global.Name)
+		name = format.Inline(p.Global.Name)
 	}
 	if name == "" {
-		name = safe.Line(p.Description)
+		name = format.Inline(p.Description)
 	}
 	if name == "" {
-		name = strings.TrimSpace(safe.Line(p.Type) + " policy")
+		name = strings.TrimSpace(format.Inline(p.Type) + " policy")
 	}
 	var details []string
 	if g := p.Global; g != nil {
@@ -135,14 +141,14 @@ func policyHeading(st *styles.Styles, p apiclient.Policy, now time.Time) string 
 			details = append(details, "global")
 		}
 		if g.Tag != "" {
-			details = append(details, "tag "+safe.Line(g.Tag))
+			details = append(details, "tag "+format.Inline(g.Tag))
 		}
 		by := g.CreatedByName
 		if by == "" {
 			by = g.CreatedBy
 		}
 		if by != "" {
-			details = append(details, "by "+safe.Line(by))
+			details = append(details, "by "+format.Inline(by))
 		}
 		if t, ok := format.ParseTime(g.CreatedAt); ok {
 			details = append(details, format.Ago(t, now))
@@ -154,12 +160,12 @@ func policyHeading(st *styles.Styles, p apiclient.Policy, now time.Time) string 
 }
 
 func ruleLine(st *styles.Styles, rule apiclient.PolicyRule, who subject) string {
-	parts := []string{orDefault(safe.Line(rule.Type), "rule")}
+	parts := []string{orDefault(format.Inline(rule.Type), "rule")}
 	c := rule.Config
 	fields := joinFields(c.Fields)
 	var what []string
 	if mc := c.MaskingConfig; mc != nil && mc.Type != "" {
-		s := safe.Line(mc.Type)
+		s := format.Inline(mc.Type)
 		if meta := metaSummary(mc.Metadata); meta != "" {
 			s += " (" + meta + ")"
 		}
@@ -171,7 +177,7 @@ func ruleLine(st *styles.Styles, rule apiclient.PolicyRule, who subject) string 
 		what = append(what, "on "+fields)
 	}
 	if p := strings.TrimSpace(c.Predicate); p != "" {
-		what = append(what, "where "+safe.Line(p))
+		what = append(what, "where "+format.Inline(p))
 	}
 	if len(what) == 0 {
 		if raw := format.CompactJSON(c.Raw); raw != "" && raw != "{}" && raw != "null" {
@@ -189,7 +195,7 @@ func ruleLine(st *styles.Styles, rule apiclient.PolicyRule, who subject) string 
 func joinFields(fields []string) string {
 	out := make([]string, 0, len(fields))
 	for _, f := range fields {
-		if f = safe.Line(f); f != "" {
+		if f = format.Inline(f); f != "" {
 			out = append(out, f)
 		}
 	}
@@ -211,7 +217,7 @@ func metaSummary(raw json.RawMessage) string {
 	sort.Strings(keys)
 	out := make([]string, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, safe.Line(k)+": "+format.JSONText(m[k]))
+		out = append(out, format.Inline(k)+": "+format.JSONText(m[k]))
 	}
 	return strings.Join(out, ", ")
 }
@@ -251,7 +257,7 @@ func exceptionSummary(raw json.RawMessage) string {
 	for _, c := range conds {
 		descs = append(descs, describeCondition(c))
 	}
-	return "except " + strings.Join(descs, " "+safe.Line(op)+" ")
+	return "except " + strings.Join(descs, " "+format.Inline(op)+" ")
 }
 
 func describeCondition(c any) string {
@@ -277,7 +283,7 @@ func describeCondition(c any) string {
 		return "users with permission " + nameOf(m["permission"], m["permissions"])
 	}
 	if typ != "" {
-		return safe.Line(typ) + " " + compactAny(m)
+		return format.Inline(typ) + " " + compactAny(m)
 	}
 	return compactAny(m)
 }
@@ -289,7 +295,7 @@ func nameOf(vs ...any) string {
 		switch t := v.(type) {
 		case string:
 			if t != "" {
-				return safe.Line(t)
+				return format.Inline(t)
 			}
 		case map[string]any:
 			for _, k := range []string{"name", "auth", "value", "id"} {
@@ -317,7 +323,7 @@ func anyString(v any) string {
 	case nil:
 		return ""
 	case string:
-		return safe.Line(t)
+		return format.Inline(t)
 	default:
 		return compactAny(t)
 	}
@@ -328,7 +334,7 @@ func compactAny(v any) string {
 	if err != nil {
 		return "?"
 	}
-	return safe.Line(string(b))
+	return format.Inline(string(b))
 }
 
 // MaskedColumns lays out the "Masked columns (n)" section of a report or of
@@ -370,9 +376,9 @@ func maskedTable(st *styles.Styles, cols []apiclient.MaskedColumn, width int) []
 	actions := make([]string, len(cols))
 	nw, tw := ansi.StringWidth("COLUMN"), ansi.StringWidth("MASKING")
 	for i, c := range cols {
-		names[i] = orDefault(safe.Line(c.Name), "?")
-		types[i] = orDefault(safe.Line(c.Type), "?")
-		actions[i] = safe.Line(c.ActionType)
+		names[i] = orDefault(format.Inline(c.Name), "?")
+		types[i] = orDefault(format.Inline(c.Type), "?")
+		actions[i] = format.Inline(c.ActionType)
 		if actions[i] != "" {
 			withAction = true
 		}
@@ -456,14 +462,14 @@ func plural(n int64, one, many string) string {
 type subject string
 
 func (s subject) obj() string {
-	if n := safe.Line(string(s)); n != "" {
+	if n := format.Inline(string(s)); n != "" {
 		return n
 	}
 	return "you"
 }
 
 func (s subject) cap() string {
-	if n := safe.Line(string(s)); n != "" {
+	if n := format.Inline(string(s)); n != "" {
 		return n
 	}
 	return "You"
