@@ -658,7 +658,7 @@ func (m *Model) fullHelp(h int) string {
 	} else {
 		groups = m.top().v.FullHelp()
 	}
-	groups = append(groups, m.globalKeys())
+	groups = append(groups, append(m.globalKeys(), keymap.Suspend))
 	title := m.ctx.Styles.Title.Render("Keys for " + safe.Line(m.top().v.Title()))
 	return title + "\n\n" + m.help.FullHelpView(groups)
 }

@@ -122,3 +122,12 @@ type quitter struct{}
 func (quitter) Init() tea.Cmd                         { return tea.Quit }
 func (q quitter) Update(tea.Msg) (tea.Model, tea.Cmd) { return q, nil }
 func (quitter) View() string                          { return "bye" }
+
+// ctrl+z is in the full help, beside the other global keys.
+func TestHelpListsSuspend(t *testing.T) {
+	m := newRoot(t, fakeWithDetail(), 120, 40, nil)
+	run(t, m, press("?"))
+	if !strings.Contains(screen(m), "ctrl+z") || !strings.Contains(screen(m), "suspend") {
+		t.Errorf("the help does not list ctrl+z:\n%s", screen(m))
+	}
+}
