@@ -275,3 +275,28 @@ func helpSays(m *Model, key, what string) bool {
 	}
 	return false
 }
+
+// A refresh that cannot fetch every page leaves the whole list it would
+// have replaced on screen, and says so.
+func TestRefreshWithMissingPagesKeepsTheWholeList(t *testing.T) {
+	failing := false
+	srv := listServer{rows: 3007, count: 3007, limit: 60,
+		fail: func(off, _ int) bool { return failing && off == 700 }}
+	d, m := loadFrom(t, &srv, nil)
+	failing = true // the driver runs one command at a time: nothing reads it now
+	d.Emitted = nil
+	d.Key("r")
+	if loaded, total := m.Counts(); loaded != 3007 || total != 3007 {
+		t.Errorf("after a refresh with a gap: %d of %d", loaded, total)
+	}
+	if h := header(d); strings.Contains(h, "missing") || strings.Contains(h, "refreshing") {
+		t.Errorf("header %q: the old, whole list should stay", h)
+	}
+	e, ok := viewtest.Last[views.ErrorMsg](d)
+	if !ok || !strings.Contains(e.What, "200 rows could not be fetched (the old list is still shown)") {
+		t.Errorf("errors: %+v", d.Emitted)
+	}
+	if n := len(d.Emitted); n != 1 {
+		t.Errorf("%d messages for the root, want one error: %+v", n, d.Emitted)
+	}
+}

@@ -47,6 +47,7 @@ type dataset struct {
 	failRun  int    // pages failed in a row
 	halted   bool   // stopped asking after maxFailRun failures in a row
 	reported bool   // a failed page was reported on the status line
+	lastErr  error  // the last page's failure
 	// sorted is rows' order by the model's sort key, valid for sortedN rows.
 	sorted    []int32
 	sortedKey sortKey
@@ -278,12 +279,13 @@ func (m *Model) onPageError(d *dataset, msg pageMsg) tea.Cmd {
 	if msg.offset < d.end {
 		d.missing = append(d.missing, span{msg.offset, min(msg.asked, d.end-msg.offset)})
 	}
+	d.lastErr = msg.err
 	halting := false
 	if d.failRun++; d.failRun >= maxFailRun && !d.halted {
 		d.halted, d.err, halting = true, msg.err, true
 	}
 	cmds := m.more(d)
-	if !d.reported || halting {
+	if d != m.reload && (!d.reported || halting) { // a refresh reports when it ends
 		// Once per load, and again when it stops: the header keeps count.
 		d.reported = true
 		r := m.ctx.Keys.Refresh.Help().Key
@@ -360,8 +362,19 @@ func (m *Model) more(d *dataset) []tea.Cmd {
 
 // afterPage swaps in a refresh that is complete, and redraws the rows of
 // the dataset shown.
+//
+// A refresh with pages missing is dropped: the list it would replace is
+// whole (r on a list with gaps fetches them instead of refreshing).
 func (m *Model) afterPage(d *dataset, cmds []tea.Cmd) tea.Cmd {
-	if d.done && d == m.reload {
+	switch {
+	case d.done && d == m.reload && (len(d.missing) > 0 || d.halted):
+		m.reload = nil
+		what := "refreshing data sources: pages could not be fetched (the old list is still shown)"
+		if n := d.missingRows(); n > 0 {
+			what = fmt.Sprintf("refreshing data sources: %s rows could not be fetched (the old list is still shown)", humanCount(n))
+		}
+		cmds = append(cmds, views.Error(what, d.lastErr))
+	case d.done && d == m.reload:
 		m.all, m.reload = d, nil
 	}
 	if d == m.active() {
