@@ -436,6 +436,14 @@ type deleteOutcome struct {
 // lost, only that read can tell a disable from a permanent delete. The
 // answer's hardDelete is believed; anything short of that is checked.
 func deleteOne(ctx *views.Context, api views.API, base context.Context, t Target) deleteOutcome {
+	if !t.Disabled {
+		// A dialog can stay open for minutes: read the state again just
+		// before the DELETE, so that a source someone disabled meanwhile
+		// is not deleted for good by a dialog that said "disable".
+		if o, stop := recheck(ctx, api, base, t); stop {
+			return o
+		}
+	}
 	rctx, cancel := ctx.WithTimeout(base)
 	res, err := api.DeleteDataSource(rctx, t.ID)
 	cancel()
@@ -500,6 +508,29 @@ func deleteOne(ctx *views.Context, api views.API, base context.Context, t Target
 		o.Outcome = Outcome{Text: text, OK: true}
 	}
 	return o
+}
+
+// recheck reads a source about to be disabled. It stops the DELETE (and
+// says why; nothing is sent) unless the source still reads as active.
+func recheck(ctx *views.Context, api views.API, base context.Context, t Target) (deleteOutcome, bool) {
+	rctx, cancel := ctx.WithTimeout(base)
+	d, err := api.GetDataSource(rctx, t.ID)
+	cancel()
+	if err == nil {
+		err = sameSource(d, t.ID)
+	}
+	switch {
+	case errors.Is(err, apiclient.ErrNotFound):
+		return deleteOutcome{Outcome: Outcome{Text: fmt.Sprintf("%s: already deleted on the server; nothing sent", t.Name)},
+			state: stateRefused, follow: views.Emit(views.SourceRemovedMsg{ID: t.ID})}, true
+	case err != nil:
+		return deleteOutcome{Outcome: Outcome{Text: fmt.Sprintf("%s: not disabled: reading its state again failed (%s); nothing sent", t.Name, apiclient.Explain(err))},
+			state: stateRefused}, true
+	case d.IsDisabled():
+		return deleteOutcome{Outcome: Outcome{Text: fmt.Sprintf("%s: disabled by someone else meanwhile; nothing sent (D again deletes it for good)", t.Name)},
+			state: stateRefused, follow: views.Emit(views.SourceChangedMsg{Source: *d})}, true
+	}
+	return deleteOutcome{}, false
 }
 
 func stateWord(d *apiclient.DataSource) string {

@@ -290,8 +290,8 @@ func TestDeleteResultFromTheServer(t *testing.T) {
 			if d.Title() != "Disable Customers (soft delete)" {
 				t.Fatalf("title %q", d.Title())
 			}
-			// Another client disables it between the check and the
-			// confirm: this DELETE is then permanent on the server.
+			// Another client disables it after the last read: this
+			// DELETE is then permanent on the server.
 			api.DeleteFn = func(id int64) (*apiclient.DeleteResult, error) { return c.del(api, id) }
 			drv.Key("y")
 			wantWrites(t, api, "delete 2")
@@ -381,6 +381,46 @@ func TestRestoreResultFromTheServer(t *testing.T) {
 			drv.Key("y")
 			wantWrites(t, api, "restore 4")
 			wantScreen(t, drv, c.want)
+		})
+	}
+}
+
+// A disable dialog may stay open for minutes: a source that someone else
+// disabled (or deleted) meanwhile gets no DELETE at all from it.
+func TestDisableRechecksBeforeSending(t *testing.T) {
+	cases := map[string]struct {
+		change func(api *viewtest.FakeAPI)
+		want   string
+		gone   bool
+	}{
+		"disabled meanwhile": {func(api *viewtest.FakeAPI) {
+			d := source(api, 2)
+			d.Deleted = true
+			setSource(api, d)
+		}, "✗ Customers: disabled by someone else meanwhile; nothing sent (D again deletes it for good)", false},
+		"deleted meanwhile": {func(api *viewtest.FakeAPI) {
+			api.Sources = slices.DeleteFunc(api.Sources, func(s apiclient.DataSource) bool { return s.ID == 2 })
+		}, "✗ Customers: already deleted on the server; nothing sent", true},
+		"cannot read": {func(api *viewtest.FakeAPI) {
+			api.GetErr = &apiclient.APIError{StatusCode: 503, Method: "GET", Path: "/dataSource/2"}
+		}, "✗ Customers: not disabled: reading its state again failed", false},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			api, ctx := fixture()
+			serverDelete(api)
+			drv, d := openDialog(t, actions.Delete(ctx, targets(api, 2)), 100, 30)
+			if d.Title() != "Disable Customers (soft delete)" {
+				t.Fatalf("title %q", d.Title())
+			}
+			c.change(api)
+			drv.Key("y")
+			wantWrites(t, api)
+			wantScreen(t, drv, c.want)
+			noScreen(t, drv, "✓", "undo: restore")
+			if rm := all[views.SourceRemovedMsg](drv); c.gone != (len(rm) == 1) {
+				t.Errorf("removed %+v", rm)
+			}
 		})
 	}
 }
