@@ -1,3 +1,5 @@
+//go:build unix
+
 package ui_test
 
 // End-to-end tests of the terminal itself: dsbrowse runs from an

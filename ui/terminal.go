@@ -12,7 +12,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"golang.org/x/sys/unix"
 
 	"github.com/dsbrowse/dsbrowse/keymap"
 )
@@ -22,7 +21,7 @@ import (
 type SignalError struct{ Signal syscall.Signal }
 
 func (e *SignalError) Error() string {
-	return fmt.Sprintf("quit on %s (%s); the terminal was restored", unix.SignalName(e.Signal), e.Signal)
+	return fmt.Sprintf("quit on %s (%s); the terminal was restored", signalName(e.Signal), e.Signal)
 }
 
 // ExitCode is the shell's convention for a death by signal.
@@ -42,9 +41,6 @@ func (e *PanicError) Error() string {
 // ExitCode is what an unrecovered panic exits with.
 func (e *PanicError) ExitCode() int { return 2 }
 
-// endSignals end a session; SIGTSTP suspends it.
-var endSignals = []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT}
-
 // RunProgram runs m full screen (mouse reporting on if mouse) until it
 // quits. Whatever ends it, the terminal comes back as it was: alternate
 // screen left, cursor shown, mouse reporting off, the tty's modes restored.
@@ -59,7 +55,7 @@ func RunProgram(m tea.Model, mouse bool, opts ...tea.ProgramOption) error {
 	s.p = tea.NewProgram(guard{inner: m, s: s}, opts...)
 
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, append(endSignals, syscall.SIGTSTP)...)
+	signal.Notify(sigs, append(endSignals, suspendSignals...)...)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -108,13 +104,13 @@ func (s *session) watch(sigs <-chan os.Signal, done <-chan struct{}) {
 		case <-done:
 			return
 		case sig := <-sigs:
-			if sig == syscall.SIGTSTP {
+			if isSuspend(sig) {
 				if s.suspending.CompareAndSwap(true, false) {
 					// Bubble Tea has released the terminal. Go keeps
 					// handling SIGTSTP once notified, so stop for real
 					// with the one signal that cannot be caught; its
 					// SIGCONT wait resumes on fg.
-					_ = syscall.Kill(os.Getpid(), syscall.SIGSTOP)
+					stopSelf()
 					continue
 				}
 				// kill -TSTP from outside: release the terminal first,
