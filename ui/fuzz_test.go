@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/immutatest"
+	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/actions"
 )
 
@@ -64,7 +66,7 @@ func FuzzRoot(f *testing.F) {
 		}
 		srv := newFuzzServer(mode, faults)
 		defer srv.Close()
-		synctest.Test(t, func(t *testing.T) { runFuzzSession(t, srv, mode, ops) })
+		synctest.Test(t, func(t *testing.T) { runFuzzSession(t, srv, mode, ops, fuzzRig{}) })
 	})
 }
 
@@ -432,7 +434,7 @@ type dialogKey struct {
 }
 
 type fuzzSession struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *fuzzServer
 	m        *Model
 	readOnly bool
@@ -456,8 +458,15 @@ type fuzzSession struct {
 // hang the fuzzer.
 const fuzzMsgBudget = 5000
 
+// fuzzRig changes a session for the tests that show the checks can fail;
+// the fuzz target uses the zero value.
+type fuzzRig struct {
+	// api wraps the client the views use.
+	api func(views.API, *fuzzServer) views.API
+}
+
 // runFuzzSession plays one input: a session of the TUI against srv.
-func runFuzzSession(t *testing.T, srv *fuzzServer, mode uint8, ops []byte) {
+func runFuzzSession(t testing.TB, srv *fuzzServer, mode uint8, ops []byte, rig fuzzRig) {
 	ro := mode&modeReadOnly != 0
 	client, err := apiclient.New(srv.srv.URL, srv.h.Key(),
 		// No idle connections: a goroutine reading an idle socket is
@@ -468,7 +477,11 @@ func runFuzzSession(t *testing.T, srv *fuzzServer, mode uint8, ops []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, err := NewContext(Options{API: client, Profile: fuzzProfile, Host: client.Host(), ReadOnly: ro,
+	var api views.API = client
+	if rig.api != nil {
+		api = rig.api(client, srv)
+	}
+	ctx, err := NewContext(Options{API: api, Profile: fuzzProfile, Host: client.Host(), ReadOnly: ro,
 		Protected: mode&modeProtected != 0, PageSize: 10, Concurrency: 2, Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -771,22 +784,31 @@ func (s *fuzzSession) check(after tea.Msg) {
 	if strings.Contains(s.m.errText, "internal error") {
 		s.fail("panic after %T: %s", after, s.m.errText)
 	}
-	frame := s.m.View()
+	if p := frameProblem(s.m.View(), s.w, s.h); p != "" {
+		s.fail("after %T %s", after, p)
+	}
+}
+
+// frameProblem says what is wrong with a frame for a w×h terminal: a line
+// wider than w cells, more than h lines, or something in it that the
+// terminal would act on. "" when it is fine.
+func frameProblem(frame string, w, h int) string {
 	if frame == "" {
-		return
+		return ""
 	}
 	lines := strings.Split(frame, "\n")
-	if len(lines) > s.h {
-		s.fail("after %T the frame has %d lines, more than the terminal's %d", after, len(lines), s.h)
+	if len(lines) > h {
+		return fmt.Sprintf("the frame has %d lines, more than the terminal's %d", len(lines), h)
 	}
 	for i, l := range lines {
-		if lw := ansi.StringWidth(l); lw > s.w {
-			s.fail("after %T line %d is %d cells wide, more than the terminal's %d: %q", after, i, lw, s.w, ansi.Strip(l))
+		if lw := ansi.StringWidth(l); lw > w {
+			return fmt.Sprintf("line %d is %d cells wide, more than the terminal's %d: %q", i, lw, w, ansi.Strip(l))
 		}
 		if seq := driving(l); seq != "" {
-			s.fail("after %T line %d holds %q, which the terminal would act on: %q", after, i, seq, l)
+			return fmt.Sprintf("line %d holds %q, which the terminal would act on: %q", i, seq, l)
 		}
 	}
+	return ""
 }
 
 // driving returns the first thing in a frame's line that a terminal would
@@ -1002,4 +1024,127 @@ func fuzzSeeds() []fuzzSeed {
 		{name: "clock and timers", ops: append(s.key("s"), opControl|ctlClock+7, opControl|ctlClock+2).key("y", "enter")},
 	}
 	return all
+}
+
+// --- the checks themselves: each catches what it is for ---
+
+// failTB records a session's failure instead of failing the test, so that
+// a test can show that a check catches the bug it is for. A fatal failure
+// ends the session by panicking with sessionFailed.
+type failTB struct {
+	testing.TB
+	msg string
+}
+
+type sessionFailedT struct{}
+
+var sessionFailed sessionFailedT
+
+func (f *failTB) Fatal(args ...any) { f.msg = fmt.Sprint(args...); panic(sessionFailed) }
+func (f *failTB) Fatalf(format string, args ...any) {
+	f.msg = fmt.Sprintf(format, args...)
+	panic(sessionFailed)
+}
+func (f *failTB) Errorf(format string, args ...any) { f.msg = fmt.Sprintf(format, args...) }
+
+// staleAPI reads every source as active: a disable dialog for a source
+// that is already disabled.
+type staleAPI struct{ views.API }
+
+func (a staleAPI) GetDataSource(ctx context.Context, id int64) (*apiclient.DataSource, error) {
+	d, err := a.API.GetDataSource(ctx, id)
+	if d != nil {
+		c := *d
+		c.Deleted, c.Disabled = false, false
+		d = &c
+	}
+	return d, err
+}
+
+// twiceAPI sends every DELETE twice.
+type twiceAPI struct{ views.API }
+
+func (a twiceAPI) DeleteDataSource(ctx context.Context, id int64) (*apiclient.DeleteResult, error) {
+	_, _ = a.API.DeleteDataSource(ctx, id)
+	return a.API.DeleteDataSource(ctx, id)
+}
+
+// leakyAPI subscribes, through a client that may write, whenever a source
+// is read.
+type leakyAPI struct {
+	views.API
+	w *apiclient.Client
+}
+
+func (a leakyAPI) GetDataSource(ctx context.Context, id int64) (*apiclient.DataSource, error) {
+	_, _ = a.w.Subscribe(ctx, apiclient.SubscribeRequest{DataSourceIDs: []int64{id}})
+	return a.API.GetDataSource(ctx, id)
+}
+
+func TestFuzzChecksCatchTheirBugs(t *testing.T) {
+	var s script
+	for _, tc := range []struct {
+		name string
+		mode uint8
+		ops  []byte
+		api  func(views.API, *fuzzServer) views.API
+		want string
+	}{
+		{"a stale read turns a disable into a delete", 0, s.pick(immutatest.NameDisabled).key("D", "y"),
+			func(a views.API, _ *fuzzServer) views.API { return staleAPI{a} }, `deleted "Legacy Claims Archive" permanently`},
+		{"a DELETE sent twice", 0, s.pick(immutatest.NamePublicBarfoo).key("D", "y"),
+			func(a views.API, _ *fuzzServer) views.API { return twiceAPI{a} }, "a second DELETE /dataSource/22"},
+		{"a write in a read-only session", modeReadOnly, s.key("enter"),
+			func(a views.API, srv *fuzzServer) views.API {
+				w, err := apiclient.New(srv.srv.URL, srv.h.Key(),
+					apiclient.WithHTTPClient(&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return leakyAPI{a, w}
+			}, "a read-only session sent POST /dataSource/subscribe"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newFuzzServer(tc.mode, 0)
+			defer srv.Close()
+			rec := &failTB{TB: t}
+			synctest.Test(t, func(t *testing.T) {
+				defer func() {
+					if r := recover(); r != nil && r != sessionFailed {
+						panic(r)
+					}
+				}()
+				rec.TB = t
+				runFuzzSession(rec, srv, tc.mode, tc.ops, fuzzRig{api: tc.api})
+			})
+			if !strings.Contains(rec.msg, tc.want) {
+				t.Errorf("the session should fail with %q; it said %q", tc.want, rec.msg)
+			}
+		})
+	}
+}
+
+func TestFuzzFrameProblem(t *testing.T) {
+	for _, tc := range []struct {
+		frame string
+		want  string // "" when the frame is fine
+	}{
+		{"abc\n\x1b[1mbold\x1b[0m de", ""},
+		{"界界界", ""},
+		{"abcdefghijk", "11 cells wide"},
+		{"界界界界界1", "11 cells wide"},
+		{"🧑‍🤝‍🧑🧑‍🤝‍🧑🧑‍🤝‍🧑🧑‍🤝‍🧑🧑‍🤝‍🧑x", "11 cells wide"},
+		{"a\nb\nc\nd", "4 lines"},
+		{"\x1b]0;title\x07", `"\x1b]0;title\a"`},
+		{"\x1b[2J", `"\x1b[2J"`},
+		{"ab\u202ecd", `"\u202e"`},
+		{"ab\u2067", `"\u2067"`},
+		{"a\tb", `"\t"`},
+		{"a\u009bb", `"\u009b"`},
+	} {
+		got := frameProblem(tc.frame, 10, 3)
+		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			t.Errorf("frameProblem(%q) = %q, want %q", tc.frame, got, tc.want)
+		}
+	}
 }
