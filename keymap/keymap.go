@@ -175,4 +175,4 @@ func (k KeyMap) WriteKeys() []key.Binding {
 
 // Suspend is not rebindable either: ctrl+z stops the program and gives the
 // shell back, as everywhere in a terminal; fg resumes it.
-var Suspend = key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend"))
+var Suspend = key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("^z", "suspend"))

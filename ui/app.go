@@ -658,9 +658,14 @@ func (m *Model) fullHelp(h int) string {
 	} else {
 		groups = m.top().v.FullHelp()
 	}
-	groups = append(groups, append(m.globalKeys(), keymap.Suspend))
+	view := m.help.FullHelpView(append(groups, m.globalKeys()))
+	// ^z suspend too, where it fits beside the rest (the help view cuts
+	// the columns that do not fit, the global ones last).
+	if withZ := m.help.FullHelpView(append(groups, append(m.globalKeys(), keymap.Suspend))); !strings.Contains(withZ, "…") {
+		view = withZ
+	}
 	title := m.ctx.Styles.Title.Render("Keys for " + safe.Line(m.top().v.Title()))
-	return title + "\n\n" + m.help.FullHelpView(groups)
+	return title + "\n\n" + view
 }
 
 // errorLine says what failed in plain words, naming the host for

@@ -120,22 +120,30 @@ func (s *session) watch(sigs <-chan os.Signal, done <-chan struct{}) {
 				s.p.Send(tea.SuspendMsg{})
 				continue
 			}
-			if n, ok := sig.(syscall.Signal); ok {
-				s.signal.CompareAndSwap(0, int32(n))
+			n, _ := sig.(syscall.Signal)
+			if s.signal.CompareAndSwap(0, int32(n)) {
+				// Quit, not Kill: Bubble Tea's kill path closes the
+				// input while its reader may still use it (a data race).
+				go s.p.Quit()
+				continue
 			}
-			s.p.Kill() // Run restores the terminal and returns
+			s.p.Kill() // a second signal: the program is not answering
 		}
 	}
 }
 
 // fail records a panic and ends the program; Run restores the terminal.
+// The guard draws nothing and takes no message meanwhile.
 func (s *session) fail(r any) {
 	s.mu.Lock()
-	if s.panic == nil {
+	first := s.panic == nil
+	if first {
 		s.panic = &PanicError{Value: r, Stack: debug.Stack()}
 	}
 	s.mu.Unlock()
-	s.p.Kill()
+	if first {
+		go s.p.Quit() // not from here: this may be the event loop itself
+	}
 }
 
 func (s *session) panicked() *PanicError {
@@ -191,14 +199,14 @@ func (g guard) Init() (cmd tea.Cmd) {
 	return g.s.wrap(g.inner.Init())
 }
 
-func (g guard) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+func (g guard) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 	if g.failed() {
 		return g, nil
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			g.s.fail(r)
-			cmd = nil
+			out, cmd = g, nil
 		}
 	}()
 	switch msg := msg.(type) {

@@ -3,6 +3,8 @@ package ui
 import (
 	"bytes"
 	"errors"
+	"io"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -36,6 +38,30 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// captureStdout runs f with os.Stdout going to a pipe (Bubble Tea prints
+// the panics it catches there) and returns what was written.
+func captureStdout(t *testing.T, f func()) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stdout
+	os.Stdout = w
+	got := make(chan string)
+	go func() {
+		b, _ := io.ReadAll(r)
+		got <- string(b)
+	}()
+	defer func() {
+		os.Stdout = saved
+	}()
+	f()
+	os.Stdout = saved
+	w.Close()
+	return <-got
 }
 
 type poke struct{}
@@ -80,7 +106,13 @@ func TestPanicRestoresTheTerminal(t *testing.T) {
 	for _, where := range []string{"update", "view", "cmd", "batch"} {
 		t.Run(where, func(t *testing.T) {
 			var out syncBuffer
-			err := RunProgram(&panicker{where: where}, true, tea.WithInput(nil), tea.WithOutput(&out))
+			var err error
+			dump := captureStdout(t, func() {
+				err = RunProgram(&panicker{where: where}, true, tea.WithInput(nil), tea.WithOutput(&out))
+			})
+			if dump != "" {
+				t.Errorf("Bubble Tea saw the panic and dumped it on stdout:\n%s", dump)
+			}
 			var pe *PanicError
 			if !errors.As(err, &pe) {
 				t.Fatalf("Run returned %v, want a *PanicError", err)
@@ -123,11 +155,18 @@ func (quitter) Init() tea.Cmd                         { return tea.Quit }
 func (q quitter) Update(tea.Msg) (tea.Model, tea.Cmd) { return q, nil }
 func (quitter) View() string                          { return "bye" }
 
-// ctrl+z is in the full help, beside the other global keys.
+// ctrl+z is in the full help, beside the other global keys, where it
+// fits; where it does not, it gives way to them.
 func TestHelpListsSuspend(t *testing.T) {
-	m := newRoot(t, fakeWithDetail(), 120, 40, nil)
+	m := newRoot(t, fakeWithDetail(), 130, 40, nil)
 	run(t, m, press("?"))
-	if !strings.Contains(screen(m), "ctrl+z") || !strings.Contains(screen(m), "suspend") {
-		t.Errorf("the help does not list ctrl+z:\n%s", screen(m))
+	if !strings.Contains(screen(m), "^z suspend") {
+		t.Errorf("the help does not list ^z:\n%s", screen(m))
+	}
+	run(t, m, press("esc"))
+	run(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	run(t, m, press("?"))
+	if sc := screen(m); !strings.Contains(sc, "q quit") {
+		t.Errorf("at 100 columns the global keys went:\n%s", sc)
 	}
 }
