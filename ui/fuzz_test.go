@@ -994,6 +994,9 @@ func fuzzSeeds() []fuzzSeed {
 		// gets a 401 (issue 8, 2a).
 		{name: "token expires before the DELETE", mode: modeRequireExchange, ops: append(s.pick(immutatest.NamePublicBarfoo).key("D"),
 			opControl|ctlOther+otherExpire, 0, opKey|keyIndex("y"), opKey|keyIndex("enter"))},
+		// The read just before the DELETE is refused with a hostile
+		// message (issue 8, 5: every rendered server string is made safe).
+		{name: "hostile error from the read before the DELETE", faults: 0xbd2, ops: s.pick(immutatest.NamePublicBarfoo).key("D", "y")},
 		// The first page says there are a billion sources (issue 8, 3).
 		{name: "a count of a billion", faults: 0x1c31, ops: s.key("G", "j", "enter", "esc")},
 		{name: "D twice, each check answered at once", ops: s.pick(immutatest.NamePublicBarfoo).key("D", "D", "y").key("enter", "D", "y")},
