@@ -36,14 +36,16 @@ import (
 //
 //   - nothing panics (the root turns a panic into "internal error");
 //   - no line of the frame is wider than the terminal, and the frame is no
-//     taller than it;
+//     taller than it; nothing in it is for the terminal to act on (escape
+//     sequences other than colours, control characters, bidi overrides);
 //   - every DELETE comes from a key pressed in a confirm dialog, names a
 //     source that exists, and a dialog sends at most one DELETE per source;
 //   - a DELETE that the server carries out as a permanent delete comes from
 //     a dialog in which the source's name (or, for a bulk, the count) had
 //     been typed;
 //   - a read-only session sends no POST, PUT or DELETE at all (the key
-//     exchange aside), by the emulator's own request log.
+//     exchange aside), by the emulator's own request log;
+//   - the app settles: a load that never ends fails the input.
 //
 // The input is the session's mode (read-only, protected, the emulator's
 // fault options), the seed of the per-request faults, and a script of ops:
@@ -70,7 +72,7 @@ func FuzzRoot(f *testing.F) {
 	})
 }
 
-// maxFuzzOps bounds a script, so that one input stays a few milliseconds.
+// maxFuzzOps bounds a script, so that one input stays well under a second.
 const maxFuzzOps = 400
 
 // Mode bits.
@@ -263,7 +265,10 @@ func (s *fuzzServer) pick(what string, n int) fault {
 	return 1 + fault((x>>8)%uint64(numFaults-1))
 }
 
-var sourcePath = regexp.MustCompile(`^/dataSource/(-?\d+)$`)
+var (
+	sourcePath = regexp.MustCompile(`^/dataSource/(-?\d+)$`)
+	countField = regexp.MustCompile(`"count":\d+`)
+)
 
 func (s *fuzzServer) setCauses(c []int) {
 	s.mu.Lock()
@@ -350,7 +355,7 @@ func (s *fuzzServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		q, _ := json.Marshal(hostileName)
 		body = bytes.ReplaceAll(body, []byte(`"name":"`), append([]byte(`"name":`), q[:len(q)-1]...))
 	case faultHugeCount:
-		body = regexp.MustCompile(`"count":\d+`).ReplaceAll(body, []byte(`"count":1000000000`))
+		body = countField.ReplaceAll(body, []byte(`"count":1000000000`))
 	}
 	for k, v := range rec.Header() {
 		w.Header()[k] = v
@@ -373,8 +378,7 @@ func (s *fuzzServer) other(kind int, id int64) {
 	var r *http.Request
 	switch kind {
 	case otherDisable:
-		if name, ok := s.h.SourceName(id); !ok || s.disabled(id) {
-			_ = name
+		if _, ok := s.h.SourceName(id); !ok || s.disabled(id) {
 			return // disabling a disabled source would delete it for good
 		}
 		r = httptest.NewRequest(http.MethodDelete, path, nil)
@@ -587,7 +591,7 @@ func (s *fuzzSession) control(c, next byte) (usedNext bool) {
 		}
 		return true
 	case c < ctlTypeName:
-		// unused
+		// 52..55: no op
 	case c < ctlTypeProf:
 		id := fuzzIDs[int(next)%len(fuzzIDs)]
 		if name, ok := s.srv.h.SourceName(id); ok {
