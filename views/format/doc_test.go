@@ -79,3 +79,11 @@ func TestHeadAndInline(t *testing.T) {
 		t.Errorf("Inline: %d bytes, tail %q", len(got), got[len(got)-8:])
 	}
 }
+
+// Dialog text may hold server words: what reaches the screen is safe.
+func TestWrapTextSanitises(t *testing.T) {
+	got := strings.Join(WrapText("disabled \u202eevil\x1b[2J name\x07", 80), "\n")
+	if got != "disabled evil␛[2J name␇" {
+		t.Errorf("WrapText = %q", got)
+	}
+}

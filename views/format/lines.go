@@ -5,19 +5,23 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/dsbrowse/dsbrowse/ui/safe"
 )
 
 // maxWrap bounds the text WrapText reads, in bytes: a dialog shows a few
 // lines of it, and wrapping costs its whole length on every frame.
 const maxWrap = 16 << 10
 
-// WrapText wraps plain text to width cells. Text longer than 16 KB is
-// wrapped from its head, ending in "…".
+// WrapText wraps plain text to width cells. It is the sink of dialog text,
+// which may hold server words (a name, an error): it is made safe here
+// (controls shown, bidi overrides removed; newlines kept). Text longer
+// than 16 KB is wrapped from its head, ending in "…".
 func WrapText(s string, width int) []string {
 	if h, cut := Head(s, maxWrap); cut {
 		s = h + "…"
 	}
-	return strings.Split(ansi.Wrap(s, max(width, 1), " "), "\n")
+	return strings.Split(ansi.Wrap(safe.Block(s), max(width, 1), " "), "\n")
 }
 
 // ClipLines keeps the first n lines, marking a cut on the last one kept.
