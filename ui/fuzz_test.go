@@ -451,16 +451,16 @@ type fuzzSession struct {
 	sent    map[[2]int64]bool // (dialog, source id) pairs that sent a DELETE
 	wireAt  int               // wire log entries checked
 	emuAt   int               // emulator log entries checked (read-only)
-	msgs    int
-	quit    bool     // the program has quit: nothing more is delivered
-	ended   bool     // and every command has finished
-	trail   []string // what happened, for a failure's message
+	msgs    int               // messages since the current op began
+	quit    bool              // the program has quit: nothing more is delivered
+	ended   bool              // and every command has finished
+	trail   []string          // what happened, for a failure's message
 }
 
-// fuzzMsgBudget bounds the messages of one input: a load that never ends
-// (a server's count of a billion) must end the input with a failure, not
-// hang the fuzzer.
-const fuzzMsgBudget = 5000
+// fuzzMsgBudget bounds the messages that one op may cause (a full load is
+// about 30): a load that never ends (a server's count of a billion) must
+// end the input with a failure, not hang the fuzzer.
+const fuzzMsgBudget = 3000
 
 // fuzzRig changes a session for the tests that show the checks can fail;
 // the fuzz target uses the zero value.
@@ -496,6 +496,7 @@ func runFuzzSession(t testing.TB, srv *fuzzServer, mode uint8, ops []byte, rig f
 	s.push(s.m.Init(), 0)
 	s.settle()
 	for i := 0; i < len(ops) && !s.quit; i++ {
+		s.msgs = 0
 		b := ops[i]
 		next := byte(0)
 		if i+1 < len(ops) {
@@ -516,6 +517,7 @@ func runFuzzSession(t testing.TB, srv *fuzzServer, mode uint8, ops []byte, rig f
 		}
 	}
 	if !s.quit {
+		s.msgs = 0
 		s.settle()
 	}
 	s.end()
@@ -680,7 +682,7 @@ func (s *fuzzSession) deliver(msg tea.Msg, cause int) {
 	}
 	s.msgs++
 	if s.msgs > fuzzMsgBudget {
-		s.fail("more than %d messages: the app never settles (a load that does not end?)", fuzzMsgBudget)
+		s.fail("more than %d messages after one step: the app never settles (a load that does not end?)", fuzzMsgBudget)
 	}
 	_, cmd := s.m.Update(msg)
 	s.push(cmd, cause)
