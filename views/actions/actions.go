@@ -112,6 +112,7 @@ func refetch(ctx *views.Context, idList []int64) tea.Cmd {
 		var cmds []tea.Cmd
 		var mu sync.Mutex
 		var wg sync.WaitGroup
+		var panicked any
 		sem := make(chan struct{}, 4)
 		for _, id := range idList {
 			wg.Add(1)
@@ -119,6 +120,15 @@ func refetch(ctx *views.Context, idList []int64) tea.Cmd {
 			go func(id int64) {
 				defer wg.Done()
 				defer func() { <-sem }()
+				// A panic here would kill the process past the root's
+				// recovery; hand it to the command's goroutine instead.
+				defer func() {
+					if r := recover(); r != nil {
+						mu.Lock()
+						panicked = r
+						mu.Unlock()
+					}
+				}()
 				rctx, cancel := ctx.WithTimeout(context.Background())
 				defer cancel()
 				d, err := api.GetDataSource(rctx, id)
@@ -133,6 +143,9 @@ func refetch(ctx *views.Context, idList []int64) tea.Cmd {
 			}(id)
 		}
 		wg.Wait()
+		if panicked != nil {
+			panic(panicked)
+		}
 		return tea.BatchMsg(cmds)
 	})
 }
