@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -73,19 +74,25 @@ func deletes(api *viewtest.FakeAPI) int {
 }
 
 // loop runs the root as Bubble Tea would: each command on its own
-// goroutine, each message through Update on the test's goroutine. Tests
-// step it until something has happened (never for a while).
+// goroutine, each message through Update on the test's goroutine, so that
+// a test can act while a command is in flight. Tests step it until
+// something has happened (never for a while). It runs in the root's
+// bubble (newRoot), whose driver checks at the end that every command it
+// started has returned.
 type loop struct {
 	t    *testing.T
 	m    *Model
+	d    *driver
 	msgs chan tea.Msg
 }
 
-func newLoop(t *testing.T, m *Model) *loop { return &loop{t: t, m: m, msgs: make(chan tea.Msg, 1024)} }
+func newLoop(t *testing.T, m *Model) *loop {
+	return &loop{t: t, m: m, d: driverOf(t, m), msgs: make(chan tea.Msg, 1024)}
+}
 
-func (l *loop) start(cmd tea.Cmd) {
+func (l *loop) start(cmd tea.Cmd, from string) {
 	if cmd != nil {
-		go func() { l.msgs <- cmd() }()
+		l.d.spawn(cmd, from, l.msgs)
 	}
 }
 
@@ -95,15 +102,17 @@ func (l *loop) send(msg tea.Msg) {
 	case nil, tea.QuitMsg:
 	case tea.BatchMsg:
 		for _, c := range msg {
-			l.start(c)
+			l.start(c, "a command of a batch")
 		}
 	default:
 		_, cmd := l.m.Update(msg)
-		l.start(cmd)
+		l.start(cmd, "the command after "+msgName(msg))
 	}
 }
 
-// waitLimit only turns a hang into a failure; nothing waits for it.
+// waitLimit only turns a hang into a failure; nothing waits for it. It
+// is on the bubble's clock, which moves only once nothing but timers is
+// left to run: then the test fails at once.
 const waitLimit = 20 * time.Second
 
 // until runs messages until ok holds.
@@ -145,38 +154,40 @@ func (l *loop) onScreen(text string) {
 // is refused with a word, one dialog opens, one DELETE is sent, and the
 // source is disabled (still restorable), not gone.
 func TestSecondDeleteKeyWhileCheckIsSlow(t *testing.T) {
-	api := fakeWithDetail()
-	disabler(api)
-	slow := &slowReads{FakeAPI: api, started: make(chan int64, 8), release: make(chan struct{})}
-	m := newRoot(t, slow, 100, 30, nil)
-	l := newLoop(t, m)
+	synctest.Test(t, func(t *testing.T) {
+		api := fakeWithDetail()
+		disabler(api)
+		slow := &slowReads{FakeAPI: api, started: make(chan int64, 8), release: make(chan struct{})}
+		m := newRoot(t, slow, 100, 30, nil)
+		l := newLoop(t, m)
 
-	l.send(press("D"))
-	id := l.recv("the state check", slow.started)
-	l.send(press("D"))
-	l.onScreen("is already in progress")
-	if !strings.Contains(m.statusLine(), "a write on ") {
-		t.Errorf("status line %q", m.statusLine())
-	}
-	if m.modal != nil {
-		t.Fatal("a dialog opened before the check answered")
-	}
-	close(slow.release)
-	l.until("the disable dialog", func() bool { return m.modal != nil })
-	if !strings.HasPrefix(m.modal.v.Title(), "Disable ") {
-		t.Fatalf("dialog %q", m.modal.v.Title())
-	}
-	if len(slow.started) != 0 {
-		t.Fatal("the second D ran a second check")
-	}
-	l.send(press("y"))
-	l.onScreen("disabled (soft delete)")
-	if n := deletes(api); n != 1 {
-		t.Fatalf("%d DELETE sent, want 1: %q", n, api.Calls)
-	}
-	if d, _ := api.GetDataSource(context.Background(), id); d == nil || !d.IsDisabled() {
-		t.Fatalf("source %d is not disabled (restorable) after the flow: %+v", id, d)
-	}
+		l.send(press("D"))
+		id := l.recv("the state check", slow.started)
+		l.send(press("D"))
+		l.onScreen("is already in progress")
+		if !strings.Contains(m.statusLine(), "a write on ") {
+			t.Errorf("status line %q", m.statusLine())
+		}
+		if m.modal != nil {
+			t.Fatal("a dialog opened before the check answered")
+		}
+		close(slow.release)
+		l.until("the disable dialog", func() bool { return m.modal != nil })
+		if !strings.HasPrefix(m.modal.v.Title(), "Disable ") {
+			t.Fatalf("dialog %q", m.modal.v.Title())
+		}
+		if len(slow.started) != 0 {
+			t.Fatal("the second D ran a second check")
+		}
+		l.send(press("y"))
+		l.onScreen("disabled (soft delete)")
+		if n := deletes(api); n != 1 {
+			t.Fatalf("%d DELETE sent, want 1: %q", n, api.Calls)
+		}
+		if d, _ := api.GetDataSource(context.Background(), id); d == nil || !d.IsDisabled() {
+			t.Fatalf("source %d is not disabled (restorable) after the flow: %+v", id, d)
+		}
+	})
 }
 
 // spy is a modal that records being closed.
@@ -218,73 +229,77 @@ func lateDialog(t *testing.T, l *loop, from int) bool {
 // its request, or showing its result; only the dialog itself may hand it
 // on (its undo).
 func TestModalNeverReplacedByAnotherView(t *testing.T) {
-	api := fakeWithDetail()
-	disabler(api)
-	deleting, hold := make(chan int64, 1), make(chan struct{})
-	inner := api.DeleteFn
-	api.DeleteFn = func(id int64) (*apiclient.DeleteResult, error) {
-		deleting <- id
-		<-hold
-		return inner(id)
-	}
-	m := newRoot(t, api, 100, 30, nil)
-	l := newLoop(t, m)
-	list := m.top().id
+	synctest.Test(t, func(t *testing.T) {
+		api := fakeWithDetail()
+		disabler(api)
+		deleting, hold := make(chan int64, 1), make(chan struct{})
+		inner := api.DeleteFn
+		api.DeleteFn = func(id int64) (*apiclient.DeleteResult, error) {
+			deleting <- id
+			<-hold
+			return inner(id)
+		}
+		m := newRoot(t, api, 100, 30, nil)
+		l := newLoop(t, m)
+		list := m.top().id
 
-	l.send(press("D"))
-	l.until("the disable dialog", func() bool { return m.modal != nil })
-	if !lateDialog(t, l, list) {
-		t.Fatal("a late dialog replaced one that asks")
-	}
+		l.send(press("D"))
+		l.until("the disable dialog", func() bool { return m.modal != nil })
+		if !lateDialog(t, l, list) {
+			t.Fatal("a late dialog replaced one that asks")
+		}
 
-	l.send(press("y"))
-	l.recv("the DELETE", deleting)
-	if !lateDialog(t, l, list) {
-		t.Fatal("a late dialog replaced one waiting for its request")
-	}
+		l.send(press("y"))
+		l.recv("the DELETE", deleting)
+		if !lateDialog(t, l, list) {
+			t.Fatal("a late dialog replaced one waiting for its request")
+		}
 
-	close(hold)
-	l.onScreen("disabled (soft delete)")
-	if !lateDialog(t, l, list) {
-		t.Fatal("a late dialog replaced one showing its result")
-	}
+		close(hold)
+		l.onScreen("disabled (soft delete)")
+		if !lateDialog(t, l, list) {
+			t.Fatal("a late dialog replaced one showing its result")
+		}
 
-	l.send(press("u"))
-	l.until("the undo", func() bool { return m.modal != nil && strings.HasPrefix(m.modal.v.Title(), "Restore ") })
-	if n := deletes(api); n != 1 {
-		t.Fatalf("%d DELETE, want 1", n)
-	}
+		l.send(press("u"))
+		l.until("the undo", func() bool { return m.modal != nil && strings.HasPrefix(m.modal.v.Title(), "Restore ") })
+		if n := deletes(api); n != 1 {
+			t.Fatalf("%d DELETE, want 1", n)
+		}
 
-	l.send(press("esc"))
-	if m.modal != nil {
-		t.Fatal("esc did not close the undo dialog")
-	}
-	if lateDialog(t, l, list) {
-		t.Fatal("with no dialog open, a dialog was refused")
-	}
+		l.send(press("esc"))
+		if m.modal != nil {
+			t.Fatal("esc did not close the undo dialog")
+		}
+		if lateDialog(t, l, list) {
+			t.Fatal("with no dialog open, a dialog was refused")
+		}
+	})
 }
 
 // A dialog asked for by a view that has since been closed (esc during a
 // slow check) is not opened over another screen; its flow ends.
 func TestDialogOfAClosedViewNotOpened(t *testing.T) {
-	m := newRoot(t, fakeWithDetail(), 100, 30, nil)
-	l := newLoop(t, m)
-	l.send(press("enter"))
-	l.until("the detail", func() bool { return len(m.stack) == 2 })
-	detail := m.top().id
-	l.send(press("esc"))
-	if len(m.stack) != 1 {
-		t.Fatal("esc did not close the detail")
-	}
-	s := &spy{}
-	l.send(routed{to: detail, msg: views.OpenModalMsg{M: s}})
-	if m.modal != nil {
-		t.Fatal("a closed view's dialog opened")
-	}
-	if !s.closed {
-		t.Error("the dropped dialog was not closed (its write flow would stay taken)")
-	}
-	if !strings.Contains(m.statusLine(), "Late dialog: not opened, its view was closed") {
-		t.Errorf("status line %q", m.statusLine())
-	}
+	synctest.Test(t, func(t *testing.T) {
+		m := newRoot(t, fakeWithDetail(), 100, 30, nil)
+		l := newLoop(t, m)
+		l.send(press("enter"))
+		l.until("the detail", func() bool { return len(m.stack) == 2 })
+		detail := m.top().id
+		l.send(press("esc"))
+		if len(m.stack) != 1 {
+			t.Fatal("esc did not close the detail")
+		}
+		s := &spy{}
+		l.send(routed{to: detail, msg: views.OpenModalMsg{M: s}})
+		if m.modal != nil {
+			t.Fatal("a closed view's dialog opened")
+		}
+		if !s.closed {
+			t.Error("the dropped dialog was not closed (its write flow would stay taken)")
+		}
+		if !strings.Contains(m.statusLine(), "Late dialog: not opened, its view was closed") {
+			t.Errorf("status line %q", m.statusLine())
+		}
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -158,15 +159,17 @@ func (quitter) View() string                          { return "bye" }
 // ctrl+z is in the full help, beside the other global keys, where it
 // fits; where it does not, it gives way to them.
 func TestHelpListsSuspend(t *testing.T) {
-	m := newRoot(t, fakeWithDetail(), 130, 40, nil)
-	run(t, m, press("?"))
-	if !strings.Contains(screen(m), "^z suspend") {
-		t.Errorf("the help does not list ^z:\n%s", screen(m))
-	}
-	run(t, m, press("esc"))
-	run(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
-	run(t, m, press("?"))
-	if sc := screen(m); !strings.Contains(sc, "q quit") {
-		t.Errorf("at 100 columns the global keys went:\n%s", sc)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		m := newRoot(t, fakeWithDetail(), 130, 40, nil)
+		run(t, m, press("?"))
+		if !strings.Contains(screen(m), "^z suspend") {
+			t.Errorf("the help does not list ^z:\n%s", screen(m))
+		}
+		run(t, m, press("esc"))
+		run(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+		run(t, m, press("?"))
+		if sc := screen(m); !strings.Contains(sc, "q quit") {
+			t.Errorf("at 100 columns the global keys went:\n%s", sc)
+		}
+	})
 }
