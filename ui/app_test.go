@@ -451,6 +451,8 @@ func TestModalTakesKeysAndEscCloses(t *testing.T) {
 	})
 }
 
+// A real program (teatest), outside any bubble: its goroutines read input
+// and render on the real clock.
 func TestGoldenHome(t *testing.T) {
 	ctx := viewtest.Context(fakeWithDetail())
 	m := NewModel(ctx, DefaultOpener())

@@ -111,8 +111,8 @@ func (l *loop) send(msg tea.Msg) {
 }
 
 // waitLimit only turns a hang into a failure; nothing waits for it. It
-// is on the bubble's clock, which moves only once nothing but timers is
-// left to run: then the test fails at once.
+// is on the bubble's fake clock, which moves only while every goroutine
+// waits on it: a hang fails at once, not after 20 s of real time.
 const waitLimit = 20 * time.Second
 
 // until runs messages until ok holds.
