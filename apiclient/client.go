@@ -406,10 +406,26 @@ func (c *Client) once(ctx context.Context, r request, auth string, out any) (int
 	if int64(len(b)) > c.maxBody {
 		return resp.StatusCode, &TooLargeError{Method: r.method, Path: r.path, Limit: c.maxBody}
 	}
-	if err := c.decode(r, b, out); err != nil {
+	if err := c.decode(r, c.redactBody(b), out); err != nil {
 		return resp.StatusCode, err
 	}
 	return resp.StatusCode, nil
+}
+
+// redactBody removes the key and session tokens from an answer before it is
+// decoded: a server that echoes them (in a name, a description, an error)
+// must not put them on a screen, in --json output or in a log. One search
+// per secret; the copy is only made when one is found.
+func (c *Client) redactBody(b []byte) []byte {
+	c.mu.Lock()
+	secrets := append([]string{c.key, c.token}, c.oldTokens...)
+	c.mu.Unlock()
+	for _, s := range secrets {
+		if s != "" && bytes.Contains(b, []byte(s)) {
+			b = bytes.ReplaceAll(b, []byte(s), []byte("[REDACTED]"))
+		}
+	}
+	return b
 }
 
 // decode reads an answer into out. An empty or null answer, or one of the
