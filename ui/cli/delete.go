@@ -105,6 +105,13 @@ func (r *run) delete(o deleteOptions) error {
 	if err := r.confirmProtected("delete"); err != nil {
 		return err
 	}
+	if prompted := !o.yes || r.env.Target.Protected; prompted {
+		// A prompt can stay open for minutes: if another client disabled
+		// the source meanwhile, this DELETE would delete it for good.
+		if err := r.recheckBeforeDelete(label, o); err != nil {
+			return err
+		}
+	}
 	res, err := r.env.Client.DeleteDataSource(r.ctx, o.id)
 	var emptyErr error
 	if errors.Is(err, apiclient.ErrEmptyAnswer) {
@@ -116,6 +123,23 @@ func (r *run) delete(o deleteOptions) error {
 		return r.deleteFailed(err, label, o)
 	}
 	return r.deleteDone(res, emptyErr, label, o)
+}
+
+// recheckBeforeDelete reads the source again after the prompts, so the
+// DELETE still does what was confirmed: nothing is sent when the source
+// changed state (or went away) in the meantime.
+func (r *run) recheckBeforeDelete(label string, o deleteOptions) error {
+	d, err := r.readForWrite(o.id)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !o.permanent && d.IsDisabled():
+		return fmt.Errorf("%s was disabled by someone else while you were asked, so nothing was sent; to delete it for good: dsbrowse delete %d --permanent", label, o.id)
+	case o.permanent && !d.IsDisabled():
+		return fmt.Errorf("%s was restored by someone else while you were asked, so nothing was sent", label)
+	}
+	return nil
 }
 
 // confirmDelete asks: y/N for a disable, the typed name for a permanent

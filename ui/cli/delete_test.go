@@ -251,3 +251,31 @@ func TestDeleteInterruptedWhileWaiting(t *testing.T) {
 		t.Errorf("%d %q %q", code, out.String(), errb.String())
 	}
 }
+
+// A y/N prompt can stay open for minutes. If another client disables the
+// source meanwhile, the DELETE sent after "y" would delete it for good: the
+// source is read again after the prompt and nothing is sent.
+func TestDeleteRechecksAfterThePrompt(t *testing.T) {
+	fakeTerminal(t)
+	var gets atomic.Int32
+	tp := tamper(t, func(w http.ResponseWriter, r *http.Request, h *immutatest.Handler) bool {
+		if r.Method == http.MethodGet && r.URL.Path == "/dataSource/22" && gets.Add(1) == 2 {
+			// Another client, while the user read the prompt.
+			other := httptest.NewRequest(http.MethodDelete, "/dataSource/22", nil)
+			other.Header.Set("Authorization", h.Key())
+			h.ServeHTTP(httptest.NewRecorder(), other)
+		}
+		return false
+	})
+	res := runMain(t, tp.env, "y\n", "delete", "22")
+	want := "error: Public Barfoo (22) was disabled by someone else while you were asked, so nothing was sent; to delete it for good: dsbrowse delete 22 --permanent"
+	if res.code != ExitError || !strings.HasSuffix(res.err.String(), want+"\n") {
+		t.Fatalf("%d %q", res.code, res.err.String())
+	}
+	if n := tp.deletes.Load(); n != 0 {
+		t.Fatalf("%d DELETEs sent after the source was disabled elsewhere", n)
+	}
+	if _, ok := tp.h.SourceName(22); !ok {
+		t.Fatal("source 22 was deleted for good")
+	}
+}
