@@ -521,7 +521,7 @@ func TestWriteNotSentWhenAuthFails(t *testing.T) {
 	})
 	for _, wr := range writes() {
 		err := wr.call(context.Background(), autoClient(t, s))
-		if !errors.Is(err, apiclient.ErrUnauthorized) || !strings.Contains(err.Error(), wr.method+" "+wr.path+": not sent") {
+		if !errors.Is(err, apiclient.ErrUnauthorized) || !errors.Is(err, apiclient.ErrNotSent) || !strings.Contains(err.Error(), wr.method+" "+wr.path+": not sent") {
 			t.Errorf("%s: err = %v", wr.name, err)
 		}
 	}

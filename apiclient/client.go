@@ -242,7 +242,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		// A 401 on a write cannot be replayed (it must never be sent twice),
 		// so auth is settled first.
 		if err := c.EnsureAuth(ctx); err != nil {
-			return fmt.Errorf("%s %s: not sent: %w", r.method, r.path, err)
+			return fmt.Errorf("%s %s: %w: %w", r.method, r.path, ErrNotSent, err)
 		}
 	}
 	attempts := 1

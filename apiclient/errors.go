@@ -28,6 +28,9 @@ var (
 	// ErrReadOnly is returned, before anything is sent, for a write made by a
 	// client in read-only mode.
 	ErrReadOnly = errors.New("read-only mode: writes are disabled")
+	// ErrNotSent matches a write that failed before it was sent (its auth
+	// could not be settled): the server cannot have carried it out.
+	ErrNotSent = errors.New("not sent")
 	// ErrTooLarge matches an answer bigger than the client's body cap
 	// (WithMaxBodyBytes). It matches ErrMalformed too: the answer was not read.
 	ErrTooLarge = errors.New("answer too large")

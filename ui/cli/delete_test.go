@@ -279,3 +279,28 @@ func TestDeleteRechecksAfterThePrompt(t *testing.T) {
 		t.Fatal("source 22 was deleted for good")
 	}
 }
+
+// A write whose auth could not be settled (the server dropped every probe)
+// never left the machine: the CLI says nothing was sent, not that the server
+// may or may not have done it.
+func TestWriteNotSentSaysSo(t *testing.T) {
+	var writes atomic.Int32
+	tp := tamper(t, func(w http.ResponseWriter, r *http.Request, _ *immutatest.Handler) bool {
+		if r.Method != http.MethodGet {
+			writes.Add(1)
+			return false
+		}
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close() // the connection drops before any answer
+		}
+		return true
+	})
+	res := runMain(t, tp.env, "", "subscribe", "22")
+	if res.code != ExitError || !strings.Contains(res.err.String(), "nothing was sent") || strings.Contains(res.err.String(), "may or may not") {
+		t.Fatalf("%d %q", res.code, res.err.String())
+	}
+	if n := writes.Load(); n != 0 {
+		t.Fatalf("%d writes reached the server", n)
+	}
+}

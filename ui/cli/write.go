@@ -110,6 +110,9 @@ func (r *run) writeFailed(err error, done, check string) error {
 	if errors.Is(err, apiclient.ErrReadOnly) || (errors.As(err, &ae) && ae.StatusCode < http.StatusInternalServerError) {
 		return err
 	}
+	if errors.Is(err, apiclient.ErrNotSent) {
+		return &subjectError{msg: describe(err, r.env.Target.URL) + "; nothing was sent", cause: err}
+	}
 	return &uncertainError{
 		msg:   fmt.Sprintf("%s: the server may or may not have %s; check with: %s", describe(err, r.env.Target.URL), done, check),
 		cause: err,

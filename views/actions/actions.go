@@ -25,6 +25,9 @@ type Target struct {
 // unknownOutcome is true when a write got no clear answer: it may or may
 // not have happened, and it must not be sent again blindly.
 func unknownOutcome(err error) bool {
+	if errors.Is(err, apiclient.ErrNotSent) {
+		return false // it failed before it left: nothing happened
+	}
 	return errors.Is(err, apiclient.ErrUnreachable) || errors.Is(err, apiclient.ErrServer) ||
 		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, apiclient.ErrMalformed)
 }

@@ -726,3 +726,17 @@ func TestBulkDeleteSkipsSourcesAlreadyGone(t *testing.T) {
 		t.Fatalf("want Gone removed and a dialog for Orders only: %+v", msgs)
 	}
 }
+
+// A write that failed before it left (its auth could not be settled) did
+// nothing: the dialog says it failed, not that the server may have done it.
+func TestDeleteNotSentIsNotUncertain(t *testing.T) {
+	api, ctx := fixture()
+	api.DeleteFn = func(int64) (*apiclient.DeleteResult, error) {
+		return nil, fmt.Errorf("DELETE /dataSource/1: %w: %w", apiclient.ErrNotSent,
+			&apiclient.TransportError{Method: "GET", Path: "/bim/rpc/user/current", Err: errors.New("connection refused")})
+	}
+	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
+	drv.Key("y")
+	wantScreen(t, drv, "✗ Orders")
+	noScreen(t, drv, "may or may not")
+}
