@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 )
@@ -107,7 +108,8 @@ func ExplainAt(err error, host string) string {
 		var te *TransportError
 		if errors.As(err, &te) {
 			msg := te.Detail()
-			if strings.Contains(msg, "timed out") || errors.Is(te.Err, context.DeadlineExceeded) {
+			var ne net.Error
+			if errors.Is(te.Err, context.DeadlineExceeded) || (errors.As(te.Err, &ne) && ne.Timeout()) {
 				return server + " did not answer in time"
 			}
 			return "cannot reach " + server + ": " + msg

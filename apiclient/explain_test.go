@@ -5,6 +5,7 @@ package apiclient_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -45,6 +46,14 @@ func TestExplainRealErrors(t *testing.T) {
 			_, err := newClient(t, s, apiclient.WithRetries(0, 0), apiclient.WithTimeout(30*time.Millisecond)).GetDataSource(context.Background(), 22)
 			return err
 		}, "the server did not answer in time"},
+		{"net timeout", func(t *testing.T) error {
+			// A timeout the network reports (no context deadline involved).
+			tr := &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
+				return nil, &net.OpError{Op: "dial", Net: "tcp", Err: timeoutError{}}
+			}}
+			_, err := newClientURL(t, "http://127.0.0.1:1", apiclient.WithRetries(0, 0), apiclient.WithHTTPClient(&http.Client{Transport: tr})).GetDataSource(context.Background(), 22)
+			return err
+		}, "the server did not answer in time"},
 		{"refused", func(t *testing.T) error {
 			_, err := newClientURL(t, "http://127.0.0.1:1", apiclient.WithRetries(0, 0)).GetDataSource(context.Background(), 22)
 			return err
@@ -71,3 +80,11 @@ func TestExplainRealErrors(t *testing.T) {
 		})
 	}
 }
+
+// timeoutError is a network error that says it timed out, in words that
+// do not contain "timed out".
+type timeoutError struct{}
+
+func (timeoutError) Error() string   { return "deadline passed on the wire" }
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
