@@ -6,9 +6,11 @@ package ui_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/dsbrowse/dsbrowse/apiclient/immutatest"
 )
@@ -20,15 +22,27 @@ import (
 // one DELETE is sent, and the source is disabled, so it can be restored.
 func TestE2EDeleteKeyTwiceWhileCheckIsSlow(t *testing.T) {
 	t.Parallel()
-	// Every request takes this long, the state check included: long
-	// enough that the second D always lands while it is in flight (the
-	// test waits for the check to show before pressing it).
-	const latency = time.Second
-	srv := startEmu(t, immutatest.Options{Latency: latency})
-	s := startOn(t, srv)
-	s.waitFor(startTimeout, loadedText(srv.Handler.Len()))
 	name := immutatest.NamePublicAaaTpc
 	path := fmt.Sprintf("/dataSource/%d", immutatest.IDPublicAaaTpc)
+	// The state check is held at the server until the test has seen the
+	// second D refused: the second key always lands while the check is in
+	// flight, however busy the machine (no latency to guess).
+	h := immutatest.NewHandler(immutatest.Options{})
+	var armed atomic.Bool
+	release := make(chan struct{})
+	var once sync.Once
+	letGo := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(letGo)
+	emu := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == path && armed.CompareAndSwap(true, false) {
+			<-release
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(emu.Close)
+	srv := &immutatest.Server{URL: emu.URL, Handler: h}
+	s := startOn(t, srv)
+	s.waitFor(startTimeout, loadedText(srv.Handler.Len()))
 	status := func(sc string) string {
 		rs := listRows(sc)
 		if i := findRow(rs, name); i >= 0 && len(rs[i].Cells) > 3 {
@@ -39,6 +53,7 @@ func TestE2EDeleteKeyTwiceWhileCheckIsSlow(t *testing.T) {
 	filterList(t, s, name)
 	s.waitUntil("the row, passed", startTimeout, func(sc string) bool { return status(sc) == "passed" })
 	srv.Handler.ResetLog()
+	armed.Store(true)
 
 	s.send("D")
 	s.waitUntil("the state check under way", waitTimeout, func(sc string) bool {
@@ -49,6 +64,7 @@ func TestE2EDeleteKeyTwiceWhileCheckIsSlow(t *testing.T) {
 	if strings.Contains(sc, "Disable "+name) {
 		t.Fatalf("the dialog opened before the check answered:\n%s", sc)
 	}
+	letGo()
 	s.waitFor(waitTimeout, "Disable "+name+" (soft delete)", "DELETE "+path)
 	if n := countReq(srv.Handler.Requests(), http.MethodGet, path); n != 1 {
 		t.Errorf("%d state checks (GET %s), want 1:\n%s", n, path, fmtReqs(srv.Handler.Requests()))
