@@ -415,6 +415,11 @@ func (c *Client) once(ctx context.Context, r request, auth string, out any) (int
 	return resp.StatusCode, nil
 }
 
+// minBodySecret is the shortest secret redactBody looks for in answers: a
+// real key or token is far longer, and a test's one-letter key would turn
+// every word holding that letter into [REDACTED].
+const minBodySecret = 8
+
 // redactBody removes the key and session tokens from an answer before it is
 // decoded: a server that echoes them (in a name, a description, an error)
 // must not put them on a screen, in --json output or in a log. One search
@@ -424,7 +429,7 @@ func (c *Client) redactBody(b []byte) []byte {
 	secrets := append([]string{c.key, c.token}, c.oldTokens...)
 	c.mu.Unlock()
 	for _, s := range secrets {
-		if s != "" && bytes.Contains(b, []byte(s)) {
+		if len(s) >= minBodySecret && bytes.Contains(b, []byte(s)) {
 			b = bytes.ReplaceAll(b, []byte(s), []byte("[REDACTED]"))
 		}
 	}

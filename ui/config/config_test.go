@@ -208,7 +208,7 @@ func TestLoadErrors(t *testing.T) {
 		{"syntax", "[profiles.a]\nurl = \n", "line 2:"},
 		{"bad duration", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\ntimeout = \"soon\"\n", `line 4: profiles.a.timeout: "soon" is not a positive duration`},
 		{"bad auth", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\nauth = \"basic\"\n", `line 4: profiles.a.auth: "basic" is not an auth mode (want "auto", "raw", "exchange" or "bearer")`},
-		{"bad size", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\nmax_body_bytes = \"1.5GB\"\n", `line 4: profiles.a.max_body_bytes: "1.5GB" is not a size`},
+		{"bad size", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\nmax_body_bytes = \"64 lots\"\n", `line 4: profiles.a.max_body_bytes: "64 lots" is not a size`},
 		{"size too small", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\nmax_body_bytes = \"10 B\"\n", `line 4: profiles.a.max_body_bytes: 10 bytes is out of range (1KiB to 16GiB)`},
 		{"size of a wrong type", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\nmax_body_bytes = true\n", `line 4: profiles.a.max_body_bytes: want a size`},
 		{"bad max_rows", "[profiles.a]\nurl = \"https://a\"\napi_key_env = \"K\"\nmax_rows = 0\n", `line 4: profiles.a.max_rows: 0 is out of range`},

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dustin/go-humanize"
+
 	"github.com/dsbrowse/dsbrowse/apiclient"
 )
 
@@ -74,7 +76,7 @@ const (
 
 // byteSize is a size in bytes: a whole number, or a string with a unit,
 // "64MiB", "512 KiB", "1GB" (KiB, MiB, GiB are powers of 1024; KB, MB, GB
-// of 1000; B or no unit is bytes).
+// of 1000; B or no unit is bytes), read by go-humanize.
 type byteSize int64
 
 func (n *byteSize) UnmarshalTOML(v any) error {
@@ -83,11 +85,11 @@ func (n *byteSize) UnmarshalTOML(v any) error {
 	case int64:
 		size = v
 	case string:
-		s, err := parseSize(v)
-		if err != nil {
+		s, err := humanize.ParseBytes(v)
+		if err != nil || s > math.MaxInt64 {
 			return valueErr("%q is not a size (want bytes, or a number with a unit: \"64MiB\", \"512KiB\", \"1GB\")", v)
 		}
-		size = s
+		size = int64(s)
 	default:
 		return valueErr("want a size (\"64MiB\" or a number of bytes), not %s", tomlKind(v))
 	}
@@ -96,30 +98,6 @@ func (n *byteSize) UnmarshalTOML(v any) error {
 	}
 	*n = byteSize(size)
 	return nil
-}
-
-var sizeUnits = map[string]int64{
-	"": 1, "b": 1,
-	"kb": 1e3, "mb": 1e6, "gb": 1e9,
-	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30,
-}
-
-// parseSize reads "64MiB", "64 MiB", "100000"; the number is whole.
-func parseSize(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	i := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	unit, ok := sizeUnits[strings.ToLower(strings.TrimSpace(s[i:]))]
-	if i == 0 || !ok {
-		return 0, errors.New("not a size")
-	}
-	num, err := strconv.ParseInt(s[:i], 10, 64)
-	if err != nil || num > math.MaxInt64/unit {
-		return 0, errors.New("not a size")
-	}
-	return num * unit, nil
 }
 
 // rowCap is max_rows: a whole number from 1 to 1,000,000,000.
