@@ -180,3 +180,124 @@ func yesNo(b bool) string {
 	}
 	return "no"
 }
+
+// column is one column of a streamed table.
+type column struct {
+	title string
+	min   int  // width even if the first page's cells are narrower
+	keep  bool // never clipped (an ID is no use cut short): it may push the row out of line instead
+}
+
+// streamTable prints a table page by page: the widths are fixed from the
+// header and the first page, and a later cell that is wider is clipped
+// with "…" (the last column is never padded, so never clipped either).
+type streamTable struct {
+	w       io.Writer
+	cols    []column
+	widths  []int
+	started bool
+}
+
+// fit sets the widths from the first page's cells.
+func (t *streamTable) fit(rows [][]string) {
+	t.widths = make([]int, len(t.cols))
+	for i, c := range t.cols {
+		t.widths[i] = max(c.min, ansi.StringWidth(c.title))
+	}
+	for _, row := range rows {
+		for i, c := range row {
+			if i < len(t.widths) {
+				t.widths[i] = max(t.widths[i], ansi.StringWidth(c))
+			}
+		}
+	}
+}
+
+// render lays out rows of cells (already safe.Short) as lines.
+func (t *streamTable) render(rows [][]string) []byte {
+	var b bytes.Buffer
+	for _, row := range rows {
+		start := b.Len()
+		for i, c := range row {
+			if i >= len(t.widths) {
+				break
+			}
+			if i == len(row)-1 {
+				b.WriteString(c)
+				break
+			}
+			w := ansi.StringWidth(c)
+			if w > t.widths[i] && !t.cols[i].keep {
+				c = ansi.Truncate(c, t.widths[i], "…")
+				w = ansi.StringWidth(c)
+			}
+			b.WriteString(c)
+			b.WriteString(strings.Repeat(" ", max(t.widths[i]-w, 0)+2))
+		}
+		b.Truncate(start + len(bytes.TrimRight(b.Bytes()[start:], " ")))
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// emit prints one page of lines, the header before the first.
+func (t *streamTable) emit(lines []byte) error {
+	if !t.started {
+		t.started = true
+		header := make([]string, len(t.cols))
+		for i, c := range t.cols {
+			header[i] = c.title
+		}
+		lines = append(t.render([][]string{header}), lines...)
+	}
+	_, err := t.w.Write(lines)
+	return err
+}
+
+// jsonStream prints one JSON array element by element, exactly as writeJSON
+// prints the whole slice: each page is one write of whole elements, so the
+// sink never sees half a string. On a failure mid-way it is left open, so
+// that no parser takes the part printed for the whole list.
+type jsonStream struct {
+	w       io.Writer
+	started bool
+}
+
+// renderJSON encodes a page's elements as they appear inside writeJSON's
+// indented array (without the separators around the page).
+func renderJSON[T any](items []T) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("  ", "  ")
+	for i := range items {
+		if i > 0 {
+			buf.WriteString(",\n")
+		}
+		buf.WriteString("  ")
+		if err := enc.Encode(&items[i]); err != nil {
+			return nil, err
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+	}
+	return escapeJSON(buf.Bytes()), nil
+}
+
+func (a *jsonStream) emit(elems []byte) error {
+	sep := ",\n"
+	if !a.started {
+		a.started, sep = true, "[\n"
+	}
+	_, err := a.w.Write(append([]byte(sep), elems...))
+	return err
+}
+
+// close ends the array: "[]" when nothing was printed, like writeJSON.
+func (a *jsonStream) close() error {
+	end := "\n]\n"
+	if !a.started {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(a.w, end)
+	return err
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -22,11 +23,21 @@ var lsCommand = &command{
 	summary: "list data sources",
 	detail: `Follows every page unless --limit is given. Repeat a filter flag to match
 any of its values (--tag PII --tag Finance). With --json, prints one JSON
-array of the objects exactly as the server sent them.`,
+array of the objects exactly as the server sent them.
+
+Pages are fetched several at a time (the profile's concurrency) and printed
+in order as soon as every page before them is in, so output starts after
+one round trip and the list is never held whole. The first page has the
+profile's page_size rows, later ones up to 1000 (fewer if the server caps
+them). The table's columns are sized from the first page and a longer cell
+is cut with "…" (IDs never are); --wide waits for every page and sizes
+the columns to fit. If a page fails, what came before it stays printed and
+the error follows on stderr (exit 1); a --json array is then left unclosed,
+so no JSON parser takes the part for the whole list.`,
 	setup: func(fs *flag.FlagSet) func(*run, []string) error {
 		var o apiclient.ListOptions
 		var status, subscription, tag, handler, schema strList
-		var desc, asJSON bool
+		var desc, asJSON, wide bool
 		var limit int
 		fs.StringVar(&o.SearchText, "search", "", "search names for `TEXT`")
 		fs.Var(&status, "status", "only sources whose health check `STATUS` is passed or failed")
@@ -38,6 +49,7 @@ array of the objects exactly as the server sent them.`,
 		fs.BoolVar(&desc, "desc", false, "sort descending")
 		fs.IntVar(&limit, "limit", 0, "stop after `N` sources (0: all)")
 		fs.BoolVar(&asJSON, "json", false, "print JSON")
+		fs.BoolVar(&wide, "wide", false, "wait for every page, then size the columns to fit")
 		return func(r *run, args []string) error {
 			if err := wantArgs("ls", args, 0, "no arguments"); err != nil {
 				return err
@@ -57,32 +69,28 @@ array of the objects exactly as the server sent them.`,
 			} else if o.SortField != "" {
 				o.SortOrder = "asc"
 			}
-			o.Size = r.env.Target.PageSize
-			if limit > 0 && limit < o.Size {
-				o.Size = limit
-			}
-			out := []apiclient.DataSource{}
-			for d, err := range r.env.Client.AllDataSources(r.ctx, o) {
-				if err != nil {
-					return err
-				}
-				out = append(out, d)
-				if limit > 0 && len(out) >= limit {
-					break
-				}
-			}
-			if asJSON {
-				return writeJSON(r.io.Out, out)
-			}
-			if len(out) == 0 {
+			listed, err := stream(r, listing[apiclient.DataSource]{
+				fetch: func(ctx context.Context, offset, size int) ([]apiclient.DataSource, int, error) {
+					o := o
+					o.Offset, o.Size = offset, size
+					p, err := r.env.Client.ListDataSources(ctx, o)
+					if err != nil {
+						return nil, 0, err
+					}
+					return p.Hits, p.Count, nil
+				},
+				raw:  func(d *apiclient.DataSource) json.RawMessage { return d.Raw },
+				path: "/dataSource",
+				cols: []column{{title: "ID", min: 6, keep: true}, {title: "NAME"}, {title: "STATUS", min: len("passed")},
+					{title: "SUBSCRIPTION", min: len("not_subscribed")}, {title: "HANDLER"}, {title: "SCHEMA"}, {title: "STATE"}},
+				cells: func(d *apiclient.DataSource) []string {
+					return []string{strconv.FormatInt(d.ID, 10), d.Name, d.Status, d.SubscriptionStatus, d.BlobHandlerType, d.SQLSchemaName, state(d)}
+				},
+			}, limit, asJSON, wide)
+			if err == nil && !listed && !asJSON {
 				fmt.Fprintln(r.io.Err, "no data sources match")
-				return nil
 			}
-			t := newTable("ID", "NAME", "STATUS", "SUBSCRIPTION", "HANDLER", "SCHEMA", "STATE")
-			for _, d := range out {
-				t.add(strconv.FormatInt(d.ID, 10), d.Name, d.Status, d.SubscriptionStatus, d.BlobHandlerType, d.SQLSchemaName, state(&d))
-			}
-			return t.write(r.io.Out)
+			return err
 		}
 	},
 }
@@ -340,13 +348,17 @@ func downloadToFile(r *run, id int64, blobID, path string) (n int64, err error) 
 
 var accessCommand = &command{
 	name:    "access",
-	args:    "ID [--limit N] [--json]",
+	args:    "ID [--limit N] [--json] [--wide]",
 	summary: "list the users and groups with access to a data source",
+	detail: `Pages are fetched and printed like ls's (see dsbrowse ls --help): in
+order as they come, the table's columns sized from the first page unless
+--wide is given.`,
 	setup: func(fs *flag.FlagSet) func(*run, []string) error {
 		var limit int
-		var asJSON bool
+		var asJSON, wide bool
 		fs.IntVar(&limit, "limit", 0, "stop after `N` entries (0: all)")
 		fs.BoolVar(&asJSON, "json", false, "print JSON (an array)")
+		fs.BoolVar(&wide, "wide", false, "wait for every page, then size the columns to fit")
 		return func(r *run, args []string) error {
 			if err := wantArgs("access", args, 1, "ID"); err != nil {
 				return err
@@ -358,32 +370,26 @@ var accessCommand = &command{
 			if limit < 0 {
 				return usagef("access", "--limit must not be negative")
 			}
-			o := apiclient.AccessOptions{Size: r.env.Target.PageSize}
-			if limit > 0 && limit < o.Size {
-				o.Size = limit
-			}
-			users := []apiclient.AccessUser{}
-			for u, err := range r.env.Client.AllAccess(r.ctx, id, o) {
-				if err != nil {
-					return notFound(err, "data source %d", id)
-				}
-				users = append(users, u)
-				if limit > 0 && len(users) >= limit {
-					break
-				}
-			}
-			if asJSON {
-				return writeJSON(r.io.Out, users)
-			}
-			if len(users) == 0 {
+			listed, err := stream(r, listing[apiclient.AccessUser]{
+				fetch: func(ctx context.Context, offset, size int) ([]apiclient.AccessUser, int, error) {
+					p, err := r.env.Client.ListAccess(ctx, id, apiclient.AccessOptions{Offset: offset, Size: size})
+					if err != nil {
+						return nil, 0, notFound(err, "data source %d", id)
+					}
+					return p.Users, p.Count, nil
+				},
+				raw:  func(u *apiclient.AccessUser) json.RawMessage { return u.Raw },
+				path: fmt.Sprintf("/dataSource/%d/access", id),
+				cols: []column{{title: "PROFILE", min: 6, keep: true}, {title: "NAME"}, {title: "TYPE"}, {title: "STATE"},
+					{title: "APPROVED", min: len("yes")}, {title: "EMAIL"}, {title: "SINCE"}},
+				cells: func(u *apiclient.AccessUser) []string {
+					return []string{strconv.FormatInt(u.Profile, 10), u.Name, u.Type, u.State, yesNo(u.Approved), u.Email, u.CreatedAt}
+				},
+			}, limit, asJSON, wide)
+			if err == nil && !listed && !asJSON {
 				fmt.Fprintf(r.io.Err, "nobody has access to data source %d\n", id)
-				return nil
 			}
-			t := newTable("PROFILE", "NAME", "TYPE", "STATE", "APPROVED", "EMAIL", "SINCE")
-			for _, u := range users {
-				t.add(strconv.FormatInt(u.Profile, 10), u.Name, u.Type, u.State, yesNo(u.Approved), u.Email, u.CreatedAt)
-			}
-			return t.write(r.io.Out)
+			return err
 		}
 	},
 }
