@@ -59,11 +59,10 @@ type DataSource struct {
 // either "deleted" or "disabled" for it.
 func (d *DataSource) IsDisabled() bool { return d.Deleted || d.Disabled }
 
-// UnmarshalJSON decodes leniently and keeps the raw object.
-func (d *DataSource) UnmarshalJSON(b []byte) error {
-	type plain DataSource
-	return lenient(b, (*plain)(d), &d.Raw)
-}
+// UnmarshalJSON decodes leniently and keeps the raw object. It is
+// hand-written (decodeDataSource), one pass over b, because list pages hold
+// thousands of sources.
+func (d *DataSource) UnmarshalJSON(b []byte) error { return decodeDataSource(b, d) }
 
 // MarshalJSON writes back what the server sent, so --json output loses nothing.
 func (d DataSource) MarshalJSON() ([]byte, error) {
@@ -114,27 +113,9 @@ type DataSourcePage struct {
 	Hits  []DataSource `json:"hits"`
 }
 
-// UnmarshalJSON accepts both the {count,hits} envelope and a bare array.
-func (p *DataSourcePage) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '[' {
-		p.Count = -1 // unknown: the caller stops at a short page
-		return json.Unmarshal(b, &p.Hits)
-	}
-	var env struct {
-		Count json.RawMessage `json:"count"`
-		Hits  []DataSource    `json:"hits"`
-	}
-	if err := json.Unmarshal(b, &env); err != nil {
-		return err
-	}
-	p.Hits = env.Hits
-	p.Count = -1
-	if n, ok := flexInt(env.Count); ok && n >= 0 { // a negative total means nothing
-		p.Count = int(n)
-	}
-	return nil
-}
+// UnmarshalJSON accepts both the {count,hits} envelope and a bare array
+// (decodePage).
+func (p *DataSourcePage) UnmarshalJSON(b []byte) error { return decodePage(b, p) }
 
 // Tag is a data source tag; tenants send either strings or {name} objects.
 type Tag struct {

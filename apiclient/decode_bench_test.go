@@ -1,0 +1,105 @@
+package apiclient
+
+// BenchmarkDecodePage: the cost of decoding one GET /dataSource page, per
+// source, for today's decoder beside the one it replaced (legacy..., in
+// decode_legacy_test.go). Sub-benchmarks of one run alternate, so with
+// -count=5 both sides see the same load on a shared machine:
+//
+//	go test -run '^$' -bench DecodePage -benchmem -count=5 ./apiclient/
+//
+// "unmarshal" is what the client does with an answer (json.Unmarshal,
+// which validates the body once before calling UnmarshalJSON); "method"
+// calls UnmarshalJSON alone.
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dsbrowse/dsbrowse/apiclient/immutatest"
+)
+
+// emulatorPage renders a page of n hits from the emulator, sorted by name
+// from the middle of 100,000 sources, as the TUI asks for them.
+func emulatorPage(tb testing.TB, n int) []byte {
+	tb.Helper()
+	h := immutatest.NewHandler(immutatest.Options{Sources: 100_000})
+	req := httptest.NewRequest(http.MethodGet, "/dataSource?sortField=name&sortOrder=asc&offset=50000&size="+itoa(n), nil)
+	req.Header.Set("Authorization", "Bearer "+h.Key())
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		tb.Fatalf("emulator: %d %s", rec.Code, rec.Body.Bytes())
+	}
+	var p DataSourcePage
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || len(p.Hits) != n {
+		tb.Fatalf("emulator page: %d hits, %v", len(p.Hits), err)
+	}
+	return rec.Body.Bytes()
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+func BenchmarkDecodePage(b *testing.B) {
+	seed, err := os.ReadFile(filepath.Join("testdata", "list_envelope.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	bodies := []struct {
+		name string
+		body []byte
+		hits int
+	}{
+		{"emulator-1000", emulatorPage(b, 1000), 1000},
+		{"seed", seed, 2},
+	}
+	for _, c := range bodies {
+		perSource := func(b *testing.B) {
+			b.SetBytes(int64(len(c.body)))
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(c.hits), "ns/source")
+		}
+		b.Run(c.name+"/unmarshal/legacy", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var p legacyPage
+				if err := json.Unmarshal(c.body, &p); err != nil || len(p.Hits) != c.hits {
+					b.Fatal(len(p.Hits), err)
+				}
+			}
+			perSource(b)
+		})
+		b.Run(c.name+"/unmarshal/new", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var p DataSourcePage
+				if err := json.Unmarshal(c.body, &p); err != nil || len(p.Hits) != c.hits {
+					b.Fatal(len(p.Hits), err)
+				}
+			}
+			perSource(b)
+		})
+		b.Run(c.name+"/method/legacy", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var p legacyPage
+				if err := p.UnmarshalJSON(c.body); err != nil || len(p.Hits) != c.hits {
+					b.Fatal(len(p.Hits), err)
+				}
+			}
+			perSource(b)
+		})
+		b.Run(c.name+"/method/new", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var p DataSourcePage
+				if err := p.UnmarshalJSON(c.body); err != nil || len(p.Hits) != c.hits {
+					b.Fatal(len(p.Hits), err)
+				}
+			}
+			perSource(b)
+		})
+	}
+}
