@@ -454,7 +454,13 @@ func (c *Client) decode(r request, b []byte, out any) error {
 		}
 		return &DecodeError{Method: r.method, Path: r.path, Err: fmt.Errorf("want %s, got %s", want, jsonKind(t[0]))}
 	}
-	if err := json.Unmarshal(b, out); err != nil {
+	var err error
+	if d, ok := out.(bodyDecoder); ok {
+		err = d.decodeBody(b) // one pass, instead of json.Unmarshal's two scans first
+	} else {
+		err = json.Unmarshal(b, out)
+	}
+	if err != nil {
 		return &DecodeError{Method: r.method, Path: r.path, Err: errors.New(c.Redact(err.Error()))}
 	}
 	return nil

@@ -82,7 +82,7 @@ func withQuery(path string, v url.Values) string {
 func (c *Client) ListDataSources(ctx context.Context, o ListOptions) (*DataSourcePage, error) {
 	var p DataSourcePage
 	r := request{method: http.MethodGet, path: withQuery("/dataSource", o.Values()), accept: "{["}
-	if err := c.do(ctx, r, &p); err != nil {
+	if err := c.do(ctx, r, sizedPage{&p, o.Size}); err != nil {
 		return nil, err
 	}
 	return &p, nil

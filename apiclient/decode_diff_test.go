@@ -58,12 +58,13 @@ func sameAsLegacy(t *testing.T, data []byte) {
 					return DataSource(w)
 				})
 		}
-		// A page.
+		// A page, also as the client decodes it (decodeBody, with the
+		// size asked for; before, json.Unmarshal).
 		for _, direct := range []bool{false, true} {
-			var got DataSourcePage
+			var got, client DataSourcePage
 			var want legacyPage
 			if into != "" {
-				if json.Unmarshal([]byte(into), &got) != nil || json.Unmarshal([]byte(into), &want) != nil {
+				if json.Unmarshal([]byte(into), &got) != nil || json.Unmarshal([]byte(into), &want) != nil || json.Unmarshal([]byte(into), &client) != nil {
 					t.Fatal("earlier page does not decode")
 				}
 			}
@@ -72,6 +73,16 @@ func sameAsLegacy(t *testing.T, data []byte) {
 				gotErr, wantErr = got.UnmarshalJSON(data), want.UnmarshalJSON(data)
 			} else {
 				gotErr, wantErr = json.Unmarshal(data, &got), json.Unmarshal(data, &want)
+				clientErr := sizedPage{&client, 3}.decodeBody(data)
+				compare(t, fmt.Sprintf("page as the client reads it (into %.20q)", into), data, clientErr, wantErr, client, want.page(),
+					func() any {
+						var w legacyPage
+						if into != "" {
+							_ = json.Unmarshal([]byte(into), &w)
+						}
+						_ = json.Unmarshal(data, &w)
+						return w.page()
+					})
 			}
 			compare(t, fmt.Sprintf("page (direct %v, into %.20q)", direct, into), data, gotErr, wantErr, got, want.page(),
 				func() any {

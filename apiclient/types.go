@@ -115,7 +115,7 @@ type DataSourcePage struct {
 
 // UnmarshalJSON accepts both the {count,hits} envelope and a bare array
 // (decodePage).
-func (p *DataSourcePage) UnmarshalJSON(b []byte) error { return decodePage(b, p) }
+func (p *DataSourcePage) UnmarshalJSON(b []byte) error { return decodePage(b, p, 0) }
 
 // Tag is a data source tag; tenants send either strings or {name} objects.
 type Tag struct {
