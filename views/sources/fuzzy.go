@@ -1,6 +1,8 @@
 package sources
 
 import (
+	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strings"
@@ -18,11 +20,16 @@ import (
 //     most of the others, before scoring;
 //   - ASCII names (nearly all) are scored by byte compares (scoreASCII,
 //     scoreOne), the rest by the port;
+//   - a one-character query (the first keystroke, when nearly every row
+//     matches) reads each name eight bytes at a time (scoreByte);
 //   - when the query grows, only the previous matches are searched again;
-//   - the rows are split across cores;
-//   - the stable sort by score is a counting sort (scores are small ints).
-// TestMatcherAgreesWithSahilm, TestASCIIScorerAgreesWithSahilm and
-// TestAbsentMaskRulesOutOnlyNonMatches hold them to the same answers.
+//   - the rows are split across cores, in more parts than cores so a core
+//     that another process holds up does not hold up the keystroke;
+//   - the stable sort by score is a counting sort (scores are small ints),
+//     itself split across cores.
+// TestMatcherAgreesWithSahilm, TestASCIIScorerAgreesWithSahilm,
+// TestAbsentMaskRulesOutOnlyNonMatches and TestOneByteScorerAgreesWithSahilm
+// hold them to the same answers.
 
 const (
 	firstCharMatchBonus            = 10
@@ -73,12 +80,14 @@ func charBit(c byte) uint32 {
 // absentOf is the mask of the characters name lacks (see charBit): a name
 // that lacks one the pattern needs cannot match. A name with a non-ASCII
 // rune gets 0, which rules nothing out, because such runes can fold to
-// ASCII letters (the Kelvin sign to k, long s to s).
+// ASCII letters (the Kelvin sign to k, long s to s); so does a name with a
+// NUL. A mask that is not 0 so also says the name is ASCII without a NUL,
+// which scoreByte relies on.
 func absentOf(name string) uint32 {
 	var present uint32
 	for i := 0; i < len(name); i++ {
 		c := name[i]
-		if c >= utf8.RuneSelf {
+		if c >= utf8.RuneSelf || c == 0 {
 			return 0
 		}
 		present |= charBit(c)
@@ -97,7 +106,7 @@ func toLowerASCII(c byte) byte {
 // sahilm matches exactly the strings for which this holds. start is where
 // the pattern's first character first occurs: nothing before it changes
 // the score. slow says a non-ASCII rune was seen (in s or the pattern), so
-// only score can decide; ok is then true.
+// only score can decide; ok is then true. A NUL ends s, as for sahilm.
 func (m *matcher) scan(s string) (start int, ok, slow bool) {
 	if !m.ascii {
 		return 0, true, true
@@ -111,6 +120,11 @@ func (m *matcher) scan(s string) (start int, ok, slow bool) {
 			// A non-ASCII rune can fold to ASCII (K → Kelvin sign k);
 			// let the full scorer decide.
 			return 0, true, true
+		}
+		if c == 0 {
+			// sahilm stops reading at a NUL: the rest cannot match. (The
+			// scorers check for a NUL only from start on.)
+			return 0, false, false
 		}
 		if toLowerASCII(c) == p[k] {
 			if k == 0 {
@@ -245,6 +259,129 @@ func scoreOne(s string, start int, want byte, idx *[]int) (score int, ok, slow b
 	}
 	best += max(at*unmatchedLeadingCharPenalty, maxUnmatchedLeadingCharPenalty)
 	return best + 1 - n, true, false
+}
+
+// Bytes eight at a time (SWAR): a uint64 holds eight bytes of a name.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+	lows7 = 0x7f7f7f7f7f7f7f7f
+)
+
+// zeroBytes has the high bit set in each byte of x that is 0, and nothing
+// else: adding 0x7f to the low seven bits cannot carry into the next byte,
+// so unlike the usual (x-0x01…)&^x trick it has no false positives.
+func zeroBytes(x uint64) uint64 { return ^((x&lows7 + lows7) | x) & highs }
+
+// load64 is s[i:i+8] as a little-endian word; the compiler makes it one
+// load.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// scoreByte is scan and scoreOne for the one-character pattern want
+// (lower-cased ASCII), eight bytes at a time (see scoreClean). It answers
+// only for names that are ASCII with no NUL, and says slow for any other,
+// for matchIn to decide; so it never differs from it.
+func scoreByte(s string, want byte) (score int, ok, slow bool) {
+	if !cleanASCII(s) {
+		return 0, false, true
+	}
+	score, ok = scoreClean(s, want)
+	return score, ok, false
+}
+
+// cleanASCII says s is ASCII with no NUL.
+func cleanASCII(s string) bool {
+	var bad uint64 // high bits: a byte that is not ASCII, or a NUL
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := load64(s, i)
+		bad |= x&highs | zeroBytes(x)
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c-1 >= utf8.RuneSelf-1 {
+			return false
+		}
+	}
+	return bad == 0
+}
+
+// scoreClean is scoreOne for a one-character pattern want (lower-cased
+// ASCII) and a name s that is ASCII with no NUL (a name whose absentOf
+// mask is not 0), with few branches: for each word of s it makes masks of
+// where want is and where a match would be worth the most (after a
+// separator, or a capital after a small letter), and stops at the first
+// such match. sahilm keeps the first match with the highest bonus, so
+// without one the answer is the first character (worth 10) or the first
+// match (worth 0).
+func scoreClean(s string, want byte) (score int, ok bool) {
+	pat := uint64(want) * ones
+	var fold uint64
+	if 'a' <= want && want <= 'z' {
+		fold = 0x20 * ones // c|0x20 == want exactly when c is want in either case
+	}
+	n := len(s)
+	first := -1
+	for i := 0; i < n; i += 8 {
+		var x uint64
+		valid := uint64(highs)
+		switch rest := n - i; {
+		case rest >= 8:
+			x = load64(s, i)
+		case n >= 8:
+			// The last bytes, as the low bytes of a word whose high bytes
+			// are 0 and do not count.
+			x = load64(s, n-8) >> (8 * (8 - rest))
+			valid >>= 8 * (8 - rest)
+		default:
+			for k := rest - 1; k >= 0; k-- {
+				x = x<<8 | uint64(s[i+k])
+			}
+			valid >>= 8 * (8 - rest)
+		}
+		hit := zeroASCII((x|fold)^pat) & valid
+		if hit == 0 {
+			continue
+		}
+		var prev uint64 // the byte before the word; none (0) at the start
+		if i > 0 {
+			prev = uint64(s[i-1])
+		}
+		p := x<<8 | prev // each byte's previous byte
+		top := (separators(p) | inRange(p, 'a', 'z')&inRange(x, 'A', 'Z')) & hit
+		if top != 0 {
+			at := i + bits.TrailingZeros64(top)>>3
+			return matchFollowingSeparatorBonus + max(at*unmatchedLeadingCharPenalty, maxUnmatchedLeadingCharPenalty) + 1 - n, true
+		}
+		if first < 0 {
+			first = i + bits.TrailingZeros64(hit)>>3
+		}
+	}
+	switch {
+	case first < 0:
+		return 0, false
+	case first == 0:
+		return firstCharMatchBonus + 1 - n, true
+	}
+	return max(first*unmatchedLeadingCharPenalty, maxUnmatchedLeadingCharPenalty) + 1 - n, true
+}
+
+// zeroASCII is zeroBytes for a word of ASCII bytes.
+func zeroASCII(x uint64) uint64 { return ^(x + lows7) & highs }
+
+// inRange has the high bit set in each byte of x (ASCII) from lo to hi:
+// neither sum carries into the next byte.
+func inRange(x uint64, lo, hi byte) uint64 {
+	return (x + (0x80-uint64(lo))*ones) &^ (x + (0x7f-uint64(hi))*ones) & highs
+}
+
+// separators is isSeparatorByte for each byte of x (ASCII): ' ', '-', '.',
+// '/', '\\' and '_'.
+func separators(x uint64) uint64 {
+	return zeroASCII(x^' '*ones) | inRange(x, '-', '/') | zeroASCII(x^'\\'*ones) | zeroASCII(x^'_'*ones)
 }
 
 func isSeparatorByte(c byte) bool {
@@ -399,6 +536,12 @@ type scored struct {
 // costs more than it saves.
 const parallelMin = 4096
 
+// partsPerCore is how many parts per core the candidates are split into.
+// With one part per core, a core that another process takes for a few
+// milliseconds holds up the whole keystroke; smaller parts let the other
+// core take up the slack.
+const partsPerCore = 4
+
 // rank filters candidates (row indices, in display order) by pattern and
 // returns the matching ones best first, ties in candidate order.
 func rank(pattern string, candidates []int32, name func(int32) string) []int32 {
@@ -406,77 +549,158 @@ func rank(pattern string, candidates []int32, name func(int32) string) []int32 {
 }
 
 // rankWith is rank where get gives each candidate's name and the mask of
-// the characters it lacks (absentOf; 0 when not known).
+// the characters it lacks: absentOf(name), or 0 when not known.
 func rankWith(pattern string, candidates []int32, get func(int32) (string, uint32)) []int32 {
 	if pattern == "" {
 		return candidates
 	}
 	m := newMatcher(pattern)
-	workers := runtime.GOMAXPROCS(0)
-	if len(candidates) < parallelMin || workers < 2 {
-		workers = 1
+	cores := runtime.GOMAXPROCS(0)
+	nparts := 1
+	if len(candidates) >= parallelMin && cores > 1 {
+		nparts = cores * partsPerCore
 	}
-	parts := make([][]scored, workers)
-	bufs := make([]*[]scored, workers)
-	chunk := (len(candidates) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		lo, hi := w*chunk, min((w+1)*chunk, len(candidates))
-		if lo >= hi {
-			continue
-		}
-		bufs[w] = scoredPool.Get().(*[]scored)
-		wg.Go(func() {
-			out := (*bufs[w])[:0]
-			for _, c := range candidates[lo:hi] {
-				name, absent := get(c)
-				if absent&m.needs != 0 {
-					continue
-				}
-				if sc, ok := m.matchIn(name, nil); ok {
-					out = append(out, scored{c, int32(sc)})
-				}
-			}
-			parts[w] = out
-		})
-	}
-	wg.Wait()
-	view := sortByScore(parts...)
-	for w, b := range bufs {
-		if b != nil {
-			*b = parts[w][:0]
-			scoredPool.Put(b)
-		}
+	parts := make([]scoredPart, nparts)
+	chunk := (len(candidates) + nparts - 1) / nparts
+	inParallel(nparts, func(w int) {
+		lo, hi := min(w*chunk, len(candidates)), min((w+1)*chunk, len(candidates))
+		buf := scoredPool.Get().(*[]scored)
+		parts[w] = m.rankPart(candidates[lo:hi], get, (*buf)[:0])
+		parts[w].buf = buf
+	})
+	view := sortScored(parts, cores)
+	for _, p := range parts {
+		*p.buf = p.s[:0]
+		scoredPool.Put(p.buf)
 	}
 	return view
+}
+
+// inParallel runs f(0), …, f(n-1), each on its own goroutine when n > 1,
+// and returns when all have.
+func inParallel(n int, f func(int)) {
+	if n == 1 {
+		f(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { f(i) })
+	}
+	wg.Wait()
+}
+
+// scoredPart is the matches of one part of the candidates, in candidate
+// order, with the range of their scores (lo > hi when there are none).
+type scoredPart struct {
+	s      []scored
+	lo, hi int32
+	// counts, when not nil, is how many matches there are of each score:
+	// counts[oneTop-score]. The sort then does not count them again.
+	counts []int
+	buf    *[]scored // where s came from, for scoredPool
+}
+
+// oneTop is the highest score a one-character pattern can get: a bonus of
+// at most 20, no more leading penalty than 0, and 1 - len(s) ≤ 0.
+const oneTop = matchFollowingSeparatorBonus
+
+// rankPart scores the candidates cands into out.
+func (m *matcher) rankPart(cands []int32, get func(int32) (string, uint32), out []scored) scoredPart {
+	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
+	if m.ascii && len(m.lower) == 1 {
+		// The first keystroke: nearly every row matches, so nearly every
+		// name is read, and scoreByte reads it a word at a time.
+		// The matches are counted by score here, while they are at hand.
+		want := m.lower[0]
+		counts := make([]int, 64)
+		for _, c := range cands {
+			name, absent := get(c)
+			if absent&m.needs != 0 {
+				continue
+			}
+			var sc int
+			var ok, slow bool
+			if absent != 0 {
+				sc, ok = scoreClean(name, want)
+			} else if sc, ok, slow = scoreByte(name, want); slow {
+				sc, ok = m.matchIn(name, nil)
+			}
+			if ok {
+				out = append(out, scored{c, int32(sc)})
+				lo, hi = min(lo, int32(sc)), max(hi, int32(sc))
+				k := oneTop - sc
+				if k >= len(counts) {
+					counts = append(counts, make([]int, k+1-len(counts))...)
+				}
+				counts[k]++
+			}
+		}
+		return scoredPart{s: out, lo: lo, hi: hi, counts: counts}
+	}
+	for _, c := range cands {
+		name, absent := get(c)
+		if absent&m.needs != 0 {
+			continue
+		}
+		if sc, ok := m.matchIn(name, nil); ok {
+			out = append(out, scored{c, int32(sc)})
+			lo, hi = min(lo, int32(sc)), max(hi, int32(sc))
+		}
+	}
+	return scoredPart{s: out, lo: lo, hi: hi}
 }
 
 // scoredPool keeps rank's scratch buffers between keystrokes.
 var scoredPool = sync.Pool{New: func() any { return new([]scored) }}
 
 // sortByScore is a stable sort by descending score of the parts taken in
-// order. Scores fall in a small range, so a counting sort beats a
-// comparison sort by far at 100k matches.
+// order.
 func sortByScore(parts ...[]scored) []int32 {
-	n := 0
-	var lo, hi int32
-	for _, p := range parts {
+	ps := make([]scoredPart, len(parts))
+	for i, p := range parts {
+		ps[i] = scoredPart{s: p, lo: math.MaxInt32, hi: math.MinInt32}
 		for _, m := range p {
-			if n == 0 {
-				lo, hi = m.score, m.score
-			}
-			lo, hi = min(lo, m.score), max(hi, m.score)
-			n++
+			ps[i].lo, ps[i].hi = min(ps[i].lo, m.score), max(ps[i].hi, m.score)
+		}
+	}
+	return sortScored(ps, runtime.GOMAXPROCS(0))
+}
+
+// sortScored is sortByScore on parts whose score ranges are known. Scores
+// fall in a small range, so a counting sort beats a comparison sort by
+// far at 100k matches. With many matches the parts are counted and placed
+// on their own goroutines: part w's matches of score k go after those of
+// score k in parts before w, so the sort stays stable.
+func sortScored(parts []scoredPart, cores int) []int32 {
+	n := 0
+	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
+	for _, p := range parts {
+		if len(p.s) > 0 {
+			n += len(p.s)
+			lo, hi = min(lo, p.lo), max(hi, p.hi)
 		}
 	}
 	out := make([]int32, n)
 	if n == 0 {
 		return out
 	}
-	if span := int(hi - lo + 1); span <= 4*n+1024 {
+	span := int(hi) - int(lo) + 1
+	if span > 4*n+1024 {
+		all := make([]scored, 0, n)
+		for _, p := range parts {
+			all = append(all, p.s...)
+		}
+		slices.SortStableFunc(all, func(a, b scored) int { return int(b.score - a.score) })
+		for i, m := range all {
+			out[i] = m.row
+		}
+		return out
+	}
+	if n < parallelMin || cores < 2 || len(parts) < 2 || span*len(parts) > n/4 {
 		counts := make([]int, span+1)
 		for _, p := range parts {
-			for _, m := range p {
+			for _, m := range p.s {
 				counts[int(hi-m.score)+1]++ // descending: highest score first
 			}
 		}
@@ -484,7 +708,7 @@ func sortByScore(parts ...[]scored) []int32 {
 			counts[i] += counts[i-1]
 		}
 		for _, p := range parts {
-			for _, m := range p {
+			for _, m := range p.s {
 				k := int(hi - m.score)
 				out[counts[k]] = m.row
 				counts[k]++
@@ -492,11 +716,36 @@ func sortByScore(parts ...[]scored) []int32 {
 		}
 		return out
 	}
-	all := slices.Concat(parts...)
-	slices.SortStableFunc(all, func(a, b scored) int { return int(b.score - a.score) })
-	for i, m := range all {
-		out[i] = m.row
+	counts := make([][]int, len(parts))
+	inParallel(len(parts), func(w int) {
+		c := make([]int, span)
+		if pc := parts[w].counts; pc != nil {
+			for k := range c {
+				if j := k + oneTop - int(hi); j < len(pc) {
+					c[k] = pc[j]
+				}
+			}
+		} else {
+			for _, m := range parts[w].s {
+				c[int(hi-m.score)]++
+			}
+		}
+		counts[w] = c
+	})
+	at := 0
+	for k := range span {
+		for _, c := range counts {
+			c[k], at = at, at+c[k]
+		}
 	}
+	inParallel(len(parts), func(w int) {
+		c := counts[w]
+		for _, m := range parts[w].s {
+			k := int(hi - m.score)
+			out[c[k]] = m.row
+			c[k]++
+		}
+	})
 	return out
 }
 
