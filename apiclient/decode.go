@@ -716,9 +716,16 @@ func (m *misfits) note(s *scanner, i int, key []byte, name string, fits func(c b
 	}
 	if string(key) == name {
 		set(&m.exact, &m.exactBad)
-	} else if strings.ToLower(string(key)) == strings.ToLower(name) {
+	} else if lowerEqual(key, name) {
 		set(&m.folded, &m.foldedBad)
 	}
+}
+
+// lowerEqual is clearMisfits' fallback lookup: equal once lower-cased,
+// which is not strings.EqualFold ("ſ" folds to "s" but stays "ſ" lower-cased).
+func lowerEqual(key []byte, name string) bool {
+	//lint:ignore SA6005 the old decoder compared lower-cased keys; EqualFold would differ
+	return strings.ToLower(string(key)) == strings.ToLower(name)
 }
 
 // bad reports whether field i's value, as clearMisfits would look it up,

@@ -170,7 +170,7 @@ func TestDecodeSameAsLegacy(t *testing.T) {
 		`01`, `-`, `1.`, `1e`, `tru`, `nul`, `{"hits":[{"id":1}],"hits":[{"name":"n"},{"id":2}]}`, `{"hits":[],"HITS":null}`,
 		`{"count":2,"hits":{"id":1}}`, `{"count":-1,"hits":"x"}`, `"page"`, `7`, `true`, `{"Count":1e999,"hits":[]}`,
 		strings.Repeat(`[`, 10001) + strings.Repeat(`]`, 10001), `{"x":` + strings.Repeat(`[`, 9990) + strings.Repeat(`]`, 9990) + `}`,
-		`{"rowCount":"six","ROWCOUNT":0}`, `{"ſtatus":"long s","ROWCOUNT":"x","rowcount":0}`, `{"approved":0,"Approved":true}`,
+		`{"rowCount":"six","ROWCOUNT":0}`, `{"ſtatus":"long s","ROWCOUNT":"x","rowcount":0}`, `{"ſubscriptionId":"x","ſtatusInfo":{},"SUBSCRIPTIONPOLICY":7}`, `{"approved":0,"Approved":true}`,
 		`{"statusInfo":{},"statusinfo":"x"}`, `{"subscriptionPolicy":{"type":"a"},"subscriptionPolicy":{"allowDiscovery":true}}`,
 		`{"subscriptionPolicy":{"automaticSubscription":true},"subscriptionPolicy":{"automaticSubscription":"x"}}`,
 		`{"tags":[{"name":"a","name":null},{"name":"a","Name":5},{"name":"a","NAME":"b"}]}`,
