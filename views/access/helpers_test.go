@@ -100,7 +100,7 @@ func drive(v views.View, cmd tea.Cmd) []tea.Msg {
 		queue = queue[1:]
 		for _, msg := range viewtest.CollectAll(c) {
 			switch msg.(type) {
-			case pageMsg, policyMsg, userReportMsg:
+			case pageMsg, policyMsg, userReportMsg, filterMsg:
 				_, next := v.Update(msg)
 				queue = append(queue, next)
 			default:

@@ -61,6 +61,14 @@ type shown struct {
 	matched []int
 }
 
+// filterMsg is the result of filtering rows by query off the UI goroutine.
+type filterMsg struct {
+	gen   uint64
+	query string
+	rows  []row
+	view  []shown
+}
+
 // Model is the table of users with access to one data source.
 type Model struct {
 	ctx    *views.Context
@@ -91,7 +99,17 @@ type Model struct {
 	input  textinput.Model
 	typing bool
 	query  string
-	view   []shown // nil when no filter is applied
+	// The filter runs off the UI goroutine: with 50,000 users it takes
+	// longer than a frame. filterGen names the result wanted now (the
+	// query on the rows now); one with another gen is stale and dropped.
+	// running is the gen of the filter in flight (0: none). One runs at a
+	// time, so fast typing does not start one per key: when it ends, the
+	// one wanted then starts.
+	filterGen, running uint64
+	view               []shown // nil when no filter is applied
+	viewRows           []row   // the rows view indexes
+	viewQ              string  // the query view is for
+	viewGen            uint64  // the gen of the result view is
 
 	cursor, offset int
 	w, h           int
@@ -192,6 +210,8 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 	switch msg := msg.(type) {
 	case pageMsg:
 		return m, m.onPage(msg)
+	case filterMsg:
+		return m, m.onFilter(msg)
 	case tea.KeyMsg:
 		if m.typing {
 			return m, m.typingKey(msg)
@@ -243,11 +263,9 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 		m.nat.add(&rows[i])
 	}
 	m.pages[msg.offset] = rows
-	m.rebuildRows(sel)
-
 	// Ask for more: up to Concurrency pages in flight when the total is
 	// known, one after another while it is not.
-	var cmds []tea.Cmd
+	cmds := []tea.Cmd{m.rebuildRows(sel)}
 	if m.count >= 0 {
 		for len(m.pending) < m.concurrency() && m.next < m.count && len(msg.users) > 0 {
 			cmds = append(cmds, m.fetch(m.next))
@@ -257,8 +275,8 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 		next := msg.offset + len(msg.users)
 		cmds = append(cmds, m.fetch(next))
 	}
-	if len(m.pending) == 0 {
-		m.restore = nil
+	if len(m.pending) == 0 && !m.filterPending() {
+		m.restore = nil // else the filter's result looks for the user
 	}
 	return tea.Batch(cmds...)
 }
@@ -296,9 +314,11 @@ func makeRow(u apiclient.AccessUser, now time.Time) row {
 	return r
 }
 
-// rebuildRows joins the pages in offset order, re-applies the filter and
-// keeps the cursor on the user it was on (or the one a reload asked for).
-func (m *Model) rebuildRows(sel *userKey) {
+// rebuildRows joins the pages in offset order and keeps the cursor on the
+// user it was on (or the one a reload asked for). With a filter on, it
+// asks for the filter to run again; the filtered table stays as it is
+// until the result comes.
+func (m *Model) rebuildRows(sel *userKey) tea.Cmd {
 	offsets := make([]int, 0, len(m.pages))
 	n := 0
 	for o, p := range m.pages {
@@ -311,17 +331,21 @@ func (m *Model) rebuildRows(sel *userKey) {
 		rows = append(rows, m.pages[o]...)
 	}
 	m.rows = rows
+	var cmd tea.Cmd
 	if m.query != "" {
-		m.applyFilter()
+		cmd = m.refilter()
 	}
-	target := sel
-	if m.restore != nil {
-		target = m.restore
-	}
-	if target != nil && m.moveTo(*target) {
-		m.restore = nil
+	if m.view == nil {
+		target := sel
+		if m.restore != nil {
+			target = m.restore
+		}
+		if target != nil && m.moveTo(*target) {
+			m.restore = nil
+		}
 	}
 	m.clamp()
+	return cmd
 }
 
 // moveTo puts the cursor on the user with key k if they are shown.
@@ -346,7 +370,7 @@ func (m *Model) len() int {
 func (m *Model) at(i int) (*row, []int) {
 	if m.view != nil {
 		s := m.view[i]
-		return &m.rows[s.idx], s.matched
+		return &m.viewRows[s.idx], s.matched
 	}
 	return &m.rows[i], nil
 }
@@ -373,27 +397,83 @@ type rowSource []row
 func (s rowSource) String(i int) string { return s[i].search }
 func (s rowSource) Len() int            { return len(s) }
 
-// applyFilter matches the query against the loaded rows, best first.
-func (m *Model) applyFilter() {
-	if m.query == "" {
-		m.view = nil
-		return
-	}
-	matches := fuzzy.FindFrom(m.query, rowSource(m.rows))
-	view := make([]shown, len(matches))
+// filterRows matches query against rows, best first: sahilm/fuzzy over
+// each row's search string. It runs off the UI goroutine; rows is never
+// changed once built (rebuildRows makes a new slice), so it may read them.
+func filterRows(query string, rows []row) []shown {
+	matches := fuzzy.FindFrom(query, rowSource(rows))
+	view := make([]shown, len(matches)) // not nil, even when empty: a filter is on
 	for i, mt := range matches {
 		view[i] = shown{idx: mt.Index, matched: mt.MatchedIndexes}
 	}
-	m.view = view
+	return view
 }
 
-func (m *Model) setQuery(q string) {
+// refilter asks for the filter on the query and rows now: at once when
+// none is running, else when the one running ends.
+func (m *Model) refilter() tea.Cmd {
+	m.filterGen = gens.Add(1)
+	if m.query == "" {
+		m.view, m.viewRows, m.viewQ, m.viewGen = nil, nil, "", 0
+		return nil
+	}
+	if m.running != 0 {
+		return nil
+	}
+	return m.startFilter()
+}
+
+func (m *Model) startFilter() tea.Cmd {
+	gen, q, rows := m.filterGen, m.query, m.rows
+	m.running = gen
+	return func() tea.Msg { return filterMsg{gen: gen, query: q, rows: rows, view: filterRows(q, rows)} }
+}
+
+// filterPending says the table does not yet show the filter's result for
+// the query and rows now.
+func (m *Model) filterPending() bool { return m.query != "" && m.viewGen != m.filterGen }
+
+// onFilter shows a filter's result, unless a later keystroke, a new page
+// or a cleared filter has made it stale (or it is another view's).
+func (m *Model) onFilter(msg filterMsg) tea.Cmd {
+	if msg.gen == m.running {
+		m.running = 0
+	}
+	if msg.gen != m.filterGen {
+		if m.running == 0 && m.filterPending() {
+			return m.startFilter()
+		}
+		return nil
+	}
+	sel := m.selectedKey()
+	newQuery := msg.query != m.viewQ
+	m.view, m.viewRows, m.viewQ, m.viewGen = msg.view, msg.rows, msg.query, msg.gen
+	switch {
+	case m.restore != nil:
+		if m.moveTo(*m.restore) {
+			m.restore = nil
+		}
+	case newQuery:
+		m.cursor, m.offset = 0, 0 // the best match first
+	case sel != nil:
+		m.moveTo(*sel) // new rows: stay on the user
+	}
+	if len(m.pending) == 0 {
+		m.restore = nil
+	}
+	m.clamp()
+	return nil
+}
+
+func (m *Model) setQuery(q string) tea.Cmd {
 	if q == m.query {
-		return
+		return nil
 	}
 	m.query = q
-	m.applyFilter()
-	m.cursor, m.offset = 0, 0
+	if q == "" {
+		m.cursor, m.offset = 0, 0
+	}
+	return m.refilter()
 }
 
 func (m *Model) clearFilter() {
@@ -401,7 +481,8 @@ func (m *Model) clearFilter() {
 	m.typing = false
 	m.input.Blur()
 	m.input.SetValue("")
-	m.query, m.view = "", nil
+	m.query = ""
+	m.refilter()
 	if sel != nil {
 		m.moveTo(*sel)
 	}
@@ -432,9 +513,9 @@ func (m *Model) typingKey(msg tea.KeyMsg) tea.Cmd {
 	if v := safe.Line(m.input.Value()); v != m.input.Value() {
 		m.input.SetValue(v) // a paste must not carry escapes to the screen
 	}
-	m.setQuery(m.input.Value())
+	fcmd := m.setQuery(m.input.Value())
 	m.clamp()
-	return cmd
+	return tea.Batch(cmd, fcmd)
 }
 
 func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {

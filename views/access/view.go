@@ -88,8 +88,14 @@ func (m *Model) statusLine() string {
 
 func (m *Model) filterLine() string {
 	st := m.ctx.Styles
-	n := m.len()
-	info := fmt.Sprintf("%d of %d match", n, len(m.rows))
+	n, of := m.len(), len(m.rows)
+	if m.view != nil {
+		of = len(m.viewRows)
+	}
+	info := fmt.Sprintf("%d of %d match", n, of)
+	if m.filterPending() {
+		info += " · filtering…"
+	}
 	if m.typing {
 		in := m.input // a copy: View does not change the model
 		in.Width = max(m.w-lenPrompt-ansi.StringWidth(info)-3, 1)
