@@ -2,10 +2,11 @@ package apiclient
 
 // BenchmarkDecodePage: the cost of decoding one GET /dataSource page, per
 // source, for today's decoder beside the one it replaced (legacy..., in
-// decode_legacy_test.go). Sub-benchmarks of one run alternate, so with
-// -count=5 both sides see the same load on a shared machine:
+// decode_legacy_test.go). "interleaved" times both in the same loop, so
+// both see the same load on a shared machine; compare medians of five runs:
 //
-//	go test -run '^$' -bench DecodePage -benchmem -count=5 ./apiclient/
+//	go test -run '^$' -bench 'DecodePage/.*/interleaved' -count=5 ./apiclient/
+//	go test -run '^$' -bench DecodePage -benchmem -count=5 ./apiclient/   # allocations too
 //
 // "client" is what Client does with an answer, before (json.Unmarshal) and
 // now (decodeBody); "unmarshal/new" is json.Unmarshal into the new type.
@@ -17,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/dsbrowse/dsbrowse/apiclient/immutatest"
 )
@@ -60,6 +62,43 @@ func BenchmarkDecodePage(b *testing.B) {
 			b.SetBytes(int64(len(c.body)))
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(c.hits), "ns/source")
 		}
+		// The headline: each iteration decodes the page with the old
+		// client path and the new one, alternating which goes first, so
+		// that both see the same machine (it is shared) and each other's
+		// garbage. Median of -count=5 runs of this line.
+		b.Run(c.name+"/interleaved", func(b *testing.B) {
+			var old, cur time.Duration
+			legacy := func() {
+				start := time.Now()
+				var p legacyPage
+				if err := json.Unmarshal(c.body, &p); err != nil || len(p.Hits) != c.hits {
+					b.Fatal(len(p.Hits), err)
+				}
+				old += time.Since(start)
+			}
+			now := func() {
+				start := time.Now()
+				var p DataSourcePage
+				if err := (sizedPage{&p, c.hits}).decodeBody(c.body); err != nil || len(p.Hits) != c.hits {
+					b.Fatal(len(p.Hits), err)
+				}
+				cur += time.Since(start)
+			}
+			n := 0
+			for b.Loop() {
+				if n++; n%2 == 0 {
+					legacy()
+					now()
+				} else {
+					now()
+					legacy()
+				}
+			}
+			per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(n) / float64(c.hits) }
+			b.ReportMetric(per(old), "legacy-ns/source")
+			b.ReportMetric(per(cur), "new-ns/source")
+			b.ReportMetric(float64(old)/float64(cur), "speed-up")
+		})
 		// What the client did with an answer: json.Unmarshal, which
 		// scans the body twice before UnmarshalJSON sees it.
 		b.Run(c.name+"/client/legacy", func(b *testing.B) {
