@@ -83,6 +83,7 @@ func (p *pager[T, R]) run(ctx context.Context) error {
 		known    bool // the server sends totals: pages can be planned ahead
 		ended    bool // an empty or final short page was seen
 		pageCap  int  // the largest page the server sends (0: none seen)
+		step     int  // size of the later pages, once the total is known
 		next     int  // first offset not asked for yet, gaps aside
 		gaps     []span
 		inflight int
@@ -115,6 +116,10 @@ func (p *pager[T, R]) run(ctx context.Context) error {
 			case !known && f.off == 0:
 				known = true
 				end = min(end, f.count)
+				// Spread the rest over the requests in flight, so a short
+				// list does not wait on one large page; never below the
+				// first page's size, never above the bound.
+				step = min(max((end-f.n+parallel-1)/parallel, first), size)
 			case known && p.limit == 0 && f.count > end:
 				end = f.count // sources were added while we list
 			}
@@ -162,10 +167,7 @@ func (p *pager[T, R]) run(ctx context.Context) error {
 		}
 		n := first
 		if known {
-			// Spread what is left over the requests in flight, so a short
-			// list does not wait on one large page; never below the first
-			// page's size, never above the bound or the server's cap.
-			n = min(max((end-next+parallel-1)/parallel, first), size)
+			n = step
 			if pageCap > 0 {
 				n = min(n, pageCap)
 			}
