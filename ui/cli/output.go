@@ -263,9 +263,12 @@ type jsonStream struct {
 	started bool
 }
 
-// renderJSON encodes a page's elements as they appear inside writeJSON's
-// indented array (without the separators around the page).
-func renderJSON[T any](items []T) ([]byte, error) {
+// renderJSON lays out a page's elements as they appear inside writeJSON's
+// indented array (without the separators around the page). An element the
+// server sent is indented from its raw bytes, which is what the encoder
+// does with them too, without its second validating pass; one without raw
+// bytes goes through the encoder.
+func renderJSON[T any](items []T, raw func(*T) json.RawMessage) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -275,6 +278,12 @@ func renderJSON[T any](items []T) ([]byte, error) {
 			buf.WriteString(",\n")
 		}
 		buf.WriteString("  ")
+		if r := bytes.TrimSpace(raw(&items[i])); len(r) > 0 {
+			if err := json.Indent(&buf, r, "  ", "  "); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if err := enc.Encode(&items[i]); err != nil {
 			return nil, err
 		}

@@ -287,7 +287,8 @@ func stream[T any](r *run, l listing[T], limit int, asJSON, wide bool) (bool, er
 	case asJSON:
 		a := &jsonStream{w: r.io.Out}
 		p := base
-		p.render, p.emit = renderJSON[T], a.emit
+		p.render = func(items []T) ([]byte, error) { return renderJSON(items, l.raw) }
+		p.emit = a.emit
 		if err := p.run(r.ctx); err != nil {
 			return a.started, err
 		}

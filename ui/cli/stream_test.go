@@ -588,3 +588,43 @@ func TestStreamAccess(t *testing.T) {
 		t.Fatalf("missing source: %d %s", res.code, res.err.String())
 	}
 }
+
+// A page rendered from the raw bytes is what writeJSON prints for the same
+// objects, whitespace, HTML characters, U+2028, C1 and bidi controls
+// included; an object without raw bytes goes through the encoder.
+func TestRenderJSONEqualsWriteJSON(t *testing.T) {
+	raws := []string{
+		"{ \"a\" : \"<b>&amp;\u2028\" ,\n\t\"n\": [ 1 ,2 ], \"e\": {} }",
+		"{\"name\": \"x\u0085y\u202ez\x7f\", \"empty\": []}",
+		"{}",
+	}
+	var items []apiclient.DataSource
+	for _, r := range raws {
+		var d apiclient.DataSource
+		if err := json.Unmarshal([]byte(r), &d); err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, d)
+	}
+	items = append(items, apiclient.DataSource{ID: 7, Name: "no raw bytes"})
+	var want, got bytes.Buffer
+	if err := writeJSON(&want, items); err != nil {
+		t.Fatal(err)
+	}
+	a := &jsonStream{w: &got}
+	for _, page := range [][]apiclient.DataSource{items[:1], items[1:3], items[3:]} {
+		b, err := renderJSON(page, func(d *apiclient.DataSource) json.RawMessage { return d.Raw })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.emit(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.close(); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() {
+		t.Fatalf("streamed:\n%s\nwriteJSON:\n%s", got.String(), want.String())
+	}
+}
