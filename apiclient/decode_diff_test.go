@@ -212,3 +212,40 @@ func FuzzDecodeDifferential(f *testing.F) {
 		sameAsLegacy(t, data)
 	})
 }
+
+// The hand-written decoder names every field itself: a field added to one
+// of these types must be added to decode.go too, or it would never be read.
+func TestDecoderKnowsEveryField(t *testing.T) {
+	t.Parallel()
+	names := func(typ reflect.Type) []string {
+		var out []string
+		for f := range typ.Fields() {
+			if n, _, _ := strings.Cut(f.Tag.Get("json"), ","); n != "-" {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		typ    reflect.Type
+		fields []string
+	}{
+		{reflect.TypeFor[DataSource](), dataSourceFields},
+		{reflect.TypeFor[SubscriptionPolicy](), subscriptionPolicyFields},
+		{reflect.TypeFor[BlobHandler](), blobHandlerFields},
+		{reflect.TypeFor[StatusCheck](), statusCheckFields},
+	} {
+		if got := names(c.typ); !reflect.DeepEqual(got, c.fields) {
+			t.Errorf("%v has JSON fields %q; decode.go reads %q", c.typ, got, c.fields)
+		}
+	}
+	// And the fields whose misfits are dropped (misfits.clear).
+	var checked []string
+	for _, f := range checkedFields(reflect.TypeFor[DataSource]()) {
+		checked = append(checked, f.name)
+	}
+	want := []string{"subscriptionPolicy", "rowCount", "statusInfo", "blobHandler", "columnEvolutionEnabled", "subscriptionId", "approved"}
+	if !reflect.DeepEqual(checked, want) {
+		t.Errorf("clearMisfits checks %q; misfits.clear drops %q", checked, want)
+	}
+}
