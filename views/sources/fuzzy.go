@@ -21,15 +21,16 @@ import (
 //   - ASCII names (nearly all) are scored by byte compares (scoreASCII,
 //     scoreOne), the rest by the port;
 //   - a one-character query (the first keystroke, when nearly every row
-//     matches) reads each name eight bytes at a time (scoreByte);
+//     matches) reads each name eight bytes at a time (scoreClean) and puts
+//     each match straight into a list per score (rankOne);
 //   - when the query grows, only the previous matches are searched again;
 //   - the rows are split across cores, in more parts than cores so a core
 //     that another process holds up does not hold up the keystroke;
 //   - the stable sort by score is a counting sort (scores are small ints),
 //     itself split across cores.
 // TestMatcherAgreesWithSahilm, TestASCIIScorerAgreesWithSahilm,
-// TestAbsentMaskRulesOutOnlyNonMatches and TestOneByteScorerAgreesWithSahilm
-// hold them to the same answers.
+// TestAbsentMaskRulesOutOnlyNonMatches, TestOneByteScorerAgreesWithSahilm
+// and TestParallelRankAgreesWithSahilm hold them to the same answers.
 
 const (
 	firstCharMatchBonus            = 10
@@ -560,12 +561,17 @@ func rankWith(pattern string, candidates []int32, get func(int32) (string, uint3
 	if len(candidates) >= parallelMin && cores > 1 {
 		nparts = cores * partsPerCore
 	}
-	parts := make([]scoredPart, nparts)
 	chunk := (len(candidates) + nparts - 1) / nparts
+	part := func(w int) []int32 {
+		return candidates[min(w*chunk, len(candidates)):min((w+1)*chunk, len(candidates))]
+	}
+	if m.ascii && len(m.lower) == 1 {
+		return rankOne(m, nparts, part, get)
+	}
+	parts := make([]scoredPart, nparts)
 	inParallel(nparts, func(w int) {
-		lo, hi := min(w*chunk, len(candidates)), min((w+1)*chunk, len(candidates))
 		buf := scoredPool.Get().(*[]scored)
-		parts[w] = m.rankPart(candidates[lo:hi], get, (*buf)[:0])
+		parts[w] = m.rankPart(part(w), get, (*buf)[:0])
 		parts[w].buf = buf
 	})
 	view := sortScored(parts, cores)
@@ -595,49 +601,12 @@ func inParallel(n int, f func(int)) {
 type scoredPart struct {
 	s      []scored
 	lo, hi int32
-	// counts, when not nil, is how many matches there are of each score:
-	// counts[oneTop-score]. The sort then does not count them again.
-	counts []int
 	buf    *[]scored // where s came from, for scoredPool
 }
-
-// oneTop is the highest score a one-character pattern can get: a bonus of
-// at most 20, no more leading penalty than 0, and 1 - len(s) ≤ 0.
-const oneTop = matchFollowingSeparatorBonus
 
 // rankPart scores the candidates cands into out.
 func (m *matcher) rankPart(cands []int32, get func(int32) (string, uint32), out []scored) scoredPart {
 	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
-	if m.ascii && len(m.lower) == 1 {
-		// The first keystroke: nearly every row matches, so nearly every
-		// name is read, and scoreByte reads it a word at a time.
-		// The matches are counted by score here, while they are at hand.
-		want := m.lower[0]
-		counts := make([]int, 64)
-		for _, c := range cands {
-			name, absent := get(c)
-			if absent&m.needs != 0 {
-				continue
-			}
-			var sc int
-			var ok, slow bool
-			if absent != 0 {
-				sc, ok = scoreClean(name, want)
-			} else if sc, ok, slow = scoreByte(name, want); slow {
-				sc, ok = m.matchIn(name, nil)
-			}
-			if ok {
-				out = append(out, scored{c, int32(sc)})
-				lo, hi = min(lo, int32(sc)), max(hi, int32(sc))
-				k := oneTop - sc
-				if k >= len(counts) {
-					counts = append(counts, make([]int, k+1-len(counts))...)
-				}
-				counts[k]++
-			}
-		}
-		return scoredPart{s: out, lo: lo, hi: hi, counts: counts}
-	}
 	for _, c := range cands {
 		name, absent := get(c)
 		if absent&m.needs != 0 {
@@ -650,6 +619,87 @@ func (m *matcher) rankPart(cands []int32, get func(int32) (string, uint32), out 
 	}
 	return scoredPart{s: out, lo: lo, hi: hi}
 }
+
+// oneTop is the highest score a one-character pattern can get: a bonus of
+// at most 20, no more leading penalty than 0, and 1 - len(s) ≤ 0.
+const oneTop = matchFollowingSeparatorBonus
+
+// rankOne is rankWith for a one-character pattern: the first keystroke,
+// when nearly every row matches and so nearly every name is read. Each
+// part puts its matches straight into a list per score (the scores are
+// few), so the sort is only copying the lists into place, highest score
+// first, part after part within a score: stable, as the counting sort.
+func rankOne(m *matcher, nparts int, part func(int) []int32, get func(int32) (string, uint32)) []int32 {
+	lists := make([]*[][]int32, nparts)
+	inParallel(nparts, func(w int) {
+		lists[w] = bucketPool.Get().(*[][]int32)
+		m.bucketOne(part(w), get, lists[w])
+	})
+	nb := 0
+	for _, l := range lists {
+		nb = max(nb, len(*l))
+	}
+	starts := make([][]int, nparts)
+	for w := range starts {
+		starts[w] = make([]int, len(*lists[w]))
+	}
+	n := 0
+	for k := range nb {
+		for w, l := range lists {
+			if k < len(*l) {
+				starts[w][k] = n
+				n += len((*l)[k])
+			}
+		}
+	}
+	out := make([]int32, n)
+	inParallel(nparts, func(w int) {
+		for k, l := range *lists[w] {
+			copy(out[starts[w][k]:], l)
+		}
+	})
+	for _, l := range lists {
+		bucketPool.Put(l)
+	}
+	return out
+}
+
+// bucketOne scores cands for the one-character pattern m into per-score
+// lists: (*lists)[oneTop-score] are the matching candidates with that
+// score, in order.
+func (m *matcher) bucketOne(cands []int32, get func(int32) (string, uint32), lists *[][]int32) {
+	want := m.lower[0]
+	b := *lists
+	for k := range b {
+		b[k] = b[k][:0]
+	}
+	for _, c := range cands {
+		name, absent := get(c)
+		if absent&m.needs != 0 {
+			continue
+		}
+		var sc int
+		var ok, slow bool
+		if absent != 0 {
+			sc, ok = scoreClean(name, want)
+		} else if sc, ok, slow = scoreByte(name, want); slow {
+			sc, ok = m.matchIn(name, nil)
+		}
+		if !ok {
+			continue
+		}
+		k := oneTop - sc
+		for k >= len(b) {
+			b = append(b, nil)
+		}
+		b[k] = append(b[k], c)
+	}
+	*lists = b
+}
+
+// bucketPool keeps rankOne's lists between keystrokes: after the first,
+// a keystroke appends to lists that are already large enough.
+var bucketPool = sync.Pool{New: func() any { return new([][]int32) }}
 
 // scoredPool keeps rank's scratch buffers between keystrokes.
 var scoredPool = sync.Pool{New: func() any { return new([]scored) }}
@@ -719,16 +769,8 @@ func sortScored(parts []scoredPart, cores int) []int32 {
 	counts := make([][]int, len(parts))
 	inParallel(len(parts), func(w int) {
 		c := make([]int, span)
-		if pc := parts[w].counts; pc != nil {
-			for k := range c {
-				if j := k + oneTop - int(hi); j < len(pc) {
-					c[k] = pc[j]
-				}
-			}
-		} else {
-			for _, m := range parts[w].s {
-				c[int(hi-m.score)]++
-			}
+		for _, m := range parts[w].s {
+			c[int(hi-m.score)]++
 		}
 		counts[w] = c
 	})
