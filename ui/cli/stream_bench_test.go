@@ -45,7 +45,10 @@ func TestLsBenchHelper(t *testing.T) {
 	report := os.NewFile(3, "report")
 	fmt.Fprintln(report, "start")
 	code := Main(context.Background(), strings.Fields(args), IO{In: strings.NewReader(""), Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv}, nil)
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	fmt.Fprintf(report, "hwm %d\n", vmHWM())
+	fmt.Fprintf(report, "cpu %d\n", time.Duration(ru.Utime.Nano()+ru.Stime.Nano()))
 	os.Exit(code)
 }
 
@@ -69,6 +72,7 @@ type lsRun struct {
 	bytes            int64
 	requests         int
 	rssMB            float64
+	cpu              time.Duration // user + system, of the listing process
 }
 
 // runLs runs one listing in a child process and measures it from the
@@ -85,6 +89,11 @@ func runLs(b *testing.B, srv *immutatest.Server, helper bool, args string) lsRun
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home,
 		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "XDG_STATE_HOME=" + filepath.Join(home, "state"),
 		"IMMUTA_URL=" + srv.URL, "IMMUTA_API_KEY=" + srv.Handler.Key(), benchHelperEnv + "=" + args}
+	if helper {
+		// The helper's TestMain builds dsbrowse: from the usual build cache
+		// (the temporary HOME would start an empty one), before the clock.
+		cmd.Env = append(cmd.Env, goEnv(b)...)
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
@@ -142,9 +151,14 @@ func runLs(b *testing.B, srv *immutatest.Server, helper bool, args string) lsRun
 				kb, _ := strconv.ParseInt(v, 10, 64)
 				r.rssMB = float64(kb) / 1024
 			}
+			if v, ok := strings.CutPrefix(report.Text(), "cpu "); ok {
+				ns, _ := strconv.ParseInt(v, 10, 64)
+				r.cpu = time.Duration(ns)
+			}
 		}
 	} else if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.rssMB = float64(ru.Maxrss) / 1024 // kB on Linux; dsbrowse starts no children
+		r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
 	for _, q := range srv.Handler.Requests() {
 		if q.Method == http.MethodGet && q.Path == "/dataSource" {
@@ -152,6 +166,19 @@ func runLs(b *testing.B, srv *immutatest.Server, helper bool, args string) lsRun
 		}
 	}
 	return r
+}
+
+// goEnv is GOCACHE, GOMODCACHE and GOPATH as the go command sees them.
+func goEnv(b *testing.B) []string {
+	out, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH").Output()
+	if err != nil {
+		b.Fatalf("go env: %v", err)
+	}
+	f := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(f) != 3 {
+		b.Fatalf("go env: %q", out)
+	}
+	return []string{"GOCACHE=" + f[0], "GOMODCACHE=" + f[1], "GOPATH=" + f[2]}
 }
 
 func BenchmarkLsRealLink(b *testing.B) {
@@ -183,6 +210,7 @@ func BenchmarkLsRealLink(b *testing.B) {
 			b.ReportMetric(last.total.Seconds(), "total-s")
 			b.ReportMetric(float64(last.requests), "requests")
 			b.ReportMetric(last.rssMB, "peak-RSS-MB")
+			b.ReportMetric(last.cpu.Seconds(), "cpu-s")
 			b.ReportMetric(float64(last.bytes)/(1<<20), "out-MB")
 		})
 	}
