@@ -288,12 +288,7 @@ func check(ctx *views.Context, ts []Target) (tea.Msg, *Dialog) {
 	for _, t := range ts {
 		// Each read has its own time: a long bulk list must not run
 		// out of one shared deadline.
-		rctx, cancel := ctx.WithTimeout(context.Background())
-		d, err := api.GetDataSource(rctx, t.ID)
-		cancel()
-		if err == nil {
-			err = sameSource(d, t.ID)
-		}
+		d, err := readRow(ctx, api, context.Background(), t.ID)
 		switch {
 		case errors.Is(err, apiclient.ErrNotFound):
 			// Already gone: nothing to delete, and the list should
@@ -334,6 +329,18 @@ func (e errWrongSource) Error() string {
 // sameSource checks that a read of source id answered with that source:
 // an empty or null body decodes as id 0, and a confused server or proxy
 // may answer for another one. Either must stop a write.
+// readRow reads source id with its own timeout and checks that the answer
+// is that source: every read a write flow decides on goes through here.
+func readRow(ctx *views.Context, api views.API, base context.Context, id int64) (*apiclient.DataSource, error) {
+	rctx, cancel := ctx.WithTimeout(base)
+	defer cancel()
+	d, err := api.GetDataSource(rctx, id)
+	if err == nil {
+		err = sameSource(d, id)
+	}
+	return d, err
+}
+
 func sameSource(d *apiclient.DataSource, id int64) error {
 	if d == nil {
 		return errWrongSource{asked: id}
@@ -482,12 +489,7 @@ func deleteOne(ctx *views.Context, api views.API, base context.Context, t Target
 		return gone()
 	}
 
-	rctx, cancel = ctx.WithTimeout(base)
-	d, rerr := api.GetDataSource(rctx, t.ID)
-	cancel()
-	if rerr == nil {
-		rerr = sameSource(d, t.ID)
-	}
+	d, rerr := readRow(ctx, api, base, t.ID)
 	if errors.Is(rerr, apiclient.ErrNotFound) {
 		return gone()
 	}
@@ -529,12 +531,7 @@ func deleteOne(ctx *views.Context, api views.API, base context.Context, t Target
 // recheck reads a source about to be disabled. It stops the DELETE (and
 // says why; nothing is sent) unless the source still reads as active.
 func recheck(ctx *views.Context, api views.API, base context.Context, t Target) (deleteOutcome, bool) {
-	rctx, cancel := ctx.WithTimeout(base)
-	d, err := api.GetDataSource(rctx, t.ID)
-	cancel()
-	if err == nil {
-		err = sameSource(d, t.ID)
-	}
+	d, err := readRow(ctx, api, base, t.ID)
 	switch {
 	case errors.Is(err, apiclient.ErrNotFound):
 		return deleteOutcome{Outcome: Outcome{Text: fmt.Sprintf("%s: already deleted on the server; nothing sent", t.Name)},
@@ -613,12 +610,7 @@ func restoreOne(ctx *views.Context, api views.API, base context.Context, t Targe
 	if err != nil && !unknownOutcome(err) {
 		return Outcome{Text: fmt.Sprintf("%s: not restored: %s", t.Name, apiclient.Explain(err))}, false, nil
 	}
-	rctx, cancel = ctx.WithTimeout(base)
-	d, rerr := api.GetDataSource(rctx, t.ID)
-	cancel()
-	if rerr == nil {
-		rerr = sameSource(d, t.ID)
-	}
+	d, rerr := readRow(ctx, api, base, t.ID)
 	switch {
 	case errors.Is(rerr, apiclient.ErrNotFound):
 		return Outcome{Text: fmt.Sprintf("%s (%d): not restored: it is gone from the server (permanently deleted)", t.Name, t.ID)}, false,
