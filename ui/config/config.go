@@ -85,15 +85,25 @@ type Theme struct {
 // DefaultPath is $XDG_CONFIG_HOME/dsbrowse/config.toml, falling back to
 // ~/.config/dsbrowse/config.toml.
 func DefaultPath() string {
-	dir := os.Getenv("XDG_CONFIG_HOME")
-	if dir == "" || !filepath.IsAbs(dir) {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return ""
-		}
-		dir = filepath.Join(home, ".config")
+	dir := xdgDir("XDG_CONFIG_HOME", ".config")
+	if dir == "" {
+		return ""
 	}
 	return filepath.Join(dir, "dsbrowse", "config.toml")
+}
+
+// xdgDir is the base directory an XDG variable names, or ~/fallback when it
+// is unset or relative (the spec says to ignore a relative one); "" when
+// there is no home either.
+func xdgDir(env, fallback string) string {
+	if dir := os.Getenv(env); dir != "" && filepath.IsAbs(dir) {
+		return dir
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, fallback)
 }
 
 // Load reads the configuration at path. An empty path means DefaultPath(),

@@ -14,13 +14,9 @@ import (
 // ~/.local/state/dsbrowse: what dsbrowse learns and may forget (the debug
 // log, the auth form each profile's tenant takes).
 func StateDir() string {
-	dir := os.Getenv("XDG_STATE_HOME")
-	if dir == "" || !filepath.IsAbs(dir) {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return ""
-		}
-		dir = filepath.Join(home, ".local", "state")
+	dir := xdgDir("XDG_STATE_HOME", filepath.Join(".local", "state"))
+	if dir == "" {
+		return ""
 	}
 	return filepath.Join(dir, "dsbrowse")
 }
