@@ -300,6 +300,16 @@ type VisibilityReport struct {
 	DataSourceName              string          `json:"dataSourceName"`
 	AdditionalFilters           json.RawMessage `json:"additionalFilters"`
 	AllowMaskedJoins            bool            `json:"allowMaskedJoins"`
+	// Why the user can or cannot see the source (the caller's report
+	// documents them; a user's report may carry them too). An absent
+	// SubscriptionPolicyMet is unknown, never "not met".
+	DenialReason          string `json:"denialReason"`
+	SubscriptionPolicyMet *bool  `json:"subscriptionPolicyMet"`
+	HasPurposeRule        bool   `json:"hasPurposeRule"`
+	// WhereClause is the row filter the user's queries get; SQLStatement
+	// the query the user would run, when the server sends one.
+	WhereClause  string `json:"whereClause"`
+	SQLStatement string `json:"sqlStatement"`
 	// PolicySet is usually a JSON string that holds a JSON array of policies;
 	// some tenants send the array itself. Policies decodes either.
 	PolicySet json.RawMessage `json:"policySet"`
