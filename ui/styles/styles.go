@@ -79,6 +79,10 @@ type Styles struct {
 	Muted, Subtle, Bold, Accent, Error, Warning, Success          lipgloss.Style
 	Title, Section, Label, Value, Link                            lipgloss.Style
 
+	// BadgeOK and BadgeErr lead a verdict ("CAN SEE", "CANNOT SEE"); the
+	// words carry it where colour and reverse do not (NO_COLOR).
+	BadgeOK, BadgeErr lipgloss.Style
+
 	Table struct {
 		Header, Cell, Selected, Marked, Disabled, Match, SortMark lipgloss.Style
 	}
@@ -100,6 +104,8 @@ func New(t Theme) *Styles {
 	s.HeaderProtected = n().Bold(true).Foreground(t.Error)
 	s.Badge = n().Bold(true).Foreground(t.Accent).Reverse(true).Padding(0, 1)
 	s.BadgeWarn = n().Bold(true).Foreground(t.Warning).Reverse(true).Padding(0, 1)
+	s.BadgeOK = n().Bold(true).Foreground(t.Success).Reverse(true).Padding(0, 1)
+	s.BadgeErr = n().Bold(true).Foreground(t.Error).Reverse(true).Padding(0, 1)
 	s.Crumb = n().Foreground(t.Muted)
 	s.CrumbSep = n().Foreground(t.Subtle)
 	s.CrumbLast = n().Bold(true).Foreground(t.Text)
