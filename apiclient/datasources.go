@@ -251,31 +251,27 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// AccessOptions are the query parameters of GET /dataSource/{id}/access.
+// AccessOptions are the query parameters of GET /dataSource/{id}/access
+// (Values encodes them, Validate checks the enums). Zero values are left out.
 type AccessOptions struct {
-	Size       int
-	Offset     int
-	SortOrder  string
-	SearchText string
+	Size, Offset int
+	SortField    string   // name|state|email|expiration|type
+	SortOrder    string   // asc|desc (server default desc)
+	SearchText   string   // matched anywhere in the name or email
+	States       []string // subscribed|expert|owner|ingest; repeated
+	MemberTypes  []string // user|group|policy; repeated
+	Approved     *bool    // only approved (true) or unapproved (false) entries
+	ExpandGroups bool     // list the members of subscribed groups one by one
 }
 
-// ListAccess fetches one page of the users with access to source id.
+// ListAccess fetches one page of the users with access to source id. An
+// option outside its enum is refused before anything is sent.
 func (c *Client) ListAccess(ctx context.Context, id int64, o AccessOptions) (*AccessPage, error) {
-	v := url.Values{}
-	if o.Size > 0 {
-		v.Set("size", strconv.Itoa(o.Size))
-	}
-	if o.Offset > 0 {
-		v.Set("offset", strconv.Itoa(o.Offset))
-	}
-	if o.SortOrder != "" {
-		v.Set("sortOrder", o.SortOrder)
-	}
-	if o.SearchText != "" {
-		v.Set("searchText", o.SearchText)
+	if err := o.Validate(); err != nil {
+		return nil, fmt.Errorf("GET /dataSource/%d/access: %w", id, err)
 	}
 	var p AccessPage
-	r := request{method: http.MethodGet, path: withQuery(fmt.Sprintf("/dataSource/%d/access", id), v), accept: "{["}
+	r := request{method: http.MethodGet, path: withQuery(fmt.Sprintf("/dataSource/%d/access", id), o.Values()), accept: "{["}
 	if err := c.do(ctx, r, &p); err != nil {
 		return nil, err
 	}

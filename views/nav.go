@@ -5,6 +5,7 @@ package views
 
 import (
 	"context"
+	"iter"
 	"sync"
 	"time"
 
@@ -60,6 +61,15 @@ type API interface {
 	RestoreDataSource(ctx context.Context, id int64) (*apiclient.DataSource, error)
 	CreateS3(ctx context.Context, req apiclient.S3CreateRequest) ([]apiclient.S3Created, error)
 	GetS3Handler(ctx context.Context, handlerID int64) (*apiclient.S3Handler, error)
+
+	// Access governance (apiclient/governance.go). Writes are sent once.
+	ListPendingRequests(ctx context.Context, o apiclient.PendingOptions) (*apiclient.PendingPage, error)
+	AllPendingRequests(ctx context.Context, o apiclient.PendingOptions) iter.Seq2[apiclient.PendingRequest, error]
+	ApproveRequests(ctx context.Context, reqs []apiclient.ApproveRequest) (*apiclient.DecisionResult, error)
+	DenyRequests(ctx context.Context, reqs []apiclient.DenyRequest) (*apiclient.DecisionResult, error)
+	SetAccess(ctx context.Context, sourceID, accessID int64, ch apiclient.AccessChange) (*apiclient.WriteAnswer, error)
+	AddAccess(ctx context.Context, sourceID int64, r apiclient.AddAccessRequest) (*apiclient.WriteAnswer, error)
+	Unsubscribe(ctx context.Context, sourceID int64) (*apiclient.WriteAnswer, error)
 }
 
 // Context is what every view shares: the client, keys, styles and the

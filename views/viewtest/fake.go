@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"strings"
 	"sync"
 
@@ -34,6 +35,16 @@ type FakeAPI struct {
 	S3HandlerFn  func(id int64) (*apiclient.S3Handler, error)
 	PolicyInfoFn func(id, profile int64) (*apiclient.PolicyInfo, error)
 	ReportFn     func(id int64) (*apiclient.VisibilityReport, error)
+
+	// Pending is what ListPendingRequests pages through (after PendingErr,
+	// when set, fails it).
+	Pending       []apiclient.PendingRequest
+	PendingErr    error
+	ApproveFn     func([]apiclient.ApproveRequest) (*apiclient.DecisionResult, error)
+	DenyFn        func([]apiclient.DenyRequest) (*apiclient.DecisionResult, error)
+	SetAccessFn   func(sourceID, accessID int64, ch apiclient.AccessChange) (*apiclient.WriteAnswer, error)
+	AddAccessFn   func(sourceID int64, r apiclient.AddAccessRequest) (*apiclient.WriteAnswer, error)
+	UnsubscribeFn func(sourceID int64) (*apiclient.WriteAnswer, error)
 }
 
 var ErrNotImplemented = errors.New("not implemented in FakeAPI")
@@ -171,6 +182,81 @@ func (f *FakeAPI) GetS3Handler(_ context.Context, id int64) (*apiclient.S3Handle
 	return nil, ErrNotImplemented
 }
 
+func (f *FakeAPI) ListPendingRequests(_ context.Context, o apiclient.PendingOptions) (*apiclient.PendingPage, error) {
+	f.record(fmt.Sprintf("pending offset=%d size=%d model=%q", o.Offset, o.Size, o.ModelName))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.PendingErr != nil {
+		return nil, f.PendingErr
+	}
+	lo := min(o.Offset, len(f.Pending))
+	hi := min(lo+max(o.Size, 1), len(f.Pending))
+	return &apiclient.PendingPage{Count: len(f.Pending), Hits: append([]apiclient.PendingRequest(nil), f.Pending[lo:hi]...)}, nil
+}
+
+// AllPendingRequests pages through ListPendingRequests until the count.
+func (f *FakeAPI) AllPendingRequests(ctx context.Context, o apiclient.PendingOptions) iter.Seq2[apiclient.PendingRequest, error] {
+	return func(yield func(apiclient.PendingRequest, error) bool) {
+		o.Size = max(o.Size, 1)
+		for {
+			p, err := f.ListPendingRequests(ctx, o)
+			if err != nil {
+				yield(apiclient.PendingRequest{}, err)
+				return
+			}
+			for _, r := range p.Hits {
+				if !yield(r, nil) {
+					return
+				}
+			}
+			o.Offset += len(p.Hits)
+			if len(p.Hits) == 0 || o.Offset >= p.Count {
+				return
+			}
+		}
+	}
+}
+
+func (f *FakeAPI) ApproveRequests(_ context.Context, reqs []apiclient.ApproveRequest) (*apiclient.DecisionResult, error) {
+	f.record(fmt.Sprintf("approve %v", reqs))
+	if f.ApproveFn != nil {
+		return f.ApproveFn(reqs)
+	}
+	return nil, ErrNotImplemented
+}
+
+func (f *FakeAPI) DenyRequests(_ context.Context, reqs []apiclient.DenyRequest) (*apiclient.DecisionResult, error) {
+	f.record(fmt.Sprintf("deny %v", reqs))
+	if f.DenyFn != nil {
+		return f.DenyFn(reqs)
+	}
+	return nil, ErrNotImplemented
+}
+
+func (f *FakeAPI) SetAccess(_ context.Context, sourceID, accessID int64, ch apiclient.AccessChange) (*apiclient.WriteAnswer, error) {
+	f.record(fmt.Sprintf("set access %d %d %s", sourceID, accessID, ch.State))
+	if f.SetAccessFn != nil {
+		return f.SetAccessFn(sourceID, accessID, ch)
+	}
+	return nil, ErrNotImplemented
+}
+
+func (f *FakeAPI) AddAccess(_ context.Context, sourceID int64, r apiclient.AddAccessRequest) (*apiclient.WriteAnswer, error) {
+	f.record(fmt.Sprintf("add access %d %s profile=%d group=%d", sourceID, r.State, r.ProfileID, r.GroupID))
+	if f.AddAccessFn != nil {
+		return f.AddAccessFn(sourceID, r)
+	}
+	return nil, ErrNotImplemented
+}
+
+func (f *FakeAPI) Unsubscribe(_ context.Context, sourceID int64) (*apiclient.WriteAnswer, error) {
+	f.record(fmt.Sprintf("unsubscribe %d", sourceID))
+	if f.UnsubscribeFn != nil {
+		return f.UnsubscribeFn(sourceID)
+	}
+	return nil, ErrNotImplemented
+}
+
 // Unimplemented answers every views.API call with ErrNotImplemented. A
 // test's own fake embeds it and defines only the calls its view makes.
 type Unimplemented struct{}
@@ -211,5 +297,28 @@ func (Unimplemented) CreateS3(context.Context, apiclient.S3CreateRequest) ([]api
 	return nil, ErrNotImplemented
 }
 func (Unimplemented) GetS3Handler(context.Context, int64) (*apiclient.S3Handler, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) ListPendingRequests(context.Context, apiclient.PendingOptions) (*apiclient.PendingPage, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) AllPendingRequests(context.Context, apiclient.PendingOptions) iter.Seq2[apiclient.PendingRequest, error] {
+	return func(yield func(apiclient.PendingRequest, error) bool) {
+		yield(apiclient.PendingRequest{}, ErrNotImplemented)
+	}
+}
+func (Unimplemented) ApproveRequests(context.Context, []apiclient.ApproveRequest) (*apiclient.DecisionResult, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) DenyRequests(context.Context, []apiclient.DenyRequest) (*apiclient.DecisionResult, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) SetAccess(context.Context, int64, int64, apiclient.AccessChange) (*apiclient.WriteAnswer, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) AddAccess(context.Context, int64, apiclient.AddAccessRequest) (*apiclient.WriteAnswer, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) Unsubscribe(context.Context, int64) (*apiclient.WriteAnswer, error) {
 	return nil, ErrNotImplemented
 }
