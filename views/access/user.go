@@ -191,11 +191,26 @@ func (m *UserModel) rebuild() {
 	m.pager.SetContent(d.String())
 }
 
-// readable lays out who the user is, their policy info and their report.
+// readable lays out the verdict first (can this user see the source, and
+// why not), then who the user is, what is masked and filtered for them,
+// the SQL statement, their policy info and the rest of their report.
 func (m *UserModel) readable(d *format.Doc) {
 	st := m.ctx.Styles
 	u := m.user
-	d.Add(0, st.Title.Render(m.Title()))
+	who := m.Title()
+	switch {
+	case m.reportErr != nil:
+		visibility.WriteVerdictPending(d, st, who, m.name, m.reportErr)
+	case !m.haveReports:
+		visibility.WriteVerdictPending(d, st, who, m.name, nil)
+	case len(m.reports) == 0:
+		d.Hang(0, 2, st.BadgeWarn.Render("? VERDICT UNKNOWN")+" "+st.Muted.Render("the server sent no visibility report for "+who))
+	default:
+		visibility.WriteVerdict(d, st, visibility.Judge(m.reports, who), who, m.name)
+	}
+
+	d.Blank()
+	d.Add(0, st.Title.Render(who))
 	field := func(label, value string) {
 		d.Add(2, st.Label.Render(fmt.Sprintf("%-9s", label))+" "+st.Value.Render(value))
 	}
@@ -211,20 +226,42 @@ func (m *UserModel) readable(d *format.Doc) {
 	if t, ok := format.ParseTime(u.CreatedAt); ok {
 		field("Since", format.Date(t)+" ("+format.Ago(t, m.ctx.Clock())+")")
 	}
-	who := m.Title()
 
-	// policyInfo
+	// Masked columns: the policy info's (it names the action); the
+	// report's when the policy info is not there.
 	d.Blank()
 	switch {
+	case m.info != nil && (len(m.info.Masked) > 0 || len(m.reports) == 0 || len(m.reports[0].Masked) == 0):
+		visibility.MaskedColumns(d, st, m.info.Masked, "no columns are masked for this user")
+	case m.haveReports && len(m.reports) > 0:
+		visibility.MaskedColumns(d, st, m.reports[0].Masked, "no columns are masked for this user")
+		if m.infoErr != nil {
+			d.Add(2, st.Error.Render("could not load the policy info: "+format.Inline(apiclient.Explain(m.infoErr))))
+		}
 	case m.infoErr != nil:
 		d.Add(0, st.Section.Render("Masked columns"))
 		d.Add(2, st.Error.Render("could not load the policy info: "+format.Inline(apiclient.Explain(m.infoErr))))
-	case m.info == nil:
+	default:
 		d.Add(0, st.Section.Render("Masked columns"))
 		d.Add(2, st.Muted.Render("loading…"))
+	}
+
+	// Row filter and SQL statement, from the report.
+	d.Blank()
+	switch {
+	case m.haveReports:
+		visibility.RowFilter(d, st, m.reports)
+		visibility.SQLStatement(d, st, m.reports)
+	case m.reportErr != nil:
+		d.Add(0, st.Section.Render("Row filter"))
+		d.Add(2, st.Muted.Render("unknown: the visibility report did not load"))
 	default:
-		in := m.info
-		visibility.MaskedColumns(d, st, in.Masked, "no columns are masked for this user")
+		d.Add(0, st.Section.Render("Row filter"))
+		d.Add(2, st.Muted.Render("loading…"))
+	}
+
+	// The rest of the policy info.
+	if in := m.info; in != nil {
 		d.Blank()
 		d.Add(0, st.Section.Render("Visibilities"))
 		if in.VisibilityRuleApplies {
@@ -244,7 +281,7 @@ func (m *UserModel) readable(d *format.Doc) {
 		visibility.AdditionalFilters(d, st, in.AdditionalFilters)
 	}
 
-	// visibility report
+	// The rest of the visibility report.
 	d.Blank()
 	d.Add(0, st.Section.Render("Visibility report"))
 	switch {
@@ -262,7 +299,7 @@ func (m *UserModel) readable(d *format.Doc) {
 				}
 				d.Add(0, st.Muted.Render(fmt.Sprintf("report %d of %d", i+1, len(m.reports))))
 			}
-			d.Append(strings.Split(visibility.RenderFor(st, r, d.Width(), m.ctx.Clock(), who), "\n")...)
+			d.Append(strings.Split(visibility.RenderRest(st, r, d.Width(), m.ctx.Clock(), who), "\n")...)
 		}
 	}
 	if m.infoErr != nil || m.reportErr != nil {

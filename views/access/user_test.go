@@ -164,7 +164,7 @@ func TestGoldenUser(t *testing.T) {
 	m := NewUser(testCtx(api), 16, "Web Sales", tommy)
 	tm := teatest.NewTestModel(t, &viewtest.Harness{V: m}, teatest.WithInitialTermSize(100, 30))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		return strings.Contains(string(b), "can see 0 of 0") && strings.Contains(string(b), "Nullify")
+		return strings.Contains(string(b), "CAN SEE") && strings.Contains(string(b), "Nullify")
 	},
 		teatest.WithDuration(5*time.Second))
 	if err := tm.Quit(); err != nil {

@@ -142,6 +142,16 @@ func (m *Model) rebuild() {
 	if name == "" {
 		name = "this data source"
 	}
+	// The verdict leads, whatever else the page shows (the raw JSON is
+	// what the server sent, nothing more).
+	if !m.raw || m.report == nil {
+		if m.report != nil {
+			WriteVerdict(d, st, Judge([]apiclient.VisibilityReport{*m.report}, ""), "", name)
+		} else {
+			WriteVerdictPending(d, st, "", name, m.err)
+		}
+		d.Blank()
+	}
 	if m.err != nil {
 		d.Add(0, st.Error.Render("Could not load your visibility report for "+name+": "+format.Inline(apiclient.Explain(m.err))))
 		d.Add(0, st.Muted.Render("Press "+m.ctx.Keys.Refresh.Help().Key+" to try again."))

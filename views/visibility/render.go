@@ -26,6 +26,16 @@ func Render(st *styles.Styles, r apiclient.VisibilityReport, width int, now time
 // RenderFor is Render for another user's report: user (their display name)
 // takes the place of "you". An empty user means the caller.
 func RenderFor(st *styles.Styles, r apiclient.VisibilityReport, width int, now time.Time, user string) string {
+	return render(st, r, width, now, user, true)
+}
+
+// RenderRest is RenderFor without the masked columns, row filter and SQL
+// statement, for a page that shows those above the report.
+func RenderRest(st *styles.Styles, r apiclient.VisibilityReport, width int, now time.Time, user string) string {
+	return render(st, r, width, now, user, false)
+}
+
+func render(st *styles.Styles, r apiclient.VisibilityReport, width int, now time.Time, user string, full bool) string {
 	st = orDefaultStyles(st)
 	d := format.NewDoc(width)
 	who := subject(user)
@@ -53,8 +63,13 @@ func RenderFor(st *styles.Styles, r apiclient.VisibilityReport, width int, now t
 		d.Add(2, st.Muted.Render(fmt.Sprintf("Rows of every visibility value are visible to %s", who.obj())))
 	}
 
-	d.Blank()
-	MaskedColumns(d, st, r.Masked, "no columns are masked for "+who.obj())
+	if full {
+		d.Blank()
+		MaskedColumns(d, st, r.Masked, "no columns are masked for "+who.obj())
+		d.Blank()
+		RowFilter(d, st, []apiclient.VisibilityReport{r})
+		SQLStatement(d, st, []apiclient.VisibilityReport{r})
+	}
 
 	d.Blank()
 	AdditionalFilters(d, st, r.AdditionalFilters)
