@@ -181,6 +181,26 @@ func writes() []struct {
 			_, err := c.CreateS3(ctx, apiclient.S3CreateRequest{IntegrationID: 2, DataSources: []apiclient.S3Source{{DataSourceName: "n", Prefix: "p"}}})
 			return err
 		}},
+		{"Approve", "POST", "/subscription/approve", func(ctx context.Context, c *apiclient.Client) error {
+			_, err := c.ApproveRequests(ctx, []apiclient.ApproveRequest{{ID: 652}})
+			return err
+		}},
+		{"Deny", "POST", "/subscription/deny", func(ctx context.Context, c *apiclient.Client) error {
+			_, err := c.DenyRequests(ctx, []apiclient.DenyRequest{{ID: 652, Reason: "no"}})
+			return err
+		}},
+		{"SetAccess", "PUT", "/dataSource/22/access/649", func(ctx context.Context, c *apiclient.Client) error {
+			_, err := c.SetAccess(ctx, 22, 649, apiclient.AccessChange{State: "denied"})
+			return err
+		}},
+		{"AddAccess", "POST", "/dataSource/22/access", func(ctx context.Context, c *apiclient.Client) error {
+			_, err := c.AddAccess(ctx, 22, apiclient.AddAccessRequest{State: "subscribed", ProfileID: 3})
+			return err
+		}},
+		{"Unsubscribe", "DELETE", "/dataSource/22/unsubscribe", func(ctx context.Context, c *apiclient.Client) error {
+			_, err := c.Unsubscribe(ctx, 22)
+			return err
+		}},
 	}
 }
 
