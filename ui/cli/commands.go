@@ -26,7 +26,9 @@ var commands []*command
 func init() {
 	commands = []*command{
 		lsCommand, getCommand, lineageCommand, blobCommand, accessCommand,
-		policyCommand, visibilityCommand, subscribeCommand, deleteCommand,
+		accessSetCommand, accessAddCommand, accessReportCommand,
+		policyCommand, visibilityCommand, subscribeCommand, unsubscribeCommand,
+		requestsCommand, approveCommand, denyCommand, revokeCommand, deleteCommand,
 		restoreCommand, s3CreateCommand, s3GetCommand, demoServerCommand,
 	}
 }
@@ -45,13 +47,17 @@ var s3Group = &command{
 	},
 }
 
-// lookup finds the command called name; "s3" takes its verb from rest.
+// lookup finds the command called name; "s3" takes its verb from rest,
+// and "access" its verb set or add (anything else is the listing's ID).
 func lookup(name string, rest []string) (*command, []string, error) {
 	if name == "s3" {
 		if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
 			return s3Group, rest, nil
 		}
 		name, rest = "s3 "+rest[0], rest[1:]
+	}
+	if name == "access" && len(rest) > 0 && (rest[0] == "set" || rest[0] == "add") {
+		name, rest = "access "+rest[0], rest[1:]
 	}
 	for _, c := range commands {
 		if c.name == name {

@@ -346,62 +346,17 @@ func downloadToFile(r *run, id int64, blobID, path string) (n int64, err error) 
 	return n, os.Rename(tmp.Name(), path)
 }
 
-var accessCommand = &command{
-	name:    "access",
-	args:    "ID [--limit N] [--json] [--wide]",
-	summary: "list the users and groups with access to a data source",
-	detail: `Pages are fetched and printed like ls's (see dsbrowse ls --help): in
-order as they come, the table's columns sized from the first page unless
---wide is given.`,
-	setup: func(fs *flag.FlagSet) func(*run, []string) error {
-		var limit int
-		var asJSON, wide bool
-		fs.IntVar(&limit, "limit", 0, "stop after `N` entries (0: all)")
-		fs.BoolVar(&asJSON, "json", false, "print JSON (an array)")
-		fs.BoolVar(&wide, "wide", false, "wait for every page, then size the columns to fit")
-		return func(r *run, args []string) error {
-			if err := wantArgs("access", args, 1, "ID"); err != nil {
-				return err
-			}
-			id, err := parseID("access", "ID", args[0])
-			if err != nil {
-				return err
-			}
-			if limit < 0 {
-				return usagef("access", "--limit must not be negative")
-			}
-			listed, err := stream(r, listing[apiclient.AccessUser]{
-				fetch: func(ctx context.Context, offset, size int) ([]apiclient.AccessUser, int, error) {
-					p, err := r.env.Client.ListAccess(ctx, id, apiclient.AccessOptions{Offset: offset, Size: size})
-					if err != nil {
-						return nil, 0, notFound(err, "data source %d", id)
-					}
-					return p.Users, p.Count, nil
-				},
-				raw:  func(u *apiclient.AccessUser) json.RawMessage { return u.Raw },
-				path: fmt.Sprintf("/dataSource/%d/access", id),
-				cols: []column{{title: "PROFILE", min: 6, keep: true}, {title: "NAME"}, {title: "TYPE"}, {title: "STATE"},
-					{title: "APPROVED", min: len("yes")}, {title: "EMAIL"}, {title: "SINCE"}},
-				cells: func(u *apiclient.AccessUser) []string {
-					return []string{strconv.FormatInt(u.Profile, 10), u.Name, u.Type, u.State, yesNo(u.Approved), u.Email, u.CreatedAt}
-				},
-			}, limit, asJSON, wide)
-			if err == nil && !listed && !asJSON {
-				fmt.Fprintf(r.io.Err, "nobody has access to data source %d\n", id)
-			}
-			return err
-		}
-	},
-}
-
 var policyCommand = &command{
 	name:    "policy",
-	args:    "ID --user PROFILE [--json]",
+	args:    "ID --user PROFILE|EMAIL|NAME [--json]",
 	summary: "show the masking, row filters and visibility rules that apply to a user",
+	detail: `--user takes a profile id, or an email or name that is looked up on the
+source's access list (groups expanded): it must match one user exactly,
+else the candidates are listed.`,
 	setup: func(fs *flag.FlagSet) func(*run, []string) error {
 		var user string
 		var asJSON bool
-		fs.StringVar(&user, "user", "", "the user's profile `ID` (required)")
+		fs.StringVar(&user, "user", "", "the user: profile `ID`, email or name (required)")
 		fs.BoolVar(&asJSON, "json", false, "print the server's JSON")
 		return func(r *run, args []string) error {
 			if err := wantArgs("policy", args, 1, "ID --user PROFILE"); err != nil {
@@ -414,7 +369,7 @@ var policyCommand = &command{
 			if user == "" {
 				return usagef("policy", "--user PROFILE is required")
 			}
-			profile, err := parseID("policy", "--user", user)
+			profile, _, err := r.resolveUser("policy", id, user)
 			if err != nil {
 				return err
 			}
@@ -461,14 +416,17 @@ func orNone(s string) string {
 
 var visibilityCommand = &command{
 	name:    "visibility",
-	args:    "ID [--user PROFILE] [--json]",
+	args:    "ID [--user PROFILE|EMAIL|NAME] [--json]",
 	summary: "show a visibility report: yours, or a user's with --user",
 	detail: `The plain output decodes the report's policySet into readable rules.
---json prints the server's answer: one object for yourself, an array with --user.`,
+--json prints the server's answer: one object for yourself, an array with --user.
+--user takes a profile id, or an email or name that is looked up on the
+source's access list (groups expanded): it must match one user exactly,
+else the candidates are listed.`,
 	setup: func(fs *flag.FlagSet) func(*run, []string) error {
 		var user string
 		var asJSON bool
-		fs.StringVar(&user, "user", "", "the user's profile `ID` (default: you)")
+		fs.StringVar(&user, "user", "", "the user: profile `ID`, email or name (default: you)")
 		fs.BoolVar(&asJSON, "json", false, "print the server's JSON")
 		return func(r *run, args []string) error {
 			if err := wantArgs("visibility", args, 1, "ID"); err != nil {
@@ -480,7 +438,7 @@ var visibilityCommand = &command{
 			}
 			var reports []apiclient.VisibilityReport
 			if user != "" {
-				profile, err := parseID("visibility", "--user", user)
+				profile, _, err := r.resolveUser("visibility", id, user)
 				if err != nil {
 					return err
 				}
