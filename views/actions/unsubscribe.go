@@ -1,0 +1,195 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views"
+)
+
+// unsubscribable are the subscription states the caller can leave with
+// DELETE /dataSource/{id}/unsubscribe. An owner is not offered it (giving
+// up ownership belongs to the access view), nor is a pending request or a
+// source the caller has no subscription to.
+var unsubscribable = map[string]bool{"subscribed": true, "expert": true, "ingest": true}
+
+// CanUnsubscribe reports whether a source in subscription state status is
+// one the caller can unsubscribe from.
+func CanUnsubscribe(status string) bool {
+	return unsubscribable[strings.ToLower(strings.TrimSpace(status))]
+}
+
+// Unsubscribe re-reads the sources (the server's subscriptionStatus
+// decides, never a row that may be stale), then opens the unsubscribe
+// dialog for those the caller is subscribed to; the others are skipped
+// and counted. Like Delete, the sources are taken for this flow from the
+// key press until the dialog closes.
+func Unsubscribe(ctx *views.Context, ts []Target) tea.Cmd {
+	if len(ts) == 0 {
+		return nil
+	}
+	ts = sanitize(ts)
+	c, refused := claim(ctx, ts)
+	if refused != nil {
+		return refused
+	}
+	return views.Track("checking subscriptions", func() tea.Msg {
+		msg, d := checkSubscriptions(ctx, ts)
+		if d == nil {
+			c.Release() // the flow ends here
+			return msg
+		}
+		d.claim = c
+		return msg
+	})
+}
+
+// checkSubscriptions reads each source and returns what to show: the
+// dialog (also returned, to hand it the flow's claim), or why there is
+// none.
+func checkSubscriptions(ctx *views.Context, ts []Target) (tea.Msg, *Dialog) {
+	var subscribed []Target
+	var follow []tea.Cmd
+	skipped := map[string]int{}
+	for _, t := range ts {
+		d, err := readRow(ctx, ctx.API, context.Background(), t.ID)
+		switch {
+		case errors.Is(err, apiclient.ErrNotFound):
+			follow = append(follow, views.Emit(views.SourceRemovedMsg{ID: t.ID}))
+			skipped["deleted"]++
+			continue
+		case err != nil:
+			return views.ErrorMsg{What: fmt.Sprintf("checking %s (%d) before unsubscribing; nothing was sent", t.Name, t.ID), Err: err}, nil
+		}
+		// The row learns the state just read, whatever happens next.
+		follow = append(follow, views.Emit(views.SourceChangedMsg{Source: *d}))
+		if !CanUnsubscribe(d.SubscriptionStatus) {
+			skipped[statusWord(d.SubscriptionStatus)]++
+			continue
+		}
+		name := safe.Line(d.Name)
+		if name == "" {
+			name = t.Name
+		}
+		subscribed = append(subscribed, Target{ID: t.ID, Name: name, Disabled: d.IsDisabled()})
+	}
+	skip := skippedWords(skipped)
+	if len(subscribed) == 0 {
+		text := "you are not subscribed to " + ts[0].Name + " (" + skip + "); nothing to unsubscribe"
+		if len(ts) > 1 {
+			text = fmt.Sprintf("you are subscribed to none of the %d data sources (%s); nothing to unsubscribe", len(ts), skip)
+		}
+		return tea.BatchMsg(append(follow, views.Status(text, views.Warn))), nil
+	}
+	dlg := NewDialog(ctx, unsubscribeSpec(ctx, subscribed, skip, len(ts)-len(subscribed)))
+	return tea.BatchMsg(append(follow, views.Emit(views.OpenModalMsg{M: dlg}))), dlg
+}
+
+// statusWord names a subscription state for the skipped count.
+func statusWord(s string) string {
+	s = strings.ToLower(strings.TrimSpace(safe.Line(s)))
+	switch s {
+	case "", "none", "not_subscribed", "unsubscribed":
+		return "not subscribed"
+	case "owner":
+		return "owner"
+	case "pending":
+		return "request pending"
+	}
+	return s
+}
+
+// skippedWords is "2 not subscribed, 1 owner", in a fixed order.
+func skippedWords(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%d %s", m[k], k)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func unsubscribeSpec(ctx *views.Context, ts []Target, skip string, skipped int) Spec {
+	title := fmt.Sprintf("Unsubscribe from %s", ts[0].Name)
+	call := fmt.Sprintf("DELETE /dataSource/%d/unsubscribe", ts[0].ID)
+	if len(ts) > 1 {
+		title = fmt.Sprintf("Unsubscribe from %d data sources", len(ts))
+		call = fmt.Sprintf("DELETE /dataSource/{id}/unsubscribe for %s", ids(ts))
+	}
+	body := append([]string{"You will lose your access to:"}, names(ts, 8)...)
+	if skipped > 0 {
+		body = append(body, "", fmt.Sprintf("Skipped %d you are not subscribed to (%s).", skipped, skip))
+	}
+	body = append(body, "", "Getting access back means subscribing again (s), which may need an owner's approval.")
+	api := ctx.API
+	return protect(ctx, Spec{
+		Title: title, Body: body, ConfirmLabel: "Unsubscribe", Call: call,
+		Run: func(base context.Context) Result {
+			var r Result
+			done := 0
+			for _, t := range ts {
+				o, ok, follow := unsubscribeOne(ctx, api, base, t)
+				r.Outcomes = append(r.Outcomes, o)
+				r.Follow = append(r.Follow, follow)
+				if ok {
+					done++
+				} else {
+					r.Failed = true
+				}
+			}
+			r.Summary = fmt.Sprintf("unsubscribed %d of %d", done, len(ts))
+			if skipped > 0 {
+				r.Summary += fmt.Sprintf(" · skipped %d (%s)", skipped, skip)
+			}
+			return r
+		},
+	})
+}
+
+// unsubscribeOne sends one unsubscribe and tells what happened from the
+// answer and a read of the source right after it (the answer is untyped:
+// only subscriptionStatus says where the caller stands now).
+func unsubscribeOne(ctx *views.Context, api views.API, base context.Context, t Target) (Outcome, bool, tea.Cmd) {
+	rctx, cancel := ctx.WithTimeout(base)
+	_, err := api.Unsubscribe(rctx, t.ID)
+	cancel()
+	if err != nil && !unknownOutcome(err) {
+		return Outcome{Text: fmt.Sprintf("%s: not unsubscribed: %s", t.Name, apiclient.Explain(err))}, false, nil
+	}
+	d, rerr := readRow(ctx, api, base, t.ID)
+	var follow tea.Cmd
+	if rerr == nil {
+		follow = views.Emit(views.SourceChangedMsg{Source: *d})
+	}
+	switch {
+	case errors.Is(rerr, apiclient.ErrNotFound):
+		return Outcome{Text: fmt.Sprintf("%s (%d): it is gone from the server", t.Name, t.ID)}, false,
+			views.Emit(views.SourceRemovedMsg{ID: t.ID})
+	case err != nil && rerr == nil && !CanUnsubscribe(d.SubscriptionStatus):
+		// The answer was lost, but the read settles it: the caller is
+		// no longer subscribed.
+		return Outcome{Text: fmt.Sprintf("%s: unsubscribed (the answer was lost: %s; the source now reads %s)",
+			t.Name, apiclient.Explain(err), statusWord(d.SubscriptionStatus)), OK: true}, true, follow
+	case err != nil:
+		return Outcome{Text: fmt.Sprintf("%s: no clear answer (%s); the server may or may not have unsubscribed you. Refresh (r) to see.",
+			t.Name, apiclient.Explain(err))}, false, follow
+	case rerr != nil:
+		return Outcome{Text: fmt.Sprintf("%s: the server took the request, but reading it again failed (%s). Refresh (r) to see.",
+			t.Name, apiclient.Explain(rerr))}, false, nil
+	case CanUnsubscribe(d.SubscriptionStatus):
+		return Outcome{Text: fmt.Sprintf("%s: the server answered, but it still reads as %s. Refresh (r) to see.",
+			t.Name, safe.Line(d.SubscriptionStatus))}, false, follow
+	}
+	return Outcome{Text: fmt.Sprintf("%s: unsubscribed (now %s)", t.Name, statusWord(d.SubscriptionStatus)), OK: true}, true, follow
+}
