@@ -25,6 +25,8 @@ type KeyMap struct {
 	Subscribe, Create, Delete, Restore, Mark, AddPair key.Binding
 	// Forms and dialogs
 	Submit, Confirm, Cancel, NextField, PrevField key.Binding
+	// Access view: the server-side filters and sort, and the member writes
+	MemberFilters, ExpandGroups, EditMember, Revoke, AddMember key.Binding
 }
 
 // ForceQuit is not rebindable: ctrl+c always leaves.
@@ -71,6 +73,12 @@ func Default() KeyMap {
 		Cancel:    b("cancel", "n"),
 		NextField: b("next field", "tab"),
 		PrevField: b("prev field", "shift+tab"),
+
+		MemberFilters: b("state/type filters", "f"),
+		ExpandGroups:  b("expand groups", "x"),
+		EditMember:    b("edit state/expiry", "e"),
+		Revoke:        b("revoke", "D"),
+		AddMember:     b("add member", "A"),
 	}
 }
 
@@ -104,6 +112,8 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"mark": &k.Mark, "add_pair": &k.AddPair,
 		"submit": &k.Submit, "confirm": &k.Confirm, "cancel": &k.Cancel,
 		"next_field": &k.NextField, "prev_field": &k.PrevField,
+		"member_filters": &k.MemberFilters, "expand_groups": &k.ExpandGroups,
+		"edit_member": &k.EditMember, "revoke": &k.Revoke, "add_member": &k.AddMember,
 	}
 }
 
@@ -157,7 +167,7 @@ func (k KeyMap) Apply(overrides map[string][]string) (KeyMap, error) {
 // WithoutWrites returns k with the write actions disabled: they vanish from
 // help and key.Matches ignores them (read-only mode).
 func (k KeyMap) WithoutWrites() KeyMap {
-	for _, b := range []*key.Binding{&k.Subscribe, &k.Create, &k.Delete, &k.Restore} {
+	for _, b := range []*key.Binding{&k.Subscribe, &k.Create, &k.Delete, &k.Restore, &k.EditMember, &k.Revoke, &k.AddMember} {
 		b.SetEnabled(false)
 	}
 	return k
@@ -167,6 +177,17 @@ func (k KeyMap) WithoutWrites() KeyMap {
 // read-only session can say "read-only" when one is pressed.
 func (k KeyMap) WriteKeys() []key.Binding {
 	out := []key.Binding{k.Subscribe, k.Create, k.Delete, k.Restore}
+	for i := range out {
+		out[i].SetEnabled(true)
+	}
+	return out
+}
+
+// MemberWriteKeys are the access view's write bindings (enabled or not):
+// that view, not the root, says "read-only" for them, so that another
+// view may use the same keys for reads.
+func (k KeyMap) MemberWriteKeys() []key.Binding {
+	out := []key.Binding{k.EditMember, k.Revoke, k.AddMember}
 	for i := range out {
 		out[i].SetEnabled(true)
 	}

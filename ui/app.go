@@ -307,7 +307,7 @@ func (m *Model) onRouted(r routed) tea.Cmd {
 		return m.open1(m.open.Visibility(m.ctx, msg.ID, msg.Name))
 	case views.OpenUserViewMsg:
 		return m.open1(m.open.User(m.ctx, msg.ID, msg.Name, msg.User))
-	case views.SourceChangedMsg, views.SourceRemovedMsg, views.SourcesAddedMsg:
+	case views.SourceChangedMsg, views.SourceRemovedMsg, views.SourcesAddedMsg, views.AccessChangedMsg:
 		return m.broadcast(msg)
 	case tea.QuitMsg:
 		return m.quit()

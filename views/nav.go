@@ -159,6 +159,16 @@ type (
 	SourceRemovedMsg struct{ ID int64 }
 	// SourcesAddedMsg carries newly created sources.
 	SourcesAddedMsg struct{ Sources []apiclient.DataSource }
+	// AccessChangedMsg says a member write on source SourceID answered:
+	// the entry AccessID now reads as User (read back from the server),
+	// or has no access any more (Removed). Reload asks the access views
+	// of the source to load again (a member was added: where it sits in
+	// the server's order is the server's to say).
+	AccessChangedMsg struct {
+		SourceID, AccessID int64
+		User               *apiclient.AccessUser
+		Removed, Reload    bool
+	}
 )
 
 // Request tracking: the root shows a spinner while any request runs.

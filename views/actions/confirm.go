@@ -44,6 +44,9 @@ type Result struct {
 	// Undo, when set, is offered with the restore key.
 	Undo      *Dialog
 	UndoLabel string
+	// refused says the server clearly said no (nothing changed): a dialog
+	// that came from a form goes back to it, input intact.
+	refused bool
 }
 
 // Spec describes a dialog.
@@ -56,6 +59,10 @@ type Spec struct {
 	Typed        []Typed
 	// Run does the write; it runs in a command, off the UI goroutine, once.
 	Run func(ctx context.Context) Result
+	// back, when set, reopens the form this dialog came from instead of
+	// closing, handing it the flow's claim: on cancel, and after a clear
+	// refusal (refusal is the summary), so that nothing typed is lost.
+	back func(c *views.WriteClaim, refusal string) tea.Cmd
 }
 
 type phase int
@@ -86,6 +93,9 @@ type Dialog struct {
 	// claim holds the sources of this write flow until the dialog closes
 	// (the request it runs holds them too, until it answers).
 	claim *views.WriteClaim
+	// leaving: the dialog has handed its flow back to its form; keys
+	// that arrive before the form replaces it do nothing.
+	leaving bool
 }
 
 // NewDialog returns a dialog for spec.
@@ -137,6 +147,15 @@ func (d *Dialog) letGo() {
 func (d *Dialog) Closed() bool { return d.closed }
 
 func (d *Dialog) close() tea.Cmd {
+	if d.spec.back != nil && (d.phase == asking || d.phase == done && d.result.refused) {
+		refusal := ""
+		if d.phase == done {
+			refusal = d.result.Summary
+		}
+		c := d.claim
+		d.claim, d.leaving = nil, true
+		return d.spec.back(c, refusal)
+	}
 	d.closed = true
 	d.letGo() // the flow has ended: cancelled, or its result read
 	return views.CloseModal
@@ -220,6 +239,9 @@ func (d *Dialog) Update(msg tea.Msg) (views.View, tea.Cmd) {
 
 func (d *Dialog) key(msg tea.KeyMsg) tea.Cmd {
 	k := d.ctx.Keys
+	if d.leaving {
+		return nil
+	}
 	switch d.phase {
 	case running:
 		return nil // nothing may start twice; ctrl+c still quits (root)
@@ -416,6 +438,9 @@ func (d *Dialog) tail(inner int, compact bool) []string {
 }
 
 func (d *Dialog) doneHint() string {
+	if d.spec.back != nil && d.result.refused {
+		return "enter goes back to the form (what you typed is kept)"
+	}
 	if d.result.Undo != nil && !d.ctx.ReadOnly {
 		return fmt.Sprintf("enter closes · %s %s", d.ctx.Keys.WriteKeys()[3].Help().Key, d.result.UndoLabel)
 	}
