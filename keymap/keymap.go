@@ -23,6 +23,8 @@ type KeyMap struct {
 	Raw, NextSection key.Binding
 	// Actions
 	Subscribe, Create, Delete, Restore, Mark, AddPair key.Binding
+	// Unsubscribe leaves a source the caller is subscribed to
+	Unsubscribe key.Binding
 	// Forms and dialogs
 	Submit, Confirm, Cancel, NextField, PrevField key.Binding
 	// Access view: the server-side filters and sort, and the member writes
@@ -68,6 +70,8 @@ func Default() KeyMap {
 		Mark:      b("mark", " "),
 		AddPair:   b("add pair", "ctrl+n"),
 
+		Unsubscribe: b("unsubscribe", "S"),
+
 		Submit:    b("submit", "ctrl+s"),
 		Confirm:   b("confirm", "y"),
 		Cancel:    b("cancel", "n"),
@@ -109,7 +113,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"access": &k.Access, "visibility": &k.Visibility, "sort": &k.Sort, "sort_reverse": &k.SortReverse,
 		"raw": &k.Raw, "next_section": &k.NextSection,
 		"subscribe": &k.Subscribe, "create": &k.Create, "delete": &k.Delete, "restore": &k.Restore,
-		"mark": &k.Mark, "add_pair": &k.AddPair,
+		"mark": &k.Mark, "add_pair": &k.AddPair, "unsubscribe": &k.Unsubscribe,
 		"submit": &k.Submit, "confirm": &k.Confirm, "cancel": &k.Cancel,
 		"next_field": &k.NextField, "prev_field": &k.PrevField,
 		"member_filters": &k.MemberFilters, "expand_groups": &k.ExpandGroups,
@@ -167,7 +171,7 @@ func (k KeyMap) Apply(overrides map[string][]string) (KeyMap, error) {
 // WithoutWrites returns k with the write actions disabled: they vanish from
 // help and key.Matches ignores them (read-only mode).
 func (k KeyMap) WithoutWrites() KeyMap {
-	for _, b := range []*key.Binding{&k.Subscribe, &k.Create, &k.Delete, &k.Restore, &k.EditMember, &k.Revoke, &k.AddMember} {
+	for _, b := range []*key.Binding{&k.Subscribe, &k.Create, &k.Delete, &k.Restore, &k.Unsubscribe, &k.EditMember, &k.Revoke, &k.AddMember} {
 		b.SetEnabled(false)
 	}
 	return k
@@ -176,7 +180,7 @@ func (k KeyMap) WithoutWrites() KeyMap {
 // WriteKeys are the write actions' bindings (enabled or not), so that a
 // read-only session can say "read-only" when one is pressed.
 func (k KeyMap) WriteKeys() []key.Binding {
-	out := []key.Binding{k.Subscribe, k.Create, k.Delete, k.Restore}
+	out := []key.Binding{k.Subscribe, k.Create, k.Delete, k.Restore, k.Unsubscribe}
 	for i := range out {
 		out[i].SetEnabled(true)
 	}
