@@ -1,13 +1,11 @@
 package immutatest
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -140,6 +138,7 @@ type userView struct {
 	applied    []bool // per s.masks
 	rowApplies bool   // the row filter limits what the user sees
 	regions    []string
+	noAttrs    bool // under the row filter with no attribute values: no rows
 }
 
 func (h *Handler) evaluate(s *src, p int64) userView {
@@ -156,6 +155,9 @@ func (h *Handler) evaluate(s *src, p int64) userView {
 		v.regions = []string{regions[first]}
 		if (r>>24)&1 == 1 {
 			v.regions = append(v.regions, regions[(first+1)%len(regions)])
+		}
+		if s.gen && p != CallerProfile && (r>>32)%6 == 0 {
+			v.regions, v.noAttrs = nil, true
 		}
 	}
 	return v
@@ -187,6 +189,9 @@ func (s *src) masked(v userView, withAction bool) []maskedJSON {
 func additionalFilters(v userView) json.RawMessage {
 	if !v.rowApplies {
 		return json.RawMessage(`{}`)
+	}
+	if v.noAttrs {
+		return json.RawMessage(`{"where":"1 = 0"}`)
 	}
 	q := make([]string, len(v.regions))
 	for i, r := range v.regions {
@@ -248,6 +253,7 @@ type reportJSON struct {
 	AdditionalFilters           json.RawMessage `json:"additionalFilters"`
 	AllowMaskedJoins            bool            `json:"allowMaskedJoins"`
 	PolicySet                   string          `json:"policySet"`
+	reportExtraJSON                             // not on the seed's Web Sales (reports.go)
 }
 
 // withUser looks up source id and profile p under the read lock.
@@ -273,7 +279,10 @@ func (h *Handler) policyInfoResponse(id, p int64) response {
 		v := h.evaluate(s, p)
 		out := policyInfoJSON{Visibilities: []string{}, Masked: s.masked(v, true), AdditionalFilters: additionalFilters(v)}
 		if v.rowApplies {
-			out.Visibilities, out.VisibilityRuleApplies = v.regions, true
+			out.VisibilityRuleApplies = true
+			if !v.noAttrs {
+				out.Visibilities = v.regions
+			}
 		}
 		return jsonResponse(http.StatusOK, out)
 	})
@@ -291,12 +300,16 @@ func (h *Handler) visibilityReport(id, p int64, asArray bool) response {
 			AllowMaskedJoins:  s.gen && (s.l.r>>62) == 3,
 			PolicySet:         s.policySet(v),
 		}
+		if s.id != IDWebSales { // its reports are the seed's, verbatim
+			rep.reportExtraJSON = h.reportExtra(s, p, v)
+		}
 		if s.rowRule {
 			rep.DataSourceVisibilitiesCount = len(regions)
 			rep.UserVisibilitiesCount = len(regions)
 			if v.rowApplies {
 				rep.UserVisibilitiesCount = len(v.regions)
 			}
+			rep.NoVisibilities = v.noAttrs
 		}
 		if asArray {
 			return jsonResponse(http.StatusOK, []reportJSON{rep})
@@ -307,48 +320,17 @@ func (h *Handler) visibilityReport(id, p int64, asArray bool) response {
 
 // --- access lists ------------------------------------------------------------
 
-// user is one entry of an access list.
+// user is one entry of an access list (see members.go).
 type user struct {
-	profile                       int64
+	profile                       int64 // 0 for a group
+	group                         int64 // typ mtGroup
+	via                           int64 // group an expanded entry comes from
+	typ                           uint8 // mtUser...
+	steps, done                   uint8 // approvals needed; recorded (bit per step)
 	state                         int
 	subID                         int64
 	createdAt, updatedAt, refresh int64
-}
-
-var stateRank = [nSubStates]int{subOwner: 0, subExpert: 1, subSubscribed: 2, subPending: 3, subNone: 4}
-
-// users is the access list of s, unsorted.
-func (h *Handler) users(s *src) []user {
-	if s.fixedUsers != nil {
-		return slices.Clone(s.fixedUsers)
-	}
-	out := make([]user, 0, s.others+1)
-	if s.sub != subNone {
-		at := s.subAt
-		if s.sub == subOwner {
-			at = s.createdAt
-		}
-		out = append(out, user{profile: CallerProfile, state: s.sub, subID: s.subID, createdAt: at, updatedAt: at, refresh: at + 3600_000})
-	}
-	for k := range s.others {
-		r := hash2(uint64(s.id)^h.seedKey, uint64(k)+(1<<40))
-		u := user{profile: h.otherProfile(s, k), subID: 100_000_000 + s.id*8192 + int64(k)}
-		switch q := r % 100; {
-		case k == 0 && s.sub != subOwner, q < 1:
-			u.state = subOwner
-		case q < 80:
-			u.state = subSubscribed
-		case q < 88:
-			u.state = subExpert
-		default:
-			u.state = subPending
-		}
-		u.createdAt = s.createdAt + int64((r>>8)%(300*86400000))
-		u.updatedAt = u.createdAt + int64((r>>20)%(30*86400000))
-		u.refresh = u.updatedAt + int64((r>>40)%(10*86400000))
-		out = append(out, u)
-	}
-	return out
+	exp                           int64 // expiration (0: none)
 }
 
 func (h *Handler) adminName(s *src) string {
@@ -365,90 +347,6 @@ type approvalJSON struct {
 	OwnerModelID       json.RawMessage `json:"ownerModelId"`
 	Approver           *string         `json:"approver"`
 	OwnerModelName     json.RawMessage `json:"ownerModelName"`
-}
-
-type userJSON struct {
-	Profile               int64          `json:"profile"`
-	Name                  string         `json:"name"`
-	IAMID                 string         `json:"iamid"`
-	UserID                string         `json:"userid"`
-	Email                 string         `json:"email"`
-	Type                  string         `json:"type"`
-	Admin                 string         `json:"admin"`
-	Approved              bool           `json:"approved"`
-	State                 string         `json:"state"`
-	SystemGenerated       bool           `json:"systemGenerated"`
-	LastExternalRefresh   string         `json:"lastExternalRefresh"`
-	SubscriptionID        int64          `json:"subscriptionId"`
-	CreatedAt             string         `json:"createdAt"`
-	UpdatedAt             string         `json:"updatedAt"`
-	Approvals             []approvalJSON `json:"approvals"`
-	CurrentUserCanApprove bool           `json:"currentUserCanApprove"`
-}
-
-type accessJSON struct {
-	Count int        `json:"count"`
-	Users []userJSON `json:"users"`
-}
-
-func (h *Handler) access(id int64, q url.Values) response {
-	size, offset, res, ok := pageParams(q, h.opt.MaxPageSize)
-	if !ok {
-		return res
-	}
-	desc := false
-	switch q.Get("sortOrder") {
-	case "", "asc":
-	case "desc":
-		desc = true
-	default:
-		return errResponse(http.StatusBadRequest, `"sortOrder" must be one of [asc, desc]`)
-	}
-	search := strings.ToLower(strings.TrimSpace(q.Get("searchText")))
-
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	s := h.lookup(id)
-	if s == nil {
-		return notFound(id)
-	}
-	all := h.users(s)
-	if search != "" {
-		all = slices.DeleteFunc(all, func(u user) bool { return !strings.Contains(h.people[u.profile].search, search) })
-	}
-	slices.SortFunc(all, func(a, b user) int {
-		if c := cmp.Compare(stateRank[a.state], stateRank[b.state]); c != 0 {
-			return c
-		}
-		c := strings.Compare(h.people[a.profile].name, h.people[b.profile].name)
-		if desc {
-			c = -c
-		}
-		if c != 0 {
-			return c
-		}
-		return cmp.Compare(a.profile, b.profile)
-	})
-	out := accessJSON{Count: len(all), Users: []userJSON{}}
-	admin := h.adminName(s)
-	for _, u := range all[min(offset, len(all)):min(offset+size, len(all))] {
-		pp := h.people[u.profile]
-		st := "approved"
-		approver := &admin
-		if u.state == subPending {
-			st, approver = "pending", nil
-		}
-		out.Users = append(out.Users, userJSON{
-			Profile: u.profile, Name: pp.name, IAMID: pp.iamid, UserID: pp.email, Email: pp.email,
-			Type: "user", Admin: admin, Approved: u.state != subPending, State: subNames[u.state],
-			LastExternalRefresh: isoTime(u.refresh), SubscriptionID: u.subID,
-			CreatedAt: isoTime(u.createdAt), UpdatedAt: isoTime(u.updatedAt),
-			Approvals: []approvalJSON{{RequiredPermission: "OWNER", State: st, Approver: approver,
-				ApproverID: jsonNull, OwnerModelID: jsonNull, OwnerModelName: jsonNull}},
-			CurrentUserCanApprove: s.sub == subOwner && u.state == subPending,
-		})
-	}
-	return jsonResponse(http.StatusOK, out)
 }
 
 var jsonNull = json.RawMessage("null")

@@ -166,6 +166,9 @@ type Request struct {
 	Query  string
 	Status int
 	At     time.Time
+	// Body is the start (at most 4 KiB) of the body of a POST, PUT or
+	// DELETE, so tests can tell which ids a write carried.
+	Body string
 }
 
 // Handler is the emulated Immuta API. It is safe for concurrent use.
@@ -195,7 +198,13 @@ type Handler struct {
 	ovrBits   []uint64
 	nextID    int64
 	nextSubID int64
-	version   uint64 // bumped by every write
+	version   uint64                // bumped by every write
+	mship     map[int64]*srcMembers // writes to access lists, by source (members.go)
+
+	pendOnce  sync.Once
+	pendIndex []pendRef // see pendingIndex (requests.go)
+	pendMu    sync.Mutex
+	pendCache pendView
 
 	cacheMu sync.Mutex
 	cache   []viewEntry
@@ -237,6 +246,7 @@ func NewHandler(o Options) *Handler {
 		nextID:    int64(FirstGeneratedID + o.Sources),
 		nextSubID: 50_000_000,
 		perms:     map[string][]int32{},
+		mship:     map[int64]*srcMembers{},
 	}
 	h.initNames()
 	h.people = people()
@@ -318,14 +328,14 @@ func (h *Handler) ExpireTokens() {
 	h.tokMu.Unlock()
 }
 
-func (h *Handler) record(r *http.Request, status int, at time.Time) {
+func (h *Handler) record(r *http.Request, status int, at time.Time, body []byte) {
 	h.logMu.Lock()
 	defer h.logMu.Unlock()
 	if len(h.log) >= logLimit {
 		n := copy(h.log, h.log[len(h.log)-logLimit/2:])
 		h.log = h.log[:n]
 	}
-	h.log = append(h.log, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: status, At: at})
+	h.log = append(h.log, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: status, At: at, Body: string(body)})
 }
 
 // response is what a route answers; ServeHTTP writes it.
@@ -361,13 +371,18 @@ func every(n int64, k int) bool { return k > 0 && n%int64(k) == 0 }
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	at := time.Now()
 	n := h.reqN.Add(1)
+	var body *capture
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Body != nil {
+		body = &capture{r: r.Body}
+		r.Body = body
+	}
 	if d := h.opt.Latency; d > 0 {
 		t := time.NewTimer(d)
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
-			h.record(r, 499, at) // nginx's "client closed request"
+			h.record(r, 499, at, nil) // nginx's "client closed request"
 			return
 		}
 	}
@@ -396,7 +411,32 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(res.body)
 	}
-	h.record(r, res.status, at)
+	h.record(r, res.status, at, body.bytes())
+}
+
+// capture keeps the start of a request body as the route reads it.
+type capture struct {
+	r   io.ReadCloser
+	buf []byte
+}
+
+const captureLimit = 4 << 10
+
+func (c *capture) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if room := captureLimit - len(c.buf); room > 0 {
+		c.buf = append(c.buf, p[:min(n, room)]...)
+	}
+	return n, err
+}
+
+func (c *capture) Close() error { return c.r.Close() }
+
+func (c *capture) bytes() []byte {
+	if c == nil {
+		return nil
+	}
+	return c.buf
 }
 
 // malformed turns an answer into a 200 whose JSON body is cut short.
@@ -439,6 +479,8 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) response {
 		case len(segs) == 3 && m == http.MethodGet:
 			return h.getS3Handler(segs[2])
 		}
+	case segs[0] == "subscription":
+		return h.routeSubscription(w, r, m, segs[1:])
 	case len(segs) == 4 && segs[0] == "bim" && segs[1] == "rpc" && segs[2] == "user" && segs[3] == "current" && m == http.MethodGet:
 		return jsonResponse(http.StatusOK, h.currentUser())
 	}
@@ -478,6 +520,12 @@ func (h *Handler) routeDataSource(w http.ResponseWriter, r *http.Request, m stri
 		return h.blob(id, strings.Join(rest[1:], "/"))
 	case len(rest) == 1 && rest[0] == "access" && m == http.MethodGet:
 		return h.access(id, q)
+	case len(rest) == 1 && rest[0] == "access" && m == http.MethodPost:
+		return h.postAccess(w, r, id)
+	case len(rest) == 2 && rest[0] == "access" && m == http.MethodPut:
+		return h.putAccess(w, r, id, rest[1])
+	case len(rest) == 1 && rest[0] == "unsubscribe" && m == http.MethodDelete:
+		return h.unsubscribe(id)
 	case len(rest) == 1 && rest[0] == "visibilityReport" && m == http.MethodGet:
 		return h.visibilityReport(id, CallerProfile, false)
 	case len(rest) == 3 && rest[0] == "users" && m == http.MethodGet && (rest[2] == "policyInfo" || rest[2] == "visibilityReport"):
