@@ -109,12 +109,12 @@ func RowOf(s Source, u apiclient.AccessUser) Row {
 }
 
 // memberID is the member's profile id; a group entry that names its group
-// some other way (groupId, or id) gives that.
+// some other way (group, as the emulator does, groupId, or id) gives that.
 func memberID(u apiclient.AccessUser) int64 {
 	if u.Profile != 0 {
 		return u.Profile
 	}
-	for _, k := range []string{"groupId", "id"} {
+	for _, k := range []string{"group", "groupId", "id"} {
 		if n, ok := rawInt(u.Raw, k); ok {
 			return n
 		}
