@@ -12,6 +12,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -310,7 +311,7 @@ func (r *run) decide(verb, done string, ids []int64, asJSON bool, send func(cont
 			strays = append(strays, f)
 		}
 	}
-	t := newTable("ID", "RESULT")
+	t := &outcomes{}
 	for _, id := range ids {
 		if f, ok := failures[id]; ok {
 			t.add(strconv.FormatInt(id, 10), "error: "+failureText(f))
@@ -479,7 +480,7 @@ func (r *run) setAccess(id, accessID int64, ch apiclient.AccessChange, yes bool)
 	}
 	who := memberLabel(m)
 	if ch.State == "denied" {
-		what := fmt.Sprintf("%s's %s access to %s", who, orDefault(m.State, "current"), src)
+		what := fmt.Sprintf("the %s access of %s to %s", orDefault(m.State, "current"), who, src)
 		if yes {
 			fmt.Fprintf(r.io.Err, "Revoking %s.\n", what)
 		} else {
@@ -501,7 +502,7 @@ func (r *run) setAccess(id, accessID int64, ch apiclient.AccessChange, yes bool)
 	call := fmt.Sprintf("PUT /dataSource/%d/access/%d", id, accessID)
 	ans, err := r.env.Client.SetAccess(r.ctx, id, accessID, ch)
 	if err != nil {
-		return r.writeFailed(notFound(err, "data source %d or access %d", id, accessID), "changed "+who+"'s access", fmt.Sprintf("dsbrowse access %d", id))
+		return r.writeFailed(notFound(err, "data source %d or access %d", id, accessID), "changed the access of "+who, fmt.Sprintf("dsbrowse access %d", id))
 	}
 	// Told from the answer (the entry as it is now, where the server
 	// sends it): the state and expiry it names win over what was asked.
@@ -510,11 +511,11 @@ func (r *run) setAccess(id, accessID int64, ch apiclient.AccessChange, yes bool)
 	case ch.State != "" && got.State != "" && !strings.EqualFold(got.State, ch.State):
 		return fmt.Errorf("the server's answer to %s says %s, not %s; check with: dsbrowse access %d", call, safe.Line(got.State), ch.State, id)
 	case ch.State == "denied":
-		_, err = fmt.Fprintf(r.io.Out, "Revoked %s's access to %s.\n", who, src)
+		_, err = fmt.Fprintf(r.io.Out, "Revoked the access of %s to %s.\n", who, src)
 		return err
 	}
 	state := orDefault(got.State, ch.State)
-	msg := fmt.Sprintf("Changed %s's access to %s", who, src)
+	msg := fmt.Sprintf("Changed the access of %s to %s", who, src)
 	if state != "" {
 		msg = fmt.Sprintf("%s now has %s access to %s", who, safe.Line(state), src)
 	}
@@ -825,7 +826,7 @@ for the ones that succeeded.`,
 				Answer json.RawMessage `json:"answer"`
 			}
 			answers := []answer{}
-			t := newTable("ID", "RESULT")
+			t := &outcomes{}
 			failed := 0
 			for i, id := range ids {
 				ans, err := r.env.Client.Unsubscribe(r.ctx, id)
@@ -849,6 +850,10 @@ for the ones that succeeded.`,
 				failed++
 				err = r.writeFailed(notFound(err, "data source %d", id), fmt.Sprintf("unsubscribed you from %d", id), fmt.Sprintf("dsbrowse get %d", id))
 				t.add(strconv.FormatInt(id, 10), "error: "+describe(err, r.env.Target.URL))
+				if asJSON {
+					// stdout holds only the answers: the reason goes here.
+					fmt.Fprintf(r.io.Err, "error: data source %d: %s\n", id, describe(err, r.env.Target.URL))
+				}
 				if r.ctx.Err() != nil || errors.Is(err, apiclient.ErrReadOnly) {
 					// Interrupted: the rest are not sent, and say so.
 					for _, rest := range ids[i+1:] {
@@ -872,4 +877,24 @@ for the ones that succeeded.`,
 			return nil
 		}
 	},
+}
+
+// outcomes is the ID / RESULT table of a write on several ids. Unlike a
+// table it never clips the result: the server's reason is the point.
+type outcomes struct{ rows [][2]string }
+
+func (o *outcomes) add(id, result string) { o.rows = append(o.rows, [2]string{id, result}) }
+
+func (o *outcomes) write(w io.Writer) error {
+	width := len("ID")
+	for _, r := range o.rows {
+		width = max(width, len(r[0]))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-*s  RESULT\n", width, "ID")
+	for _, r := range o.rows {
+		fmt.Fprintf(&b, "%-*s  %s\n", width, r[0], safe.Line(r[1]))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
