@@ -465,6 +465,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return views.Emit(views.OpenMyVisibilityMsg{ID: m.id, Name: m.sourceName()})
 	case key.Matches(msg, k.Subscribe) && !m.gone:
 		return actions.Subscribe(m.vctx, m.target())
+	case key.Matches(msg, k.Unsubscribe) && !m.gone:
+		return actions.Unsubscribe(m.vctx, m.target())
 	case key.Matches(msg, k.Delete) && !m.gone:
 		return actions.Delete(m.vctx, m.target())
 	case key.Matches(msg, k.Restore) && !m.gone:
@@ -588,6 +590,9 @@ func (m *Model) writeKeys() []key.Binding {
 	k := m.vctx.Keys
 	if m.src.IsDisabled() {
 		return []key.Binding{relabel(k.Delete, "delete forever"), k.Restore}
+	}
+	if actions.CanUnsubscribe(m.src.SubscriptionStatus) {
+		return []key.Binding{k.Unsubscribe, relabel(k.Delete, "disable")}
 	}
 	return []key.Binding{k.Subscribe, relabel(k.Delete, "disable")}
 }
