@@ -29,6 +29,9 @@ type KeyMap struct {
 	Submit, Confirm, Cancel, NextField, PrevField key.Binding
 	// Access view: the server-side filters and sort, and the member writes
 	MemberFilters, ExpandGroups, EditMember, Revoke, AddMember key.Binding
+	// Pending requests inbox (Requests opens it from the list) and the
+	// access report export
+	Requests, Approve, Deny, Report key.Binding
 }
 
 // ForceQuit is not rebindable: ctrl+c always leaves.
@@ -83,6 +86,11 @@ func Default() KeyMap {
 		EditMember:    b("edit state/expiry", "e"),
 		Revoke:        b("revoke", "D"),
 		AddMember:     b("add member", "A"),
+
+		Requests: b("pending requests", "p"),
+		Approve:  b("approve", "A"),
+		Deny:     b("deny", "X"),
+		Report:   b("export access report", "E"),
 	}
 }
 
@@ -118,6 +126,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"next_field": &k.NextField, "prev_field": &k.PrevField,
 		"member_filters": &k.MemberFilters, "expand_groups": &k.ExpandGroups,
 		"edit_member": &k.EditMember, "revoke": &k.Revoke, "add_member": &k.AddMember,
+		"requests": &k.Requests, "approve": &k.Approve, "deny": &k.Deny, "report": &k.Report,
 	}
 }
 
@@ -171,7 +180,7 @@ func (k KeyMap) Apply(overrides map[string][]string) (KeyMap, error) {
 // WithoutWrites returns k with the write actions disabled: they vanish from
 // help and key.Matches ignores them (read-only mode).
 func (k KeyMap) WithoutWrites() KeyMap {
-	for _, b := range []*key.Binding{&k.Subscribe, &k.Create, &k.Delete, &k.Restore, &k.Unsubscribe, &k.EditMember, &k.Revoke, &k.AddMember} {
+	for _, b := range []*key.Binding{&k.Subscribe, &k.Create, &k.Delete, &k.Restore, &k.Unsubscribe, &k.EditMember, &k.Revoke, &k.AddMember, &k.Approve, &k.Deny} {
 		b.SetEnabled(false)
 	}
 	return k
@@ -192,6 +201,16 @@ func (k KeyMap) WriteKeys() []key.Binding {
 // view may use the same keys for reads.
 func (k KeyMap) MemberWriteKeys() []key.Binding {
 	out := []key.Binding{k.EditMember, k.Revoke, k.AddMember}
+	for i := range out {
+		out[i].SetEnabled(true)
+	}
+	return out
+}
+
+// DecisionWriteKeys are the inbox's write bindings (enabled or not): the
+// inbox says "read-only" for them itself, as the access view does.
+func (k KeyMap) DecisionWriteKeys() []key.Binding {
+	out := []key.Binding{k.Approve, k.Deny}
 	for i := range out {
 		out[i].SetEnabled(true)
 	}

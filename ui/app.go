@@ -64,6 +64,8 @@ type Opener struct {
 	Access     func(ctx *views.Context, id int64, name string) views.View
 	User       func(ctx *views.Context, id int64, name string, u apiclient.AccessUser) views.View
 	Visibility func(ctx *views.Context, id int64, name string) views.View
+	// Requests is the inbox of pending access requests (sourceID 0: all).
+	Requests func(ctx *views.Context, sourceID int64, sourceName string) views.View
 }
 
 // NewModel returns the root with home as its first view.
@@ -307,7 +309,13 @@ func (m *Model) onRouted(r routed) tea.Cmd {
 		return m.open1(m.open.Visibility(m.ctx, msg.ID, msg.Name))
 	case views.OpenUserViewMsg:
 		return m.open1(m.open.User(m.ctx, msg.ID, msg.Name, msg.User))
-	case views.SourceChangedMsg, views.SourceRemovedMsg, views.SourcesAddedMsg, views.AccessChangedMsg:
+	case views.OpenRequestsMsg:
+		if m.open.Requests == nil {
+			return nil
+		}
+		return m.open1(m.open.Requests(m.ctx, msg.SourceID, msg.SourceName))
+	case views.SourceChangedMsg, views.SourceRemovedMsg, views.SourcesAddedMsg, views.AccessChangedMsg,
+		views.RequestsDecidedMsg:
 		return m.broadcast(msg)
 	case tea.QuitMsg:
 		return m.quit()

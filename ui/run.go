@@ -15,6 +15,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/access"
 	"github.com/dsbrowse/dsbrowse/views/detail"
+	"github.com/dsbrowse/dsbrowse/views/requests"
 	"github.com/dsbrowse/dsbrowse/views/sources"
 	"github.com/dsbrowse/dsbrowse/views/visibility"
 )
@@ -54,6 +55,9 @@ func DefaultOpener() Opener {
 		},
 		Visibility: func(c *views.Context, id int64, name string) views.View {
 			return visibility.New(c, id, name)
+		},
+		Requests: func(c *views.Context, id int64, name string) views.View {
+			return requests.New(c, requests.Options{SourceID: id, SourceName: name})
 		},
 	}
 }

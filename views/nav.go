@@ -169,6 +169,16 @@ type (
 		User               *apiclient.AccessUser
 		Removed, Reload    bool
 	}
+	// RequestsDecidedMsg says an approve or deny of access requests
+	// answered: Done are the requests the server carried out (they leave
+	// every inbox), Failed maps each one it did not to its errorMessage
+	// (shown beside it). Unknown says the answer was lost: inboxes load
+	// again to show what the server did.
+	RequestsDecidedMsg struct {
+		Done    []int64
+		Failed  map[int64]string
+		Unknown bool
+	}
 )
 
 // Request tracking: the root shows a spinner while any request runs.
@@ -239,6 +249,12 @@ type (
 		ID   int64
 		Name string
 		User apiclient.AccessUser
+	}
+	// OpenRequestsMsg opens the inbox of pending access requests: every
+	// source's, or only source SourceID's (named SourceName) when set.
+	OpenRequestsMsg struct {
+		SourceID   int64
+		SourceName string
 	}
 )
 

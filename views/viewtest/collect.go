@@ -142,7 +142,8 @@ func forRoot(msg tea.Msg) bool {
 	switch msg.(type) {
 	case views.PushMsg, views.PopMsg, views.OpenModalMsg, views.CloseModalMsg, views.StatusMsg, views.ErrorMsg,
 		views.OpenSourceMsg, views.OpenAccessMsg, views.OpenMyVisibilityMsg, views.OpenUserViewMsg,
-		views.SourceChangedMsg, views.SourceRemovedMsg, views.SourcesAddedMsg:
+		views.SourceChangedMsg, views.SourceRemovedMsg, views.SourcesAddedMsg, views.AccessChangedMsg,
+		views.OpenRequestsMsg, views.RequestsDecidedMsg:
 		return true
 	}
 	return false

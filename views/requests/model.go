@@ -1,0 +1,884 @@
+// Package requests is the inbox of pending access requests the caller can
+// approve (GET /subscription/getPendingRequestsForUser): every source's,
+// or one source's. It pages through the list in the background with the
+// shared loader, filters the loaded requests locally off the UI goroutine,
+// searches the server by name, email or source name, and approves or
+// denies the selected request or every marked one in one call.
+package requests
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/sahilm/fuzzy"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/apiclient/paging"
+	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/actions"
+	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/pager"
+)
+
+const loadLabel = "loading pending requests"
+
+// gens makes generation ids unique across every inbox, so that a result is
+// never taken for another inbox's or an older load's.
+var gens atomic.Uint64
+
+// Options say which requests the inbox shows.
+type Options struct {
+	// SourceID, when set, keeps only the requests for that data source
+	// (the server is asked by SourceName, a partial match, and the hits
+	// of other sources are dropped).
+	SourceID   int64
+	SourceName string
+}
+
+// row is a request with its display strings, made safe once.
+type row struct {
+	req               apiclient.PendingRequest
+	key               uint64
+	who, kind, email  string
+	source, date, ago string
+	needs             string
+	search            string // who + " " + email + " " + source: what the filter matches
+	whoEnd, emailEnd  int    // where who and email end in search
+	sourceID          int64
+	decidable         bool // it has a request id
+	fromProject       string
+}
+
+type shown struct {
+	idx     int
+	matched []int
+}
+
+// batchMsg is one batch of the loader of generation gen.
+type batchMsg struct {
+	gen uint64
+	b   paging.Batch[apiclient.PendingRequest]
+	ok  bool
+}
+
+// filterMsg is the result of filtering rows off the UI goroutine.
+type filterMsg struct {
+	gen   uint64
+	query string
+	rows  []row
+	view  []shown
+}
+
+// search is a server search: the call's name, email and modelName.
+type search struct {
+	text                string // as typed
+	name, email, source string
+}
+
+func (s search) on() bool { return s.name != "" || s.email != "" || s.source != "" }
+
+// parseSearch reads what was typed for a server search: "name:", "email:"
+// and "source:" say which of the call's parameters a word goes to; a bare
+// text goes to email when it has an @, else to name.
+func parseSearch(text string) search {
+	s := search{text: strings.TrimSpace(text)}
+	var bare []string
+	for _, f := range strings.Fields(s.text) {
+		k, v, ok := strings.Cut(f, ":")
+		switch {
+		case ok && strings.EqualFold(k, "name"):
+			s.name = join(s.name, v)
+		case ok && strings.EqualFold(k, "email"):
+			s.email = join(s.email, v)
+		case ok && (strings.EqualFold(k, "source") || strings.EqualFold(k, "model")):
+			s.source = join(s.source, v)
+		default:
+			bare = append(bare, f)
+		}
+	}
+	if b := strings.Join(bare, " "); b != "" {
+		if strings.Contains(b, "@") {
+			s.email = join(s.email, b)
+		} else {
+			s.name = join(s.name, b)
+		}
+	}
+	return s
+}
+
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	if b == "" {
+		return a
+	}
+	return a + " " + b
+}
+
+// Model is the inbox.
+type Model struct {
+	ctx    *views.Context
+	opts   Options
+	base   context.Context
+	cancel context.CancelFunc
+
+	// loading
+	gen       uint64
+	loader    *paging.Loader[apiclient.PendingRequest]
+	prog      paging.Progress
+	loading   bool
+	started   bool
+	reloading bool // the old rows stay until the reload's first batch
+	fresh     bool // the reload's first batch has not come yet
+	err       error
+	hidden    int // hits of other sources or of projects, not shown
+
+	rows     []row
+	marks    map[uint64]bool
+	failures map[int64]string // request id → the server's errorMessage
+
+	srv search
+	// pendingReload: Back (which runs outside Update) cleared the server
+	// search; the BackedMsg that follows starts the load.
+	pendingReload bool
+
+	// local filter, as in the access view: off the UI goroutine, one at
+	// a time, the stale results dropped by generation.
+	input              textinput.Model
+	typing             bool
+	query              string
+	filterGen, running uint64
+	view               []shown
+	viewRows           []row
+	viewQ              string
+	viewGen            uint64
+
+	cursor, offset int
+	w, h           int
+}
+
+var (
+	_ views.View   = (*Model)(nil)
+	_ views.Closer = (*Model)(nil)
+	_ views.Backer = (*Model)(nil)
+)
+
+// New makes the inbox; Init starts loading.
+func New(ctx *views.Context, o Options) *Model {
+	base, cancel := context.WithCancel(context.Background())
+	in := textinput.New()
+	in.Prompt = "/ "
+	in.Placeholder = "filter; tab searches the server (name:, email:, source:)"
+	in.CharLimit = 200
+	in.PromptStyle = ctx.Styles.Filter.Prompt
+	in.TextStyle = ctx.Styles.Filter.Text
+	in.PlaceholderStyle = ctx.Styles.Muted
+	in.Cursor.SetMode(cursor.CursorStatic)
+	o.SourceName = safe.Line(o.SourceName)
+	return &Model{ctx: ctx, opts: o, base: base, cancel: cancel, input: in,
+		marks: map[uint64]bool{}, failures: map[int64]string{}}
+}
+
+// Init loads the first page.
+func (m *Model) Init() tea.Cmd { return m.reload() }
+
+// Close stops the load.
+func (m *Model) Close() {
+	m.cancel()
+	if m.loader != nil {
+		m.loader.Cancel()
+	}
+}
+
+// Title is the breadcrumb.
+func (m *Model) Title() string {
+	return "Pending requests"
+}
+
+// CapturesInput is true while the filter is being typed.
+func (m *Model) CapturesInput() bool { return m.typing }
+
+// Back clears, in order, the filter being typed, the filter, the server
+// search and the marks; it reports whether esc was used up.
+func (m *Model) Back() bool {
+	switch {
+	case m.typing || m.query != "":
+		m.clearFilter()
+		return true
+	case m.srv.on():
+		m.srv = search{}
+		m.pendingReload = true
+		return true
+	case len(m.marks) > 0:
+		clear(m.marks)
+		return true
+	}
+	return false
+}
+
+func (m *Model) pageSize() int {
+	if m.ctx.PageSize > 0 {
+		return m.ctx.PageSize
+	}
+	return paging.DefaultFirstPage
+}
+
+func (m *Model) pendingOptions() apiclient.PendingOptions {
+	o := apiclient.PendingOptions{Name: m.srv.name, Email: m.srv.email, ModelName: m.srv.source}
+	if m.opts.SourceID != 0 && m.opts.SourceName != "" {
+		o.ModelName = m.opts.SourceName
+	}
+	return o
+}
+
+// keyOf identifies a request across pages and reloads: its id, or its
+// bytes when it has none (a grouped hit).
+func keyOf(r *apiclient.PendingRequest) uint64 {
+	if r.ID > 0 {
+		return uint64(r.ID)
+	}
+	return paging.HashKey(r.Raw) | 1<<63
+}
+
+// reload starts a new load. The rows on screen stay until its first batch.
+func (m *Model) reload() tea.Cmd {
+	if m.loader != nil {
+		m.loader.Cancel()
+	}
+	m.gen = gens.Add(1)
+	vctx, api, o := m.ctx, m.ctx.API, m.pendingOptions()
+	fetch := func(ctx context.Context, offset, size int) ([]apiclient.PendingRequest, int, error) {
+		c, cancel := vctx.WithTimeout(ctx)
+		defer cancel()
+		q := o
+		q.Offset, q.Size = offset, size
+		p, err := api.ListPendingRequests(c, q)
+		if err != nil {
+			return nil, 0, err
+		}
+		if p == nil {
+			return nil, 0, apiclient.ErrMalformed
+		}
+		return p.Hits, p.Count, nil
+	}
+	m.loader = paging.Start(m.base, fetch, paging.Options[apiclient.PendingRequest]{
+		FirstPage: m.pageSize(), Concurrency: m.ctx.Concurrency, Key: keyOf,
+	})
+	m.reloading, m.fresh = m.started, true
+	m.started, m.loading, m.err = true, true, nil
+	return m.next()
+}
+
+func (m *Model) next() tea.Cmd {
+	l, gen, ctx := m.loader, m.gen, m.base
+	return views.Track(loadLabel, func() tea.Msg {
+		b, ok := l.Next(ctx)
+		return batchMsg{gen: gen, b: b, ok: ok}
+	})
+}
+
+// Update handles batches, filter results, decisions, keys and the mouse.
+func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
+	switch msg := msg.(type) {
+	case batchMsg:
+		return m, m.onBatch(msg)
+	case filterMsg:
+		return m, m.onFilter(msg)
+	case views.BackedMsg:
+		if m.pendingReload {
+			m.pendingReload = false
+			return m, m.reload()
+		}
+		return m, nil
+	case views.RequestsDecidedMsg:
+		return m, m.onDecided(msg)
+	case tea.KeyMsg:
+		if m.typing {
+			return m, m.typingKey(msg)
+		}
+		return m, m.tableKey(msg)
+	case tea.MouseMsg:
+		m.mouse(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) onBatch(msg batchMsg) tea.Cmd {
+	if msg.gen != m.gen {
+		return nil // an older load's
+	}
+	if !msg.ok {
+		m.loading = false // cancelled
+		return nil
+	}
+	b := msg.b
+	m.prog = b.Progress
+	sel := m.selectedKey()
+	if m.fresh {
+		m.fresh = false
+		if m.reloading {
+			m.rows, m.hidden = nil, 0
+			m.reloading = false
+		}
+	}
+	if b.Err != nil {
+		m.err = b.Err
+	}
+	now := m.ctx.Clock()
+	for i := range b.Items {
+		r := &b.Items[i]
+		if !m.keep(r) {
+			m.hidden++
+			continue
+		}
+		m.rows = append(m.rows, makeRow(*r, now))
+	}
+	cmds := []tea.Cmd{m.afterRows(sel)}
+	if b.Last {
+		m.loading = false
+		if m.prog.Err != nil && m.err == nil {
+			m.err = m.prog.Err
+		}
+		m.dropStaleMarks()
+		if b.Err != nil || m.prog.Halted {
+			cmds = append(cmds, views.Error(loadLabel, m.err))
+		}
+	} else {
+		cmds = append(cmds, m.next())
+	}
+	return tea.Batch(cmds...)
+}
+
+// keep says whether a hit belongs in this inbox: data source requests
+// only (a project's are another screen's), and only this source's when
+// the inbox is one source's.
+func (m *Model) keep(r *apiclient.PendingRequest) bool {
+	if r.Model.Type != "" && r.Model.Type != "datasource" {
+		return false
+	}
+	return m.opts.SourceID == 0 || r.Model.ID == m.opts.SourceID
+}
+
+// dropStaleMarks forgets marks and failures of requests no longer shown.
+func (m *Model) dropStaleMarks() {
+	present := make(map[uint64]bool, len(m.rows))
+	for i := range m.rows {
+		present[m.rows[i].key] = true
+	}
+	for k := range m.marks {
+		if !present[k] {
+			delete(m.marks, k)
+		}
+	}
+	for id := range m.failures {
+		if !present[uint64(id)] {
+			delete(m.failures, id)
+		}
+	}
+}
+
+func makeRow(r apiclient.PendingRequest, now time.Time) row {
+	x := row{req: r, key: keyOf(&r), sourceID: r.Model.ID, decidable: r.ID > 0}
+	x.who = format.Inline(r.Entity.Name)
+	if x.who == "" {
+		x.who = format.Inline(r.Entity.Email)
+	}
+	if x.who == "" && r.Entity.ID != 0 {
+		x.who = "#" + itoa(r.Entity.ID)
+	}
+	switch r.Entity.Type {
+	case "profile", "user":
+		x.kind = "user"
+	case "":
+		x.kind = ""
+	default:
+		x.kind = format.Inline(r.Entity.Type)
+	}
+	x.email = format.Inline(r.Entity.Email)
+	x.source = format.Inline(r.Model.Name)
+	if x.source == "" && r.Model.ID != 0 {
+		x.source = "data source " + itoa(r.Model.ID)
+	}
+	if p := r.FromProject; p != nil {
+		x.fromProject = format.Inline(p.Name)
+	}
+	if t, ok := format.ParseTime(r.CreatedAt); ok {
+		x.date, x.ago = format.Date(t), format.Ago(t, now)
+	} else {
+		x.date = format.Inline(r.CreatedAt)
+	}
+	x.needs = needs(r)
+	x.search = x.who + " " + x.email + " " + x.source
+	x.whoEnd = len(x.who)
+	x.emailEnd = x.whoEnd + 1 + len(x.email)
+	return x
+}
+
+// needs says which approvals a request still waits for: the permission
+// each needs, and who must give it when the server names them.
+func needs(r apiclient.PendingRequest) string {
+	w := r.Waiting()
+	if len(w) == 0 {
+		if len(r.Approvals) == 0 {
+			return "an approval"
+		}
+		return "none (all given)"
+	}
+	parts := make([]string, 0, len(w))
+	for _, a := range w {
+		p := format.Inline(a.RequiredPermission)
+		if p == "" {
+			p = "approval"
+		}
+		if who := format.Inline(a.Approver); who != "" {
+			p += " (" + who + ")"
+		}
+		if on := format.Inline(a.OwnerModelName); on != "" {
+			p += " of " + on
+		}
+		parts = append(parts, p)
+	}
+	s := strings.Join(parts, ", ")
+	if len(w) > 1 {
+		s = itoa(int64(len(w))) + ": " + s
+	}
+	return s
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// afterRows keeps the cursor on the request it was on and, with a filter
+// on, asks for it to run again on the new rows.
+func (m *Model) afterRows(sel *uint64) tea.Cmd {
+	var cmd tea.Cmd
+	if m.query != "" {
+		cmd = m.refilter()
+	}
+	if m.view == nil && sel != nil {
+		m.moveTo(*sel)
+	}
+	m.clamp()
+	return cmd
+}
+
+// onDecided takes an approve or deny's answer: the requests done leave,
+// the failed ones show the server's message beside them.
+func (m *Model) onDecided(msg views.RequestsDecidedMsg) tea.Cmd {
+	for id, text := range msg.Failed {
+		m.failures[id] = text
+	}
+	if len(msg.Done) > 0 {
+		gone := make(map[uint64]bool, len(msg.Done))
+		for _, id := range msg.Done {
+			gone[uint64(id)] = true
+			delete(m.failures, id)
+			delete(m.marks, uint64(id))
+		}
+		sel := m.selectedKey()
+		// The next request takes the cursor when the selected one leaves.
+		if sel != nil && gone[*sel] {
+			sel = m.nextKept(gone)
+		}
+		kept := make([]row, 0, len(m.rows))
+		for _, r := range m.rows {
+			if !gone[r.key] {
+				kept = append(kept, r)
+			}
+		}
+		if m.prog.Total > 0 {
+			m.prog.Total = max(m.prog.Total-(len(m.rows)-len(kept)), 0)
+		}
+		m.rows = kept
+		cmd := m.afterRows(sel)
+		if msg.Unknown {
+			return tea.Batch(cmd, m.reload())
+		}
+		return cmd
+	}
+	if msg.Unknown {
+		return m.reload()
+	}
+	return nil
+}
+
+// nextKept is the key of the first row after the cursor that stays, or
+// the last one before it.
+func (m *Model) nextKept(gone map[uint64]bool) *uint64 {
+	for i := m.cursor + 1; i < m.len(); i++ {
+		if r, _ := m.at(i); !gone[r.key] {
+			k := r.key
+			return &k
+		}
+	}
+	for i := m.cursor - 1; i >= 0; i-- {
+		if r, _ := m.at(i); !gone[r.key] {
+			k := r.key
+			return &k
+		}
+	}
+	return nil
+}
+
+// --- the shown rows ---------------------------------------------------
+
+func (m *Model) len() int {
+	if m.view != nil {
+		return len(m.view)
+	}
+	return len(m.rows)
+}
+
+func (m *Model) at(i int) (*row, []int) {
+	if m.view != nil {
+		s := m.view[i]
+		return &m.viewRows[s.idx], s.matched
+	}
+	return &m.rows[i], nil
+}
+
+func (m *Model) selected() *row {
+	if m.cursor < 0 || m.cursor >= m.len() {
+		return nil
+	}
+	r, _ := m.at(m.cursor)
+	return r
+}
+
+func (m *Model) selectedKey() *uint64 {
+	if r := m.selected(); r != nil {
+		k := r.key
+		return &k
+	}
+	return nil
+}
+
+func (m *Model) moveTo(k uint64) bool {
+	for i := 0; i < m.len(); i++ {
+		if r, _ := m.at(i); r.key == k {
+			m.cursor = i
+			return true
+		}
+	}
+	return false
+}
+
+// targets are what approve and deny work on: every marked request (in
+// the inbox's order, filtered out or not), or else the selected one.
+func (m *Model) targets() []actions.Request {
+	var rs []*row
+	if len(m.marks) > 0 {
+		for i := range m.rows {
+			if m.marks[m.rows[i].key] {
+				rs = append(rs, &m.rows[i])
+			}
+		}
+	} else if r := m.selected(); r != nil {
+		rs = append(rs, r)
+	}
+	out := make([]actions.Request, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, actions.Request{ID: r.req.ID, Who: r.who, Source: r.source})
+	}
+	return out
+}
+
+// --- filter -------------------------------------------------------------
+
+type rowSource []row
+
+func (s rowSource) String(i int) string { return s[i].search }
+func (s rowSource) Len() int            { return len(s) }
+
+// filterRows matches query against rows, best first. It runs off the UI
+// goroutine: rows is never changed once built (a new slice replaces it).
+func filterRows(query string, rows []row) []shown {
+	matches := fuzzy.FindFrom(query, rowSource(rows))
+	view := make([]shown, len(matches)) // not nil: a filter is on
+	for i, mt := range matches {
+		view[i] = shown{idx: mt.Index, matched: mt.MatchedIndexes}
+	}
+	return view
+}
+
+func (m *Model) refilter() tea.Cmd {
+	m.filterGen = gens.Add(1)
+	if m.query == "" {
+		m.view, m.viewRows, m.viewQ, m.viewGen = nil, nil, "", 0
+		return nil
+	}
+	if m.running != 0 {
+		return nil
+	}
+	return m.startFilter()
+}
+
+func (m *Model) startFilter() tea.Cmd {
+	gen, q, rows := m.filterGen, m.query, m.rows
+	m.running = gen
+	return func() tea.Msg { return filterMsg{gen: gen, query: q, rows: rows, view: filterRows(q, rows)} }
+}
+
+func (m *Model) filterPending() bool { return m.query != "" && m.viewGen != m.filterGen }
+
+func (m *Model) onFilter(msg filterMsg) tea.Cmd {
+	if msg.gen == m.running {
+		m.running = 0
+	}
+	if msg.gen != m.filterGen {
+		if m.running == 0 && m.filterPending() {
+			return m.startFilter()
+		}
+		return nil
+	}
+	sel := m.selectedKey()
+	newQuery := msg.query != m.viewQ
+	m.view, m.viewRows, m.viewQ, m.viewGen = msg.view, msg.rows, msg.query, msg.gen
+	switch {
+	case newQuery:
+		m.cursor, m.offset = 0, 0
+	case sel != nil:
+		m.moveTo(*sel)
+	}
+	m.clamp()
+	return nil
+}
+
+func (m *Model) setQuery(q string) tea.Cmd {
+	if q == m.query {
+		return nil
+	}
+	m.query = q
+	if q == "" {
+		m.cursor, m.offset = 0, 0
+	}
+	return m.refilter()
+}
+
+func (m *Model) clearFilter() {
+	sel := m.selectedKey()
+	m.typing = false
+	m.input.Blur()
+	m.input.SetValue("")
+	m.query = ""
+	m.refilter()
+	if sel != nil {
+		m.moveTo(*sel)
+	}
+	m.clamp()
+}
+
+func (m *Model) typingKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case msg.Type == tea.KeyEnter:
+		m.typing = false
+		m.input.Blur()
+		if strings.TrimSpace(m.query) == "" {
+			m.clearFilter()
+		}
+		return nil
+	case msg.Type == tea.KeyEsc:
+		m.clearFilter()
+		return nil
+	case key.Matches(msg, m.ctx.Keys.ServerSearch):
+		// What was typed becomes a server search; the local filter goes.
+		s := parseSearch(m.input.Value())
+		m.clearFilter()
+		if !s.on() && !m.srv.on() {
+			return nil
+		}
+		m.srv = s
+		m.cursor, m.offset = 0, 0
+		return m.reload()
+	case msg.Type == tea.KeyUp:
+		m.move(-1)
+		return nil
+	case msg.Type == tea.KeyDown:
+		m.move(1)
+		return nil
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	if v := safe.Line(m.input.Value()); v != m.input.Value() {
+		m.input.SetValue(v) // a paste must not carry escapes to the screen
+	}
+	fcmd := m.setQuery(m.input.Value())
+	m.clamp()
+	return tea.Batch(cmd, fcmd)
+}
+
+// --- keys -----------------------------------------------------------------
+
+func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.ctx.Keys
+	if m.ctx.ReadOnly {
+		for _, b := range k.DecisionWriteKeys() {
+			if key.Matches(msg, b) {
+				return views.Status("read-only mode: writes are disabled", views.Warn)
+			}
+		}
+	}
+	switch {
+	case key.Matches(msg, k.Up):
+		m.move(-1)
+	case key.Matches(msg, k.Down):
+		m.move(1)
+	case key.Matches(msg, k.PageUp):
+		m.move(-max(m.tableRows(), 1))
+	case key.Matches(msg, k.PageDown):
+		m.move(max(m.tableRows(), 1))
+	case key.Matches(msg, k.Top):
+		m.cursor = 0
+		m.clamp()
+	case key.Matches(msg, k.Bottom):
+		m.cursor = m.len() - 1
+		m.clamp()
+	case key.Matches(msg, k.Filter):
+		m.typing = true
+		m.input.SetValue(m.query)
+		m.input.CursorEnd()
+		return m.input.Focus()
+	case key.Matches(msg, k.Mark):
+		if r := m.selected(); r != nil && r.decidable {
+			if m.marks[r.key] {
+				delete(m.marks, r.key)
+			} else {
+				m.marks[r.key] = true
+			}
+			m.move(1)
+		}
+	case key.Matches(msg, k.Approve):
+		return actions.Approve(m.ctx, m.targets())
+	case key.Matches(msg, k.Deny):
+		return actions.Deny(m.ctx, m.targets())
+	case key.Matches(msg, k.Open):
+		if r := m.selected(); r != nil && r.sourceID != 0 {
+			return views.Emit(views.OpenSourceMsg{ID: r.sourceID, Name: r.req.Model.Name})
+		}
+	case key.Matches(msg, k.Refresh):
+		return m.reload()
+	}
+	return nil
+}
+
+func (m *Model) move(d int) {
+	m.cursor += d
+	m.clamp()
+}
+
+func (m *Model) mouse(msg tea.MouseMsg) {
+	if d := pager.Wheel(msg); d != 0 {
+		rows := m.tableRows()
+		if rows <= 0 {
+			return
+		}
+		m.offset = max(min(m.offset+d, m.len()-rows), 0)
+		m.cursor = max(min(m.cursor, m.offset+rows-1), m.offset)
+		m.clamp()
+		return
+	}
+	if msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
+		top, rows := m.tableTop(), m.tableRows()
+		if msg.Y >= top && msg.Y < top+rows {
+			if i := m.offset + msg.Y - top; i < m.len() {
+				m.cursor = i
+				m.clamp()
+			}
+		}
+	}
+}
+
+// SetSize sets the body size.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = max(w, 0), max(h, 0)
+	m.clamp()
+}
+
+func (m *Model) filterShown() bool { return m.typing || m.query != "" }
+
+// Lines above the rows: the status line, the filter line when there is a
+// filter, and the column header.
+func (m *Model) tableTop() int {
+	if m.filterShown() {
+		return 3
+	}
+	return 2
+}
+
+func (m *Model) tableRows() int { return max(m.h-m.tableTop(), 0) }
+
+func (m *Model) clamp() {
+	n := m.len()
+	m.cursor = max(min(m.cursor, n-1), 0)
+	rows := m.tableRows()
+	if rows <= 0 {
+		m.offset = m.cursor
+		return
+	}
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+rows {
+		m.offset = m.cursor - rows + 1
+	}
+	m.offset = max(min(m.offset, n-rows), 0)
+}
+
+// ShortHelp lists the keys that do something now.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.typing {
+		return []key.Binding{filterKeep, filterClear, m.searchBinding()}
+	}
+	k := m.ctx.Keys
+	var out []key.Binding
+	if m.selected() != nil {
+		out = append(out, k.Approve, k.Deny, k.Mark)
+	}
+	out = append(out, k.Filter)
+	if m.query != "" || m.srv.on() || len(m.marks) > 0 {
+		out = append(out, m.clearBinding())
+	}
+	return append(out, k.Refresh)
+}
+
+// FullHelp groups the keys for the ? help.
+func (m *Model) FullHelp() [][]key.Binding {
+	if m.typing {
+		return [][]key.Binding{{filterKeep, filterClear, m.searchBinding(), filterMove}}
+	}
+	k := m.ctx.Keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Mark, k.Approve, k.Deny, m.openBinding()},
+		{k.Filter, m.clearBinding(), k.Refresh},
+	}
+}
+
+var (
+	filterKeep  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter"))
+	filterClear = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"))
+	filterMove  = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move"))
+)
+
+func (m *Model) searchBinding() key.Binding {
+	k := m.ctx.Keys.ServerSearch
+	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "search server"))
+}
+
+func (m *Model) openBinding() key.Binding {
+	k := m.ctx.Keys.Open
+	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "open the source"))
+}
+
+func (m *Model) clearBinding() key.Binding {
+	k := m.ctx.Keys.Back
+	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "clear filter/search/marks"))
+}
