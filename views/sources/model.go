@@ -732,6 +732,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.refresh()
 	case key.Matches(msg, k.Subscribe):
 		return actions.Subscribe(m.ctx, m.targets())
+	case key.Matches(msg, k.Unsubscribe):
+		return actions.Unsubscribe(m.ctx, m.targets())
 	case key.Matches(msg, k.Delete):
 		return actions.Delete(m.ctx, m.targets())
 	case key.Matches(msg, k.Restore):
@@ -899,7 +901,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Access, k.Visibility, k.Filter, k.ServerSearch},
 		{k.Sort, k.SortReverse, refresh},
-		{k.Mark, k.Subscribe, k.Create, k.Delete, k.Restore},
+		{k.Mark, k.Subscribe, k.Unsubscribe, k.Create, k.Delete, k.Restore},
 	}
 }
 
