@@ -58,6 +58,7 @@ func runTUI(env *cli.Env) error {
 		o.Profile = t.ProfileName
 		o.Protected, o.PageSize, o.Concurrency, o.Timeout = t.Protected, t.PageSize, t.Concurrency, t.Timeout
 		o.MaxRows = t.MaxRows
+		o.MaxPageSize, o.FixedPaging = t.MaxPageSize, t.FixedPaging
 	}
 	switch {
 	case env.Demo != nil:

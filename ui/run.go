@@ -29,6 +29,9 @@ type Options struct {
 	Protected   bool
 	PageSize    int
 	Concurrency int
+	// MaxPageSize and FixedPaging: see paging.Profile.
+	MaxPageSize int
+	FixedPaging bool
 	Timeout     time.Duration
 	// MaxRows caps the rows the list loads (0: the list's default).
 	MaxRows int
@@ -83,7 +86,7 @@ func NewContext(o Options) (*views.Context, error) {
 	return &views.Context{
 		API: o.API, Keys: keys, Styles: styles.New(theme),
 		Profile: o.Profile, Host: o.Host, ReadOnly: o.ReadOnly, Protected: o.Protected,
-		PageSize: o.PageSize, Concurrency: o.Concurrency, MaxRows: o.MaxRows, Timeout: o.Timeout, Now: time.Now,
+		PageSize: o.PageSize, Concurrency: o.Concurrency, MaxPageSize: o.MaxPageSize, FixedPaging: o.FixedPaging, MaxRows: o.MaxRows, Timeout: o.Timeout, Now: time.Now,
 	}, nil
 }
 

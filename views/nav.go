@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/apiclient/paging"
 	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/ui/styles"
 )
@@ -86,6 +87,10 @@ type Context struct {
 	Protected   bool
 	PageSize    int
 	Concurrency int
+	// MaxPageSize and FixedPaging shape list loads with PageSize and
+	// Concurrency: see Paging.
+	MaxPageSize int
+	FixedPaging bool
 	// MaxRows caps the rows a list load keeps, whatever the server's
 	// count says; 0 means the list's default (2 million).
 	MaxRows int
@@ -95,6 +100,12 @@ type Context struct {
 	Now func() time.Time
 
 	writes *Writes // see Writes
+}
+
+// Paging is how list loads page under this session's profile (page_size,
+// max_page_size, concurrency, fixed_paging); every list loader uses it.
+func (c *Context) Paging() paging.Options {
+	return paging.Profile(c.PageSize, c.MaxPageSize, c.Concurrency, c.FixedPaging)
 }
 
 // DefaultTimeout bounds a request when the Context sets no Timeout.

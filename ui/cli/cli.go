@@ -317,6 +317,7 @@ func (r *run) setup() error {
 			Timeout:      config.DefaultTimeout,
 			Auth:         config.DefaultAuth,
 			PageSize:     config.DefaultPageSize,
+			MaxPageSize:  config.DefaultMaxPageSize,
 			Concurrency:  config.DefaultConcurrency,
 			MaxBodyBytes: config.DefaultMaxBodyBytes,
 			MaxRows:      config.DefaultMaxRows,

@@ -20,13 +20,17 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/dsbrowse/dsbrowse/apiclient/paging"
 )
 
 // Defaults for settings a profile leaves out.
 const (
-	DefaultTimeout     = 30 * time.Second
-	DefaultPageSize    = 100
-	DefaultConcurrency = 4
+	DefaultTimeout = 30 * time.Second
+	// The list paging defaults are the page loader's (apiclient/paging).
+	DefaultPageSize    = paging.DefaultFirstPage
+	DefaultMaxPageSize = paging.DefaultMaxPage
+	DefaultConcurrency = paging.DefaultConcurrency
 	// DefaultAuth tries the documented forms in turn on a 401 and remembers
 	// per profile which one the tenant took.
 	DefaultAuth = "auto"
@@ -64,7 +68,9 @@ type Profile struct {
 	ReadOnly      bool
 	Protected     bool
 	PageSize      int
+	MaxPageSize   int // later pages grow up to this (page_size at least)
 	Concurrency   int
+	FixedPaging   bool  // page_size pages, concurrency in flight: the paging before the loader
 	MaxBodyBytes  int64 // cap on one response body, after decompression
 	MaxRows       int   // cap on the rows the terminal UI's list loads
 }
@@ -202,7 +208,9 @@ type fileProfile struct {
 	ReadOnly      bool        `toml:"read_only"`
 	Protected     bool        `toml:"protected"`
 	PageSize      positiveInt `toml:"page_size"`
+	MaxPageSize   positiveInt `toml:"max_page_size"`
 	Concurrency   positiveInt `toml:"concurrency"`
+	FixedPaging   bool        `toml:"fixed_paging"`
 	MaxBodyBytes  byteSize    `toml:"max_body_bytes"`
 	MaxRows       rowCap      `toml:"max_rows"`
 }
@@ -279,7 +287,9 @@ func parse(data []byte) (*Config, error) {
 			ReadOnly:      fp.ReadOnly,
 			Protected:     fp.Protected,
 			PageSize:      int(fp.PageSize),
+			MaxPageSize:   int(fp.MaxPageSize),
 			Concurrency:   int(fp.Concurrency),
+			FixedPaging:   fp.FixedPaging,
 			MaxBodyBytes:  int64(fp.MaxBodyBytes),
 			MaxRows:       int(fp.MaxRows),
 		}
@@ -291,6 +301,9 @@ func parse(data []byte) (*Config, error) {
 		}
 		if p.PageSize == 0 {
 			p.PageSize = DefaultPageSize
+		}
+		if p.MaxPageSize == 0 {
+			p.MaxPageSize = DefaultMaxPageSize
 		}
 		if p.Concurrency == 0 {
 			p.Concurrency = DefaultConcurrency

@@ -50,6 +50,10 @@ type Target struct {
 	Protected   bool
 	PageSize    int
 	Concurrency int
+	// MaxPageSize bounds the later pages of a list; FixedPaging turns the
+	// loader's adaptivity off (see paging.Profile).
+	MaxPageSize int
+	FixedPaging bool
 	// MaxBodyBytes caps one response body after decompression.
 	MaxBodyBytes int64
 	// MaxRows caps the rows the terminal UI's list loads.
@@ -112,6 +116,7 @@ func (c *Config) Resolve(profile string, getenv func(string) string) (*Target, e
 			Timeout:      DefaultTimeout,
 			Auth:         DefaultAuth,
 			PageSize:     DefaultPageSize,
+			MaxPageSize:  DefaultMaxPageSize,
 			Concurrency:  DefaultConcurrency,
 			MaxBodyBytes: DefaultMaxBodyBytes,
 			MaxRows:      DefaultMaxRows,
@@ -152,6 +157,8 @@ func (p Profile) target(getenv func(string) string) (*Target, error) {
 		ReadOnly:     p.ReadOnly,
 		Protected:    p.Protected,
 		PageSize:     p.PageSize,
+		MaxPageSize:  p.MaxPageSize,
+		FixedPaging:  p.FixedPaging,
 		Concurrency:  p.Concurrency,
 		MaxBodyBytes: p.MaxBodyBytes,
 		MaxRows:      p.MaxRows,

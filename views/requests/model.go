@@ -270,8 +270,8 @@ func (m *Model) reload() tea.Cmd {
 		}
 		return p.Hits, p.Count, nil
 	}
-	m.loader = paging.Start(m.base, fetch, paging.Options[apiclient.PendingRequest]{
-		FirstPage: m.pageSize(), Concurrency: m.ctx.Concurrency, Key: keyOf,
+	m.loader = paging.Start(m.base, fetch, keyOf, paging.Options{
+		FirstPage: m.pageSize(), Concurrency: m.ctx.Concurrency,
 	})
 	m.reloading, m.fresh = m.started, true
 	m.started, m.loading, m.err = true, true, nil
