@@ -39,6 +39,12 @@ type listServer struct {
 }
 
 func (s *listServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/dataSource" {
+		// The list's other calls (the pending requests count) are not
+		// the load under test.
+		http.NotFound(w, r)
+		return
+	}
 	q := r.URL.Query()
 	off, _ := strconv.Atoi(q.Get("offset"))
 	size, _ := strconv.Atoi(q.Get("size"))

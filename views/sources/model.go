@@ -108,6 +108,7 @@ type Model struct {
 	redrawDue   bool
 
 	marks map[int64]bool
+	inbox inboxCount // pending access requests (governance.go)
 
 	styles rowStyles
 }
@@ -139,7 +140,7 @@ func (m *Model) Close() { m.cancel() }
 
 func (m *Model) Init() tea.Cmd {
 	m.all = m.newDataset(listOpts{})
-	return m.startLoad(m.all)
+	return tea.Batch(m.startLoad(m.all), m.pendingCount())
 }
 
 func (m *Model) pageSize() int {
@@ -672,6 +673,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case views.SourceRemovedMsg:
 		m.remove(msg.ID)
 		return m.recompute()
+	case pendingMsg:
+		m.onPending(msg)
+		return nil
+	case views.RequestsDecidedMsg:
+		return m.pendingCount()
 	case tea.MouseMsg:
 		return m.mouse(msg)
 	case tea.KeyMsg:
@@ -740,6 +746,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return actions.Restore(m.ctx, m.targets())
 	case key.Matches(msg, k.Create):
 		return views.OpenModal(s3form.New(m.ctx))
+	case key.Matches(msg, k.Requests):
+		return views.Emit(views.OpenRequestsMsg{})
+	case key.Matches(msg, k.Report):
+		return m.exportReport()
 	case key.Matches(msg, k.Mark):
 		if r, ok := m.Selected(); ok {
 			if m.marks[r.ID] {
@@ -902,6 +912,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Open, k.Access, k.Visibility, k.Filter, k.ServerSearch},
 		{k.Sort, k.SortReverse, refresh},
 		{k.Mark, k.Subscribe, k.Unsubscribe, k.Create, k.Delete, k.Restore},
+		{k.Requests, k.Report},
 	}
 }
 

@@ -364,6 +364,7 @@ func (m *Model) infoLine(b *strings.Builder) {
 	if len(m.marks) > 0 {
 		right = joinInfo(fmt.Sprintf("%d marked", len(m.marks)), right)
 	}
+	right = joinInfo(m.pendingText(), right)
 	arrow := " ↑"
 	if m.sort.desc {
 		arrow = " ↓"
