@@ -50,6 +50,7 @@ type row struct {
 	user                                         apiclient.AccessUser
 	key                                          userKey
 	name, email, state, approved, date, ago, typ string
+	expires                                      string
 	// search is name + " " + email: the string the filter matches.
 	search string
 }
@@ -94,6 +95,11 @@ type Model struct {
 
 	rows []row
 	nat  naturals
+
+	// q is what the list asks the server for (states, types, expanded
+	// groups, sort); menu, when open, edits a copy of it.
+	q    query
+	menu *menu
 
 	// filter
 	input  textinput.Model
@@ -143,8 +149,9 @@ func (m *Model) Close() { m.cancel() }
 // Title is the breadcrumb.
 func (m *Model) Title() string { return "Access" }
 
-// CapturesInput is true while the filter is being typed.
-func (m *Model) CapturesInput() bool { return m.typing }
+// CapturesInput is true while the filter is being typed or the filter
+// menu is open.
+func (m *Model) CapturesInput() bool { return m.typing || m.menu != nil }
 
 // Back clears the filter (esc): true when there was one to clear.
 func (m *Model) Back() bool {
@@ -192,11 +199,11 @@ func (m *Model) reload() tea.Cmd {
 // fetch requests the page at offset, capturing values only.
 func (m *Model) fetch(offset int) tea.Cmd {
 	m.pending[offset] = true
-	vctx, api, ctx, id, gen, size := m.ctx, m.ctx.API, m.loadCtx, m.id, m.gen, m.pageSize()
+	vctx, api, ctx, id, gen, opts := m.ctx, m.ctx.API, m.loadCtx, m.id, m.gen, m.q.options(m.pageSize(), offset)
 	return views.Track(loadLabel, func() tea.Msg {
 		c, cancel := vctx.WithTimeout(ctx)
 		defer cancel()
-		p, err := api.ListAccess(c, id, apiclient.AccessOptions{Size: size, Offset: offset})
+		p, err := api.ListAccess(c, id, opts)
 		msg := pageMsg{gen: gen, offset: offset, err: err, count: -1}
 		if p != nil {
 			msg.users, msg.count = p.Users, p.Count
@@ -212,7 +219,12 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 		return m, m.onPage(msg)
 	case filterMsg:
 		return m, m.onFilter(msg)
+	case views.AccessChangedMsg:
+		return m, m.onAccessChanged(msg)
 	case tea.KeyMsg:
+		if m.menu != nil {
+			return m, m.menuKey(msg)
+		}
 		if m.typing {
 			return m, m.typingKey(msg)
 		}
@@ -290,12 +302,13 @@ func (m *Model) cancelRest() {
 
 func makeRow(u apiclient.AccessUser, now time.Time) row {
 	r := row{
-		user:  u,
-		key:   userKey{typ: u.Type, profile: u.Profile, name: u.Name, email: u.Email},
-		name:  format.Inline(u.Name),
-		email: format.Inline(u.Email),
-		state: format.Inline(u.State),
-		typ:   format.Inline(u.Type),
+		user:    u,
+		key:     userKey{typ: u.Type, profile: u.Profile, name: u.Name, email: u.Email},
+		name:    format.Inline(u.Name),
+		email:   format.Inline(u.Email),
+		state:   format.Inline(u.State),
+		typ:     format.Inline(u.Type),
+		expires: expiresCell(u),
 	}
 	if r.name == "" {
 		r.name = format.Inline(u.UserID)
@@ -548,6 +561,9 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Refresh):
 		return m.reload()
+	default:
+		cmd, _ := m.memberKey(msg)
+		return cmd
 	}
 	return nil
 }
@@ -600,12 +616,16 @@ func (m *Model) SetSize(w, h int) {
 
 const lenPrompt = 2
 
-// Lines above the rows: the status line, the filter line when there is a
-// filter, and the column header.
+// Lines above the rows: the status line, the server filters' line when
+// one is on, the filter line when there is a filter, and the column
+// header.
 func (m *Model) filterShown() bool { return m.typing || m.query != "" }
 
 func (m *Model) tableTop() int {
 	top := 2
+	if m.q.active() {
+		top++
+	}
 	if m.filterShown() {
 		top++
 	}
@@ -636,6 +656,9 @@ func (m *Model) loading() bool { return len(m.pending) > 0 }
 
 // ShortHelp lists the keys that do something now.
 func (m *Model) ShortHelp() []key.Binding {
+	if m.menu != nil {
+		return m.menuHelp()
+	}
 	if m.typing {
 		return []key.Binding{filterKeep, filterClear, filterMove}
 	}
@@ -653,11 +676,18 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.query != "" {
 		out = append(out, m.clearBinding())
 	}
-	return append(out, k.Refresh)
+	out = append(out, k.MemberFilters)
+	if m.selected() != nil {
+		out = append(out, k.EditMember, k.Revoke)
+	}
+	return append(out, k.AddMember, k.Refresh)
 }
 
 // FullHelp groups the keys for the ? help.
 func (m *Model) FullHelp() [][]key.Binding {
+	if m.menu != nil {
+		return [][]key.Binding{m.menuHelp()}
+	}
 	if m.typing {
 		return [][]key.Binding{{filterKeep, filterClear, filterMove}}
 	}
@@ -676,7 +706,13 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.query != "" {
 		act = append(act, m.clearBinding())
 	}
-	return append(out, append(act, k.Refresh))
+	out = append(out, append(act, k.Refresh))
+	out = append(out, []key.Binding{k.MemberFilters, k.ExpandGroups, m.sortBinding(), m.reverseBinding(), k.Requests})
+	var writes []key.Binding
+	if m.selected() != nil {
+		writes = append(writes, k.EditMember, k.Revoke)
+	}
+	return append(out, append(writes, k.AddMember))
 }
 
 // The filter field's own keys: enter and esc mean what they mean in any

@@ -37,26 +37,30 @@ var columns = []column{
 	{title: "Name", drop: 0, min: 8, comfy: 16, field: nameField, cell: func(r *row, _ int) string { return r.name }},
 	{title: "Email", drop: 2, min: 10, comfy: 22, field: emailField, cell: func(r *row, _ int) string { return r.email }},
 	{title: "State", drop: 1, min: 8, comfy: 14, cell: func(r *row, _ int) string { return r.state }},
-	{title: "Approved", drop: 4, min: 8, comfy: 8, cell: func(r *row, _ int) string { return r.approved }},
-	{title: "Since", drop: 3, min: 10, comfy: 10, cell: func(r *row, w int) string {
+	// Expires shows only when a loaded member has an expiration.
+	{title: "Expires", drop: 3, min: 10, comfy: 10, cell: func(r *row, _ int) string { return r.expires }},
+	{title: "Approved", drop: 5, min: 8, comfy: 8, cell: func(r *row, _ int) string { return r.approved }},
+	{title: "Since", drop: 4, min: 10, comfy: 10, cell: func(r *row, w int) string {
 		if r.ago != "" && ansi.StringWidth(r.date)+3+ansi.StringWidth(r.ago) <= w {
 			return r.date + " (" + r.ago + ")"
 		}
 		return r.date
 	}},
-	{title: "Type", drop: 5, min: 5, comfy: 6, cell: func(r *row, _ int) string { return r.typ }},
+	{title: "Type", drop: 6, min: 5, comfy: 6, cell: func(r *row, _ int) string { return r.typ }},
 }
 
 // natural widths of the columns' contents, kept as rows arrive.
-type naturals [6]int
+type naturals [7]int
+
+const expiresCol, sinceCol = 3, 5
 
 func (n *naturals) add(r *row) {
-	vals := [6]int{
-		ansi.StringWidth(r.name), ansi.StringWidth(r.email), ansi.StringWidth(r.state),
+	vals := [7]int{
+		ansi.StringWidth(r.name), ansi.StringWidth(r.email), ansi.StringWidth(r.state), ansi.StringWidth(r.expires),
 		ansi.StringWidth(r.approved), ansi.StringWidth(r.date), ansi.StringWidth(r.typ),
 	}
 	if r.ago != "" {
-		vals[4] += 3 + ansi.StringWidth(r.ago)
+		vals[sinceCol] += 3 + ansi.StringWidth(r.ago)
 	}
 	for i, v := range vals {
 		n[i] = max(n[i], v)
@@ -79,7 +83,10 @@ func layout(w int, nat naturals) (idx []int, widths []int) {
 		return min(max(nat[i], ansi.StringWidth(columns[i].title), columns[i].min), capOf(i))
 	}
 	need := func(i int) int { return min(want(i), max(columns[i].comfy, columns[i].min)) }
-	active := []int{0, 1, 2, 3, 4, 5}
+	active := []int{0, 1, 2, 3, 4, 5, 6}
+	if nat[expiresCol] == 0 {
+		active = []int{0, 1, 2, 4, 5, 6}
+	}
 	total := func() int {
 		s := sep * (len(active) - 1)
 		for _, i := range active {

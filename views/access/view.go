@@ -22,6 +22,9 @@ func (m *Model) View() string {
 	if name == "" {
 		name = "this data source"
 	}
+	if m.menu != nil {
+		return m.menuView()
+	}
 	if len(m.rows) == 0 && !m.filterShown() {
 		var msg string
 		switch {
@@ -30,6 +33,9 @@ func (m *Model) View() string {
 		case m.err != nil:
 			msg = st.Error.Render("Could not load the users with access to "+name+": "+format.Inline(apiclient.Explain(m.err))) +
 				"\n" + st.Muted.Render("Press "+m.ctx.Keys.Refresh.Help().Key+" to try again.")
+		case m.q.active():
+			msg = st.Muted.Render("No member of " + name + " matches " + m.q.describe() + ". Press " +
+				m.ctx.Keys.MemberFilters.Help().Key + " to change the filters.")
 		default:
 			msg = st.Muted.Render("Nobody has access to " + name + ".")
 		}
@@ -38,6 +44,9 @@ func (m *Model) View() string {
 
 	lines := make([]string, 0, m.h)
 	lines = append(lines, m.statusLine())
+	if m.q.active() {
+		lines = append(lines, m.queryLine())
+	}
 	if m.filterShown() {
 		lines = append(lines, m.filterLine())
 	}
@@ -84,6 +93,33 @@ func (m *Model) statusLine() string {
 		s += st.Error.Render(" · stopped: " + format.Inline(apiclient.Explain(m.err)) + " (" + m.ctx.Keys.Refresh.Help().Key + " to retry)")
 	}
 	return s
+}
+
+// queryLine says which server filters and sort the list was asked with.
+func (m *Model) queryLine() string {
+	st := m.ctx.Styles
+	return ansi.Truncate(st.Filter.Prompt.Render("server: ")+st.Filter.Text.Render(m.q.describe())+
+		st.Filter.Info.Render("  ("+m.ctx.Keys.MemberFilters.Help().Key+" changes)"), m.w, "…")
+}
+
+// menuView draws the filter menu in place of the table: a title, then the
+// items in a window around the cursor.
+func (m *Model) menuView() string {
+	st := m.ctx.Styles
+	head := []string{st.Bold.Render("Show which members (asked of the server)"),
+		st.Muted.Render("none ticked = all · " + m.ctx.Keys.Mark.Help().Key + " toggles · ←/→ sort · enter applies · esc cancels")}
+	items := m.menu.lines()
+	room := max(m.h-len(head), 1)
+	lo := max(min(m.menu.cursor-room/2, len(items)-room), 0)
+	lines := append([]string{}, head...)
+	for i := lo; i < len(items) && i < lo+room; i++ {
+		if i == m.menu.cursor {
+			lines = append(lines, st.Accent.Render("› ")+st.Table.Selected.Render(items[i]))
+		} else {
+			lines = append(lines, "  "+items[i])
+		}
+	}
+	return format.Clip(strings.Join(lines, "\n"), m.w, m.h)
 }
 
 func (m *Model) filterLine() string {

@@ -372,7 +372,12 @@ func (d *Dialog) View() string {
 		mid = append(mid, wrapIndented(l, inner)...)
 	}
 	if d.spec.Call != "" {
-		mid = append(mid, "", st.Modal.Call.Render(ansi.Truncate("→ "+d.spec.Call, inner, "…")))
+		// A body (a member's new expiration) is part of what is confirmed:
+		// the call wraps rather than lose its end.
+		mid = append(mid, "")
+		for _, l := range format.ClipLines(format.WrapText("→ "+d.spec.Call, inner), 3) {
+			mid = append(mid, st.Modal.Call.Render(l))
+		}
 	}
 	// Keep the box within the body height. The title, the fields being
 	// typed into and the buttons (or the outcomes) matter most: the

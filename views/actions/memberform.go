@@ -478,7 +478,7 @@ func (m *MemberForm) View() string {
 	case formResolving:
 		tail = append(tail, ansi.Truncate(m.spin.View()+" looking up "+m.field(fieldWho).value()+"… (nothing is sent)", inner, "…"))
 	default:
-		tail = append(tail, st.Muted.Render(ansi.Truncate(fmt.Sprintf("%s moves · ←/→ chooses · enter on the last field or %s goes on to confirm · esc cancels",
+		tail = append(tail, st.Muted.Render(ansi.Truncate(fmt.Sprintf("%s moves · ←/→ picks · %s confirms · esc cancels",
 			m.ctx.Keys.NextField.Help().Key, m.ctx.Keys.Submit.Help().Key), inner, "…")))
 	}
 	lines := format.FitLines(head, body, tail, maxLines, st.Muted.Render("…"))

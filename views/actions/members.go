@@ -47,6 +47,8 @@ func memberRefusal(ctx *views.Context, u apiclient.AccessUser) tea.Cmd {
 		return views.Status("read-only mode: writes are disabled", views.Warn)
 	case u.Type == "policy":
 		return views.Status(memberName(u)+" has access through a policy: change the policy, not the member", views.Warn)
+	case u.SubscriptionID == 0 && viaGroup(u) != "":
+		return views.Status(memberName(u)+" has access through the group "+viaGroup(u)+": change the group's entry", views.Warn)
 	case u.SubscriptionID == 0:
 		return views.Status(memberName(u)+" has no subscription id in the access list: there is nothing to change", views.Warn)
 	}
@@ -422,20 +424,44 @@ func resolveMember(ctx *views.Context, base context.Context, sourceID int64, gro
 }
 
 // memberID is the profile (or group) id of an access entry. A group's
-// entry carries its id as profile, or as groupId in the raw JSON.
+// entry carries its id as "group" (or "groupId") in the raw JSON, or as
+// its profile.
 func memberID(u apiclient.AccessUser, group bool) int64 {
 	if !group || u.Profile != 0 {
 		return u.Profile
 	}
 	var v struct {
+		Group   any `json:"group"`
 		GroupID any `json:"groupId"`
 	}
 	if json.Unmarshal(u.Raw, &v) == nil {
-		if f, ok := v.GroupID.(float64); ok && f > 0 && f < 1<<53 {
-			return int64(f)
+		for _, x := range []any{v.Group, v.GroupID} {
+			switch x := x.(type) {
+			case float64:
+				if x > 0 && x < 1<<53 && x == float64(int64(x)) {
+					return int64(x)
+				}
+			case string:
+				if n, err := strconv.ParseInt(x, 10, 64); err == nil && n > 0 {
+					return n
+				}
+			}
 		}
 	}
 	return 0
+}
+
+// viaGroup names the group an expanded entry has its access through.
+func viaGroup(u apiclient.AccessUser) string {
+	var v struct {
+		ViaGroup struct {
+			Name string `json:"name"`
+		} `json:"viaGroup"`
+	}
+	if len(u.Raw) == 0 || json.Unmarshal(u.Raw, &v) != nil {
+		return ""
+	}
+	return safe.Line(v.ViaGroup.Name)
 }
 
 func candidates(us []apiclient.AccessUser, group bool) string {

@@ -1,0 +1,373 @@
+package access
+
+// The access list's server-side filters (states, member types, expanded
+// groups, sort), the small menu that sets them, and the keys that start
+// the member writes (views/actions) and open the pending requests.
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/actions"
+	"github.com/dsbrowse/dsbrowse/views/format"
+)
+
+// The values GET /dataSource/{id}/access takes (immuta-api-v1.md).
+var (
+	allStates  = [...]string{"subscribed", "expert", "owner", "ingest"}
+	allTypes   = [...]string{"user", "group", "policy"}
+	sortFields = [...]string{"", "name", "state", "email", "expiration", "type"}
+)
+
+// query is what the access list asks the server for. The zero value is
+// the server's own choice: every state and type, groups as one row, the
+// server's order. Arrays, not maps: a copy is a copy.
+type query struct {
+	states [len(allStates)]bool
+	types  [len(allTypes)]bool
+	expand bool
+	sort   string // "" = the server's order
+	desc   bool
+}
+
+// options maps q onto the call's parameters. The order is always sent
+// with a sort field: the server's default is desc, which nobody expects
+// after asking for "name".
+func (q query) options(size, offset int) apiclient.AccessOptions {
+	o := apiclient.AccessOptions{Size: size, Offset: offset, ExpandGroups: q.expand}
+	o.States = q.stateList()
+	o.MemberTypes = q.typeList()
+	if q.sort != "" {
+		o.SortField, o.SortOrder = q.sort, "asc"
+		if q.desc {
+			o.SortOrder = "desc"
+		}
+	}
+	return o
+}
+
+func (q query) stateList() []string {
+	var out []string
+	for i, s := range allStates {
+		if q.states[i] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (q query) typeList() []string {
+	var out []string
+	for i, t := range allTypes {
+		if q.types[i] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (q query) active() bool { return q != query{} }
+
+// describe is the header's line: which filters and which sort are on.
+func (q query) describe() string {
+	var parts []string
+	if s := q.stateList(); len(s) > 0 {
+		parts = append(parts, "state: "+strings.Join(s, ", "))
+	}
+	if t := q.typeList(); len(t) > 0 {
+		parts = append(parts, "type: "+strings.Join(t, ", "))
+	}
+	if q.expand {
+		parts = append(parts, "groups expanded")
+	}
+	if q.sort != "" {
+		parts = append(parts, "sort: "+q.sort+" "+q.order())
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (q query) order() string {
+	if q.desc {
+		return "desc ↓"
+	}
+	return "asc ↑"
+}
+
+// keeps says whether u still belongs in a list asked with q (a member
+// whose state a write changed may leave the filtered list).
+func (q query) keeps(u apiclient.AccessUser) bool {
+	if s := q.stateList(); len(s) > 0 && !contains(s, u.State) {
+		return false
+	}
+	if t := q.typeList(); len(t) > 0 && !contains(t, u.Type) {
+		return false
+	}
+	return true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// nextSort is the sort after s: server order, then each field in turn.
+func nextSort(s string) string {
+	for i, f := range sortFields {
+		if f == s {
+			return sortFields[(i+1)%len(sortFields)]
+		}
+	}
+	return ""
+}
+
+func expiresCell(u apiclient.AccessUser) string {
+	e := actions.Expiration(u)
+	if e == "" {
+		return ""
+	}
+	if t, ok := format.ParseTime(e); ok {
+		return format.Date(t)
+	}
+	return format.Inline(e)
+}
+
+// --- the filter menu ---------------------------------------------------
+
+// menu edits a copy of the query; enter applies it, esc drops it.
+type menu struct {
+	q      query
+	cursor int
+}
+
+const (
+	menuStates = 0
+	menuTypes  = menuStates + len(allStates)
+	menuExpand = menuTypes + len(allTypes)
+	menuSort   = menuExpand + 1
+	menuOrder  = menuSort + 1
+	menuItems  = menuOrder + 1
+)
+
+// toggle flips (or steps, for the sort) the item under the cursor; d is
+// the direction for the sort field.
+func (mn *menu) toggle(d int) {
+	switch c := mn.cursor; {
+	case c < menuTypes:
+		mn.q.states[c] = !mn.q.states[c]
+	case c < menuExpand:
+		mn.q.types[c-menuTypes] = !mn.q.types[c-menuTypes]
+	case c == menuExpand:
+		mn.q.expand = !mn.q.expand
+	case c == menuSort:
+		i := 0
+		for j, f := range sortFields {
+			if f == mn.q.sort {
+				i = j
+			}
+		}
+		mn.q.sort = sortFields[(i+d+len(sortFields))%len(sortFields)]
+	case c == menuOrder:
+		mn.q.desc = !mn.q.desc
+	}
+}
+
+// lines draws the menu's items, the one under the cursor marked.
+func (mn *menu) lines() []string {
+	box := func(on bool) string {
+		if on {
+			return "[x] "
+		}
+		return "[ ] "
+	}
+	var out []string
+	for i, s := range allStates {
+		out = append(out, box(mn.q.states[i])+"state "+s)
+	}
+	for i, t := range allTypes {
+		out = append(out, box(mn.q.types[i])+"type "+t)
+	}
+	out = append(out, box(mn.q.expand)+"expand groups (one row per group member)")
+	s := mn.q.sort
+	if s == "" {
+		s = "server's order"
+	}
+	out = append(out, "sort: ‹ "+s+" ›")
+	if mn.q.sort == "" {
+		out = append(out, "order: (server's)")
+	} else {
+		out = append(out, "order: ‹ "+mn.q.order()+" ›")
+	}
+	return out
+}
+
+func (m *Model) openMenu() {
+	m.menu = &menu{q: m.q}
+}
+
+func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.ctx.Keys
+	mn := m.menu
+	switch {
+	case msg.Type == tea.KeyEsc || key.Matches(msg, k.Back):
+		m.menu = nil
+	case msg.Type == tea.KeyEnter:
+		q := mn.q
+		m.menu = nil
+		return m.setQueryOpts(q)
+	case key.Matches(msg, k.Up):
+		mn.cursor = max(mn.cursor-1, 0)
+	case key.Matches(msg, k.Down):
+		mn.cursor = min(mn.cursor+1, menuItems-1)
+	case msg.Type == tea.KeyLeft:
+		mn.toggle(-1)
+	case key.Matches(msg, k.Mark) || msg.Type == tea.KeyRight:
+		mn.toggle(1)
+	}
+	return nil
+}
+
+// setQueryOpts loads the list again under q (when it changed). The rows
+// shown stay until the first page of the new list arrives.
+func (m *Model) setQueryOpts(q query) tea.Cmd {
+	if q == m.q {
+		return nil
+	}
+	m.q = q
+	m.cursor, m.offset = 0, 0
+	return m.reload()
+}
+
+// The menu's own keys: enter and esc as in any field; the rest are the
+// keymap's, described for the menu.
+var (
+	menuApply  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply"))
+	menuCancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	menuStep   = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "change sort"))
+)
+
+func (m *Model) menuHelp() []key.Binding {
+	k := m.ctx.Keys
+	t := k.Mark
+	toggle := key.NewBinding(key.WithKeys(t.Keys()...), key.WithHelp(t.Help().Key, "toggle"))
+	return []key.Binding{k.Up, k.Down, toggle, menuStep, menuApply, menuCancel}
+}
+
+func (m *Model) sortBinding() key.Binding {
+	k := m.ctx.Keys.Sort
+	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "sort (server)"))
+}
+
+func (m *Model) reverseBinding() key.Binding {
+	k := m.ctx.Keys.SortReverse
+	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "reverse sort"))
+}
+
+// --- member writes -------------------------------------------------------
+
+func (m *Model) target() actions.Target {
+	return actions.Target{ID: m.id, Name: format.Inline(m.name)}
+}
+
+// memberKey handles the access view's own keys: filters, sort, the
+// member writes and the pending requests. It reports false for a key
+// that is none of them.
+func (m *Model) memberKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	k := m.ctx.Keys
+	if m.ctx.ReadOnly {
+		// The root leaves these keys to the view (another view may use
+		// them to read): say why nothing happens.
+		for _, b := range k.MemberWriteKeys() {
+			if key.Matches(msg, b) {
+				return views.Status("read-only mode: writes are disabled", views.Warn), true
+			}
+		}
+	}
+	switch {
+	case key.Matches(msg, k.MemberFilters):
+		m.openMenu()
+	case key.Matches(msg, k.ExpandGroups):
+		q := m.q
+		q.expand = !q.expand
+		return m.setQueryOpts(q), true
+	case key.Matches(msg, k.Sort):
+		q := m.q
+		q.sort = nextSort(q.sort)
+		return m.setQueryOpts(q), true
+	case key.Matches(msg, k.SortReverse):
+		q := m.q
+		if q.sort == "" {
+			q.sort = "name"
+		}
+		q.desc = !q.desc
+		return m.setQueryOpts(q), true
+	case key.Matches(msg, k.EditMember):
+		if r := m.selected(); r != nil {
+			return actions.EditMember(m.ctx, m.target(), r.user), true
+		}
+	case key.Matches(msg, k.Revoke):
+		if r := m.selected(); r != nil {
+			return actions.RevokeMember(m.ctx, m.target(), r.user), true
+		}
+	case key.Matches(msg, k.AddMember):
+		return actions.AddMember(m.ctx, m.target()), true
+	case key.Matches(msg, k.Requests):
+		return m.openRequests(), true
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// onAccessChanged shows what a member write did, as read back from the
+// server: the row takes the entry's new state, or leaves the table (a
+// revoke, or a state the filters no longer show).
+func (m *Model) onAccessChanged(msg views.AccessChangedMsg) tea.Cmd {
+	if msg.SourceID != m.id || !m.started {
+		return nil
+	}
+	if msg.Reload {
+		return m.reload()
+	}
+	sel := m.selectedKey()
+	now := m.ctx.Clock()
+	changed := false
+	for off, page := range m.pages {
+		var out []row
+		for i, r := range page {
+			if r.user.SubscriptionID != msg.AccessID || msg.AccessID == 0 {
+				if out != nil {
+					out = append(out, r)
+				}
+				continue
+			}
+			if out == nil {
+				out = append(make([]row, 0, len(page)), page[:i]...)
+			}
+			changed = true
+			if msg.Removed || msg.User == nil || !m.q.keeps(*msg.User) {
+				if m.count > 0 {
+					m.count--
+				}
+				continue
+			}
+			nr := makeRow(*msg.User, now)
+			m.nat.add(&nr)
+			out = append(out, nr)
+		}
+		if out != nil {
+			m.pages[off] = out
+		}
+	}
+	if !changed {
+		return nil
+	}
+	return m.rebuildRows(sel)
+}

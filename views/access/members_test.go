@@ -1,0 +1,372 @@
+package access
+
+// Issue 9 §2 in the access view: the server filters and sort map to the
+// call's parameters and the header says which are on; the member keys
+// start the write flows (views/actions) and the inbox; a write's answer
+// updates the row or takes it away.
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/actions"
+	"github.com/dsbrowse/dsbrowse/views/viewtest"
+)
+
+// members are n generated users with subscription ids 5000+i.
+func members(n int) []apiclient.AccessUser {
+	us := genUsers(n)
+	for i := range us {
+		us[i].SubscriptionID = int64(5000 + i)
+	}
+	return us
+}
+
+func lastCall(t *testing.T, api *fakeAPI) apiclient.AccessOptions {
+	t.Helper()
+	api.mu.Lock()
+	defer api.mu.Unlock()
+	if len(api.calls) == 0 {
+		t.Fatal("no call")
+	}
+	return api.calls[len(api.calls)-1]
+}
+
+func callCount(api *fakeAPI) int {
+	api.mu.Lock()
+	defer api.mu.Unlock()
+	return len(api.calls)
+}
+
+func TestFilterMenuMapsToTheCall(t *testing.T) {
+	api := &fakeAPI{users: members(5)}
+	m := loaded(t, api, 100, 24)
+	if o := lastCall(t, api); o.States != nil || o.MemberTypes != nil || o.ExpandGroups || o.SortField != "" || o.SortOrder != "" {
+		t.Fatalf("the first load asked for %+v, want the server's defaults", o)
+	}
+	before := callCount(api)
+
+	press(m, "f")
+	if !m.CapturesInput() || !strings.Contains(m.View(), "Show which members") {
+		t.Fatalf("no menu:\n%s", m.View())
+	}
+	// Tick expert and owner, the group type, expand groups; sort by name,
+	// then reverse it; apply.
+	press(m, "j", " ", "j", " ") // expert, owner
+	press(m, "j", "j", "j", " ") // type group
+	press(m, "j", "j", " ")      // expand groups
+	press(m, "j", "right")       // sort: name
+	press(m, "j", " ")           // order: desc
+	if callCount(api) != before {
+		t.Fatal("the menu asked the server before enter")
+	}
+	press(m, "enter")
+	o := lastCall(t, api)
+	if !slices.Equal(o.States, []string{"expert", "owner"}) || !slices.Equal(o.MemberTypes, []string{"group"}) ||
+		!o.ExpandGroups || o.SortField != "name" || o.SortOrder != "desc" || o.Offset != 0 {
+		t.Fatalf("asked %+v", o)
+	}
+	out := m.View()
+	if want := "server: state: expert, owner · type: group · groups expanded · sort: name desc ↓"; !strings.Contains(out, want) {
+		t.Errorf("the header does not say %q:\n%s", want, out)
+	}
+	if m.CapturesInput() {
+		t.Error("the menu stayed open")
+	}
+
+	// esc drops what the menu changed.
+	n := callCount(api)
+	press(m, "f", " ", "esc")
+	if callCount(api) != n || m.q.states[0] {
+		t.Fatalf("esc applied the menu: %+v", m.q)
+	}
+}
+
+func TestSortAndExpandKeys(t *testing.T) {
+	api := &fakeAPI{users: members(5)}
+	m := loaded(t, api, 100, 24)
+	press(m, "o")
+	if o := lastCall(t, api); o.SortField != "name" || o.SortOrder != "asc" {
+		t.Fatalf("o: %+v; the order must be sent (the server's default is desc)", o)
+	}
+	press(m, "o")
+	if o := lastCall(t, api); o.SortField != "state" || o.SortOrder != "asc" {
+		t.Fatalf("o o: %+v", o)
+	}
+	press(m, "O")
+	if o := lastCall(t, api); o.SortField != "state" || o.SortOrder != "desc" {
+		t.Fatalf("O: %+v", o)
+	}
+	if !strings.Contains(m.View(), "sort: state desc ↓") {
+		t.Errorf("header:\n%s", m.View())
+	}
+	press(m, "o", "o", "o", "o") // email, expiration, type, back to the server's order
+	if o := lastCall(t, api); o.SortField != "" || o.SortOrder != "" {
+		t.Fatalf("back to the server's order: %+v", o)
+	}
+	press(m, "x")
+	if o := lastCall(t, api); !o.ExpandGroups {
+		t.Fatalf("x: %+v", o)
+	}
+	press(m, "x")
+	if o := lastCall(t, api); o.ExpandGroups {
+		t.Fatalf("x x: %+v", o)
+	}
+	// The filters are kept by a refresh and by later pages.
+	press(m, "x", "r")
+	if o := lastCall(t, api); !o.ExpandGroups {
+		t.Fatalf("refresh dropped the filter: %+v", o)
+	}
+}
+
+func TestLaterPagesKeepTheFilters(t *testing.T) {
+	api := &fakeAPI{users: members(350)}
+	m := loaded(t, api, 100, 24)
+	press(m, "O") // name desc
+	api.mu.Lock()
+	calls := slices.Clone(api.calls)
+	api.mu.Unlock()
+	var pages int
+	for _, c := range calls[4:] { // the first load's 4 pages came before
+		if c.SortField != "name" || c.SortOrder != "desc" {
+			t.Errorf("page at %d asked %+v", c.Offset, c)
+		}
+		pages++
+	}
+	if pages != 4 || len(m.rows) != 350 {
+		t.Fatalf("%d pages, %d rows", pages, len(m.rows))
+	}
+}
+
+func TestNoMatchSaysWhichFilters(t *testing.T) {
+	api := &fakeAPI{}
+	m := loaded(t, api, 100, 10)
+	press(m, "f", " ", "enter")
+	if out := m.View(); !strings.Contains(out, "No member of Web Sales matches state: subscribed") {
+		t.Errorf("empty result:\n%s", out)
+	}
+}
+
+func rootMsg[T any](msgs []tea.Msg) (T, bool) {
+	for _, m := range msgs {
+		if v, ok := m.(T); ok {
+			return v, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+func TestMemberKeysStartTheFlows(t *testing.T) {
+	api := &fakeAPI{users: members(3)}
+	m := loaded(t, api, 100, 24)
+	press(m, "j")
+	sel := m.selected().user
+
+	msgs := press(m, "e")
+	om, ok := rootMsg[views.OpenModalMsg](msgs)
+	if _, form := om.M.(*actions.MemberForm); !ok || !form {
+		t.Fatalf("e opened %v", msgs)
+	}
+	if !strings.Contains(om.M.Title(), "Change "+sel.Name+"'s access to Web Sales") {
+		t.Errorf("form %q", om.M.Title())
+	}
+	// The form holds the source: D is refused until it closes.
+	st, _ := rootMsg[views.StatusMsg](press(m, "D"))
+	if !strings.Contains(st.Text, "already in progress") {
+		t.Errorf("D while the form is open: %q", st.Text)
+	}
+	om.M.(views.Closer).Close()
+
+	om, _ = rootMsg[views.OpenModalMsg](press(m, "D"))
+	if d, ok := om.M.(*actions.Dialog); !ok || !strings.Contains(d.Title(), "Revoke "+sel.Name) {
+		t.Fatalf("D opened %#v", om.M)
+	}
+	om.M.(views.Closer).Close()
+
+	om, _ = rootMsg[views.OpenModalMsg](press(m, "A"))
+	if f, ok := om.M.(*actions.MemberForm); !ok || f.Title() != "Add a member to Web Sales" {
+		t.Fatalf("A opened %#v", om.M)
+	}
+	om.M.(views.Closer).Close()
+
+	if r, ok := rootMsg[views.OpenRequestsMsg](press(m, "p")); !ok || r.SourceID != 16 || r.SourceName != "Web Sales" {
+		t.Fatalf("p: %+v", r)
+	}
+	if api := callCount(api); api != 1 {
+		t.Errorf("%d list calls: a member key must not reload", api)
+	}
+}
+
+func TestReadOnlyMemberKeys(t *testing.T) {
+	ctx := testCtx(&fakeAPI{users: members(3)})
+	ctx.ReadOnly, ctx.Keys = true, ctx.Keys.WithoutWrites()
+	m := New(ctx, 16, "Web Sales")
+	m.SetSize(100, 24)
+	drive(m, m.Init())
+	for _, k := range []string{"e", "D", "A"} {
+		msgs := press(m, k)
+		if _, ok := rootMsg[views.OpenModalMsg](msgs); ok {
+			t.Errorf("%s opened a modal in read-only mode", k)
+		}
+		if st, _ := rootMsg[views.StatusMsg](msgs); !strings.Contains(st.Text, "read-only") {
+			t.Errorf("%s: status %q", k, st.Text)
+		}
+	}
+	for _, g := range m.FullHelp() {
+		for _, b := range g {
+			if b.Enabled() && slices.Contains([]string{"revoke", "add member", "edit state/expiry"}, b.Help().Desc) {
+				t.Errorf("read-only help offers %q", b.Help().Desc)
+			}
+		}
+	}
+}
+
+func TestHelpListsTheMemberKeys(t *testing.T) {
+	m := loaded(t, &fakeAPI{users: members(3)}, 100, 24)
+	var descs []string
+	for _, g := range m.FullHelp() {
+		for _, b := range g {
+			descs = append(descs, b.Help().Key+" "+b.Help().Desc)
+		}
+	}
+	for _, want := range []string{"f state/type filters", "x expand groups", "o sort (server)", "O reverse sort",
+		"p pending requests", "e edit state/expiry", "D revoke", "A add member"} {
+		if !slices.Contains(descs, want) {
+			t.Errorf("? help lacks %q: %q", want, descs)
+		}
+	}
+	var short []string
+	for _, b := range m.ShortHelp() {
+		short = append(short, b.Help().Desc)
+	}
+	for _, want := range []string{"state/type filters", "edit state/expiry", "revoke"} {
+		if !slices.Contains(short, want) {
+			t.Errorf("footer lacks %q: %q", want, short)
+		}
+	}
+	// Rebound keys are the ones that work and the ones shown.
+	ctx := testCtx(&fakeAPI{users: members(3)})
+	keys, err := ctx.Keys.Apply(map[string][]string{"member_filters": {"F"}, "revoke": {"ctrl+x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx.Keys = keys
+	m = New(ctx, 16, "Web Sales")
+	m.SetSize(100, 24)
+	drive(m, m.Init())
+	press(m, "f")
+	if m.menu != nil {
+		t.Fatal("f still opens the menu after rebinding")
+	}
+	press(m, "F")
+	if m.menu == nil {
+		t.Fatal("F does not open the menu")
+	}
+}
+
+func withExpiration(u apiclient.AccessUser, state, exp string) apiclient.AccessUser {
+	u.State = state
+	u.Raw, _ = json.Marshal(map[string]any{"subscriptionId": u.SubscriptionID, "name": u.Name, "email": u.Email,
+		"state": state, "type": u.Type, "expiration": exp, "profile": u.Profile})
+	return u
+}
+
+func TestWriteAnswerUpdatesOrRemovesTheRow(t *testing.T) {
+	api := &fakeAPI{users: members(4)}
+	m := loaded(t, api, 120, 24)
+	press(m, "j")
+	u := m.selected().user
+
+	// Another source's change is not this view's.
+	changed := withExpiration(u, "expert", "2026-12-31T00:00:00.000Z")
+	m.Update(views.AccessChangedMsg{SourceID: 99, AccessID: u.SubscriptionID, User: &changed})
+	if m.selected().state == "expert" {
+		t.Fatal("another source's answer changed this table")
+	}
+	m.Update(views.AccessChangedMsg{SourceID: 16, AccessID: u.SubscriptionID, User: &changed})
+	out := m.View()
+	if r := m.selected(); r.state != "expert" || r.expires != "2026-12-31" || r.user.SubscriptionID != u.SubscriptionID {
+		t.Fatalf("row after the change: %+v", r)
+	}
+	if !strings.Contains(out, "Expires") || !strings.Contains(out, "2026-12-31") || callCount(api) != 1 {
+		t.Fatalf("the expiration is not shown, or the list reloaded:\n%s", out)
+	}
+
+	// Revoked: the row leaves, the count follows, the cursor stays put.
+	m.Update(views.AccessChangedMsg{SourceID: 16, AccessID: u.SubscriptionID, Removed: true})
+	if len(m.rows) != 3 || m.count != 3 || !strings.Contains(m.View(), "3 of 3 loaded") {
+		t.Fatalf("%d rows, count %d:\n%s", len(m.rows), m.count, m.View())
+	}
+	for _, r := range m.rows {
+		if r.user.SubscriptionID == u.SubscriptionID {
+			t.Fatal("the revoked member is still shown")
+		}
+	}
+
+	// Under a state filter, a member changed to another state leaves.
+	api.users = members(4)
+	for i := range api.users {
+		api.users[i].State = "subscribed"
+	}
+	press(m, "f", " ", "enter") // subscribed only
+	first := m.rows[0].user
+	toOwner := withExpiration(first, "owner", "")
+	m.Update(views.AccessChangedMsg{SourceID: 16, AccessID: first.SubscriptionID, User: &toOwner})
+	if len(m.rows) != 3 {
+		t.Fatalf("a member who left the filter stays: %d rows", len(m.rows))
+	}
+
+	// An add reloads (the server places the new member).
+	n := callCount(api)
+	_, cmd := m.Update(views.AccessChangedMsg{SourceID: 16, Reload: true})
+	drive(m, cmd)
+	if callCount(api) == n {
+		t.Fatal("an add did not reload the list")
+	}
+}
+
+func TestGoldenAccessServerFilters(t *testing.T) {
+	us := members(6)
+	for i := range us {
+		us[i].State = []string{"owner", "expert"}[i%2]
+	}
+	us[1] = withExpiration(us[1], "expert", "2027-01-31T00:00:00.000Z")
+	m := New(testCtx(&fakeAPI{users: us}), 16, "Web Sales")
+	tm := teatest.NewTestModel(t, &viewtest.Harness{V: m}, teatest.WithInitialTermSize(100, 16))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "6 of 6 loaded") },
+		teatest.WithDuration(5*time.Second))
+	for _, k := range []string{"f", "j", " ", "j", " ", "j", "j", "j", "j", "j", " ", "j", "right", "enter"} {
+		tm.Send(viewtest.KeyMsg(k))
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "sort: name") },
+		teatest.WithDuration(5*time.Second))
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	teatest.RequireEqualOutput(t, []byte(tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()))
+}
+
+func TestGoldenAccessFilterMenu(t *testing.T) {
+	m := New(testCtx(&fakeAPI{users: members(6)}), 16, "Web Sales")
+	tm := teatest.NewTestModel(t, &viewtest.Harness{V: m}, teatest.WithInitialTermSize(80, 20))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "6 of 6 loaded") },
+		teatest.WithDuration(5*time.Second))
+	for _, k := range []string{"f", " ", "j", "j", "j", "j", " "} {
+		tm.Send(viewtest.KeyMsg(k))
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "[x] type user") },
+		teatest.WithDuration(5*time.Second))
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	teatest.RequireEqualOutput(t, []byte(tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()))
+}
