@@ -62,6 +62,7 @@ import (
 	"errors"
 	"io"
 	"log"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
@@ -77,8 +78,9 @@ type Options struct {
 	Sources int    // generated sources in addition to the seed examples (0..10,000,000)
 	Key     string // accepted API key; "" means "demo-key"
 	Seed    int64  // RNG seed for generated data (same seed, same data)
-	// Latency is added to every request.
-	Latency time.Duration
+	// Latency is added to every request; Jitter varies it by up to that
+	// much either way (uniformly), as a real link does.
+	Latency, Jitter time.Duration
 	// FailEvery makes every Nth request answer 503 (0 = never).
 	FailEvery int
 	// RateLimitEvery makes every Nth request answer 429 with Retry-After.
@@ -376,7 +378,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		body = &capture{r: r.Body}
 		r.Body = body
 	}
-	if d := h.opt.Latency; d > 0 {
+	if d := h.latency(); d > 0 {
 		t := time.NewTimer(d)
 		select {
 		case <-t.C:
@@ -407,11 +409,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", res.ctype)
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(res.body)))
+	// Logged before the answer is sent: a client that has its answer
+	// finds its request in Requests.
+	h.record(r, res.status, at, body.bytes())
 	w.WriteHeader(res.status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(res.body)
 	}
-	h.record(r, res.status, at, body.bytes())
+}
+
+// latency is this request's added delay: Latency, give or take up to
+// Jitter (uniformly), never below zero.
+func (h *Handler) latency() time.Duration {
+	d := h.opt.Latency
+	if j := h.opt.Jitter; j > 0 {
+		d += time.Duration(mrand.Int64N(int64(2*j)+1)) - j
+	}
+	return max(d, 0)
 }
 
 // capture keeps the start of a request body as the route reads it.

@@ -30,6 +30,8 @@ The fault flags make it misbehave on purpose, to see how a client copes.`,
 		fs.StringVar(&o.Key, "key", o.Key, "the API `KEY` the server accepts")
 		fs.Int64Var(&o.Seed, "seed", 0, "seed for the generated data")
 		fs.DurationVar(&o.Latency, "latency", 0, "add `DURATION` to every request")
+		fs.DurationVar(&o.Jitter, "jitter", 0, "vary the latency by up to `DURATION` either way")
+		fs.IntVar(&o.MaxPageSize, "max-page-size", 0, "answer at most `N` rows a page, whatever size asks (0: no cap)")
 		fs.IntVar(&o.FailEvery, "fail-every", 0, "answer every `N`th request with 503")
 		fs.IntVar(&o.RateLimitEvery, "rate-limit-every", 0, "answer every `N`th request with 429 and Retry-After")
 		fs.DurationVar(&o.RetryAfter, "retry-after", time.Second, "the Retry-After of those 429s")
@@ -42,7 +44,7 @@ The fault flags make it misbehave on purpose, to see how a client copes.`,
 			if o.Sources < 0 || o.Sources > immutatest.MaxSources {
 				return usagef("demo-server", "--sources must be between 0 and %d", immutatest.MaxSources)
 			}
-			if o.FailEvery < 0 || o.RateLimitEvery < 0 || o.MalformedEvery < 0 || o.Latency < 0 {
+			if o.FailEvery < 0 || o.RateLimitEvery < 0 || o.MalformedEvery < 0 || o.Latency < 0 || o.Jitter < 0 || o.MaxPageSize < 0 {
 				return usagef("demo-server", "fault flags must not be negative")
 			}
 			if strings.TrimSpace(o.Key) == "" {
