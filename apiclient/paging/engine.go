@@ -52,6 +52,7 @@ type state[T any] struct {
 	waiting                 map[int]*result[T]
 	inflight                int
 	pageCap                 int
+	spread                  int // size of the later pages, once the count is known
 	delivered               int
 	seen                    map[uint64]struct{}
 	prevCount               int
@@ -108,7 +109,7 @@ func newState[T any](key func(*T) uint64, o Options) *state[T] {
 func (s *state[T]) refill() *state[T] {
 	r := &state[T]{o: s.o, key: s.key, fetch: s.fetch, bound: s.bound, conc: s.conc, first: s.first, minPage: s.minPage,
 		maxPage: s.maxPage, started: true, known: s.known, ended: s.ended, total: s.total, firstTotal: s.firstTotal,
-		changed: s.changed, end: s.end, next: s.next, pageCap: s.pageCap, delivered: s.delivered, seen: s.seen,
+		changed: s.changed, end: s.end, next: s.next, pageCap: s.pageCap, spread: s.spread, delivered: s.delivered, seen: s.seen,
 		prevCount: -1, waiting: map[int]*result[T]{}, rtt: s.rtt, lat: s.lat, stop: s.stop, stopAt: s.stopAt}
 	spans := append(slices.Clone(s.missing), s.left...)
 	slices.SortFunc(spans, func(a, b Span) int { return a.Off - b.Off })
@@ -210,9 +211,8 @@ func (s *state[T]) ask(ctx context.Context, r req) {
 // the requests in flight, so a short list does not wait on one large page.
 func (s *state[T]) step() int {
 	n := s.minPage
-	if !s.o.Fixed && s.known {
-		rest := min(s.end, s.total) - s.next
-		n = min(max((rest+s.bound-1)/s.bound, s.minPage), s.maxPage)
+	if !s.o.Fixed && s.spread > 0 {
+		n = s.spread
 	}
 	if s.pageCap > 0 {
 		n = min(n, s.pageCap)
@@ -292,6 +292,10 @@ func (s *state[T]) take(r *result[T]) {
 		if r.count >= 0 {
 			s.known, s.total, s.firstTotal = true, r.count, r.count
 			s.end = min(s.end, r.count)
+			// Planned once, so the first requests in flight cover the
+			// list when it is short.
+			rest := s.end - r.Off - len(r.items)
+			s.spread = min(max((rest+s.bound-1)/s.bound, s.minPage), s.maxPage)
 		}
 	}
 	if r.Off >= s.end {
