@@ -137,7 +137,21 @@ func (r *run) requests(source int64, search string, limit int, asJSON bool) erro
 	if asJSON {
 		js = &jsonStream{w: r.io.Out}
 	}
-	t := newTable("ID", "REQUESTER", "EMAIL", "SOURCE", "SOURCE_ID", "REQUESTED", "WAITING_ON")
+	// The table streams like ls's: widths from the first batch of rows.
+	st := &streamTable{w: r.io.Out, cols: []column{{title: "ID", min: 6, keep: true}, {title: "REQUESTER"}, {title: "EMAIL"},
+		{title: "SOURCE"}, {title: "SOURCE_ID", keep: true}, {title: "REQUESTED"}, {title: "WAITING_ON"}}}
+	var batch [][]string
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if st.widths == nil {
+			st.fit(batch)
+		}
+		err := st.emit(st.render(batch))
+		batch = batch[:0]
+		return err
+	}
 	seen := map[int64]bool{}
 	n := 0
 loop:
@@ -165,8 +179,16 @@ loop:
 					return err
 				}
 			} else {
-				t.add(idOrDash(req.ID), entityLabel(req.Entity), req.Entity.Email, req.Model.Name,
-					idOrDash(req.Model.ID), req.CreatedAt, waitingOn(req))
+				cells := []string{idOrDash(req.ID), entityLabel(req.Entity), req.Entity.Email, req.Model.Name,
+					idOrDash(req.Model.ID), req.CreatedAt, waitingOn(req)}
+				for i, c := range cells {
+					cells[i] = safe.Short(c, maxCell)
+				}
+				if batch = append(batch, cells); len(batch) == 100 {
+					if err := flush(); err != nil {
+						return err
+					}
+				}
 			}
 			if limit > 0 && n >= limit {
 				break loop
@@ -180,7 +202,7 @@ loop:
 		fmt.Fprintln(r.io.Err, "no pending requests")
 		return nil
 	}
-	return t.write(r.io.Out)
+	return flush()
 }
 
 func idOrDash(id int64) string {

@@ -253,7 +253,8 @@ func (rep *reportRun) run() error {
 		return walkErr
 	case listErr != nil:
 		// As ls --json: an unclosed array is not taken for the whole list.
-		return fmt.Errorf("listing the data sources stopped after %d of them: %w", rep.written.sources+rep.written.failed, listErr)
+		return &subjectError{msg: fmt.Sprintf("listing the data sources stopped after %d of them: %s",
+			rep.written.sources+rep.written.failed, describe(listErr, t.URL)), cause: listErr}
 	}
 	if err := w.Close(); err != nil {
 		return err
