@@ -225,13 +225,6 @@ func (m *Model) Back() bool {
 	return false
 }
 
-func (m *Model) pageSize() int {
-	if m.ctx.PageSize > 0 {
-		return m.ctx.PageSize
-	}
-	return paging.DefaultFirstPage
-}
-
 func (m *Model) pendingOptions() apiclient.PendingOptions {
 	o := apiclient.PendingOptions{Name: m.srv.name, Email: m.srv.email, ModelName: m.srv.source}
 	if m.opts.SourceID != 0 && m.opts.SourceName != "" {
@@ -270,9 +263,7 @@ func (m *Model) reload() tea.Cmd {
 		}
 		return p.Hits, p.Count, nil
 	}
-	m.loader = paging.Start(m.base, fetch, keyOf, paging.Options{
-		FirstPage: m.pageSize(), Concurrency: m.ctx.Concurrency,
-	})
+	m.loader = paging.Start(m.base, fetch, keyOf, m.ctx.Paging())
 	m.reloading, m.fresh = m.started, true
 	m.started, m.loading, m.err = true, true, nil
 	return m.next()
@@ -349,7 +340,7 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 			m.err = m.prog.Err
 		}
 		m.dropStaleMarks()
-		if b.Err != nil || m.prog.Halted {
+		if m.err != nil {
 			cmds = append(cmds, views.Error(loadLabel, m.err))
 		}
 	} else {
@@ -840,7 +831,8 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.ctx.Keys
 	var out []key.Binding
 	if m.selected() != nil {
-		out = append(out, k.Approve, k.Deny, k.Mark)
+		out = append(out, m.writeKeys()...)
+		out = append(out, k.Mark)
 	}
 	out = append(out, k.Filter)
 	if m.query != "" || m.srv.on() || len(m.marks) > 0 {
@@ -857,9 +849,17 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.ctx.Keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Mark, k.Approve, k.Deny, m.openBinding()},
+		append(append([]key.Binding{k.Mark}, m.writeKeys()...), m.openBinding()),
 		{k.Filter, m.clearBinding(), k.Refresh},
 	}
+}
+
+// writeKeys are approve and deny, unless the session is read-only.
+func (m *Model) writeKeys() []key.Binding {
+	if m.ctx.ReadOnly {
+		return nil
+	}
+	return []key.Binding{m.ctx.Keys.Approve, m.ctx.Keys.Deny}
 }
 
 var (

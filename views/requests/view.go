@@ -217,16 +217,7 @@ func (m *Model) searchWords() string {
 // server search, the marks and a failed load.
 func (m *Model) statusLine() string {
 	st := m.ctx.Styles
-	n := len(m.rows)
-	var s string
-	switch {
-	case m.opts.SourceID != 0 || m.prog.Total < 0 || (!m.loading && m.hidden == 0):
-		s = fmt.Sprintf("%d pending", n)
-	default:
-		// Unscoped: the server's count (which also counts projects' requests).
-		s = fmt.Sprintf("%d pending (%d of %d loaded)", n, m.prog.Loaded, m.prog.Total)
-	}
-	s = st.Bold.Render(s + m.scopeText())
+	s := st.Bold.Render(fmt.Sprintf("%d pending", len(m.rows)) + m.scopeText())
 	if m.srv.on() {
 		s += st.Accent.Render(" · server search:" + strings.TrimPrefix(m.searchWords(), " matching"))
 	}
@@ -239,6 +230,8 @@ func (m *Model) statusLine() string {
 	switch {
 	case m.reloading:
 		s += st.Muted.Render(" · reloading…")
+	case m.loading && m.prog.Total > 0:
+		s += st.Muted.Render(fmt.Sprintf(" · loading the rest… (%d of %d read)", m.prog.Loaded, m.prog.Total))
 	case m.loading:
 		s += st.Muted.Render(" · loading the rest…")
 	}
