@@ -58,6 +58,7 @@ func checkSubscriptions(ctx *views.Context, ts []Target) (tea.Msg, *Dialog) {
 	var subscribed []Target
 	var follow []tea.Cmd
 	skipped := map[string]int{}
+	unknown := 0
 	for _, t := range ts {
 		d, err := readRow(ctx, ctx.API, context.Background(), t.ID)
 		switch {
@@ -68,10 +69,15 @@ func checkSubscriptions(ctx *views.Context, ts []Target) (tea.Msg, *Dialog) {
 		case err != nil:
 			return views.ErrorMsg{What: fmt.Sprintf("checking %s (%d) before unsubscribing; nothing was sent", t.Name, t.ID), Err: err}, nil
 		}
-		// The row learns the state just read, whatever happens next.
-		follow = append(follow, views.Emit(views.SourceChangedMsg{Source: *d}))
-		if !CanUnsubscribe(d.SubscriptionStatus) {
-			skipped[statusWord(d.SubscriptionStatus)]++
+		// A read that does not say (some tenants' GET /dataSource/{id}
+		// leaves subscriptionStatus out) is offered, and said so: the
+		// server refuses a source the caller is not subscribed to, and
+		// the refusal changes nothing.
+		switch st := strings.TrimSpace(d.SubscriptionStatus); {
+		case st == "":
+			unknown++
+		case !CanUnsubscribe(st):
+			skipped[statusWord(st)]++
 			continue
 		}
 		name := safe.Line(d.Name)
@@ -88,7 +94,7 @@ func checkSubscriptions(ctx *views.Context, ts []Target) (tea.Msg, *Dialog) {
 		}
 		return tea.BatchMsg(append(follow, views.Status(text, views.Warn))), nil
 	}
-	dlg := NewDialog(ctx, unsubscribeSpec(ctx, subscribed, skip, len(ts)-len(subscribed)))
+	dlg := NewDialog(ctx, unsubscribeSpec(ctx, subscribed, skip, len(ts)-len(subscribed), unknown))
 	return tea.BatchMsg(append(follow, views.Emit(views.OpenModalMsg{M: dlg}))), dlg
 }
 
@@ -120,7 +126,7 @@ func skippedWords(m map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-func unsubscribeSpec(ctx *views.Context, ts []Target, skip string, skipped int) Spec {
+func unsubscribeSpec(ctx *views.Context, ts []Target, skip string, skipped, unknown int) Spec {
 	title := fmt.Sprintf("Unsubscribe from %s", ts[0].Name)
 	call := fmt.Sprintf("DELETE /dataSource/%d/unsubscribe", ts[0].ID)
 	if len(ts) > 1 {
@@ -128,6 +134,9 @@ func unsubscribeSpec(ctx *views.Context, ts []Target, skip string, skipped int) 
 		call = fmt.Sprintf("DELETE /dataSource/{id}/unsubscribe for %s", ids(ts))
 	}
 	body := append([]string{"You will lose your access to:"}, names(ts, 8)...)
+	if unknown > 0 {
+		body = append(body, "", fmt.Sprintf("The server did not say whether you are subscribed to %d of them; it refuses those you are not.", unknown))
+	}
 	if skipped > 0 {
 		body = append(body, "", fmt.Sprintf("Skipped %d you are not subscribed to (%s).", skipped, skip))
 	}
@@ -176,7 +185,7 @@ func unsubscribeOne(ctx *views.Context, api views.API, base context.Context, t T
 	case errors.Is(rerr, apiclient.ErrNotFound):
 		return Outcome{Text: fmt.Sprintf("%s (%d): it is gone from the server", t.Name, t.ID)}, false,
 			views.Emit(views.SourceRemovedMsg{ID: t.ID})
-	case err != nil && rerr == nil && !CanUnsubscribe(d.SubscriptionStatus):
+	case err != nil && rerr == nil && strings.TrimSpace(d.SubscriptionStatus) != "" && !CanUnsubscribe(d.SubscriptionStatus):
 		// The answer was lost, but the read settles it: the caller is
 		// no longer subscribed.
 		return Outcome{Text: fmt.Sprintf("%s: unsubscribed (the answer was lost: %s; the source now reads %s)",
@@ -190,6 +199,8 @@ func unsubscribeOne(ctx *views.Context, api views.API, base context.Context, t T
 	case CanUnsubscribe(d.SubscriptionStatus):
 		return Outcome{Text: fmt.Sprintf("%s: the server answered, but it still reads as %s. Refresh (r) to see.",
 			t.Name, safe.Line(d.SubscriptionStatus))}, false, follow
+	case strings.TrimSpace(d.SubscriptionStatus) == "":
+		return Outcome{Text: fmt.Sprintf("%s: the server accepted the unsubscribe; reading it again does not say the subscription state", t.Name), OK: true}, true, follow
 	}
 	return Outcome{Text: fmt.Sprintf("%s: unsubscribed (now %s)", t.Name, statusWord(d.SubscriptionStatus)), OK: true}, true, follow
 }

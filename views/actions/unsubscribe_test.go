@@ -228,3 +228,44 @@ func TestUnsubscribeOutcomes(t *testing.T) {
 		})
 	}
 }
+
+// A read that leaves subscriptionStatus out is offered, and said so; what
+// happened is still told from the answer and the read after it.
+func TestUnsubscribeStateNotSaid(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		answer func(api *viewtest.FakeAPI, id int64) (*apiclient.WriteAnswer, error)
+		want   string
+		ok     bool
+	}{
+		{"refused", func(*viewtest.FakeAPI, int64) (*apiclient.WriteAnswer, error) {
+			return nil, &apiclient.APIError{StatusCode: 400, Message: "not subscribed"}
+		}, "Quiet: not unsubscribed: ", false},
+		{"answer lost, read silent", func(*viewtest.FakeAPI, int64) (*apiclient.WriteAnswer, error) {
+			return nil, fmt.Errorf("%w: reset", apiclient.ErrUnreachable)
+		}, "Quiet: no clear answer", false},
+		{"accepted, read silent", func(*viewtest.FakeAPI, int64) (*apiclient.WriteAnswer, error) { return &apiclient.WriteAnswer{}, nil },
+			"Quiet: the server accepted the unsubscribe; reading it again does not say the subscription state", true},
+		{"accepted, read says", func(api *viewtest.FakeAPI, id int64) (*apiclient.WriteAnswer, error) {
+			d := source(api, id)
+			d.SubscriptionStatus = "not_subscribed"
+			setSource(api, d)
+			return &apiclient.WriteAnswer{}, nil
+		}, "Quiet: unsubscribed (now not subscribed)", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			api, ctx := subFixture()
+			setSource(api, apiclient.DataSource{ID: 7, Name: "Quiet"})
+			api.UnsubscribeFn = func(id int64) (*apiclient.WriteAnswer, error) { return c.answer(api, id) }
+			drv, _ := openDialog(t, actions.Unsubscribe(ctx, targets(api, 7, 3)), 120, 30)
+			wantScreen(t, drv, "• Quiet (7)", "The server did not say whether you are subscribed to 1 of them", "Skipped 1 you are not subscribed to (1 not subscribed).")
+			drv.Key("y")
+			wantUnsubs(t, api, "unsubscribe 7")
+			wantScreen(t, drv, c.want)
+			st, _ := viewtest.Last[views.StatusMsg](drv)
+			if (st.Level == views.Success) != c.ok {
+				t.Errorf("status %+v", st)
+			}
+		})
+	}
+}
