@@ -144,6 +144,9 @@ func TestE2EUnsubscribeDemo(t *testing.T) {
 
 	s.send("S")
 	sc = s.waitFor(waitTimeout, "Unsubscribe from "+name, fmt.Sprintf("DELETE /dataSource/%d/unsubscribe", immutatest.IDPublicBarfoo), "Cancel")
+	if !strings.Contains(sc, "[Cancel]") || strings.Contains(sc, "[Unsubscribe]") {
+		t.Fatalf("the dialog does not open on Cancel:\n%s", sc)
+	}
 	s.send("Enter") // Cancel has the focus: nothing is sent
 	s.waitCrumb("Data sources")
 	sc = s.waitUntil("the dialog closed", waitTimeout, func(sc string) bool { return findRow(listRows(sc), name) >= 0 })
@@ -157,7 +160,7 @@ func TestE2EUnsubscribeDemo(t *testing.T) {
 	s.waitFor(waitTimeout, name+": unsubscribed (now not subscribed)", "enter closes")
 	s.send("Enter")
 	s.waitCrumb("Data sources")
-	sc = s.waitUntil("the row shows not_subscribed", waitTimeout, func(sc string) bool {
+	s.waitUntil("the row shows not_subscribed", waitTimeout, func(sc string) bool {
 		return subscriptionOf(sc, name) == "not_subscribed"
 	})
 	// The server agrees: a second S finds nothing to do.
