@@ -193,8 +193,8 @@ func (m *Model) submit() tea.Cmd {
 		m.focusOn(0)
 		return nil
 	}
-	j := start(m.ctx, f, p, m.Format(), m.sources)
-	return tea.Batch(m.close(), views.Status(j.line(), views.Info), j.wait())
+	j, first := start(m.ctx, f, p, m.Format(), m.sources)
+	return tea.Batch(m.close(), views.Status(first, views.Info), j.wait())
 }
 
 // --- the walk -------------------------------------------------------------
@@ -220,8 +220,11 @@ type job struct {
 // second must not mean a thousand redraws.
 const progressEvery = 150 * time.Millisecond
 
-func start(ctx *views.Context, f *os.File, path string, fmtt report.Format, srcs []report.Source) *job {
-	j := &job{ctx: ctx, path: path, total: len(srcs), notify: make(chan struct{}, 1), end: make(chan struct{})}
+// start runs the walk on its own goroutine; first is the status line
+// before any source is done.
+func start(ctx *views.Context, f *os.File, path string, fmtt report.Format, srcs []report.Source) (j *job, first string) {
+	j = &job{ctx: ctx, path: path, total: len(srcs), notify: make(chan struct{}, 1), end: make(chan struct{})}
+	first = j.line()
 	conc := ctx.Concurrency
 	if conc <= 0 {
 		conc = 4
@@ -279,7 +282,7 @@ func start(ctx *views.Context, f *os.File, path string, fmtt report.Format, srcs
 		j.fatal = err
 		j.mu.Unlock()
 	}()
-	return j
+	return j, first
 }
 
 // line is the status line while the walk runs.
