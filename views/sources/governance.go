@@ -82,8 +82,12 @@ func (m *Model) exportReport() tea.Cmd {
 			srcs = append(srcs, report.Source{ID: r.ID, Name: r.Name})
 		}
 		switch {
-		case m.search != nil || m.query != "":
-			what = fmt.Sprintf("the %d data sources shown (filter and search applied)", len(srcs))
+		case m.search != nil && m.query != "":
+			what = fmt.Sprintf("the %d data sources of the server search that match the filter", len(srcs))
+		case m.search != nil:
+			what = fmt.Sprintf("the %d data sources of the server search", len(srcs))
+		case m.query != "":
+			what = fmt.Sprintf("the %d data sources matching the filter", len(srcs))
 		default:
 			what = fmt.Sprintf("all %d loaded data sources", len(srcs))
 		}
