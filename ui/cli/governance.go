@@ -459,7 +459,7 @@ denied. On a protected profile the profile name is asked for too.`,
 
 // findMember walks source id's access list for the entry with accessID.
 func (r *run) findMember(id, accessID int64) (*apiclient.AccessUser, error) {
-	for u, err := range r.env.Client.AllAccess(r.ctx, id, apiclient.AccessOptions{Size: cliPageSize}) {
+	for u, err := range r.env.Client.AllAccess(r.ctx, id, apiclient.AccessOptions{Size: pageBound(r.env.Target)}) {
 		if err != nil {
 			return nil, notFound(err, "data source %d", id)
 		}

@@ -779,3 +779,34 @@ func TestAccessReportHostile(t *testing.T) {
 		t.Errorf("json changed the data: %q", js[0]["name"])
 	}
 }
+
+func TestGovernanceHelp(t *testing.T) {
+	r := newRunner(t)
+	help := r.ok("--help").out
+	for _, want := range []string{"requests", "approve", "deny", "revoke", "unsubscribe", "access-report", "access set", "access add"} {
+		if !strings.Contains(help, "  "+want+" ") {
+			t.Errorf("--help lacks %q:\n%s", want, help)
+		}
+	}
+	for cmd, wants := range map[string][]string{
+		"access":        {"--state STATE", "--type TYPE", "--expand-groups", "--sort FIELD", "access set", "access add"},
+		"access set":    {"ID ACCESS_ID", "--state STATE", "--expires DATE", "denied"},
+		"access add":    {"--user ID", "--group ID", "email or name"},
+		"access-report": {"--format FORMAT", "-o FILE", "--expand-groups", "--search TEXT", "source_id"},
+		"deny":          {"--reason TEXT", "(required)"},
+		"revoke":        {"--yes"},
+		"requests":      {"--source ID", "--search TEXT"},
+		"policy":        {"email or name"},
+		"visibility":    {"email or name"},
+	} {
+		out := r.ok(append(strings.Fields(cmd), "--help")...).out
+		for _, w := range wants {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s --help lacks %q:\n%s", cmd, w, out)
+			}
+		}
+	}
+	if out := r.ok("help", "access", "set").out; !strings.Contains(out, "Usage: dsbrowse access set") {
+		t.Errorf("help access set:\n%s", out)
+	}
+}

@@ -212,7 +212,7 @@ func (rep *reportRun) run() error {
 				}
 				return nil
 			},
-			first: t.PageSize, size: max(cliPageSize, t.PageSize), parallel: parallel, limit: rep.limit,
+			first: t.PageSize, size: pageBound(t), parallel: parallel, limit: rep.limit, fixed: t.FixedPaging,
 		}
 		if err := p.run(r.ctx); err != nil && !errors.Is(err, errStopList) {
 			listErr = err
@@ -221,7 +221,7 @@ func (rep *reportRun) run() error {
 
 	rep.draw(true)
 	o := report.Options{Access: rep.members, Concurrency: parallel}
-	o.Access.Size = max(cliPageSize, t.PageSize)
+	o.Access.Size = pageBound(t)
 	walkErr := report.Walk(r.ctx, r.env.Client, sources, o, func(d report.Done) error {
 		if d.Err != nil {
 			// Its rows so far are left out: a part would read as the whole.
