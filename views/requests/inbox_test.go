@@ -101,6 +101,12 @@ func TestInboxServerSearch(t *testing.T) {
 		t.Errorf("name: and source: together: %+v", last)
 	}
 	wantIn(t, r.inbox.Screen(), "Olga Meyer", "1 pending")
+	r.key("/")
+	r.typeText("source:web sales name:ada")
+	r.key("tab")
+	if last := api.asked[len(api.asked)-1]; last.ModelName != "web sales" || last.Name != "ada" {
+		t.Errorf("words after source: belong to it: %+v", last)
+	}
 
 	// esc: the search goes, the whole inbox comes back.
 	if !r.inbox.V.(views.Backer).Back() {

@@ -85,21 +85,33 @@ type search struct {
 
 func (s search) on() bool { return s.name != "" || s.email != "" || s.source != "" }
 
-// parseSearch reads what was typed for a server search: "name:", "email:"
-// and "source:" say which of the call's parameters a word goes to; a bare
-// text goes to email when it has an @, else to name.
+// parseSearch reads what was typed for a server search: "name:",
+// "email:" and "source:" say which of the call's parameters the words
+// after them go to (up to the next such word); words before any go to
+// email when they have an @, else to name.
 func parseSearch(text string) search {
 	s := search{text: strings.TrimSpace(text)}
 	var bare []string
+	var cur *string
 	for _, f := range strings.Fields(s.text) {
 		k, v, ok := strings.Cut(f, ":")
+		if ok {
+			switch strings.ToLower(k) {
+			case "name":
+				cur = &s.name
+			case "email":
+				cur = &s.email
+			case "source", "model":
+				cur = &s.source
+			default:
+				ok = false
+			}
+		}
 		switch {
-		case ok && strings.EqualFold(k, "name"):
-			s.name = join(s.name, v)
-		case ok && strings.EqualFold(k, "email"):
-			s.email = join(s.email, v)
-		case ok && (strings.EqualFold(k, "source") || strings.EqualFold(k, "model")):
-			s.source = join(s.source, v)
+		case ok:
+			*cur = join(*cur, v)
+		case cur != nil:
+			*cur = join(*cur, f)
 		default:
 			bare = append(bare, f)
 		}
