@@ -71,6 +71,12 @@ type API interface {
 	SetAccess(ctx context.Context, sourceID, accessID int64, ch apiclient.AccessChange) (*apiclient.WriteAnswer, error)
 	AddAccess(ctx context.Context, sourceID int64, r apiclient.AddAccessRequest) (*apiclient.WriteAnswer, error)
 	Unsubscribe(ctx context.Context, sourceID int64) (*apiclient.WriteAnswer, error)
+
+	// Tags and the data dictionary (apiclient/tags.go). Writes are sent once.
+	ListSourceTags(ctx context.Context, id int64) (*apiclient.SourceTags, error)
+	GetDictionary(ctx context.Context, id int64) (*apiclient.Dictionary, error)
+	AddSourceTags(ctx context.Context, id int64, names []string) (*apiclient.TagsAdded, error)
+	RemoveSourceTag(ctx context.Context, id int64, tag string) (*apiclient.WriteAnswer, error)
 }
 
 // Context is what every view shares: the client, keys, styles and the

@@ -45,6 +45,13 @@ type FakeAPI struct {
 	SetAccessFn   func(sourceID, accessID int64, ch apiclient.AccessChange) (*apiclient.WriteAnswer, error)
 	AddAccessFn   func(sourceID int64, r apiclient.AddAccessRequest) (*apiclient.WriteAnswer, error)
 	UnsubscribeFn func(sourceID int64) (*apiclient.WriteAnswer, error)
+
+	// Tags and dictionaries: TagsFn and DictionaryFn answer the reads,
+	// AddTagsFn and RemoveTagFn the writes.
+	TagsFn       func(id int64) (*apiclient.SourceTags, error)
+	DictionaryFn func(id int64) (*apiclient.Dictionary, error)
+	AddTagsFn    func(id int64, names []string) (*apiclient.TagsAdded, error)
+	RemoveTagFn  func(id int64, tag string) (*apiclient.WriteAnswer, error)
 }
 
 var ErrNotImplemented = errors.New("not implemented in FakeAPI")
@@ -257,6 +264,38 @@ func (f *FakeAPI) Unsubscribe(_ context.Context, sourceID int64) (*apiclient.Wri
 	return nil, ErrNotImplemented
 }
 
+func (f *FakeAPI) ListSourceTags(_ context.Context, id int64) (*apiclient.SourceTags, error) {
+	f.record(fmt.Sprintf("tags %d", id))
+	if f.TagsFn != nil {
+		return f.TagsFn(id)
+	}
+	return nil, ErrNotImplemented
+}
+
+func (f *FakeAPI) GetDictionary(_ context.Context, id int64) (*apiclient.Dictionary, error) {
+	f.record(fmt.Sprintf("dictionary %d", id))
+	if f.DictionaryFn != nil {
+		return f.DictionaryFn(id)
+	}
+	return nil, ErrNotImplemented
+}
+
+func (f *FakeAPI) AddSourceTags(_ context.Context, id int64, names []string) (*apiclient.TagsAdded, error) {
+	f.record(fmt.Sprintf("add tags %d %v", id, names))
+	if f.AddTagsFn != nil {
+		return f.AddTagsFn(id, names)
+	}
+	return nil, ErrNotImplemented
+}
+
+func (f *FakeAPI) RemoveSourceTag(_ context.Context, id int64, tag string) (*apiclient.WriteAnswer, error) {
+	f.record(fmt.Sprintf("remove tag %d %s", id, tag))
+	if f.RemoveTagFn != nil {
+		return f.RemoveTagFn(id, tag)
+	}
+	return nil, ErrNotImplemented
+}
+
 // Unimplemented answers every views.API call with ErrNotImplemented. A
 // test's own fake embeds it and defines only the calls its view makes.
 type Unimplemented struct{}
@@ -320,5 +359,17 @@ func (Unimplemented) AddAccess(context.Context, int64, apiclient.AddAccessReques
 	return nil, ErrNotImplemented
 }
 func (Unimplemented) Unsubscribe(context.Context, int64) (*apiclient.WriteAnswer, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) ListSourceTags(context.Context, int64) (*apiclient.SourceTags, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) GetDictionary(context.Context, int64) (*apiclient.Dictionary, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) AddSourceTags(context.Context, int64, []string) (*apiclient.TagsAdded, error) {
+	return nil, ErrNotImplemented
+}
+func (Unimplemented) RemoveSourceTag(context.Context, int64, string) (*apiclient.WriteAnswer, error) {
 	return nil, ErrNotImplemented
 }
