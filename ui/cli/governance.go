@@ -333,10 +333,18 @@ func (r *run) decide(verb, done string, ids []int64, asJSON bool, send func(cont
 			strays = append(strays, f)
 		}
 	}
+	// A request that needs several approvals stays pending after one: the
+	// answer does not say so, the pending list read afterwards does.
+	var still map[int64]string
+	if verb == "approve" && !asJSON && len(failures) < len(ids) {
+		still = r.stillPending(ids, failures)
+	}
 	t := &outcomes{}
 	for _, id := range ids {
 		if f, ok := failures[id]; ok {
 			t.add(strconv.FormatInt(id, 10), "error: "+failureText(f))
+		} else if w, ok := still[id]; ok {
+			t.add(strconv.FormatInt(id, 10), done+"; still pending, waiting on "+orDefault(w, "another approval"))
 		} else {
 			t.add(strconv.FormatInt(id, 10), done)
 		}
@@ -359,6 +367,29 @@ func (r *run) decide(verb, done string, ids []int64, asJSON bool, send func(cont
 		return fmt.Errorf("%d of %d requests could not be %s", n, len(ids), done)
 	}
 	return nil
+}
+
+// stillPending reads the pending list after an approval and returns, for
+// each id approved that is still there, the approvals it waits on. A read
+// that fails is a warning: the approvals themselves were carried out.
+func (r *run) stillPending(ids []int64, failures map[int64]apiclient.DecisionFailure) map[int64]string {
+	want := map[int64]bool{}
+	for _, id := range ids {
+		if _, failed := failures[id]; !failed {
+			want[id] = true
+		}
+	}
+	out := map[int64]string{}
+	for req, err := range r.env.Client.AllPendingRequests(r.ctx, apiclient.PendingOptions{Size: 100}) {
+		if err != nil {
+			fmt.Fprintf(r.io.Err, "warning: could not read the pending requests back (%s): a request that needs more than one approval may still be pending; check with: dsbrowse requests\n", describe(err, r.env.Target.URL))
+			return out
+		}
+		if want[req.ID] {
+			out[req.ID] = waitingOn(req)
+		}
+	}
+	return out
 }
 
 // failureText is the server's reason, with whom and what it was about.

@@ -810,3 +810,34 @@ func TestGovernanceHelp(t *testing.T) {
 		t.Errorf("help access set:\n%s", out)
 	}
 }
+
+// A request that needs two approvals stays pending after the first, and
+// approve says so from the list read back.
+func TestApproveTwoSteps(t *testing.T) {
+	r, srv := emulated(t, immutatest.Options{Sources: 300})
+	var two string
+	for _, q := range jsonArray(t, r.ok("requests", "--search", "Customer Assets", "--json").out) {
+		if pendingSteps(q) == 2 {
+			two = strconv.FormatInt(num(q["id"]), 10)
+			break
+		}
+	}
+	if two == "" {
+		t.Fatal("no two-step request in the demo data")
+	}
+	srv.Handler.ResetLog()
+	res := r.ok("approve", two)
+	if got := outcomeLines(t, res.out)[two]; got != "approved; still pending, waiting on GOVERNANCE (First Last)" {
+		t.Errorf("first approval: %q\n%s", got, res)
+	}
+	res = r.ok("approve", two)
+	if got := outcomeLines(t, res.out)[two]; got != "approved" {
+		t.Errorf("second approval: %q\n%s", got, res)
+	}
+	if n := len(writesTo(srv, "POST", "/subscription/approve")); n != 2 || len(anyWrites(srv)) != 2 {
+		t.Errorf("%d approve calls for two approvals", n)
+	}
+	if slices.Contains(idsOf(t, jsonArray(t, r.ok("requests", "--json").out), "id"), two) {
+		t.Errorf("request %s still pending after both approvals", two)
+	}
+}
