@@ -448,9 +448,17 @@ func TestAccessSetRevokeAdd(t *testing.T) {
 		t.Fatalf("add a group: %+v\n%s", posts, res)
 	}
 	groups := jsonArray(t, r.ok("access", id, "--type", "group", "--json").out)
-	if len(groups) != 1 || groups[0]["type"] != "group" {
-		t.Errorf("groups after adding one: %v", groups)
+	if len(groups) != 1 || groups[0]["type"] != "group" || num(groups[0]["group"]) != 12 {
+		t.Fatalf("groups after adding one: %v", groups)
 	}
+	// A group by name, from the access list: resolved to its id, sent
+	// once, refused by the server (already a member).
+	srv.Handler.ResetLog()
+	r.fails(1, "conflict (409)", "access", "add", id, "--group", strings.ToUpper(groups[0]["name"].(string)), "--state", "expert")
+	if posts := writesTo(srv, "POST", "/dataSource/16/access"); len(posts) != 1 || !strings.Contains(posts[0].Body, `"groupId":12`) {
+		t.Fatalf("add a group by name: %+v", posts)
+	}
+	r.fails(1, `no group matching "no-such-group"`, "access", "add", id, "--group", "no-such-group", "--state", "expert")
 }
 
 func TestUserByEmailOrName(t *testing.T) {
