@@ -201,6 +201,14 @@ func writes() []struct {
 			_, err := c.Unsubscribe(ctx, 22)
 			return err
 		}},
+		{"AddSourceTags", "POST", "/tag/datasource/22", func(ctx context.Context, c *apiclient.Client) error {
+			_, err := c.AddSourceTags(ctx, 22, []string{"PII.Email"})
+			return err
+		}},
+		{"RemoveSourceTag", "DELETE", "/tag/datasource/22/PII%20Email", func(ctx context.Context, c *apiclient.Client) error {
+			_, err := c.RemoveSourceTag(ctx, 22, "PII Email")
+			return err
+		}},
 	}
 }
 
