@@ -32,10 +32,31 @@ type Row struct {
 	subscription sym
 	created      sym // YYYY-MM-DD
 	Disabled     bool
-	// absent is the mask of the characters Name lacks (absentOf), so the
-	// filter can skip the row without reading the name; 0 rules nothing
-	// out. It fits in what would be padding.
-	absent uint32
+	// wordTop is the mask of the letters Name has where a one-character
+	// filter scores the most (topOf), so that filter reads only the
+	// name's first eight bytes; absent is the mask of the characters Name
+	// lacks (absentOf), so the filter can skip the row without reading
+	// the name, and 0 rules nothing out (nor is wordTop then used). Both
+	// fit in what would be padding, so a row stays 64 bytes; indexRow
+	// sets them.
+	wordTop [3]byte
+	absent  uint32
+}
+
+// indexRow fills in what the filter keeps about r.Name. Every Row built
+// from a source goes through it (rowOf, rowsOf).
+func indexRow(r *Row) {
+	r.absent = absentOf(r.Name)
+	r.wordTop = [3]byte{}
+	if r.absent != 0 {
+		t := topOf(r.Name)
+		r.wordTop = [3]byte{byte(t), byte(t >> 8), byte(t >> 16)}
+	}
+}
+
+// top is wordTop as a mask (see topBit).
+func (r *Row) top() uint32 {
+	return uint32(r.wordTop[0]) | uint32(r.wordTop[1])<<8 | uint32(r.wordTop[2])<<16
 }
 
 // Handler is the source's blobHandlerType.
@@ -93,7 +114,7 @@ func rowOf(d *apiclient.DataSource) Row {
 	r := Row{ID: d.ID}
 	r.Name, r.SchemaTable = rowText(d)
 	r.Name, r.SchemaTable = strings.Clone(r.Name), strings.Clone(r.SchemaTable) // not the decoder's buffers
-	r.absent = absentOf(r.Name)
+	indexRow(&r)
 	rowSyms(&r, d)
 	return r
 }
@@ -101,7 +122,10 @@ func rowOf(d *apiclient.DataSource) Row {
 // rowsOf converts a page. The page's strings are copied into one block:
 // one allocation instead of two per row, rows that sort next to each other
 // read memory next to each other, and nothing of the decoded page (which
-// is large: every field, and its raw JSON) stays reachable.
+// is large: every field, and its raw JSON) stays reachable. The names
+// come first, then the schema.tables: the filter reads only names, so
+// these sit closer (at 1M rows, a first keystroke reads a third less
+// memory).
 func rowsOf(hits []apiclient.DataSource) []Row {
 	rows := make([]Row, len(hits))
 	size := 0
@@ -109,7 +133,7 @@ func rowsOf(hits []apiclient.DataSource) []Row {
 		r := &rows[i]
 		r.ID = hits[i].ID
 		r.Name, r.SchemaTable = rowText(&hits[i])
-		r.absent = absentOf(r.Name)
+		indexRow(r)
 		size += len(r.Name) + len(r.SchemaTable)
 		rowSyms(r, &hits[i])
 	}
@@ -117,14 +141,20 @@ func rowsOf(hits []apiclient.DataSource) []Row {
 	b.Grow(size)
 	for i := range rows {
 		b.WriteString(rows[i].Name)
+	}
+	for i := range rows {
 		b.WriteString(rows[i].SchemaTable)
 	}
 	block, at := b.String(), 0
 	for i := range rows {
 		r := &rows[i]
-		n, st := len(r.Name), len(r.SchemaTable)
-		r.Name, r.SchemaTable = block[at:at+n], block[at+n:at+n+st]
-		at += n + st
+		r.Name = block[at : at+len(r.Name)]
+		at += len(r.Name)
+	}
+	for i := range rows {
+		r := &rows[i]
+		r.SchemaTable = block[at : at+len(r.SchemaTable)]
+		at += len(r.SchemaTable)
 	}
 	return rows
 }

@@ -21,16 +21,20 @@ import (
 //   - ASCII names (nearly all) are scored by byte compares (scoreASCII,
 //     scoreOne), the rest by the port;
 //   - a one-character query (the first keystroke, when nearly every row
-//     matches) reads each name eight bytes at a time (scoreClean) and puts
-//     each match straight into a list per score (rankOne);
+//     matches) puts each match straight into a list per score (rankOne);
+//     for a letter, each row's masks (absent, wordTop: built with the row,
+//     off the UI goroutine) and the name's first eight bytes give the
+//     score (scoreHead), other names are read eight bytes at a time
+//     (scoreClean);
 //   - when the query grows, only the previous matches are searched again;
 //   - the rows are split across cores, in more parts than cores so a core
 //     that another process holds up does not hold up the keystroke;
 //   - the stable sort by score is a counting sort (scores are small ints),
 //     itself split across cores.
 // TestMatcherAgreesWithSahilm, TestASCIIScorerAgreesWithSahilm,
-// TestAbsentMaskRulesOutOnlyNonMatches, TestOneByteScorerAgreesWithSahilm
-// and TestParallelRankAgreesWithSahilm hold them to the same answers.
+// TestAbsentMaskRulesOutOnlyNonMatches, TestOneByteScorerAgreesWithSahilm,
+// TestRowIndexAgreesWithSahilm and TestParallelRankAgreesWithSahilm hold
+// them to the same answers.
 
 const (
 	firstCharMatchBonus            = 10
@@ -549,6 +553,32 @@ func rank(pattern string, candidates []int32, name func(int32) string) []int32 {
 	return rankWith(pattern, candidates, func(i int32) (string, uint32) { return name(i), 0 })
 }
 
+// rankRows is rank over rows, which the list keeps: a one-letter pattern
+// (the first keystroke, when nearly every row matches) is scored from
+// what each row keeps about its name (absent, wordTop) and the name's
+// first eight bytes (scoreHead), without reading the rest of the name.
+func rankRows(pattern string, candidates []int32, rows []Row) []int32 {
+	if len(pattern) == 1 && topBit(pattern[0]) != 0 {
+		m := newMatcher(pattern)
+		nparts, part := split(candidates)
+		return rankOne(nparts, func(w int, lists *[][]int32) { m.bucketRows(part(w), rows, lists) })
+	}
+	return rankWith(pattern, candidates, func(i int32) (string, uint32) { return rows[i].Name, rows[i].absent })
+}
+
+// split cuts candidates into the parts rank scores on their own
+// goroutines: part(0), …, part(nparts-1).
+func split(candidates []int32) (nparts int, part func(int) []int32) {
+	nparts = 1
+	if cores := runtime.GOMAXPROCS(0); len(candidates) >= parallelMin && cores > 1 {
+		nparts = cores * partsPerCore
+	}
+	chunk := (len(candidates) + nparts - 1) / nparts
+	return nparts, func(w int) []int32 {
+		return candidates[min(w*chunk, len(candidates)):min((w+1)*chunk, len(candidates))]
+	}
+}
+
 // rankWith is rank where get gives each candidate's name and the mask of
 // the characters it lacks: absentOf(name), or 0 when not known.
 func rankWith(pattern string, candidates []int32, get func(int32) (string, uint32)) []int32 {
@@ -557,16 +587,9 @@ func rankWith(pattern string, candidates []int32, get func(int32) (string, uint3
 	}
 	m := newMatcher(pattern)
 	cores := runtime.GOMAXPROCS(0)
-	nparts := 1
-	if len(candidates) >= parallelMin && cores > 1 {
-		nparts = cores * partsPerCore
-	}
-	chunk := (len(candidates) + nparts - 1) / nparts
-	part := func(w int) []int32 {
-		return candidates[min(w*chunk, len(candidates)):min((w+1)*chunk, len(candidates))]
-	}
+	nparts, part := split(candidates)
 	if m.ascii && len(m.lower) == 1 {
-		return rankOne(m, nparts, part, get)
+		return rankOne(nparts, func(w int, lists *[][]int32) { m.bucketOne(part(w), get, lists) })
 	}
 	parts := make([]scoredPart, nparts)
 	inParallel(nparts, func(w int) {
@@ -626,14 +649,15 @@ const oneTop = matchFollowingSeparatorBonus
 
 // rankOne is rankWith for a one-character pattern: the first keystroke,
 // when nearly every row matches and so nearly every name is read. Each
-// part puts its matches straight into a list per score (the scores are
-// few), so the sort is only copying the lists into place, highest score
-// first, part after part within a score: stable, as the counting sort.
-func rankOne(m *matcher, nparts int, part func(int) []int32, get func(int32) (string, uint32)) []int32 {
+// part (fill(w, lists), see bucketOne) puts its matches straight into a
+// list per score (the scores are few), so the sort is only copying the
+// lists into place, highest score first, part after part within a score:
+// stable, as the counting sort.
+func rankOne(nparts int, fill func(w int, lists *[][]int32)) []int32 {
 	lists := make([]*[][]int32, nparts)
 	inParallel(nparts, func(w int) {
 		lists[w] = bucketPool.Get().(*[][]int32)
-		m.bucketOne(part(w), get, lists[w])
+		fill(w, lists[w])
 	})
 	nb := 0
 	for _, l := range lists {
@@ -695,6 +719,113 @@ func (m *matcher) bucketOne(cands []int32, get func(int32) (string, uint32), lis
 		b[k] = append(b[k], c)
 	}
 	*lists = b
+}
+
+// bucketRows is bucketOne for rows and a one-letter pattern that has a
+// topBit: a row whose name is ASCII without a NUL is scored by
+// scoreHead, from its masks and the name's first eight bytes.
+func (m *matcher) bucketRows(cands []int32, rows []Row, lists *[][]int32) {
+	want := m.lower[0]
+	pat, fold := uint64(want)*ones, uint64(0x20*ones) // a letter: either case
+	tb := topBit(want)
+	b := *lists
+	for k := range b {
+		b[k] = b[k][:0]
+	}
+	for _, c := range cands {
+		r := &rows[c]
+		absent := r.absent
+		if absent&m.needs != 0 {
+			continue
+		}
+		var sc int
+		var ok, slow bool
+		if absent != 0 {
+			sc, ok = scoreHead(r.Name, pat, fold, r.top()&tb != 0)
+		} else if sc, ok, slow = scoreByte(r.Name, want); slow {
+			sc, ok = m.matchIn(r.Name, nil)
+		}
+		if !ok {
+			continue
+		}
+		k := oneTop - sc
+		for k >= len(b) {
+			b = append(b, nil)
+		}
+		b[k] = append(b[k], c)
+	}
+	*lists = b
+}
+
+// topBit is the bit of a letter (either case) in a row's wordTop mask:
+// a to p, then r to y. q and z, the rarest in names, have none (so a row
+// stays 64 bytes); neither has any other character, and a query of one
+// of them reads the whole name (scoreClean).
+func topBit(c byte) uint32 {
+	c = toLowerASCII(c)
+	switch {
+	case c < 'a' || c > 'y' || c == 'q':
+		return 0
+	case c < 'q':
+		return 1 << (c - 'a')
+	}
+	return 1 << (c - 'a' - 1)
+}
+
+// topOf is the mask (topBit) of the letters name has where a
+// one-character pattern gets the highest bonus, 20: after a separator, or
+// a capital after a small letter. For a name that is ASCII without a NUL.
+func topOf(name string) uint32 {
+	var top uint32
+	for j := 1; j < len(name); j++ {
+		last, c := name[j-1], name[j]
+		if isSeparatorByte(last) || 'a' <= last && last <= 'z' && 'A' <= c && c <= 'Z' {
+			top |= topBit(c)
+		}
+	}
+	return top
+}
+
+// scoreHead is scoreClean for a letter (pat and fold as there), reading
+// only the first eight bytes of s, a name that is ASCII without a NUL and
+// has the letter (its absent mask says so). topAnywhere says the letter
+// has a match worth 20 in s (the row's wordTop). sahilm keeps the first
+// match with the highest bonus, so: the first match worth 20 when there
+// is one, at position 8 or later (penalty -15) when it is not in the first
+// word; else the first match, at 8 or later when not in the first word.
+func scoreHead(s string, pat, fold uint64, topAnywhere bool) (score int, ok bool) {
+	n := len(s)
+	var x uint64
+	valid := uint64(highs)
+	if n >= 8 {
+		x = load64(s, 0)
+	} else {
+		for k := n - 1; k >= 0; k-- {
+			x = x<<8 | uint64(s[k])
+		}
+		valid >>= 8 * (8 - n)
+	}
+	hit := zeroASCII((x|fold)^pat) & valid
+	if topAnywhere {
+		p := x << 8 // each byte's previous byte; none (0) before the first
+		if top := (separators(p) | inRange(p, 'a', 'z')&inRange(x, 'A', 'Z')) & hit; top != 0 {
+			at := bits.TrailingZeros64(top) >> 3
+			return matchFollowingSeparatorBonus + max(at*unmatchedLeadingCharPenalty, maxUnmatchedLeadingCharPenalty) + 1 - n, true
+		}
+		if n > 8 {
+			return matchFollowingSeparatorBonus + maxUnmatchedLeadingCharPenalty + 1 - n, true
+		}
+	}
+	switch first := bits.TrailingZeros64(hit) >> 3; {
+	case hit == 0 && n <= 8:
+		return 0, false
+	case hit == 0:
+		return maxUnmatchedLeadingCharPenalty + 1 - n, true
+	case first == 0:
+		return firstCharMatchBonus + 1 - n, true
+	default:
+		return max(first*unmatchedLeadingCharPenalty, maxUnmatchedLeadingCharPenalty) + 1 - n, true
+	}
 }
 
 // bucketPool keeps rankOne's lists between keystrokes: after the first,

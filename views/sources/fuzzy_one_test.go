@@ -87,3 +87,103 @@ func TestParallelRankAgreesWithSahilm(t *testing.T) {
 		}
 	}
 }
+
+// What a row keeps about its name (absent, wordTop) and the name's first
+// eight bytes must give sahilm's score for every one-letter query, at
+// every length around the word, with the letter at the start, after a
+// separator, in camel case, only in the first word, only past it, or
+// nowhere; through rankRows, the order must be sahilm's too.
+func TestRowIndexAgreesWithSahilm(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 29))
+	const alpha = "aAsSeEqQzZyY09_- ./x"
+	var rows []Row
+	for n := range 40 {
+		for range 80 {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = alpha[r.IntN(len(alpha))]
+			}
+			rows = append(rows, Row{Name: string(b)})
+		}
+	}
+	for _, s := range []string{"xxxxxxxxS", "xxxxxxx_s", "aaaaaaaS", "aaaaaaaaS", "xxxxxxxxxs", "s", "S", "", "xS",
+		"x_S", "xx_S", "Web Sessions Daily 3", "sales", "\u017fales", "\u212aelvin", "a\x00s", "Sales データ"} {
+		rows = append(rows, Row{Name: s})
+	}
+	for _, s := range randomNames(20_000, 31) {
+		rows = append(rows, Row{Name: s})
+	}
+	names := make([]string, len(rows))
+	order := make([]int32, len(rows))
+	for i := range rows {
+		indexRow(&rows[i])
+		names[i] = rows[i].Name
+		order[i] = int32(i)
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		for _, q := range []string{string(c), string(c - 'a' + 'A')} {
+			m := newMatcher(q)
+			pat, fold := uint64(m.lower[0])*ones, uint64(0x20*ones)
+			for i := range rows {
+				row := &rows[i]
+				if row.absent == 0 || row.absent&m.needs != 0 || topBit(q[0]) == 0 {
+					continue
+				}
+				want := fuzzy.Find(q, []string{row.Name})
+				sc, ok := scoreHead(row.Name, pat, fold, row.top()&topBit(q[0]) != 0)
+				if ok != (len(want) == 1) || ok && sc != want[0].Score {
+					t.Fatalf("%q on %q: score %d ok=%v, sahilm %v", q, row.Name, sc, ok, want)
+				}
+			}
+			want := fuzzy.Find(q, names)
+			got := rankRows(q, order, rows)
+			if len(got) != len(want) {
+				t.Fatalf("%q: %d matches, sahilm %d", q, len(got), len(want))
+			}
+			for i, w := range want {
+				if got[i] != int32(w.Index) {
+					t.Fatalf("%q: result %d is %q, sahilm has %q", q, i, names[got[i]], w.Str)
+				}
+			}
+		}
+	}
+}
+
+// A row's wordTop holds a letter exactly when a one-character query for
+// it finds a match worth 20 somewhere in the name; q and z have no bit.
+func TestTopOf(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want string
+	}{
+		{"web sales", "s"},
+		{"Web_Sales.daily", "sd"},
+		{"webSales", "s"},
+		{"WEBSALES", ""},
+		{"a-Queue z/Zone x", "x"}, // q and z: no bit
+		{"Sales", ""},             // the first byte is worth 10, not 20
+		{"ab  cd", "c"},
+		{"a/9b", ""},
+	} {
+		var want uint32
+		for i := 0; i < len(tc.want); i++ {
+			want |= topBit(tc.want[i])
+		}
+		if got := topOf(tc.name); got != want {
+			t.Errorf("topOf(%q) = %b, want %b (%s)", tc.name, got, want, tc.want)
+		}
+	}
+	if topBit('q') != 0 || topBit('z') != 0 || topBit('Z') != 0 || topBit('_') != 0 {
+		t.Error("q, z and non-letters have no bit")
+	}
+	seen := uint32(0)
+	for c := byte('a'); c <= 'y'; c++ {
+		if c == 'q' {
+			continue
+		}
+		if b := topBit(c); b == 0 || b&seen != 0 || b >= 1<<24 || topBit(c-'a'+'A') != b {
+			t.Fatalf("topBit(%q) = %b", c, b)
+		}
+		seen |= topBit(c)
+	}
+}

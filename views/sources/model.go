@@ -481,7 +481,7 @@ func computeView(rows []Row, key sortKey, prevSorted, narrowFrom []int32, q stri
 		if narrowFrom != nil {
 			candidates = narrow(sorted, narrowFrom, len(rows))
 		}
-		view = rankWith(q, candidates, func(i int32) (string, uint32) { return rows[i].Name, rows[i].absent })
+		view = rankRows(q, candidates, rows)
 	}
 	cur = -1
 	if sel >= 0 {
