@@ -370,3 +370,25 @@ func TestGoldenAccessFilterMenu(t *testing.T) {
 	}
 	teatest.RequireEqualOutput(t, []byte(tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()))
 }
+
+func TestClearingTheFilterAfterAChangeKeepsTheCursor(t *testing.T) {
+	api := &fakeAPI{users: members(300)}
+	m := loaded(t, api, 100, 20)
+	press(m, "/")
+	typeText(m, "user0250@")
+	press(m, "enter")
+	u := m.selected().user
+	if u.Name != "User 0250" {
+		t.Fatalf("selected %q", u.Name)
+	}
+	changed := withExpiration(u, u.State, "2027-03-31T00:00:00Z")
+	_, cmd := m.Update(views.AccessChangedMsg{SourceID: 16, AccessID: u.SubscriptionID, User: &changed})
+	drive(m, cmd)
+	press(m, "esc")
+	if r := m.selected(); r == nil || r.user.SubscriptionID != u.SubscriptionID {
+		t.Fatalf("cursor on %+v", r)
+	}
+	if !strings.Contains(m.View(), "› User 0250") {
+		t.Fatalf("the cursor's row is not shown:\n%s", m.View())
+	}
+}
