@@ -52,8 +52,8 @@ func Judge(reports []apiclient.VisibilityReport, who string) Verdict {
 			add(&v.Why, "the server says: "+format.Inline(reason))
 		}
 		if r.SubscriptionPolicyMet != nil && !*r.SubscriptionPolicyMet {
-			add(&v.Why, fmt.Sprintf("%s %s not meet the subscription policy, so %s cannot subscribe (subscriptionPolicyMet: false)",
-				s.cap(), s.verb("does", "do"), s.subj()))
+			add(&v.Why, fmt.Sprintf("%s %s not meet the subscription policy (subscriptionPolicyMet: false)",
+				s.cap(), s.verb("does", "do")))
 		}
 		if r.DataSourceVisibilitiesCount > 0 && (r.UserVisibilitiesCount <= 0 || r.NoVisibilities) {
 			add(&v.Why, fmt.Sprintf("%s %s none of the source's %d visibility %s: every row is hidden (noVisibilities)",
@@ -130,7 +130,11 @@ func RowFilter(d *format.Doc, st *styles.Styles, reports []apiclient.VisibilityR
 	for _, r := range reports {
 		if w := strings.TrimSpace(r.WhereClause); w != "" && !slices.Contains(seen, w) {
 			seen = append(seen, w)
-			d.Hang(2, 6, st.Label.Render("WHERE ")+format.Inline(w))
+			line := st.Label.Render("WHERE ") + format.Inline(w)
+			if passesNothing(w) {
+				line += st.Muted.Render("  (no row passes: every row is hidden)")
+			}
+			d.Hang(2, 6, line)
 		}
 	}
 	if len(seen) == 0 {
@@ -154,17 +158,15 @@ func SQLStatement(d *format.Doc, st *styles.Styles, reports []apiclient.Visibili
 		}
 		seen = append(seen, q)
 		h, cut := format.Head(q, maxSQL)
+		// Wrapped at spaces where it can be (a long token still breaks).
 		for _, l := range strings.Split(safe.Block(h), "\n") {
-			d.Hard(2, l)
+			d.Hang(2, 2, l)
 		}
 		if cut {
 			d.Add(2, st.Muted.Render(fmt.Sprintf("… cut here (%d bytes in all; y shows the raw JSON)", len(q))))
 		}
 	}
 }
-
-// subj is the subject in the middle of a sentence: "you" or the name.
-func (s subject) subj() string { return s.obj() }
 
 // verb picks the verb's form for the subject: "does" for a user, "do" for
 // you.
@@ -173,4 +175,11 @@ func (s subject) verb(third, second string) string {
 		return second
 	}
 	return third
+}
+
+// passesNothing reports a row filter that no row passes ("1 = 0"), as a
+// server writes it for a user with none of the values a row rule needs.
+func passesNothing(where string) bool {
+	w := strings.ToLower(strings.Join(strings.Fields(where), ""))
+	return w == "1=0" || w == "0=1" || w == "false" || w == "(1=0)"
 }

@@ -1,6 +1,7 @@
 package visibility
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -85,7 +86,7 @@ func TestWriteVerdictNoColor(t *testing.T) {
 func TestMyVisibilityLeadsWithTheVerdict(t *testing.T) {
 	for _, c := range []struct{ js, first, also string }{
 		{`{"dataSource":16,"dataSourceName":"Web Sales","subscriptionPolicyMet":false,"whereClause":"a = 1","sqlStatement":"SELECT 1"}`,
-			"✗ CANNOT SEE  You cannot see Web Sales", "You do not meet the subscription policy, so you cannot subscribe"},
+			"✗ CANNOT SEE  You cannot see Web Sales", "You do not meet the subscription policy (subscriptionPolicyMet: false)"},
 		{`{"dataSource":16,"dataSourceName":"Web Sales","whereClause":"a = 1","sqlStatement":"SELECT 1"}`,
 			"✓ CAN SEE  You can see Web Sales", "but rows are filtered"},
 	} {
@@ -108,3 +109,19 @@ func TestMyVisibilityLeadsWithTheVerdict(t *testing.T) {
 		}
 	}
 }
+
+func TestRowFilterThatHidesEverything(t *testing.T) {
+	for _, c := range []struct {
+		where string
+		none  bool
+	}{{"1 = 0", true}, {" 1=0 ", true}, {"FALSE", true}, {"REGION IN ('EU')", false}, {"1 = 01", false}} {
+		d := format.NewDoc(80)
+		RowFilter(d, st, []apiclient.VisibilityReport{report(t, `{"whereClause":`+strconvQuote(c.where)+`}`)})
+		out := ansi.Strip(d.String())
+		if strings.Contains(out, "no row passes") != c.none || !strings.Contains(out, "WHERE "+strings.TrimSpace(c.where)) {
+			t.Errorf("%q:\n%s", c.where, out)
+		}
+	}
+}
+
+func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
