@@ -18,7 +18,8 @@ import (
 
 // Render draws the caller's visibility report as readable text, at most
 // width columns wide: the source, the visibility counts, masked columns,
-// additional filters, masked joins and the decoded policySet.
+// the row filter, the SQL statement, additional filters, masked joins and
+// the decoded policySet. The verdict (Judge, WriteVerdict) goes above it.
 func Render(st *styles.Styles, r apiclient.VisibilityReport, width int, now time.Time) string {
 	return RenderFor(st, r, width, now, "")
 }
