@@ -35,6 +35,11 @@ func Unsubscribe(ctx *views.Context, ts []Target) tea.Cmd {
 	if len(ts) == 0 {
 		return nil
 	}
+	if ctx.ReadOnly {
+		// The keymap hides the key and the client refuses the DELETE;
+		// this keeps a view that forgot the first from even asking.
+		return views.Status("read-only mode: writes are disabled", views.Warn)
+	}
 	ts = sanitize(ts)
 	c, refused := claim(ctx, ts)
 	if refused != nil {

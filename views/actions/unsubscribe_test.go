@@ -269,3 +269,19 @@ func TestUnsubscribeStateNotSaid(t *testing.T) {
 		})
 	}
 }
+
+// Read-only refuses before anything is read or sent, whatever view asks.
+func TestUnsubscribeReadOnlyRefuses(t *testing.T) {
+	api, ctx := subFixture()
+	ctx.ReadOnly = true
+	msgs := viewtest.CollectAll(actions.Unsubscribe(ctx, targets(api, 1, 2)))
+	if len(dialogsIn(msgs)) != 0 || !slices.Contains(statusesIn(msgs), "read-only mode: writes are disabled") {
+		t.Fatalf("%#v", msgs)
+	}
+	if len(api.Calls) != 0 {
+		t.Fatalf("read-only asked the server: %q", api.Calls)
+	}
+	if ctx.Writes().Busy(1) {
+		t.Fatal("read-only took the sources")
+	}
+}
