@@ -415,7 +415,7 @@ func failureText(f apiclient.DecisionFailure) string {
 // to the listing.
 var accessSetCommand = &command{
 	name:    "access set",
-	args:    "ID ACCESS_ID [--state STATE] [--expires DATE] [--yes]",
+	args:    "ID ACCESS_ID [--state STATE] [--expires DATE] [--yes] [--json]",
 	summary: "change a member's access level or expiry on a data source",
 	detail: `ACCESS_ID is the member's ACCESS_ID from dsbrowse access ID. STATE is one of
 subscribed, expert, owner, ingest, or denied (which revokes: it asks first,
@@ -425,10 +425,11 @@ The member is looked up first; nothing is sent when it is not on the
 source's access list.`,
 	setup: func(fs *flag.FlagSet) func(*run, []string) error {
 		var state, expires string
-		var yes bool
+		var yes, asJSON bool
 		fs.StringVar(&state, "state", "", "the new access level `STATE`: "+strings.Join(setStates, ", "))
 		fs.StringVar(&expires, "expires", "", "the access ends on `DATE` (YYYY-MM-DD or RFC 3339)")
 		fs.BoolVar(&yes, "yes", false, "do not ask before revoking (--state denied)")
+		fs.BoolVar(&asJSON, "json", false, "print the server's JSON answer (the outcome line goes to stderr)")
 		return func(r *run, args []string) error {
 			const cmd = "access set"
 			if err := wantArgs(cmd, args, 2, "ID ACCESS_ID"); err != nil {
@@ -454,14 +455,14 @@ source's access list.`,
 			if err != nil {
 				return err
 			}
-			return r.setAccess(id, accessID, apiclient.AccessChange{State: state, Expiration: exp}, yes)
+			return r.setAccess(id, accessID, apiclient.AccessChange{State: state, Expiration: exp}, yes, asJSON)
 		}
 	},
 }
 
 var revokeCommand = &command{
 	name:    "revoke",
-	args:    "ID ACCESS_ID [--yes]",
+	args:    "ID ACCESS_ID [--yes] [--json]",
 	summary: "revoke a member's access to a data source",
 	detail: `ACCESS_ID is the member's ACCESS_ID from dsbrowse access ID. The member is
 looked up first (nothing is sent when it is not there), then revoke asks
@@ -469,8 +470,9 @@ on the terminal, naming the member and the source (default no); without a
 terminal it refuses unless --yes is given. It sends one PUT with the state
 denied. On a protected profile the profile name is asked for too.`,
 	setup: func(fs *flag.FlagSet) func(*run, []string) error {
-		var yes bool
+		var yes, asJSON bool
 		fs.BoolVar(&yes, "yes", false, "do not ask (needed when stdin is not a terminal)")
+		fs.BoolVar(&asJSON, "json", false, "print the server's JSON answer (the outcome line goes to stderr)")
 		return func(r *run, args []string) error {
 			if err := wantArgs("revoke", args, 2, "ID ACCESS_ID"); err != nil {
 				return err
@@ -483,7 +485,7 @@ denied. On a protected profile the profile name is asked for too.`,
 			if err != nil {
 				return err
 			}
-			return r.setAccess(id, accessID, apiclient.AccessChange{State: "denied"}, yes)
+			return r.setAccess(id, accessID, apiclient.AccessChange{State: "denied"}, yes, asJSON)
 		}
 	},
 }
@@ -519,7 +521,7 @@ func (r *run) sourceLabel(id int64) (string, error) {
 	return fmt.Sprintf("%s (%d)", safe.Line(orDefault(d.Name, "data source")), id), nil
 }
 
-func (r *run) setAccess(id, accessID int64, ch apiclient.AccessChange, yes bool) error {
+func (r *run) setAccess(id, accessID int64, ch apiclient.AccessChange, yes, asJSON bool) error {
 	if err := r.writeGate(); err != nil {
 		return err
 	}
@@ -557,6 +559,17 @@ func (r *run) setAccess(id, accessID int64, ch apiclient.AccessChange, yes bool)
 	if err != nil {
 		return r.writeFailed(notFound(err, "data source %d or access %d", id, accessID), "changed the access of "+who, fmt.Sprintf("dsbrowse access %d", id))
 	}
+	report := r.io.Out
+	if asJSON {
+		raw, err := serverJSON(call, ans.Raw)
+		if err == nil {
+			err = writeJSON(r.io.Out, raw)
+		}
+		if err != nil {
+			return fmt.Errorf("%w: the change was accepted, but --json has nothing to print; check with: dsbrowse access %d", err, id)
+		}
+		report = r.io.Err // stdout holds only the server's JSON
+	}
 	// Told from the answer (the entry as it is now, where the server
 	// sends it): the state and expiry it names win over what was asked.
 	got := answerOf(ans)
@@ -564,7 +577,7 @@ func (r *run) setAccess(id, accessID int64, ch apiclient.AccessChange, yes bool)
 	case ch.State != "" && got.State != "" && !strings.EqualFold(got.State, ch.State):
 		return fmt.Errorf("the server's answer to %s says %s, not %s; check with: dsbrowse access %d", call, safe.Line(got.State), ch.State, id)
 	case ch.State == "denied":
-		_, err = fmt.Fprintf(r.io.Out, "Revoked the access of %s to %s.\n", who, src)
+		_, err = fmt.Fprintf(report, "Revoked the access of %s to %s.\n", who, src)
 		return err
 	}
 	state := orDefault(got.State, ch.State)
@@ -578,7 +591,7 @@ func (r *run) setAccess(id, accessID int64, ch apiclient.AccessChange, yes bool)
 	case ch.Expiration != nil:
 		msg += " until " + ch.Expiration.UTC().Format(time.RFC3339)
 	}
-	_, err = fmt.Fprintln(r.io.Out, msg+".")
+	_, err = fmt.Fprintln(report, msg+".")
 	return err
 }
 
