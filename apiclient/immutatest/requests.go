@@ -2,14 +2,15 @@ package immutatest
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -82,38 +83,122 @@ func (h *Handler) pendingIndex() []pendRef {
 	return h.pendIndex
 }
 
-// pendItem is a request as it is now.
-type pendItem struct {
-	src  int64
-	name string // the source's
-	u    user
+// pendItem is a selected request: the requester's sort rank (entityRanks)
+// above its position in pendingIndex, which is request id order, so
+// sorting the numbers sorts the requests. The entry itself is derived
+// again (item) for the few that are shown.
+type pendItem uint64
+
+const pendPosBits = 40
+
+func (it pendItem) ref(h *Handler) pendRef { return h.pendIndex[it&(1<<pendPosBits-1)] }
+
+// item is the entry of a selected request (callers hold h.mu).
+func (h *Handler) item(it *pendItem) user {
+	u, _, _ := h.pendingNow(it.ref(h), "", nil)
+	return u
 }
 
 // pendingNow resolves r against the current state; ok is false when it is
-// no longer a request the caller can decide.
-func (h *Handler) pendingNow(r pendRef, buf []byte) (pendItem, []byte, bool) {
-	var c core
-	var name string
-	if i, gen := h.genIndex(r.src); gen {
+// no longer a request the caller can decide. With model set, the source's
+// lower-cased name must contain it (buf is scratch space for that).
+func (h *Handler) pendingNow(r pendRef, model string, buf []byte) (user, []byte, bool) {
+	c, buf, ok := h.approverCore(r.src, model, buf)
+	if !ok {
+		return user{}, buf, false
+	}
+	u, ok := h.pendingAt(&c, r)
+	return u, buf, ok
+}
+
+// approverCore is the core of source id if the caller decides its requests
+// (and its name contains model).
+func (h *Handler) approverCore(id int64, model string, buf []byte) (core, []byte, bool) {
+	if i, gen := h.genIndex(id); gen {
 		l, live := h.liteOf(i)
 		if !live || l.disabled || l.sub != subOwner {
-			return pendItem{}, buf, false
+			return core{}, buf, false
 		}
-		c = h.coreOfLite(i, l)
-		buf = l.appendName(buf[:0])
-		name = string(buf)
-	} else {
-		s := h.customs[r.src]
-		if s == nil || s.disabled || !h.callerOwns(s) {
-			return pendItem{}, buf, false
+		if model != "" {
+			buf = l.appendLowerName(buf[:0])
+			if !bytes.Contains(buf, []byte(model)) {
+				return core{}, buf, false
+			}
 		}
-		c, name = h.coreOf(s), s.name
+		return h.coreOfLite(i, l), buf, true
 	}
-	u := h.baseOther(&c, int(r.k))
+	s := h.customs[id]
+	if s == nil || s.disabled || !h.callerOwns(s) || model != "" && !strings.Contains(strings.ToLower(s.name), model) {
+		return core{}, buf, false
+	}
+	return h.coreOf(s), buf, true
+}
+
+// pendingAt is entry r.k of the source of c if it is still pending.
+func (h *Handler) pendingAt(c *core, r pendRef) (user, bool) {
+	u := h.baseOther(c, int(r.k))
 	if !h.mship[r.src].apply(&u) || u.state != subPending {
-		return pendItem{}, buf, false
+		return user{}, false
 	}
-	return pendItem{r.src, name, u}, buf, true
+	return u, true
+}
+
+// sourceName is the name of a live source (callers hold h.mu).
+func (h *Handler) sourceName(id int64) string {
+	if i, gen := h.genIndex(id); gen {
+		l := h.lite(i)
+		return string(l.appendName(nil))
+	}
+	if s := h.customs[id]; s != nil {
+		return s.name
+	}
+	return ""
+}
+
+// entityRanks orders every requester (people, then groups after them in
+// the same table) by lower-cased name and by email, so sorting requests
+// compares two integers.
+var entityRanks = sync.OnceValues(func() (byName, byEmail []uint32) {
+	ps, gs := people(), groups()
+	n := len(ps) + len(gs)
+	names, emails := make([]string, n), make([]string, n)
+	for i, p := range ps {
+		names[i], emails[i] = strings.ToLower(p.name), p.email
+	}
+	for i, g := range gs {
+		names[len(ps)+i] = g.name
+	}
+	rank := func(keys []string) []uint32 {
+		idx := make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
+		out := make([]uint32, n)
+		for r, i := range idx {
+			out[i] = uint32(r)
+			if r > 0 && keys[i] == keys[idx[r-1]] {
+				out[i] = out[idx[r-1]] // equal names tie, so request ids decide
+			}
+		}
+		return out
+	}
+	return rank(names), rank(emails)
+})
+
+func entitySlot(u *user) int {
+	if u.typ == mtGroup {
+		return len(people()) + int(u.group) - 1
+	}
+	return int(u.profile)
+}
+
+// nameOf is the lower-cased name part of a person's search string.
+func nameOf(p person) string {
+	if i := strings.IndexByte(p.search, '\n'); i >= 0 {
+		return p.search[:i]
+	}
+	return p.search
 }
 
 type pendQuery struct {
@@ -139,36 +224,51 @@ func (h *Handler) pendingItems(q pendQuery) []pendItem {
 		return v.items
 	}
 	h.pendMu.Unlock()
-	items := []pendItem{}
+	ranks, emailRanks := entityRanks()
+	if q.sortField == "email" {
+		ranks = emailRanks
+	}
+	index := h.pendingIndex()
+	items := make([]pendItem, 0, len(index))
 	var buf []byte
-	for _, r := range h.pendingIndex() {
-		it, b, ok := h.pendingNow(r, buf)
-		buf = b
+	var c core
+	last, lastOK := int64(-1), false
+	for pos, r := range index {
+		if r.src != last { // the index holds each source's requests together
+			last = r.src
+			c, buf, lastOK = h.approverCore(r.src, q.model, buf)
+		}
+		if !lastOK {
+			continue
+		}
+		u, ok := h.pendingAt(&c, r)
 		if !ok {
 			continue
 		}
-		u := &it.u
-		switch {
-		case q.profile != 0 && (u.typ == mtGroup || u.profile != q.profile),
-			q.group != 0 && (u.typ != mtGroup || u.group != q.group),
-			q.model != "" && !strings.Contains(strings.ToLower(it.name), q.model),
-			q.name != "" && !strings.Contains(strings.ToLower(h.entryName(u)), q.name),
-			q.email != "" && !strings.Contains(strings.ToLower(h.entryEmail(u)), q.email):
+		if q.profile != 0 && (u.typ == mtGroup || u.profile != q.profile) ||
+			q.group != 0 && (u.typ != mtGroup || u.group != q.group) {
 			continue
 		}
-		items = append(items, it)
-	}
-	key2 := h.entryName
-	if q.sortField == "email" {
-		key2 = h.entryEmail
-	}
-	slices.SortFunc(items, func(a, b pendItem) int {
-		c := strings.Compare(strings.ToLower(key2(&a.u)), strings.ToLower(key2(&b.u)))
-		if q.desc {
-			c = -c
+		if q.name != "" || q.email != "" {
+			var name, email string
+			if u.typ == mtGroup {
+				g, _ := groupByID(u.group)
+				name = g.name
+			} else {
+				p := h.people[u.profile]
+				name, email = nameOf(p), p.email
+			}
+			if !strings.Contains(name, q.name) || !strings.Contains(strings.ToLower(email), q.email) {
+				continue
+			}
 		}
-		return cmp.Or(c, cmp.Compare(a.u.subID, b.u.subID))
-	})
+		rank := ranks[entitySlot(&u)]
+		if q.desc {
+			rank = math.MaxUint32 - rank
+		}
+		items = append(items, pendItem(uint64(rank)<<pendPosBits|uint64(pos)))
+	}
+	slices.Sort(items)
 	h.pendMu.Lock()
 	h.pendCache = pendView{key, h.version, items}
 	h.pendMu.Unlock()
@@ -241,9 +341,10 @@ func (h *Handler) entity(u *user) entityJSON {
 }
 
 func (h *Handler) pendHit(it *pendItem) pendHitJSON {
-	u := &it.u
+	uu := h.item(it)
+	u := &uu
 	id := u.subID
-	hit := pendHitJSON{ID: &id, Entity: h.entity(u), Model: &modelJSON{"datasource", it.src, it.name},
+	hit := pendHitJSON{ID: &id, Entity: h.entity(u), Model: &modelJSON{"datasource", it.ref(h).src, h.sourceName(it.ref(h).src)},
 		CreatedAt: isoTime(u.createdAt), Metadata: &pendMetaJSON{FromProject: h.fromProject(u)}}
 	for i := range max(int(u.steps), 1) {
 		a := pendApprovalJSON{SubscriptionID: id, Approver: CallerName, ApproverID: CallerProfile, State: "pending",
@@ -359,14 +460,16 @@ func (h *Handler) pendingRequests(v url.Values) response {
 		return jsonResponse(http.StatusOK, o)
 	}
 	type grp struct {
-		first  int // index in items
+		u      user // the first request's entry
+		first  int  // index in items
 		count  int
 		latest int64
 	}
 	var order []int64
 	byKey := map[int64]*grp{}
 	for i := range items {
-		u := &items[i].u
+		uu := h.item(&items[i])
+		u := &uu
 		key := u.profile
 		if u.typ == mtGroup {
 			key = -u.group
@@ -379,13 +482,16 @@ func (h *Handler) pendingRequests(v url.Values) response {
 		}
 		g.count++
 		g.latest = max(g.latest, u.createdAt)
+		if g.count == 1 {
+			g.u = uu
+		}
 	}
 	a, b := page(len(order))
 	o := out{Count: len(order), Hits: []pendHitJSON{}}
 	for _, key := range order[a:b] {
 		g := byKey[key]
 		n := g.count
-		hit := pendHitJSON{Entity: h.entity(&items[g.first].u), CreatedAt: isoTime(g.latest), Count: &n}
+		hit := pendHitJSON{Entity: h.entity(&g.u), CreatedAt: isoTime(g.latest), Count: &n}
 		if n == 1 {
 			hit = h.pendHit(&items[g.first])
 			hit.Count = &n
