@@ -44,6 +44,8 @@ type src struct {
 	rowCount      int64 // -1: null
 	tags          []string
 	tagObjects    bool
+	manualTags    []string // tags added through the API (tags.go)
+	tagsWritten   bool     // a tag write touched it: raw seeds show tags then
 	domain        string
 	disabled      bool
 	schemaEvo     int64
@@ -93,6 +95,9 @@ type override struct {
 	hasDis   bool
 	disabled bool
 	gone     bool
+	// Tag writes (tags.go): the whole tag list once one was written.
+	hasTags          bool
+	tags, manualTags []string
 }
 
 // lite is the part of a generated source that filters and sorts need; it is
@@ -442,6 +447,9 @@ func (h *Handler) lookup(id int64) *src {
 		o := h.ovr[int32(i)]
 		if o.hasSub {
 			s.subID, s.subAt = o.subID, o.subAt
+		}
+		if o.hasTags {
+			s.tags, s.manualTags, s.tagsWritten = o.tags, o.manualTags, true
 		}
 	}
 	return s

@@ -495,6 +495,10 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) response {
 		}
 	case segs[0] == "subscription":
 		return h.routeSubscription(w, r, m, segs[1:])
+	case segs[0] == "tag":
+		return h.routeTag(w, r, m, segs[1:])
+	case segs[0] == "dictionary":
+		return h.dictionary(segs[1:], m)
 	case len(segs) == 4 && segs[0] == "bim" && segs[1] == "rpc" && segs[2] == "user" && segs[3] == "current" && m == http.MethodGet:
 		return jsonResponse(http.StatusOK, h.currentUser())
 	}
@@ -538,6 +542,8 @@ func (h *Handler) routeDataSource(w http.ResponseWriter, r *http.Request, m stri
 		return h.postAccess(w, r, id)
 	case len(rest) == 2 && rest[0] == "access" && m == http.MethodPut:
 		return h.putAccess(w, r, id, rest[1])
+	case len(rest) == 1 && rest[0] == "tags" && m == http.MethodGet:
+		return h.sourceTags(id)
 	case len(rest) == 1 && rest[0] == "unsubscribe" && m == http.MethodDelete:
 		return h.unsubscribe(id)
 	case len(rest) == 1 && rest[0] == "visibilityReport" && m == http.MethodGet:

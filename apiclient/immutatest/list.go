@@ -414,6 +414,11 @@ func (h *Handler) computeView(q *listQuery) []int32 {
 			if o.hasSub {
 				fc = fc.withSub(o.sub)
 			}
+			if o.hasTags && filtering {
+				// Written tags may be any name, not one of the facet's 16:
+				// such a source is matched whole (there are few).
+				return fc, f.matchCustom(h.lookup(int64(FirstGeneratedID + i)))
+			}
 		}
 		return fc, !filtering || f.matchGen(i, fc)
 	}

@@ -320,6 +320,9 @@ func (s *src) patchRaw(raw []byte) []byte {
 			}
 		}
 	}
+	if s.tagsWritten {
+		set("tags", s.tagsJSON(), true)
+	}
 	set("subscriptionStatus", marshal(subNames[s.sub]), s.sub != s.initSub)
 	set("requestedState", marshal(subNames[s.sub]), false)
 	set("approved", b(s.sub != subNone && s.sub != subPending), false)
