@@ -1,16 +1,20 @@
 package visibility
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui/styles"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/viewtest"
 )
 
 func TestJudge(t *testing.T) {
@@ -125,3 +129,31 @@ func TestRowFilterThatHidesEverything(t *testing.T) {
 }
 
 func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// My visibility at a fixed size, for a report that denies and one that
+// lets the caller see: the verdict is the first line either way.
+func TestGoldenMyVerdict(t *testing.T) {
+	for _, c := range []struct{ name, js string }{
+		{"approval needed", `{"dataSource":27,"dataSourceName":"Finance Ledger","subscriptionPolicyMet":false,
+			"denialReason":"You are not subscribed: access to Finance Ledger needs an owner's approval","noVisibilities":true}`},
+		{"can see", `{"dataSource":3,"dataSourceName":"Public Healthcare Data","subscriptionPolicyMet":true,
+			"masked":[{"name":"FIRST_NAME","type":"Hashing"}],"whereClause":"REGION IN ('EU', 'US')",
+			"sqlStatement":"SELECT \"PATIENT_ID\", SHA256(\"FIRST_NAME\") AS \"FIRST_NAME\" FROM \"public\".\"healthcare_data\" WHERE REGION IN ('EU', 'US')",
+			"dataSourceVisibilitiesCount":4,"userVisibilitiesCount":2}`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := report(t, c.js)
+			m := New(testCtx(&fakeAPI{next: func(int) (*apiclient.VisibilityReport, error) { return &r, nil }}), r.DataSource, r.DataSourceName)
+			tm := teatest.NewTestModel(t, &viewtest.Harness{V: m}, teatest.WithInitialTermSize(80, 24))
+			teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+				return bytes.Contains(b, []byte("SEE")) && bytes.Contains(b, []byte("Row filter"))
+			},
+				teatest.WithDuration(5*time.Second))
+			if err := tm.Quit(); err != nil {
+				t.Fatal(err)
+			}
+			fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+			teatest.RequireEqualOutput(t, []byte(fm.View()))
+		})
+	}
+}
