@@ -30,6 +30,7 @@ type fakeAPI struct {
 	bare      bool // answer without a count
 	calls     []apiclient.AccessOptions
 	failAt    map[int]error // offset → error
+	failIf    func(o apiclient.AccessOptions) error
 	onCall    func(n int, users []apiclient.AccessUser) []apiclient.AccessUser
 	info      *apiclient.PolicyInfo
 	infoErr   error
@@ -44,6 +45,11 @@ func (f *fakeAPI) ListAccess(_ context.Context, _ int64, o apiclient.AccessOptio
 	f.calls = append(f.calls, o)
 	if err := f.failAt[o.Offset]; err != nil {
 		return nil, err
+	}
+	if f.failIf != nil {
+		if err := f.failIf(o); err != nil {
+			return nil, err
+		}
 	}
 	users := f.users
 	if f.onCall != nil {
@@ -100,7 +106,7 @@ func drive(v views.View, cmd tea.Cmd) []tea.Msg {
 		queue = queue[1:]
 		for _, msg := range viewtest.CollectAll(c) {
 			switch msg.(type) {
-			case pageMsg, policyMsg, userReportMsg, filterMsg:
+			case batchMsg, policyMsg, userReportMsg, filterMsg:
 				_, next := v.Update(msg)
 				queue = append(queue, next)
 			default:
@@ -130,8 +136,6 @@ func typeText(v views.View, s string) {
 }
 
 type contextT = context.Context
-
-var errCancelled = context.Canceled
 
 // blockingAPI answers only when its context ends.
 type blockingAPI struct {

@@ -338,36 +338,28 @@ func (m *Model) onAccessChanged(msg views.AccessChangedMsg) tea.Cmd {
 	}
 	sel := m.selectedKey()
 	now := m.ctx.Clock()
-	changed := false
-	for off, page := range m.pages {
-		var out []row
-		for i, r := range page {
-			if r.user.SubscriptionID != msg.AccessID || msg.AccessID == 0 {
-				if out != nil {
-					out = append(out, r)
-				}
-				continue
-			}
-			if out == nil {
-				out = append(make([]row, 0, len(page)), page[:i]...)
-			}
-			changed = true
-			if msg.Removed || msg.User == nil || !m.q.keeps(*msg.User) {
-				if m.count > 0 {
-					m.count--
-				}
-				continue
-			}
-			nr := makeRow(*msg.User, now)
-			m.nat.add(&nr)
-			out = append(out, nr)
-		}
-		if out != nil {
-			m.pages[off] = out
+	i := -1
+	for j := range m.rows {
+		if msg.AccessID != 0 && m.rows[j].user.SubscriptionID == msg.AccessID {
+			i = j
+			break
 		}
 	}
-	if !changed {
+	if i < 0 {
 		return nil
 	}
+	// A new slice: a filter running off the UI goroutine reads the old one.
+	rows := make([]row, 0, len(m.rows))
+	rows = append(rows, m.rows[:i]...)
+	if msg.Removed || msg.User == nil || !m.q.keeps(*msg.User) {
+		if m.count > 0 {
+			m.count--
+		}
+	} else {
+		nr := makeRow(*msg.User, now)
+		m.nat.add(&nr)
+		rows = append(rows, nr)
+	}
+	m.rows = append(rows, m.rows[i+1:]...)
 	return m.rebuildRows(sel)
 }

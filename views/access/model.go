@@ -4,7 +4,7 @@ package access
 
 import (
 	"context"
-	"sort"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -16,6 +16,7 @@ import (
 	"github.com/sahilm/fuzzy"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/apiclient/paging"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
@@ -28,13 +29,13 @@ const loadLabel = "loading access users"
 // so that a result is never taken for another view's or an older load's.
 var gens atomic.Uint64
 
-// pageMsg is one page of GET /dataSource/{id}/access.
-type pageMsg struct {
-	gen    uint64
-	offset int
-	users  []apiclient.AccessUser
-	count  int
-	err    error
+// batchMsg is one batch of the shared page loader (apiclient/paging) of
+// generation gen: rows of GET /dataSource/{id}/access, converted on the
+// loader's goroutines. ok is false once the load was cancelled.
+type batchMsg struct {
+	gen uint64
+	b   paging.Batch[row]
+	ok  bool
 }
 
 // userKey identifies a user across reloads.
@@ -78,20 +79,17 @@ type Model struct {
 	base   context.Context
 	cancel context.CancelFunc
 
-	// loading
-	gen        uint64
-	loadCtx    context.Context
-	loadCancel context.CancelFunc
-	pending    map[int]bool // offsets in flight
-	pages      map[int][]row
-	next       int // next offset to request
-	step       int
-	count      int // server's total; -1 unknown
-	started    bool
-	reloading  bool // old rows stay until the first page of the reload
-	stopped    bool // a page failed: no more requests
-	err        error
-	restore    *userKey // cursor target after a reload
+	// loading: the shared page loader hands pages over in list order
+	gen       uint64
+	loader    *paging.Loader[row]
+	prog      paging.Progress
+	count     int // server's total; -1 unknown
+	started   bool
+	inflight  bool // the load has not delivered its last batch
+	reloading bool // old rows stay until the first batch of the reload
+	fresh     bool // no batch of this load has arrived yet
+	err       error
+	restore   *userKey // cursor target after a reload
 
 	rows []row
 	nat  naturals
@@ -144,7 +142,12 @@ func New(ctx *views.Context, id int64, name string) *Model {
 func (m *Model) Init() tea.Cmd { return m.reload() }
 
 // Close cancels every request of the view.
-func (m *Model) Close() { m.cancel() }
+func (m *Model) Close() {
+	if m.loader != nil {
+		m.loader.Cancel()
+	}
+	m.cancel()
+}
 
 // Title is the breadcrumb.
 func (m *Model) Title() string { return "Access" }
@@ -162,61 +165,69 @@ func (m *Model) Back() bool {
 	return true
 }
 
-func (m *Model) pageSize() int {
-	if m.ctx.PageSize > 0 {
-		return m.ctx.PageSize
-	}
-	return apiclient.DefaultPageSize
-}
-
-func (m *Model) concurrency() int {
-	if m.ctx.Concurrency > 0 {
-		return m.ctx.Concurrency
-	}
-	return 4
-}
-
-// reload starts a new generation at offset 0. The rows on screen stay until
-// its first page arrives; the cursor then returns to the same user.
+// reload starts a new load at offset 0 with the view's server filters.
+// The rows on screen stay until its first batch arrives; the cursor then
+// returns to the same user.
 func (m *Model) reload() tea.Cmd {
-	if m.loadCancel != nil {
-		m.loadCancel()
+	if m.loader != nil {
+		m.loader.Cancel()
 	}
-	m.loadCtx, m.loadCancel = context.WithCancel(m.base)
 	m.gen = gens.Add(1)
-	m.pending = map[int]bool{}
-	m.stopped, m.err = false, nil
-	m.reloading = m.started
-	m.started = true
-	m.step = m.pageSize()
 	if r := m.selected(); r != nil {
 		k := r.key
 		m.restore = &k
 	}
-	return m.fetch(0)
-}
-
-// fetch requests the page at offset, capturing values only.
-func (m *Model) fetch(offset int) tea.Cmd {
-	m.pending[offset] = true
-	vctx, api, ctx, id, gen, opts := m.ctx, m.ctx.API, m.loadCtx, m.id, m.gen, m.q.options(m.pageSize(), offset)
-	return views.Track(loadLabel, func() tea.Msg {
+	vctx, api, id, q, now := m.ctx, m.ctx.API, m.id, m.q, m.ctx.Clock()
+	fetch := func(ctx context.Context, offset, size int) ([]row, int, error) {
 		c, cancel := vctx.WithTimeout(ctx)
 		defer cancel()
-		p, err := api.ListAccess(c, id, opts)
-		msg := pageMsg{gen: gen, offset: offset, err: err, count: -1}
-		if p != nil {
-			msg.users, msg.count = p.Users, p.Count
+		p, err := api.ListAccess(c, id, q.options(size, offset))
+		if err != nil {
+			return nil, 0, err
 		}
-		return msg
+		if p == nil {
+			return nil, 0, apiclient.ErrMalformed
+		}
+		// Rows are made here, on the loader's goroutines: 50,000
+		// members must not be sanitized on the UI goroutine.
+		rows := make([]row, len(p.Users))
+		for i, u := range p.Users {
+			rows[i] = makeRow(u, now)
+		}
+		return rows, p.Count, nil
+	}
+	m.loader = paging.Start(m.base, fetch, rowKey, m.ctx.Paging())
+	m.reloading, m.fresh = m.started, true
+	m.started, m.inflight, m.err = true, true, nil
+	return m.next()
+}
+
+// rowKey identifies an entry for the loader (a page that repeats rows
+// stops the load; a row is never delivered twice): its bytes, or its
+// fields when it has none.
+func rowKey(r *row) uint64 {
+	if len(r.user.Raw) > 0 {
+		return paging.HashKey(r.user.Raw)
+	}
+	u := r.user
+	return paging.HashKey(fmt.Appendf(nil, "%s\x00%d\x00%s\x00%s\x00%d\x00%s", u.Type, u.Profile, u.Name, u.Email, u.SubscriptionID, u.UserID))
+}
+
+// next waits for the loader's next batch: one outstanding command per
+// load.
+func (m *Model) next() tea.Cmd {
+	l, gen, ctx := m.loader, m.gen, m.base
+	return views.Track(loadLabel, func() tea.Msg {
+		b, ok := l.Next(ctx)
+		return batchMsg{gen: gen, b: b, ok: ok}
 	})
 }
 
 // Update handles pages, keys and the mouse.
 func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 	switch msg := msg.(type) {
-	case pageMsg:
-		return m, m.onPage(msg)
+	case batchMsg:
+		return m, m.onBatch(msg)
 	case filterMsg:
 		return m, m.onFilter(msg)
 	case views.AccessChangedMsg:
@@ -235,69 +246,58 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 	return m, nil
 }
 
-func (m *Model) onPage(msg pageMsg) tea.Cmd {
-	if msg.gen != m.gen || !m.pending[msg.offset] {
-		return nil // stale or a duplicate
+func (m *Model) onBatch(msg batchMsg) tea.Cmd {
+	if msg.gen != m.gen {
+		return nil // an older load's, or another view's
 	}
-	delete(m.pending, msg.offset)
-	if msg.err != nil {
+	if !msg.ok {
+		m.inflight = false // cancelled
+		return nil
+	}
+	b := msg.b
+	m.prog = b.Progress
+	sel := m.selectedKey()
+	var cmds []tea.Cmd
+	if b.Err != nil {
 		if m.base.Err() != nil {
 			return nil // the view was closed
 		}
-		m.stopped, m.err = true, msg.err
-		if msg.offset == 0 && m.reloading {
-			m.reloading = false // keep the old rows, say the reload failed
+		if m.err == nil {
+			cmds = append(cmds, views.Error(loadLabel, b.Err))
 		}
-		m.cancelRest()
-		return views.Error(loadLabel, msg.err)
+		m.err = b.Err
 	}
-	sel := m.selectedKey()
-	if msg.offset == 0 {
-		if m.reloading {
-			m.pages, m.rows, m.nat = nil, nil, naturals{}
+	if m.fresh {
+		m.fresh = false
+		switch {
+		case m.reloading && b.Err != nil && b.Offset == 0:
+			m.reloading = false // keep the old rows, say the reload failed
+		case m.reloading:
+			m.rows, m.nat = nil, naturals{}
 			m.reloading = false
 		}
-		m.pages = map[int][]row{}
-		m.count = msg.count
-		n := len(msg.users)
-		if m.count > n && n > 0 && n < m.step {
-			m.step = n // the server caps the page size below ours
-		}
-		m.next = n
-		if m.count >= 0 {
-			m.next = m.step
-		}
 	}
-	now := m.ctx.Clock()
-	rows := make([]row, len(msg.users))
-	for i, u := range msg.users {
-		rows[i] = makeRow(u, now)
-		m.nat.add(&rows[i])
+	m.count = b.Progress.Total
+	// Appending leaves the rows a running filter reads (a shorter slice
+	// of the same array) as they are.
+	for i := range b.Items {
+		m.nat.add(&b.Items[i])
 	}
-	m.pages[msg.offset] = rows
-	// Ask for more: up to Concurrency pages in flight when the total is
-	// known, one after another while it is not.
-	cmds := []tea.Cmd{m.rebuildRows(sel)}
-	if m.count >= 0 {
-		for len(m.pending) < m.concurrency() && m.next < m.count && len(msg.users) > 0 {
-			cmds = append(cmds, m.fetch(m.next))
-			m.next += m.step
+	m.rows = append(m.rows, b.Items...)
+	cmds = append(cmds, m.rebuildRows(sel))
+	if b.Last {
+		m.inflight = false
+		if e := b.Progress.Err; e != nil && m.err == nil {
+			m.err = e
+			cmds = append(cmds, views.Error(loadLabel, e))
 		}
-	} else if len(msg.users) >= m.step && len(msg.users) > 0 {
-		next := msg.offset + len(msg.users)
-		cmds = append(cmds, m.fetch(next))
-	}
-	if len(m.pending) == 0 && !m.filterPending() {
-		m.restore = nil // else the filter's result looks for the user
+		if !m.filterPending() {
+			m.restore = nil // else the filter's result looks for the user
+		}
+	} else {
+		cmds = append(cmds, m.next())
 	}
 	return tea.Batch(cmds...)
-}
-
-func (m *Model) cancelRest() {
-	m.pending = map[int]bool{}
-	if m.loadCancel != nil {
-		m.loadCancel()
-	}
 }
 
 func makeRow(u apiclient.AccessUser, now time.Time) row {
@@ -327,23 +327,11 @@ func makeRow(u apiclient.AccessUser, now time.Time) row {
 	return r
 }
 
-// rebuildRows joins the pages in offset order and keeps the cursor on the
+// rebuildRows follows a change of the rows: it keeps the cursor on the
 // user it was on (or the one a reload asked for). With a filter on, it
 // asks for the filter to run again; the filtered table stays as it is
 // until the result comes.
 func (m *Model) rebuildRows(sel *userKey) tea.Cmd {
-	offsets := make([]int, 0, len(m.pages))
-	n := 0
-	for o, p := range m.pages {
-		offsets = append(offsets, o)
-		n += len(p)
-	}
-	sort.Ints(offsets)
-	rows := make([]row, 0, n)
-	for _, o := range offsets {
-		rows = append(rows, m.pages[o]...)
-	}
-	m.rows = rows
 	var cmd tea.Cmd
 	if m.query != "" {
 		cmd = m.refilter()
@@ -471,7 +459,7 @@ func (m *Model) onFilter(msg filterMsg) tea.Cmd {
 	case sel != nil:
 		m.moveTo(*sel) // new rows: stay on the user
 	}
-	if len(m.pending) == 0 {
+	if !m.inflight {
 		m.restore = nil
 	}
 	m.clamp()
@@ -652,7 +640,7 @@ func (m *Model) clamp() {
 	m.offset = max(min(m.offset, n-rows), 0)
 }
 
-func (m *Model) loading() bool { return len(m.pending) > 0 }
+func (m *Model) loading() bool { return m.inflight }
 
 // ShortHelp lists the keys that do something now.
 func (m *Model) ShortHelp() []key.Binding {

@@ -89,8 +89,15 @@ func (m *Model) statusLine() string {
 	case m.loading():
 		s += st.Muted.Render(" · loading the rest in the background…")
 	}
+	if m.prog.Changed {
+		s += st.Muted.Render(" · the list changed while loading")
+	}
 	if m.err != nil {
-		s += st.Error.Render(" · stopped: " + format.Inline(apiclient.Explain(m.err)) + " (" + m.ctx.Keys.Refresh.Help().Key + " to retry)")
+		what := "stopped"
+		if n := m.prog.Missing; n > 0 && !m.prog.Halted {
+			what = fmt.Sprintf("%d missing", n) // a failed page is a gap; the rest loaded
+		}
+		s += st.Error.Render(" · " + what + ": " + format.Inline(apiclient.Explain(m.err)) + " (" + m.ctx.Keys.Refresh.Help().Key + " to retry)")
 	}
 	return s
 }
