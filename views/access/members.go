@@ -5,6 +5,8 @@ package access
 // the member writes (views/actions) and open the pending requests.
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -128,15 +130,37 @@ func nextSort(s string) string {
 	return ""
 }
 
-func expiresCell(u apiclient.AccessUser) string {
-	e := actions.Expiration(u)
-	if e == "" {
-		return ""
+// extras reads what the seed's shape lacks from an entry's raw JSON: its
+// expiration (a date) and the group an expanded member has its access
+// through. Most entries have neither: their bytes are not decoded again.
+func extras(u apiclient.AccessUser) (expires, via string) {
+	if !bytes.Contains(u.Raw, []byte(`"expiration"`)) && !bytes.Contains(u.Raw, []byte(`"viaGroup"`)) {
+		return "", ""
 	}
-	if t, ok := format.ParseTime(e); ok {
-		return format.Date(t)
+	var v struct {
+		Expiration any `json:"expiration"`
+		ViaGroup   *struct {
+			Name any `json:"name"`
+		} `json:"viaGroup"`
 	}
-	return format.Inline(e)
+	if json.Unmarshal(u.Raw, &v) != nil {
+		return "", ""
+	}
+	if e, _ := v.Expiration.(string); e != "" {
+		if t, ok := format.ParseTime(e); ok {
+			expires = format.Date(t)
+		} else {
+			expires = format.Inline(e)
+		}
+	}
+	if v.ViaGroup != nil {
+		name, _ := v.ViaGroup.Name.(string)
+		via = format.Inline(name)
+		if via == "" {
+			via = "a group"
+		}
+	}
+	return expires, via
 }
 
 // --- the filter menu ---------------------------------------------------

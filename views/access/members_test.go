@@ -392,3 +392,18 @@ func TestClearingTheFilterAfterAChangeKeepsTheCursor(t *testing.T) {
 		t.Fatalf("the cursor's row is not shown:\n%s", m.View())
 	}
 }
+
+func TestExpandedGroupMemberShowsItsGroup(t *testing.T) {
+	us := members(2)
+	us = append(us, apiclient.AccessUser{Profile: 3001, Name: "Cy Ng", Email: "cy@example.com", Type: "user", State: "subscribed",
+		Raw: json.RawMessage(`{"profile":3001,"name":"Cy Ng","email":"cy@example.com","type":"user","state":"subscribed","subscriptionId":null,"viaGroup":{"id":33,"name":"store-analysts"}}`)})
+	m := loaded(t, &fakeAPI{users: us}, 120, 10)
+	if out := m.View(); !strings.Contains(out, "user via store-analysts") {
+		t.Fatalf("the group is not shown:\n%s", out)
+	}
+	press(m, "G")
+	st, _ := rootMsg[views.StatusMsg](press(m, "D"))
+	if !strings.Contains(st.Text, "Cy Ng has access through the group store-analysts") {
+		t.Errorf("D on an expanded member: %q", st.Text)
+	}
+}

@@ -302,13 +302,17 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 
 func makeRow(u apiclient.AccessUser, now time.Time) row {
 	r := row{
-		user:    u,
-		key:     userKey{typ: u.Type, profile: u.Profile, name: u.Name, email: u.Email},
-		name:    format.Inline(u.Name),
-		email:   format.Inline(u.Email),
-		state:   format.Inline(u.State),
-		typ:     format.Inline(u.Type),
-		expires: expiresCell(u),
+		user:  u,
+		key:   userKey{typ: u.Type, profile: u.Profile, name: u.Name, email: u.Email},
+		name:  format.Inline(u.Name),
+		email: format.Inline(u.Email),
+		state: format.Inline(u.State),
+		typ:   format.Inline(u.Type),
+	}
+	var via string
+	r.expires, via = extras(u)
+	if via != "" {
+		r.typ += " via " + via // an expanded group member: change the group's entry
 	}
 	if r.name == "" {
 		r.name = format.Inline(u.UserID)

@@ -136,8 +136,10 @@ func layout(w int, nat naturals) (idx []int, widths []int) {
 
 func capOf(i int) int {
 	switch columns[i].title {
-	case "State", "Type":
+	case "State":
 		return 14
+	case "Type": // "user via <group>" for an expanded member
+		return 30
 	case "Since":
 		return 22
 	}
