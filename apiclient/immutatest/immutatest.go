@@ -52,6 +52,10 @@
 //     over RateLimitEvery, which wins over MalformedEvery. A request picked by
 //     MalformedEvery is still carried out; only its answer is garbled.
 //   - blobHandler.url of non-seed sources points at https://immuta.demo.example.
+//   - Access governance (issue 9): members.go (access-list parameters,
+//     groups, PUT/POST access, unsubscribe), requests.go (pending requests,
+//     approve, deny), reports.go (denial reasons); demo.go names the demo
+//     data worth trying.
 package immutatest
 
 import (
