@@ -206,7 +206,13 @@ func (m *UserModel) readable(d *format.Doc) {
 	case len(m.reports) == 0:
 		d.Hang(0, 2, st.BadgeWarn.Render("? VERDICT UNKNOWN")+" "+st.Muted.Render("the server sent no visibility report for "+who))
 	default:
-		visibility.WriteVerdict(d, st, visibility.Judge(m.reports, who), who, m.name)
+		v := visibility.Judge(m.reports, who)
+		// Some reports carry none of the why fields (the seed's): a
+		// member whose request still waits cannot see, whatever they say.
+		if state := strings.ToLower(strings.TrimSpace(u.State)); v.CanSee && (state == "pending" || state == "denied") {
+			v = v.Deny(fmt.Sprintf("%s's access is %s in the access list, not approved", who, format.Inline(state)))
+		}
+		visibility.WriteVerdict(d, st, v, who, m.name)
 	}
 
 	d.Blank()

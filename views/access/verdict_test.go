@@ -148,3 +148,21 @@ func TestGoldenVerdict(t *testing.T) {
 		})
 	}
 }
+
+// A report without the why fields (the seed's shape) for a member whose
+// request is pending still reads "cannot see", from the access list.
+func TestUserVerdictPendingMember(t *testing.T) {
+	u := verdictUser()
+	u.State, u.Approved = "pending", false
+	m := loadedUser(t, verdictAPI(t, `{"dataSource":16,"dataSourceName":"Web Sales","noVisibilities":true}`), u, 100, 40)
+	out := m.View()
+	if !strings.HasPrefix(strings.TrimSpace(out), "✗ CANNOT SEE  Ann Lee cannot see Web Sales") ||
+		!strings.Contains(out, "why Ann Lee's access is pending in the access list, not approved") {
+		t.Errorf("pending member:\n%s", out)
+	}
+	// The report's own reason is enough when it gives one.
+	m = loadedUser(t, verdictAPI(t, verdictCases[1].report), u, 100, 40)
+	if out := m.View(); strings.Contains(out, "in the access list") || !strings.Contains(out, "subscription policy") {
+		t.Errorf("pending member with a reason:\n%s", out)
+	}
+}

@@ -82,6 +82,16 @@ func Judge(reports []apiclient.VisibilityReport, who string) Verdict {
 	return v
 }
 
+// Deny is v turned into "cannot see" for a reason the report does not
+// carry (a pending access request, from the access list).
+func (v Verdict) Deny(why string) Verdict {
+	v.CanSee = false
+	if !slices.Contains(v.Why, why) {
+		v.Why = append(slices.Clone(v.Why), why)
+	}
+	return v
+}
+
 // WriteVerdict lays out v as the first lines of a page: a badge that says
 // CAN SEE or CANNOT SEE in words (so NO_COLOR loses nothing), the sentence,
 // then one line per reason. source is the source's display name.
