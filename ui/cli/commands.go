@@ -29,6 +29,7 @@ func init() {
 		accessSetCommand, accessAddCommand, accessReportCommand,
 		policyCommand, visibilityCommand, subscribeCommand, unsubscribeCommand,
 		requestsCommand, approveCommand, denyCommand, revokeCommand, deleteCommand,
+		tagsCommand, tagsAddCommand, tagsRmCommand, columnsCommand,
 		restoreCommand, s3CreateCommand, s3GetCommand, demoServerCommand,
 	}
 }
@@ -58,6 +59,9 @@ func lookup(name string, rest []string) (*command, []string, error) {
 	}
 	if name == "access" && len(rest) > 0 && (rest[0] == "set" || rest[0] == "add") {
 		name, rest = "access "+rest[0], rest[1:]
+	}
+	if name == "tags" && len(rest) > 0 && (rest[0] == "add" || rest[0] == "rm") {
+		name, rest = "tags "+rest[0], rest[1:]
 	}
 	for _, c := range commands {
 		if c.name == name {
