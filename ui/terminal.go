@@ -48,7 +48,11 @@ func (e *PanicError) ExitCode() int { return 2 }
 // and SIGTSTP suspend it, and SIGCONT (fg) redraws it.
 func RunProgram(m tea.Model, mouse bool, opts ...tea.ProgramOption) error {
 	s := &session{mouse: mouse}
-	opts = append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler()}, opts...)
+	// Bubble Tea draws only on its frame ticker, so at its default 60 fps
+	// the first frame waits up to 17 ms after the start (half the start's
+	// budget); 120, its most, halves that and every wait for a redraw. A
+	// tick with nothing new to draw only compares the frame.
+	opts = append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithFPS(120)}, opts...)
 	if mouse {
 		opts = append(opts, tea.WithMouseCellMotion())
 	}
