@@ -241,7 +241,9 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 		}
 		return m, m.tableKey(msg)
 	case tea.MouseMsg:
-		m.mouse(msg)
+		if m.menu == nil { // the menu is drawn over the rows
+			m.mouse(msg)
+		}
 	}
 	return m, nil
 }
