@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -98,37 +99,28 @@ type group struct {
 var extraGroups = []string{"data-science", "auditors", "contractors"}
 
 // groups is the group pool, the same for every handler: id i+1 is groups()[i].
-var groups = func() func() []group {
-	var gs []group
-	return func() []group {
-		if gs != nil {
-			return gs
+var groups = sync.OnceValue(func() []group {
+	out := make([]group, 0, nAreas+len(extraGroups))
+	names := append(slices.Clone(areasLower[:]), extraGroups...)
+	for i, n := range names {
+		if i < nAreas {
+			n += "-analysts"
 		}
-		out := make([]group, 0, nAreas+len(extraGroups))
-		names := append(slices.Clone(areasLower[:]), extraGroups...)
-		for i, n := range names {
-			if i < nAreas {
-				n += "-analysts"
+		g := group{id: int64(i + 1), name: n}
+		size := 3 + int(mix(uint64(i)+0x6772)%20)
+		seen := map[int64]bool{}
+		for j := 0; len(g.members) < size; j++ {
+			p := int64(3 + hash2(uint64(i)+0x6772, uint64(j))%profilePool)
+			if !seen[p] {
+				seen[p] = true
+				g.members = append(g.members, p)
 			}
-			g := group{id: int64(i + 1), name: n}
-			size := 3 + int(mix(uint64(i)+0x6772)%20)
-			seen := map[int64]bool{}
-			for j := 0; len(g.members) < size; j++ {
-				p := int64(3 + hash2(uint64(i)+0x6772, uint64(j))%profilePool)
-				if !seen[p] {
-					seen[p] = true
-					g.members = append(g.members, p)
-				}
-			}
-			slices.Sort(g.members)
-			out = append(out, g)
 		}
-		gs = out
-		return gs
+		slices.Sort(g.members)
+		out = append(out, g)
 	}
-}()
-
-func init() { groups() } // built before any handler runs, so no lock is needed
+	return out
+})
 
 func groupByID(id int64) (group, bool) {
 	gs := groups()
