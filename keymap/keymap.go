@@ -32,6 +32,9 @@ type KeyMap struct {
 	// Pending requests inbox (Requests opens it from the list) and the
 	// access report export
 	Requests, Approve, Deny, Report key.Binding
+	// Tags and columns: Columns opens the data dictionary (list and
+	// detail); AddTag and RemoveTag are the detail's tag writes
+	Columns, AddTag, RemoveTag key.Binding
 }
 
 // ForceQuit is not rebindable: ctrl+c always leaves.
@@ -91,6 +94,10 @@ func Default() KeyMap {
 		Approve:  b("approve", "A"),
 		Deny:     b("deny", "X"),
 		Report:   b("export access report", "E"),
+
+		Columns:   b("columns", "C"),
+		AddTag:    b("add tag", "t"),
+		RemoveTag: b("remove tag", "T"),
 	}
 }
 
@@ -127,6 +134,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"member_filters": &k.MemberFilters, "expand_groups": &k.ExpandGroups,
 		"edit_member": &k.EditMember, "revoke": &k.Revoke, "add_member": &k.AddMember,
 		"requests": &k.Requests, "approve": &k.Approve, "deny": &k.Deny, "report": &k.Report,
+		"columns": &k.Columns, "add_tag": &k.AddTag, "remove_tag": &k.RemoveTag,
 	}
 }
 
@@ -180,7 +188,7 @@ func (k KeyMap) Apply(overrides map[string][]string) (KeyMap, error) {
 // WithoutWrites returns k with the write actions disabled: they vanish from
 // help and key.Matches ignores them (read-only mode).
 func (k KeyMap) WithoutWrites() KeyMap {
-	for _, b := range []*key.Binding{&k.Subscribe, &k.Create, &k.Delete, &k.Restore, &k.Unsubscribe, &k.EditMember, &k.Revoke, &k.AddMember, &k.Approve, &k.Deny} {
+	for _, b := range []*key.Binding{&k.Subscribe, &k.Create, &k.Delete, &k.Restore, &k.Unsubscribe, &k.EditMember, &k.Revoke, &k.AddMember, &k.Approve, &k.Deny, &k.AddTag, &k.RemoveTag} {
 		b.SetEnabled(false)
 	}
 	return k
@@ -211,6 +219,16 @@ func (k KeyMap) MemberWriteKeys() []key.Binding {
 // inbox says "read-only" for them itself, as the access view does.
 func (k KeyMap) DecisionWriteKeys() []key.Binding {
 	out := []key.Binding{k.Approve, k.Deny}
+	for i := range out {
+		out[i].SetEnabled(true)
+	}
+	return out
+}
+
+// TagWriteKeys are the detail's tag write bindings (enabled or not): the
+// detail says "read-only" for them itself, as the access view does.
+func (k KeyMap) TagWriteKeys() []key.Binding {
+	out := []key.Binding{k.AddTag, k.RemoveTag}
 	for i := range out {
 		out[i].SetEnabled(true)
 	}

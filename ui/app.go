@@ -66,6 +66,8 @@ type Opener struct {
 	Visibility func(ctx *views.Context, id int64, name string) views.View
 	// Requests is the inbox of pending access requests (sourceID 0: all).
 	Requests func(ctx *views.Context, sourceID int64, sourceName string) views.View
+	// Columns is a source's data dictionary.
+	Columns func(ctx *views.Context, id int64, name string) views.View
 }
 
 // NewModel returns the root with home as its first view.
@@ -314,8 +316,13 @@ func (m *Model) onRouted(r routed) tea.Cmd {
 			return nil
 		}
 		return m.open1(m.open.Requests(m.ctx, msg.SourceID, msg.SourceName))
+	case views.OpenColumnsMsg:
+		if m.open.Columns == nil {
+			return nil
+		}
+		return m.open1(m.open.Columns(m.ctx, msg.ID, msg.Name))
 	case views.SourceChangedMsg, views.SourceRemovedMsg, views.SourcesAddedMsg, views.AccessChangedMsg,
-		views.RequestsDecidedMsg:
+		views.RequestsDecidedMsg, views.TagsChangedMsg:
 		return m.broadcast(msg)
 	case tea.QuitMsg:
 		return m.quit()

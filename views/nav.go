@@ -196,6 +196,13 @@ type (
 		Failed  map[int64]string
 		Unknown bool
 	}
+	// TagsChangedMsg says a tag write on source SourceID answered; Tags
+	// are the source's tags read back right after it (nil when the read
+	// failed: views that show them load them again).
+	TagsChangedMsg struct {
+		SourceID int64
+		Tags     apiclient.Tags
+	}
 )
 
 // Request tracking: the root shows a spinner while any request runs.
@@ -272,6 +279,11 @@ type (
 	OpenRequestsMsg struct {
 		SourceID   int64
 		SourceName string
+	}
+	// OpenColumnsMsg opens a source's columns (its data dictionary).
+	OpenColumnsMsg struct {
+		ID   int64
+		Name string
 	}
 )
 
