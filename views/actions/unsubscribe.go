@@ -145,7 +145,8 @@ func unsubscribeSpec(ctx *views.Context, ts []Target, skip string, skipped, unkn
 	if skipped > 0 {
 		body = append(body, "", fmt.Sprintf("Skipped %d you are not subscribed to (%s).", skipped, skip))
 	}
-	body = append(body, "", "Getting access back means subscribing again (s), which may need an owner's approval.")
+	body = append(body, "", fmt.Sprintf("Getting access back means subscribing again (%s), which may need an owner's approval.",
+		ctx.Keys.Subscribe.Help().Key))
 	api := ctx.API
 	return protect(ctx, Spec{
 		Title: title, Body: body, ConfirmLabel: "Unsubscribe", Call: call,
