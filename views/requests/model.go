@@ -862,8 +862,16 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		append(append([]key.Binding{k.Mark}, m.writeKeys()...), m.openBinding()),
-		{k.Filter, m.clearBinding(), k.Refresh},
+		m.filterKeys(),
 	}
+}
+
+func (m *Model) filterKeys() []key.Binding {
+	out := []key.Binding{m.ctx.Keys.Filter}
+	if m.query != "" || m.srv.on() || len(m.marks) > 0 {
+		out = append(out, m.clearBinding())
+	}
+	return append(out, m.ctx.Keys.Refresh)
 }
 
 // writeKeys are approve and deny, unless the session is read-only.
@@ -890,7 +898,17 @@ func (m *Model) openBinding() key.Binding {
 	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "open the source"))
 }
 
+// clearBinding is esc, named for what it clears first (see Back).
 func (m *Model) clearBinding() key.Binding {
 	k := m.ctx.Keys.Back
-	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "clear filter/search/marks"))
+	what := "back"
+	switch {
+	case m.query != "":
+		what = "clear filter"
+	case m.srv.on():
+		what = "end server search"
+	case len(m.marks) > 0:
+		what = "unmark all"
+	}
+	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, what))
 }
