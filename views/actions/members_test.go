@@ -596,3 +596,35 @@ func TestAddGroupByNameAndExpandedMemberRefused(t *testing.T) {
 		t.Errorf("status %q", got)
 	}
 }
+
+func TestProtectedProfileAsksBeforeAnEditAndAnAdd(t *testing.T) {
+	api, ctx := newMemberAPI()
+	ctx.Protected, ctx.Profile = true, "prod"
+	fdrv, _ := openForm(t, actions.EditMember(ctx, src, api.get(78)), 80, 24)
+	fdrv.Key("right", "ctrl+s")
+	ddrv, _ := nextModal[*actions.Dialog](t, fdrv)
+	wantScreen(t, ddrv, "prod is a protected profile: type its name to confirm")
+	typeText(ddrv, "y") // a y goes into the field: it confirms nothing
+	ddrv.Key("enter")
+	if len(api.setCalls()) != 0 {
+		t.Fatal("sent without the profile name")
+	}
+	erase(ddrv, 1)
+	typeText(ddrv, "prod")
+	ddrv.Key("enter")
+	if got := api.setCalls(); len(got) != 1 || got[0] != "78 expert" {
+		t.Fatalf("PUTs %q", got)
+	}
+	ddrv.Key("enter") // closes the result: the flow ends
+
+	fdrv, _ = openForm(t, actions.AddMember(ctx, src), 80, 24)
+	fdrv.Key("tab")
+	typeText(fdrv, "1001")
+	fdrv.Key("ctrl+s")
+	ddrv, _ = nextModal[*actions.Dialog](t, fdrv)
+	wantScreen(t, ddrv, "prod is a protected profile")
+	ddrv.Key("esc") // back to the form: nothing sent
+	if len(api.addCalls()) != 0 {
+		t.Fatal("sent")
+	}
+}
