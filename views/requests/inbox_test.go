@@ -469,3 +469,40 @@ func TestGoldenApproveDialog(t *testing.T) {
 	r.modal.V.SetSize(80, 24)
 	teatest.RequireEqualOutput(t, []byte(r.modal.V.View()))
 }
+
+// Every size draws within its bounds, with a filter, marks and a
+// failure shown; enter opens the selected request's source.
+func TestInboxSizesAndOpen(t *testing.T) {
+	api := newAPI(demoRequests()...)
+	api.fail[904] = "You are not an approver of Finance Ledger, and this message is long enough to be cut"
+	r := newRig(t, api, requests.Options{})
+	r.selectRow("Olga Meyer")
+	r.key("space", "A", "enter", "y", "enter")
+	r.key("/")
+	r.typeText("e")
+	for _, w := range []int{0, 1, 8, 20, 40, 61, 80, 119, 200} {
+		for _, h := range []int{0, 1, 2, 3, 5, 12, 40} {
+			r.inbox.V.SetSize(w, h)
+			viewtest.CheckBounds(t, r.inbox.V.View(), w, h)
+		}
+	}
+	r.inbox.V.SetSize(110, 16)
+	r.key("enter") // keep the filter
+	r.selectRow("Ada Lovelace")
+	r.key("enter")
+	if o, ok := viewtest.Last[views.OpenSourceMsg](r.inbox); !ok || o.ID != 16 || o.Name != "Web Sales" {
+		t.Errorf("enter: %+v %v", o, ok)
+	}
+	// The form, with a hint, at every size.
+	r.key("X", "enter")
+	for _, w := range []int{40, 60, 80, 200} {
+		for _, h := range []int{12, 16, 24} {
+			r.modal.V.SetSize(w, h)
+			out := r.modal.V.View()
+			viewtest.CheckBounds(t, out, w, h)
+			if !strings.Contains(out, "> ") || !strings.Contains(out, "reason is required") {
+				t.Errorf("%dx%d: the field or its hint is cut:\n%s", w, h, out)
+			}
+		}
+	}
+}

@@ -152,7 +152,6 @@ type Model struct {
 	reloading bool // the old rows stay until the reload's first batch
 	fresh     bool // the reload's first batch has not come yet
 	err       error
-	hidden    int // hits of other sources or of projects, not shown
 
 	rows     []row
 	marks    map[uint64]bool
@@ -329,7 +328,7 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 	if m.fresh {
 		m.fresh = false
 		if m.reloading {
-			m.rows, m.hidden = nil, 0
+			m.rows = nil
 			m.reloading = false
 		}
 	}
@@ -340,7 +339,6 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 	for i := range b.Items {
 		r := &b.Items[i]
 		if !m.keep(r) {
-			m.hidden++
 			continue
 		}
 		m.rows = append(m.rows, makeRow(*r, now))
