@@ -14,6 +14,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/ui/styles"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/access"
+	"github.com/dsbrowse/dsbrowse/views/columns"
 	"github.com/dsbrowse/dsbrowse/views/detail"
 	"github.com/dsbrowse/dsbrowse/views/requests"
 	"github.com/dsbrowse/dsbrowse/views/sources"
@@ -61,6 +62,9 @@ func DefaultOpener() Opener {
 		},
 		Requests: func(c *views.Context, id int64, name string) views.View {
 			return requests.New(c, requests.Options{SourceID: id, SourceName: name})
+		},
+		Columns: func(c *views.Context, id int64, name string) views.View {
+			return columns.New(c, id, name)
 		},
 	}
 }
