@@ -372,6 +372,9 @@ func (m *Model) onAccessChanged(msg views.AccessChangedMsg) tea.Cmd {
 	if i < 0 {
 		return nil
 	}
+	if m.q.expand && m.rows[i].user.Type == "group" {
+		return m.reload() // the group's members, listed under it, changed with it
+	}
 	// A new slice: a filter running off the UI goroutine reads the old one.
 	rows := make([]row, 0, len(m.rows))
 	rows = append(rows, m.rows[:i]...)

@@ -407,3 +407,25 @@ func TestExpandedGroupMemberShowsItsGroup(t *testing.T) {
 		t.Errorf("D on an expanded member: %q", st.Text)
 	}
 }
+
+func TestGroupChangeReloadsItsExpandedMembers(t *testing.T) {
+	us := members(3)
+	us[0].Type = "group"
+	api := &fakeAPI{users: us}
+	m := loaded(t, api, 120, 10)
+	press(m, "x")
+	n := callCount(api)
+	g := withExpiration(us[0], "owner", "")
+	_, cmd := m.Update(views.AccessChangedMsg{SourceID: 16, AccessID: us[0].SubscriptionID, User: &g})
+	drive(m, cmd)
+	if callCount(api) == n {
+		t.Fatal("a group's change with its members listed did not reload")
+	}
+	// Without expanded groups the row alone changes.
+	press(m, "x")
+	n = callCount(api)
+	m.Update(views.AccessChangedMsg{SourceID: 16, AccessID: us[0].SubscriptionID, User: &g})
+	if callCount(api) != n || m.rows[0].state != "owner" {
+		t.Fatalf("calls %d→%d, row %+v", n, callCount(api), m.rows[0].state)
+	}
+}

@@ -290,7 +290,7 @@ func (m *MemberForm) editSpec(ch apiclient.AccessChange) Spec {
 	if ch.Expiration != nil {
 		body = append(body, fmt.Sprintf("Expires: %s → %s", old, ch.Expiration.UTC().Format(time.DateOnly)))
 	} else {
-		body = append(body, "Expires: "+old+" (none sent)")
+		body = append(body, "Expires: "+old+" (not sent: unchanged)")
 	}
 	return Spec{
 		Title:        m.Title(),
@@ -510,8 +510,8 @@ func (m *MemberForm) fieldLines(i, inner int) []string {
 		val = strings.Join(parts, " ")
 	} else {
 		in := f.input
-		in.Width = max(inner-labelWidth-4, 4)
-		val = in.View()
+		in.Width = max(inner-labelWidth-5, 4)
+		val = " " + in.View() // in line with the choices' words, not their brackets
 	}
 	out := []string{ansi.Truncate(mark+label+" "+val, inner, "")}
 	if e := m.errs[i]; e != "" {
