@@ -506,3 +506,14 @@ func TestInboxSizesAndOpen(t *testing.T) {
 		}
 	}
 }
+
+// A refresh that fails keeps the requests on screen and says why.
+func TestRefreshFailureKeepsRows(t *testing.T) {
+	api := newAPI(demoRequests()...)
+	r := newRig(t, api, requests.Options{})
+	flaky := &failAPI{api}
+	r.ctx.API = flaky
+	r.key("r")
+	scr := r.inbox.Screen()
+	wantIn(t, scr, "5 pending", "Ada Lovelace", "stopped:")
+}

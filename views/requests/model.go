@@ -325,6 +325,27 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 	b := msg.b
 	m.prog = b.Progress
 	sel := m.selectedKey()
+	if m.fresh && m.reloading && len(b.Items) == 0 {
+		// Nothing of the reload yet (a failed page): the old rows stay
+		// until it brings some; if it ends without, they stay with the
+		// error.
+		if b.Err != nil {
+			m.err = b.Err
+		}
+		if !b.Last {
+			return m.next()
+		}
+		m.fresh, m.reloading, m.loading = false, false, false
+		if m.err == nil {
+			m.err = b.Progress.Err
+		}
+		if m.err != nil {
+			return views.Error(loadLabel, m.err)
+		}
+		m.rows = nil // the reload found nothing: nothing is pending
+		m.dropStaleMarks()
+		return m.afterRows(nil)
+	}
 	if m.fresh {
 		m.fresh = false
 		if m.reloading {
