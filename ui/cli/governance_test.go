@@ -6,6 +6,8 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -75,7 +77,8 @@ func TestRevokeAsks(t *testing.T) {
 	}
 }
 
-// A terminal's stderr gets a progress bar; stdout's report is the same.
+// A terminal's stderr gets a progress bar, cleared before the last line;
+// the report is the same.
 func TestAccessReportProgress(t *testing.T) {
 	_, env := emulator(t)
 	plain := runMain(t, env, "", "access-report")
@@ -85,13 +88,20 @@ func TestAccessReportProgress(t *testing.T) {
 	old := isTerminal
 	isTerminal = func(v any) bool { _, ok := v.(*bytes.Buffer); return ok }
 	t.Cleanup(func() { isTerminal = old })
-	res := runMain(t, env, "", "access-report")
-	if res.code != 0 || res.out.String() != plain.out.String() {
-		t.Fatalf("with a progress bar the report changed: %d %q", res.code, res.err.String())
+	path := filepath.Join(t.TempDir(), "r.csv")
+	res := runMain(t, env, "", "access-report", "-o", path)
+	if got, err := os.ReadFile(path); res.code != 0 || err != nil || string(got) != plain.out.String() {
+		t.Fatalf("with a progress bar the report changed: %d %q %v", res.code, res.err.String(), err)
 	}
 	n := len(immutatest.SeedIDs) + 5
 	e := res.err.String()
-	if !strings.Contains(e, "\r\x1b[K") || !strings.Contains(e, strconv.Itoa(n)+"/"+strconv.Itoa(n)+" sources") || !strings.HasSuffix(e, "\r\x1b[K") {
+	if !strings.Contains(e, "\r\x1b[K") || !strings.Contains(e, strconv.Itoa(n)+"/"+strconv.Itoa(n)+" sources") || !strings.Contains(e, "\r\x1b[Kwrote ") {
 		t.Errorf("progress: %q", e)
+	}
+	// Rows on the same terminal: no bar to tear them.
+	isTerminal = func(any) bool { return true }
+	res = runMain(t, env, "", "access-report")
+	if res.code != 0 || strings.Contains(res.err.String(), "\r") || res.out.String() != plain.out.String() {
+		t.Errorf("rows on the terminal: %d %q", res.code, res.err.String())
 	}
 }

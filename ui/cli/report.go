@@ -75,7 +75,8 @@ array; ndjson one object per line. Sources are fetched several at a time
 and written in list order, each source's rows together as soon as its
 list is in and every source before it is written, so the report starts
 at once and only a few sources' members are held at any time. A progress
-bar goes to stderr when it is a terminal.
+bar goes to stderr when it is a terminal (and the rows do not go to that
+terminal too).
 
 A source whose members cannot be read is reported on stderr, its rows are
 left out, and the others go on; the exit status is then 1. If the list of
@@ -110,7 +111,7 @@ end.`,
 			}
 			rep := &reportRun{r: r, list: lo, members: ao, limit: sf.limit, format: f}
 			if out == "" || out == "-" {
-				rep.w = r.io.Out
+				rep.w, rep.toStdout = r.io.Out, true
 				return rep.run()
 			}
 			return rep.toFile(out)
@@ -125,6 +126,8 @@ type reportRun struct {
 	members apiclient.AccessOptions
 	limit   int
 	format  report.Format
+	// toStdout is set when the report goes to stdout rather than a file.
+	toStdout bool
 
 	total   atomic.Int64 // sources to walk, once the first page says (-1 before)
 	written struct {
@@ -145,7 +148,9 @@ func (rep *reportRun) run() error {
 	r := rep.r
 	t := r.env.Target
 	rep.total.Store(-1)
-	if w := rawStderr(r); w != nil && isTerminal(w) {
+	// The bar goes to a terminal's stderr, unless the rows go to that
+	// screen too (they show the progress themselves, and would tear it).
+	if w := rawStderr(r); w != nil && isTerminal(w) && !(rep.toStdout && isTerminal(r.rawOut)) {
 		rep.progress = &progressBar{w: w}
 	}
 	parallel := min(max(t.Concurrency, 1), maxParallel)
