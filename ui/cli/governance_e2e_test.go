@@ -849,3 +849,47 @@ func TestApproveTwoSteps(t *testing.T) {
 		t.Errorf("request %s still pending after both approvals", two)
 	}
 }
+
+// The demo's governance data: group requests, users who are members only
+// through a group or a policy, found by email.
+func TestGovernanceDemoData(t *testing.T) {
+	r, _ := emulated(t, immutatest.Options{Sources: 300})
+	groupReqs := r.ok("requests", "--source", "331")
+	if !strings.Contains(groupReqs.out, "vendor-analysts (group)") || !strings.Contains(groupReqs.out, "store-analysts (group)") {
+		t.Errorf("group requests:\n%s", groupReqs)
+	}
+
+	// A user only in a group: found with the groups expanded.
+	direct := map[int64]bool{}
+	for _, u := range jsonArray(t, r.ok("access", "156", "--json").out) {
+		direct[num(u["profile"])] = true
+	}
+	var via map[string]any
+	for _, u := range jsonArray(t, r.ok("access", "156", "--expand-groups", "--json").out) {
+		if u["viaGroup"] != nil && !direct[num(u["profile"])] {
+			via = u
+			break
+		}
+	}
+	if via == nil {
+		t.Fatal("no member of 156 only through a group")
+	}
+	res := r.ok("policy", "156", "--user", via["email"].(string))
+	if !strings.Contains(res.out, "User profile:             "+strconv.FormatInt(num(via["profile"]), 10)) {
+		t.Errorf("policy --user of a group member:\n%s", res)
+	}
+
+	// A member by policy is a user too.
+	var pol map[string]any
+	for _, u := range jsonArray(t, r.ok("access", "111", "--type", "policy", "--json").out) {
+		pol = u
+		break
+	}
+	if pol == nil {
+		t.Fatal("no policy member on 111")
+	}
+	res = r.ok("visibility", "111", "--user", pol["email"].(string), "--json")
+	if len(jsonArray(t, res.out)) == 0 {
+		t.Errorf("visibility --user of a policy member: %s", res)
+	}
+}
