@@ -82,7 +82,7 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.configPath, "config", g.configPath, "read the config from `FILE` (default "+displayPath(config.DefaultPath())+")")
 	fs.BoolVar(&g.demo, "demo", g.demo, "run against an in-process emulator with generated data")
 	fs.IntVar(&g.demoSources, "demo-sources", g.demoSources, "generate `N` data sources for --demo")
-	fs.BoolVar(&g.readOnly, "read-only", g.readOnly, "refuse every write (delete, restore, subscribe, create)")
+	fs.BoolVar(&g.readOnly, "read-only", g.readOnly, "refuse every write (delete, restore, subscribe, create, approve, deny, access changes, tags)")
 	fs.BoolVar(&g.allowHTTP, "allow-http", g.allowHTTP, "allow an http:// tenant URL that is not this machine (the key travels in clear text)")
 	fs.BoolVar(&g.debug, "debug", g.debug, "log requests to "+displayPath(defaultLogPath()))
 	fs.StringVar(&g.logFile, "log-file", g.logFile, "log requests to `FILE` (implies --debug)")
