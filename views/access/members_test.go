@@ -429,3 +429,27 @@ func TestGroupChangeReloadsItsExpandedMembers(t *testing.T) {
 		t.Fatalf("calls %d→%d, row %+v", n, callCount(api), m.rows[0].state)
 	}
 }
+
+// The filter menu and the server filters' line stay within the body at
+// every size, with the item under the cursor in sight.
+func TestMenuAndFilterLineWithinBounds(t *testing.T) {
+	for _, sz := range [][2]int{{120, 30}, {80, 12}, {40, 6}, {40, 4}, {12, 3}, {1, 1}} {
+		w, h := sz[0], sz[1]
+		m := loaded(t, &fakeAPI{users: members(40)}, w, h)
+		press(m, "f", " ", "j", "j", "j", "j", "j", "j", "j", "j", "right", "enter") // state subscribed, sort name
+		checkBounds(t, m.View(), w, h)
+		if h >= 4 && !strings.Contains(m.View(), "server:") {
+			t.Errorf("%dx%d: no filters line:\n%s", w, h, m.View())
+		}
+		press(m, "f", "G")
+		for range 9 {
+			press(m, "j")
+		}
+		out := m.View()
+		checkBounds(t, out, w, h)
+		if w >= 40 && h >= 4 && !strings.Contains(out, "order:") {
+			t.Errorf("%dx%d: the item under the cursor is not shown:\n%s", w, h, out)
+		}
+		press(m, "esc")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -462,9 +463,11 @@ func (m *MemberForm) View() string {
 		call = fmt.Sprintf("→ PUT /dataSource/%d/access/%d", m.src.ID, m.member.SubscriptionID)
 	}
 	head = append(head, st.Modal.Call.Render(ansi.Truncate(call, inner, "…")), "")
+	fields := make([][]string, len(m.fields))
 	var body []string
 	for i := range m.fields {
-		body = append(body, m.fieldLines(i, inner)...)
+		fields[i] = m.fieldLines(i, inner)
+		body = append(body, fields[i]...)
 	}
 	var tail []string
 	if m.server != "" {
@@ -480,6 +483,27 @@ func (m *MemberForm) View() string {
 	default:
 		tail = append(tail, st.Muted.Render(ansi.Truncate(fmt.Sprintf("%s moves · ←/→ picks · %s confirms · esc cancels",
 			m.ctx.Keys.NextField.Help().Key, m.ctx.Keys.Submit.Help().Key), inner, "…")))
+	}
+	if len(head)+len(body)+len(tail) > maxLines {
+		// Short of room: the title, the focused field (and its error),
+		// its neighbours while they fit, the server's word, the hint.
+		head = head[:1]
+		tail = slices.DeleteFunc(tail, func(l string) bool { return l == "" })
+		if len(tail) > 2 {
+			tail = append(tail[:1:1], tail[len(tail)-1])
+		}
+		lo, hi := m.focus, m.focus+1
+		used := len(fields[m.focus])
+		for grew := true; grew; {
+			grew = false
+			if hi < len(fields) && len(head)+used+len(fields[hi])+len(tail) <= maxLines {
+				used, hi, grew = used+len(fields[hi]), hi+1, true
+			}
+			if lo > 0 && len(head)+used+len(fields[lo-1])+len(tail) <= maxLines {
+				used, lo, grew = used+len(fields[lo-1]), lo-1, true
+			}
+		}
+		body = slices.Concat(fields[lo:hi]...)
 	}
 	lines := format.FitLines(head, body, tail, maxLines, st.Muted.Render("…"))
 	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))

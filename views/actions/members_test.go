@@ -17,6 +17,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
@@ -626,5 +627,48 @@ func TestProtectedProfileAsksBeforeAnEditAndAnAdd(t *testing.T) {
 	ddrv.Key("esc") // back to the form: nothing sent
 	if len(api.addCalls()) != 0 {
 		t.Fatal("sent")
+	}
+}
+
+// The member form and its dialogs stay within the terminal at every size
+// the root allows, and keep the focused field (or the buttons) in sight.
+func TestMemberModalsWithinBounds(t *testing.T) {
+	for _, sz := range [][2]int{{100, 30}, {60, 20}, {40, 12}, {40, 10}} {
+		w, h := sz[0], sz[1]
+		name := fmt.Sprintf("%dx%d", w, h)
+		api, ctx := newMemberAPI()
+		ctx.Protected, ctx.Profile = true, "prod"
+
+		fdrv, _ := openForm(t, actions.AddMember(ctx, src), w, h)
+		fdrv.Key("tab")
+		typeText(fdrv, "bob stone")
+		fdrv.Key("ctrl+s") // ambiguous: a three-line error under the field
+		within(t, name+" add form", fdrv.Screen(), w, h, "bob stone")
+		fdrv.Key("tab", "tab")
+		within(t, name+" add form, last field", fdrv.Screen(), w, h, "Expires")
+		fdrv.Key("esc")
+
+		fdrv, _ = openForm(t, actions.EditMember(ctx, src, api.get(77)), w, h)
+		fdrv.Key("right", "ctrl+s")
+		ddrv, _ := nextModal[*actions.Dialog](t, fdrv)
+		ddrv.V.SetSize(w, h)
+		within(t, name+" change confirm", ddrv.Screen(), w, h, "> ")
+		ddrv.Key("esc")
+	}
+}
+
+func within(t *testing.T, what, scr string, w, h int, want string) {
+	t.Helper()
+	ls := strings.Split(scr, "\n")
+	if len(ls) > h {
+		t.Errorf("%s: %d lines in %d:\n%s", what, len(ls), h, scr)
+	}
+	for _, l := range ls {
+		if n := ansi.StringWidth(l); n > w {
+			t.Errorf("%s: a line %d wide in %d: %q", what, n, w, l)
+		}
+	}
+	if !strings.Contains(scr, want) {
+		t.Errorf("%s: %q is not in sight:\n%s", what, want, scr)
 	}
 }
