@@ -57,6 +57,7 @@ type state[T any] struct {
 	seen                    map[uint64]struct{}
 	prevCount               int
 	failRun                 int
+	sane                    int // later pages delivered
 	halted                  bool
 	err                     error
 	missing, left           []Span // failed; not asked because halted
@@ -247,8 +248,15 @@ func (s *state[T]) nextReq() (req, bool) {
 	if s.next >= s.end || s.ended || (!s.known && s.inflight > 0) {
 		return req{}, false
 	}
-	if s.inflight+len(s.waiting) >= 2*s.bound {
-		return req{}, false // memory: at most this many pages held
+	// Memory: at most this many pages held. Until two later pages were
+	// delivered in good order, no more than Concurrency: a server that
+	// ignores offset is found out after a handful of requests.
+	window := s.bound
+	if s.sane >= 2 {
+		window = 2 * s.bound
+	}
+	if s.inflight+len(s.waiting) >= window {
+		return req{}, false
 	}
 	n := min(s.step(), s.end-s.next)
 	r := req{Span: Span{s.next, n}}
@@ -271,7 +279,7 @@ func (s *state[T]) take(r *result[T]) {
 			return
 		}
 		h.pre = append(h.pre, r.items...)
-		if r.count >= 0 && r.count != r.planned && h.tries < 3 {
+		if r.count >= 0 && r.count != r.planned && h.tries < 4 {
 			// The list moved again while the repair was asked: ask again
 			// with the window its count gives.
 			h.repaired = false
@@ -303,17 +311,12 @@ func (s *state[T]) take(r *result[T]) {
 		return // past a stop, or past the end of a list that shrank
 	}
 	if r.err != nil {
-		s.failRun++
 		miss := Span{r.Off, min(r.N, s.end-r.Off)}
 		s.missing = append(s.missing, miss)
 		r.N = miss.N
 		s.waiting[r.Off] = r
-		if s.failRun >= s.o.MaxFailRun && !s.halted {
-			s.halt(r.err)
-		}
 		return
 	}
-	s.failRun = 0
 	if len(r.items) > r.N {
 		r.items = r.items[:r.N] // more than asked: the rest is another page's
 	}
@@ -458,8 +461,17 @@ func (s *state[T]) deliver(ctx context.Context) bool {
 		delete(s.waiting, off)
 		b := Batch[T]{Offset: off}
 		if r.err != nil {
+			// Failures in a row are counted in list order, so the answer
+			// does not depend on which request the network served first.
 			b.Err, b.Missing = r.err, r.N
+			if s.failRun++; s.failRun >= s.o.MaxFailRun && !s.halted {
+				s.halt(r.err)
+			}
 		} else {
+			s.failRun = 0
+			if off > 0 {
+				s.sane++
+			}
 			b.Items = s.fresh(r)
 			if b.Items == nil && s.stop == StopRepeat && s.stopAt == off {
 				continue
@@ -487,14 +499,16 @@ func (s *state[T]) seam(ctx context.Context, r *result[T]) bool {
 	r.repaired, r.repairing = true, true
 	r.tries++
 	// In r's numbering the rows lost are the k before its offset; the
-	// list may have moved by d more since r was answered.
+	// list may have moved by d more since r was answered, and by more
+	// while the repair is on its way: k more either side, as the list
+	// moved by k between the two pages.
 	k := s.prevCount - r.count
 	d := s.total - r.count
 	if d < 0 {
 		d = -d
 	}
-	from := max(r.Off-k-d, 0)
-	n := min(r.Off+d-from, s.maxPage)
+	from := max(r.Off-2*k-d, 0)
+	n := min(r.Off+d+k-from, s.maxPage)
 	if s.pageCap > 0 {
 		n = min(n, s.pageCap)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -374,7 +375,9 @@ func TestListChangingDuringTheLoad(t *testing.T) {
 			l := &list{ids: slices.Clone(orig)}
 			edited := map[int]bool{} // each offset edits once
 			var removed = map[int]bool{}
-			l.after = func(l *list, off, _ int) {
+			var trace []string
+			l.after = func(l *list, off, size int) {
+				trace = append(trace, fmt.Sprint("served ", off, "+", size, " count ", len(l.ids)))
 				if off == 0 || edited[off] || len(edited) > 5 {
 					return
 				}
@@ -397,7 +400,7 @@ func TestListChangingDuringTheLoad(t *testing.T) {
 			}
 			for _, id := range orig {
 				if !removed[id] && !seen[id] {
-					t.Errorf("item %d stayed in the list but was not delivered", id)
+					t.Fatalf("item %d stayed in the list but was not delivered\n%s", id, strings.Join(trace, "\n"))
 				}
 			}
 			if !p.Changed {

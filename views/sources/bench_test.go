@@ -207,7 +207,7 @@ func loadedModel(rows []Row, w, h int) *Model {
 	for i, r := range rows {
 		d.byID[r.ID] = int32(i)
 	}
-	d.total, d.next, d.started, d.done = len(rows), len(rows), true, true
+	d.total, d.started, d.done = len(rows), true, true
 	m.all = d
 	m.Update(m.recompute()())
 	return m
@@ -345,7 +345,6 @@ func BenchmarkMemoryPerRow(b *testing.B) {
 				m.SetSize(200, 60)
 				m.all = m.newDataset(listOpts{})
 				d := m.all
-				d.next = total // every page counts as requested
 				for off := 0; off < total; off += 500 {
 					var p struct {
 						Hits []listHit `json:"hits"`
@@ -354,8 +353,7 @@ func BenchmarkMemoryPerRow(b *testing.B) {
 						b.Fatal(err)
 					}
 					rows := rowsOf(sourcesOf(p.Hits))
-					d.inflight++
-					m.onPage(pageMsg{load: d.load, offset: off, rows: rows, count: total})
+					m.onBatch(batchOf(d, off, rows, total))
 					m.computing = false
 				}
 				m.Update(m.recompute()())

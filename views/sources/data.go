@@ -2,16 +2,11 @@ package sources
 
 import (
 	"cmp"
-	"context"
-	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-
-	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
@@ -327,140 +322,4 @@ func gallop(n int, after func(int) bool) int {
 	hi = min(hi, n+1) // after(hi-1) holds, or hi-1 == n
 	// The answer is in [lo, hi-1].
 	return lo + sort.Search(hi-1-lo, func(x int) bool { return after(lo + x) })
-}
-
-// listOpts is what a load asks the server for.
-type listOpts struct {
-	search string
-}
-
-// pageMsg is one page of a load.
-type pageMsg struct {
-	load   int // load generation; stale loads are dropped
-	offset int
-	rows   []Row
-	count  int  // -1 when the server did not say
-	asked  int  // the page size asked for
-	short  bool // fewer rows than asked for
-	err    error
-}
-
-// fetchPage fetches one page and converts it to rows off the UI goroutine.
-func fetchPage(ctx context.Context, api interface {
-	ListDataSources(context.Context, apiclient.ListOptions) (*apiclient.DataSourcePage, error)
-}, load, offset, size int, o listOpts) tea.Cmd {
-	return func() tea.Msg {
-		p, err := api.ListDataSources(ctx, apiclient.ListOptions{
-			Size: size, Offset: offset, SearchText: o.search, SortField: "name", SortOrder: "asc",
-		})
-		if err != nil {
-			return pageMsg{load: load, offset: offset, asked: size, err: err}
-		}
-		rows := rowsOf(p.Hits)
-		return pageMsg{load: load, offset: offset, rows: rows, count: p.Count, asked: size, short: len(p.Hits) < size}
-	}
-}
-
-// humanCount writes counts of 10,000 and more with separators; smaller
-// ones stay plain, so the header does not jump while a load starts.
-func humanCount(n int) string {
-	if n < 10000 {
-		return strconv.Itoa(n)
-	}
-	return format.Thousands(int64(n))
-}
-
-// DefaultMaxRows is the most rows a list load keeps when the context sets
-// no MaxRows: past it the load stops and says so. A server whose count
-// never ends, or whose pages never do, costs memory and requests up to it
-// and no further.
-const DefaultMaxRows = 2_000_000
-
-// maxFailRun is how many pages may fail in a row (after the client's own
-// retries) before the load stops asking: one failed page is left as a gap
-// and the load goes on; a run of them means the server is down, and
-// asking for every remaining page would only add failures.
-const maxFailRun = 3
-
-// stopReason says why a load ended before the server's count.
-type stopReason int
-
-const (
-	stopNone   stopReason = iota
-	stopEmpty             // an empty page before the count
-	stopRepeat            // a page of rows already loaded: the server ignores offset
-	stopCap               // the row cap
-)
-
-// stopAt ends the load at offset off: nothing at or past it is asked for
-// again, and the header says why.
-func (d *dataset) stopAt(off int, why stopReason) {
-	if off >= d.end {
-		return
-	}
-	d.end, d.stop, d.stopOff = off, why, off
-	d.gaps = clipSpans(d.gaps, off)
-	d.missing = clipSpans(d.missing, off)
-}
-
-// clipSpans drops what of spans lies at or past end.
-func clipSpans(spans []span, end int) []span {
-	out := spans[:0]
-	for _, s := range spans {
-		if s.off < end {
-			s.n = min(s.n, end-s.off)
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// missingRows is how many rows the load left out: the pages that failed,
-// and, once it stopped asking after failures, the pages it never asked
-// for (when the count says how many).
-func (d *dataset) missingRows() int {
-	n := 0
-	for _, s := range d.missing {
-		n += s.n
-	}
-	if d.halted && d.total >= 0 {
-		for _, s := range d.gaps {
-			n += s.n
-		}
-		n += max(d.end-d.next, 0)
-	}
-	return n
-}
-
-// resumable reports whether a retry can fetch what the load lacks,
-// keeping the rows it has: pages failed, or the load stopped after a run
-// of failures. A load whose first page failed has nothing to keep.
-func (d *dataset) resumable() bool {
-	return d.started && (len(d.missing) > 0 || d.halted)
-}
-
-// progress is the header's account of a load: rows loaded of the count,
-// whether it is still going, why it stopped early, and how many rows are
-// missing (retry names the key that fetches them).
-func (d *dataset) progress(retry string) string {
-	s := fmt.Sprintf("%s of %s loaded", humanCount(d.loaded()), totalText(d.total))
-	switch {
-	case d.err != nil:
-		s += " (stopped: error)"
-	case d.stop == stopEmpty:
-		s += fmt.Sprintf(" (stopped: empty page at %s)", humanCount(d.stopOff))
-	case d.stop == stopRepeat:
-		s += fmt.Sprintf(" (stopped: page at %s repeats loaded rows)", humanCount(d.stopOff))
-	case d.stop == stopCap:
-		s += fmt.Sprintf(" (stopped at the %s-row cap)", format.Thousands(int64(d.cap)))
-	case !d.done:
-		s += " …"
-	}
-	if n := d.missingRows(); n > 0 {
-		s += " · " + humanCount(n) + " missing"
-		if d.done && retry != "" {
-			s += " (" + retry + " retries)"
-		}
-	}
-	return s
 }

@@ -238,7 +238,7 @@ func BenchmarkLoadParts(b *testing.B) {
 		for i, r := range prefix {
 			d.byID[r.ID] = int32(i)
 		}
-		d.total, d.next, d.started = n, n, true
+		d.total, d.started = n, true
 		for b.Loop() {
 			// Back to 50,000 loaded and sorted (cheap, and untimed).
 			b.StopTimer()
@@ -246,9 +246,9 @@ func BenchmarkLoadParts(b *testing.B) {
 			for _, r := range pageRows {
 				delete(d.byID, r.ID)
 			}
-			d.sorted, d.sortedN, d.inflight, d.done = sorted, len(sorted), 1, false
+			d.sorted, d.sortedN, d.done = sorted, len(sorted), false
 			b.StartTimer()
-			cmd := m.onPage(pageMsg{load: d.load, offset: at, rows: pageRows, count: n})
+			cmd := m.onBatch(batchOf(d, at, pageRows, n))
 			m.Update(awaitCompute(cmd))
 		}
 		perSource(b)

@@ -16,6 +16,8 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/dsbrowse/dsbrowse/apiclient/paging"
+	"github.com/dsbrowse/dsbrowse/ui/trace"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/actions"
 	"github.com/dsbrowse/dsbrowse/views/s3form"
@@ -24,38 +26,30 @@ import (
 // dataset is one set of rows being or having been loaded: the full list, a
 // refresh of it, or a server search.
 type dataset struct {
-	load     int
-	opts     listOpts
-	size     int
-	rows     []Row
-	byID     map[int64]int32
-	total    int    // -1 while unknown
-	next     int    // next offset to request
-	gaps     []span // ranges a capped page left out, still to request
-	inflight int
-	started  bool // first page arrived
-	done     bool
-	err      error // what stopped the load: its first page, or a run of pages, failed
-	// cap is the most rows the load keeps (views.Context.MaxRows); end is
-	// the offset it asks up to: the cap, the count, or where the server
-	// misbehaved (stop says how, at stopOff).
-	cap, end int
+	load    int // generation: batches of another are dropped
+	opts    listOpts
+	ld      *paging.Loader[Row]
+	rows    []Row
+	byID    map[int64]int32
+	total   int  // -1 while unknown
+	started bool // first page arrived
+	done    bool
+	err     error // what stopped the load: its first page, or a run of pages, failed
+	// cap is the most rows the load keeps (views.Context.MaxRows); stop
+	// says why the load ended before the count, at stopOff.
+	cap      int
 	stop     stopReason
 	stopOff  int
-	ended    bool   // without a count: a short page was the last
-	missing  []span // pages that failed after the client's retries; r asks again
-	failRun  int    // pages failed in a row
-	halted   bool   // stopped asking after maxFailRun failures in a row
-	reported bool   // a failed page was reported on the status line
-	lastErr  error  // the last page's failure
+	missing  int   // rows the loader lacks that r fetches (failed pages, and after a halt the rest)
+	halted   bool  // stopped asking after maxFailRun failures in a row
+	changed  bool  // the count moved during the load
+	reported bool  // a failed page was reported on the status line
+	lastErr  error // the last page's failure
 	// sorted is rows' order by the model's sort key, valid for sortedN rows.
 	sorted    []int32
 	sortedKey sortKey
 	sortedN   int
 }
-
-// span is a range of offsets.
-type span struct{ off, n int }
 
 // firstReserve is the most rows reserved up front from the server's
 // count: every row of most tenants at once, and all that a count that
@@ -135,26 +129,12 @@ func (m *Model) SetSize(w, h int) {
 	m.clampScroll()
 }
 
-// Close cancels every request the list has in flight.
+// Close cancels every load and request the list has in flight.
 func (m *Model) Close() { m.cancel() }
 
 func (m *Model) Init() tea.Cmd {
 	m.all = m.newDataset(listOpts{})
 	return tea.Batch(m.startLoad(m.all), m.pendingCount())
-}
-
-func (m *Model) pageSize() int {
-	if m.ctx.PageSize > 0 {
-		return m.ctx.PageSize
-	}
-	return 200
-}
-
-func (m *Model) concurrency() int {
-	if m.ctx.Concurrency > 0 {
-		return m.ctx.Concurrency
-	}
-	return 4
 }
 
 func (m *Model) maxRows() int {
@@ -167,27 +147,7 @@ func (m *Model) maxRows() int {
 func (m *Model) newDataset(o listOpts) *dataset {
 	m.loads++
 	c := m.maxRows()
-	return &dataset{load: m.loads, opts: o, size: m.pageSize(), total: -1, byID: map[int64]int32{}, cap: c, end: c}
-}
-
-func (m *Model) fetch(d *dataset, offset, size int) tea.Cmd {
-	d.inflight++
-	label := "loading data sources"
-	if d.opts.search != "" {
-		label = "searching the server"
-	}
-	return views.Track(label, fetchPage(m.base, m.ctx.API, d.load, offset, size, d.opts))
-}
-
-// firstPage is the most the first request of a load asks for: about a
-// screenful, so the first screen does not wait for a large page to be
-// decoded. The next requests ask for the configured page size.
-const firstPage = 100
-
-func (m *Model) startLoad(d *dataset) tea.Cmd {
-	first := min(d.size, firstPage, d.end)
-	d.next = first
-	return m.fetch(d, 0, first)
+	return &dataset{load: m.loads, opts: o, total: -1, byID: map[int64]int32{}, cap: c}
 }
 
 // active is the dataset the table shows.
@@ -207,160 +167,6 @@ func (m *Model) datasetFor(load int) *dataset {
 	return nil
 }
 
-// onPage merges a page and asks for more, up to the concurrency bound.
-// The load ends at the count, and before it at an empty page, at a page
-// of rows already loaded, or at the row cap, whatever the count says. A
-// page that fails is left as a gap for r to ask again, and the load goes
-// on without it.
-func (m *Model) onPage(msg pageMsg) tea.Cmd {
-	d := m.datasetFor(msg.load)
-	if d == nil {
-		return nil // a load that was replaced or cancelled
-	}
-	d.inflight--
-	if msg.err != nil {
-		return m.onPageError(d, msg)
-	}
-	if !d.started {
-		d.started = true
-		d.total = msg.count
-		if d.total >= 0 {
-			d.end = min(d.end, d.total)
-			// Room for every row at once: no regrowing (and copying)
-			// the slice and the index while 100,000 rows arrive.
-			want := min(d.total, d.cap, firstReserve)
-			d.rows = slices.Grow(d.rows, max(0, want-len(d.rows)))
-			if len(d.byID) == 0 {
-				d.byID = make(map[int64]int32, want)
-			}
-		}
-	}
-	n := len(msg.rows)
-	switch {
-	case n == 0 && d.total < 0:
-		d.ended = true // no count: an empty page is the end
-	case n == 0:
-		d.stopAt(msg.offset, stopEmpty) // fewer rows than the count said
-	case d.total < 0 && msg.short:
-		d.ended = true
-	case d.total >= 0 && n < msg.asked && msg.offset+n < d.end:
-		// A server that caps the page size below ours sends fewer rows
-		// than asked before the end: ask for the rest of that range,
-		// and follow its size from now on, or rows between offsets
-		// would be skipped.
-		d.size = min(d.size, n)
-		d.gaps = append(d.gaps, span{msg.offset + n, msg.asked - n})
-	}
-	if n > 0 {
-		d.failRun = 0
-		if added, capped := m.merge(d, msg.rows); added == 0 && !capped {
-			// Not one new row: the server ignores offset, or cycles.
-			d.stopAt(msg.offset, stopRepeat)
-		}
-	}
-	return m.afterPage(d, m.more(d))
-}
-
-// onPageError leaves a failed page as a gap. The load goes on unless it
-// has nothing to go on (its first page) or pages keep failing.
-func (m *Model) onPageError(d *dataset, msg pageMsg) tea.Cmd {
-	if !d.started {
-		if d.err == nil {
-			d.err = msg.err
-			d.done = true
-			what := "loading data sources"
-			if d == m.reload {
-				what = "refreshing data sources (the old list is still shown)"
-				m.reload = nil
-			}
-			return views.Error(what, msg.err)
-		}
-		return nil
-	}
-	if msg.offset < d.end {
-		d.missing = append(d.missing, span{msg.offset, min(msg.asked, d.end-msg.offset)})
-	}
-	d.lastErr = msg.err
-	halting := false
-	if d.failRun++; d.failRun >= maxFailRun && !d.halted {
-		d.halted, d.err, halting = true, msg.err, true
-	}
-	cmds := m.more(d)
-	if d != m.reload && (!d.reported || halting) { // a refresh reports when it ends
-		// Once per load, and again when it stops: the header keeps count.
-		d.reported = true
-		r := m.ctx.Keys.Refresh.Help().Key
-		what := fmt.Sprintf("loading data sources: a page is left out, the rest keep loading (%s retries it)", r)
-		if halting {
-			what = fmt.Sprintf("loading data sources: stopped after %d pages failed in a row (%s goes on)", maxFailRun, r)
-		}
-		cmds = append(cmds, views.Error(what, msg.err))
-	}
-	return m.afterPage(d, cmds)
-}
-
-// merge adds a page's rows to d and returns how many were new. A row seen
-// before (the data moved between pages) replaces the old one. A compute
-// off the UI goroutine may be reading the rows, so they are copied first,
-// once per page. New rows past the cap are dropped (capped), and the load
-// stops there.
-func (m *Model) merge(d *dataset, rows []Row) (added int, capped bool) {
-	if need := len(d.rows) + len(rows); need > cap(d.rows) && d.total >= 0 {
-		// Past the first reservation, rows bear the count out: room for
-		// the rest of it at once, rather than a copy at every doubling.
-		d.rows = slices.Grow(d.rows, max(min(d.total, d.cap), need)-len(d.rows))
-	}
-	shared := d == m.viewDS || d == m.active()
-	for _, r := range rows {
-		if i, ok := d.byID[r.ID]; ok {
-			if shared {
-				d.rows, shared = slices.Clone(d.rows), false
-			}
-			d.rows[i] = r
-			continue
-		}
-		if len(d.rows) >= d.cap {
-			d.stopAt(0, stopCap) // nothing more is kept, so nothing more is asked for
-			return added, true
-		}
-		d.byID[r.ID] = int32(len(d.rows))
-		d.rows = append(d.rows, r)
-		added++
-	}
-	return added, false
-}
-
-// more asks for the next pages of d, up to the concurrency bound: first
-// the gaps capped pages left, then onwards from next up to end. Without a
-// count it asks one page at a time, until a short one. It marks d done
-// when nothing is left to ask for or wait for.
-func (m *Model) more(d *dataset) []tea.Cmd {
-	var cmds []tea.Cmd
-	for !d.halted && d.inflight < m.concurrency() {
-		if len(d.gaps) > 0 {
-			g := d.gaps[0]
-			d.gaps = d.gaps[1:]
-			cmds = append(cmds, m.fetch(d, g.off, g.n))
-			continue
-		}
-		if d.next >= d.end || d.ended || (d.total < 0 && d.inflight > 0) {
-			break
-		}
-		size := min(d.size, d.end-d.next)
-		cmds = append(cmds, m.fetch(d, d.next, size))
-		d.next += size
-	}
-	if d.inflight > 0 || (!d.halted && (len(d.gaps) > 0 || (d.next < d.end && !d.ended))) {
-		return cmds
-	}
-	d.done = true
-	// Asked up to the cap, and the server has (or may have) more.
-	if d.stop == stopNone && !d.halted && d.end == d.cap && !d.ended && (d.total < 0 || d.total > d.cap) {
-		d.stop, d.stopOff = stopCap, d.cap
-	}
-	return cmds
-}
-
 // afterPage swaps in a refresh that is complete, and redraws the rows of
 // the dataset shown.
 //
@@ -368,7 +174,7 @@ func (m *Model) more(d *dataset) []tea.Cmd {
 // whole (r on a list with gaps fetches them instead of refreshing).
 func (m *Model) afterPage(d *dataset, cmds []tea.Cmd) tea.Cmd {
 	switch {
-	case d.done && d == m.reload && (len(d.missing) > 0 || d.halted):
+	case d.done && d == m.reload && (d.missing > 0 || d.halted):
 		m.reload = nil
 		what := "refreshing data sources: pages could not be fetched (the old list is still shown)"
 		if n := d.missingRows(); n > 0 {
@@ -524,6 +330,9 @@ func (m *Model) onCompute(msg computeMsg) tea.Cmd {
 		}
 		m.syncSelected()
 		m.clampScroll()
+		if d == m.all && d.done && msg.n == len(d.rows) && d.total == len(d.rows) {
+			trace.Mark("all-loaded")
+		}
 	}
 	if m.dirty || (d != nil && (msg.n != len(d.rows) || msg.query != m.query || msg.key != m.sort)) {
 		m.dirty = false
@@ -616,6 +425,7 @@ func (m *Model) Back() bool {
 		m.stopFiltering(true)
 		return true
 	case m.search != nil:
+		stopLoad(m.search)
 		m.search = nil
 		m.view, m.viewDS = nil, nil
 		m.dirty = true // Back runs outside Update; the next Update recomputes
@@ -655,8 +465,8 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case pageMsg:
-		return m.onPage(msg)
+	case batchMsg:
+		return m.onBatch(msg)
 	case computeMsg:
 		return m.onCompute(msg)
 	case redrawMsg:
@@ -776,6 +586,7 @@ func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		m.stopFiltering(true)
+		stopLoad(m.search)
 		m.search = m.newDataset(listOpts{search: q})
 		m.view, m.viewDS = nil, nil
 		m.cursor, m.top, m.moved = 0, 0, false
@@ -826,20 +637,13 @@ func (m *Model) refresh() tea.Cmd {
 		return m.retryMissing(d)
 	}
 	if m.search != nil {
+		stopLoad(m.search)
 		m.search = m.newDataset(m.search.opts)
 		return m.startLoad(m.search)
 	}
+	stopLoad(m.reload)
 	m.reload = m.newDataset(listOpts{})
 	return m.startLoad(m.reload)
-}
-
-// retryMissing asks again for the pages of d that failed, and goes on
-// where a run of failures stopped it; the rows loaded stay.
-func (m *Model) retryMissing(d *dataset) tea.Cmd {
-	d.gaps = append(d.gaps, d.missing...)
-	d.missing = nil
-	d.halted, d.err, d.failRun, d.reported, d.done = false, nil, 0, false, false
-	return m.afterPage(d, m.more(d))
 }
 
 // applyChange updates or adds a row in every dataset that holds it (or the
