@@ -55,7 +55,22 @@ type (
 		entries []apiclient.LineageEntry
 		err     error
 	}
+	tagsMsg struct {
+		gen  uint64
+		id   int64
+		tags apiclient.Tags
+		err  error
+	}
 )
+
+// tagState is the source's tags from GET /dataSource/{id}/tags.
+type tagState struct {
+	loading bool
+	loaded  bool
+	tags    apiclient.Tags
+	err     error // the last failed load: the source's own tags are shown
+	gen     uint64
+}
 
 // lineageState is one direction of lineage.
 type lineageState struct {
@@ -92,6 +107,7 @@ type Model struct {
 	gone    bool            // the server said 404
 	removed bool            // a SourceRemovedMsg said it is deleted
 	lin     [2]lineageState
+	tags    tagState
 
 	// rawLines is rawText wrapped at rawW cells: wrapping a large source
 	// takes long, so it is done once per width (first by the request).
@@ -222,7 +238,79 @@ func (m *Model) load() tea.Cmd {
 		views.Track(label, get),
 		views.Track(label+" (parents)", lineage(0)),
 		views.Track(label+" (children)", lineage(1)),
+		m.loadTags(),
 	)
+}
+
+// loadTags asks for the source's tags (also after a tag write whose read
+// back failed).
+func (m *Model) loadTags() tea.Cmd {
+	if m.closed {
+		return nil
+	}
+	m.tags.gen = generations.Add(1)
+	m.tags.loading = true
+	gen, id, parent, vctx := m.tags.gen, m.id, m.ctx, m.vctx
+	return views.Track("loading the tags of "+m.Title(), func() tea.Msg {
+		ctx, cancel := vctx.WithTimeout(parent)
+		defer cancel()
+		st, err := vctx.API.ListSourceTags(ctx, id)
+		if err == nil && st == nil {
+			err = errors.New("the server sent no tags")
+		}
+		var tags apiclient.Tags
+		if err == nil {
+			tags = st.Tags
+		}
+		return tagsMsg{gen: gen, id: id, tags: tags, err: err}
+	})
+}
+
+func (m *Model) gotTags(msg tagsMsg) {
+	if m.closed || msg.gen != m.tags.gen || msg.id != m.id || !m.tags.loading {
+		return
+	}
+	m.tags.loading = false
+	if errors.Is(msg.err, context.Canceled) {
+		m.rebuild()
+		return
+	}
+	if msg.err != nil {
+		m.tags.err = msg.err
+	} else {
+		m.tags.err, m.tags.tags, m.tags.loaded = nil, msg.tags, true
+	}
+	m.rebuild()
+}
+
+// tagsChanged takes the tags a write read back, or loads them again when
+// that read failed.
+func (m *Model) tagsChanged(msg views.TagsChangedMsg) tea.Cmd {
+	if msg.SourceID != m.id {
+		return nil
+	}
+	if msg.Tags == nil {
+		cmd := m.loadTags()
+		m.rebuild()
+		return cmd
+	}
+	m.tags.gen = generations.Add(1) // an older load in flight is stale now
+	m.tags.loading, m.tags.loaded, m.tags.err, m.tags.tags = false, true, nil, msg.Tags
+	m.rebuild()
+	return nil
+}
+
+// shownTags are the tags the detail shows and the tag writes start from:
+// those of GET /dataSource/{id}/tags, or the source's own when that call
+// has not answered (or failed).
+func (m *Model) shownTags() apiclient.Tags {
+	if m.tags.loaded {
+		return m.tags.tags
+	}
+	if m.src != nil {
+		return m.src.Tags
+	}
+	return nil
 }
 
 // Update handles results, data broadcasts, keys and the mouse.
@@ -238,6 +326,10 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 		return m, m.gotSource(msg)
 	case lineageMsg:
 		m.gotLineage(msg)
+	case tagsMsg:
+		m.gotTags(msg)
+	case views.TagsChangedMsg:
+		return m, m.tagsChanged(msg)
 	case views.SourceChangedMsg:
 		m.sourceChanged(msg.Source)
 	case views.SourceRemovedMsg:
@@ -452,7 +544,22 @@ func (m *Model) reselect(prev apiclient.LineageEntry, had bool) {
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := m.vctx.Keys
+	if m.vctx.ReadOnly && !m.gone {
+		// The root leaves the tag keys to the views: say why nothing
+		// happens.
+		for _, b := range k.TagWriteKeys() {
+			if key.Matches(msg, b) {
+				return views.Status("read-only mode: writes are disabled", views.Warn)
+			}
+		}
+	}
 	switch {
+	case key.Matches(msg, k.Columns) && !m.gone:
+		return views.Emit(views.OpenColumnsMsg{ID: m.id, Name: m.sourceName()})
+	case key.Matches(msg, k.AddTag) && !m.gone && m.src != nil:
+		return actions.AddTag(m.vctx, m.target()[0], m.shownTags())
+	case key.Matches(msg, k.RemoveTag) && !m.gone && m.src != nil:
+		return actions.RemoveTag(m.vctx, m.target()[0], m.shownTags())
 	case key.Matches(msg, k.Refresh):
 		return m.load()
 	case key.Matches(msg, k.Raw):
@@ -588,13 +695,17 @@ func (m *Model) writeKeys() []key.Binding {
 		return nil
 	}
 	k := m.vctx.Keys
+	tags := []key.Binding{k.AddTag}
+	if len(m.shownTags()) > 0 {
+		tags = append(tags, k.RemoveTag)
+	}
 	if m.src.IsDisabled() {
-		return []key.Binding{relabel(k.Delete, "delete forever"), k.Restore}
+		return append([]key.Binding{relabel(k.Delete, "delete forever"), k.Restore}, tags...)
 	}
 	if actions.CanUnsubscribe(m.src.SubscriptionStatus) {
-		return []key.Binding{k.Unsubscribe, relabel(k.Delete, "disable")}
+		return append([]key.Binding{k.Unsubscribe, relabel(k.Delete, "disable")}, tags...)
 	}
-	return []key.Binding{k.Subscribe, relabel(k.Delete, "disable")}
+	return append([]key.Binding{k.Subscribe, relabel(k.Delete, "disable")}, tags...)
 }
 
 func (m *Model) ShortHelp() []key.Binding {
@@ -612,7 +723,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	out = append(out, k.Raw)
 	if !m.gone {
-		out = append(out, k.Access, k.Visibility)
+		out = append(out, k.Access, k.Visibility, k.Columns)
 	}
 	out = append(out, m.writeKeys()...)
 	return append(out, m.refreshKey())
@@ -639,7 +750,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	acts := []key.Binding{k.Raw}
 	if !m.gone {
-		acts = append(acts, k.Access, k.Visibility)
+		acts = append(acts, k.Access, k.Visibility, k.Columns)
 	}
 	if w := m.writeKeys(); len(w) > 0 {
 		out = append(out, w)

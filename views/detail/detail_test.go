@@ -40,6 +40,7 @@ type fakeAPI struct {
 	linErr  map[apiclient.LineageType]error
 	block   bool // calls wait for their context to end
 	gets    int
+	tagsErr error // fails ListSourceTags
 }
 
 func (f *fakeAPI) GetDataSource(ctx context.Context, id int64) (*apiclient.DataSource, error) {
@@ -73,6 +74,25 @@ func (f *fakeAPI) Lineage(ctx context.Context, id int64, t apiclient.LineageType
 		return nil, err
 	}
 	return append([]apiclient.LineageEntry{}, es...), nil
+}
+
+// ListSourceTags answers with the source's own tags, as a tenant whose
+// two calls agree.
+func (f *fakeAPI) ListSourceTags(ctx context.Context, id int64) (*apiclient.SourceTags, error) {
+	f.mu.Lock()
+	block, src, err := f.block, f.sources[id], f.tagsErr
+	f.mu.Unlock()
+	if block {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if src == nil {
+		return nil, &apiclient.APIError{StatusCode: http.StatusNotFound, Method: "GET", Path: "/dataSource/tags"}
+	}
+	return &apiclient.SourceTags{Tags: append(apiclient.Tags{}, src.Tags...)}, nil
 }
 
 func sourceFixture(t testing.TB, name string) *apiclient.DataSource {
@@ -181,7 +201,7 @@ func TestShowsFieldsOfSource26(t *testing.T) {
 		"Children", "none",
 	)
 	// Empty fields are left out.
-	for _, absent := range []string{"Description", "Remote table", "Domain", "Tags", "Expires", "Catalog metadata"} {
+	for _, absent := range []string{"Description", "Remote table", "Domain", "Expires", "Catalog metadata"} {
 		if strings.Contains(v, absent) {
 			t.Errorf("empty field %q shown", absent)
 		}
@@ -322,8 +342,9 @@ func TestNoLineageNoSelection(t *testing.T) {
 		t.Error("lineage selectable without entries")
 	}
 	mustContain(t, m.View(), "Parents", "Children")
-	if n := strings.Count(m.View(), "none"); n != 2 {
-		t.Errorf(`"none" shown %d times, want 2`, n)
+	// Parents, children, and the tags (22 has none).
+	if n := strings.Count(m.View(), "none"); n != 3 {
+		t.Errorf(`"none" shown %d times, want 3`, n)
 	}
 }
 
@@ -650,8 +671,8 @@ func TestCloseCancelsRequests(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("requests were not cancelled by Close")
 	}
-	if len(msgs) != 3 {
-		t.Fatalf("got %d results, want 3", len(msgs))
+	if len(msgs) != 4 { // the source, its lineage both ways, its tags
+		t.Fatalf("got %d results, want 4", len(msgs))
 	}
 	if out := feed(t, m, msgs...); len(out) != 0 {
 		t.Errorf("a cancelled request reported %v", out)

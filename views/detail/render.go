@@ -196,6 +196,7 @@ func (m *Model) rebuild() {
 		p.lines = m.rawLines
 	default:
 		m.overview(p)
+		m.tagSection(p)
 		m.subscription(p)
 		m.checks(p)
 		m.documentation(p)
@@ -263,13 +264,6 @@ func (m *Model) overview(p *page) {
 		p.kv("Rows", format.Thousands(*s.RowCount))
 	}
 	p.kv("Domain", format.Inline(s.DomainName))
-	tags := make([]string, 0, len(s.Tags))
-	for _, t := range s.Tags {
-		if n := strings.TrimSpace(format.Inline(t.Name)); n != "" {
-			tags = append(tags, n)
-		}
-	}
-	p.kv("Tags", strings.Join(tags, ", "))
 	p.kv("Created", format.When(s.CreatedAt, now))
 	p.kv("Created by", createdBy(s.CreatedBy))
 	p.kv("Updated", format.When(s.UpdatedAt, now))
@@ -280,6 +274,52 @@ func (m *Model) overview(p *page) {
 		p.kv("Blob handler URL", format.Inline(s.BlobHandler.URL))
 	}
 	p.kv("Catalog metadata", format.JSONText(s.CatalogMetadata))
+}
+
+// tagSection lists the source's tags (GET /dataSource/{id}/tags), each
+// with how it was applied, and the keys that change them.
+func (m *Model) tagSection(p *page) {
+	st := m.vctx.Styles
+	tags := m.shownTags()
+	p.blank()
+	p.heading("Tags")
+	switch {
+	case len(tags) == 0 && m.tags.loading && !m.tags.loaded:
+		p.text(st.Muted, "loading…", indent)
+	case len(tags) == 0:
+		p.text(st.Muted, "none", indent)
+	}
+	for _, t := range tags {
+		name := strings.TrimSpace(format.Inline(t.Name))
+		if name == "" {
+			continue
+		}
+		var how []string
+		if c := format.Inline(t.TagContext()); c != "" {
+			how = append(how, c)
+		}
+		if s := format.Inline(t.TagSource()); s != "" && s != t.TagContext() {
+			how = append(how, s)
+		}
+		line := st.Value.Render("• " + name)
+		if len(how) > 0 {
+			line += st.Muted.Render("  " + strings.Join(how, " · "))
+		}
+		p.add(strings.Repeat(" ", indent) + line)
+	}
+	if m.tags.err != nil && !m.tags.loaded {
+		p.text(st.Muted, "(from the source: the tags call failed: "+format.Inline(apiclient.Explain(m.tags.err))+")", indent)
+	}
+	k := m.vctx.Keys
+	var hint []string
+	if k.AddTag.Enabled() {
+		hint = append(hint, k.AddTag.Help().Key+" adds a tag")
+		if len(tags) > 0 {
+			hint = append(hint, k.RemoveTag.Help().Key+" removes one")
+		}
+	}
+	hint = append(hint, k.Columns.Help().Key+" shows the columns")
+	p.text(st.Subtle, strings.Join(hint, " · "), indent)
 }
 
 func (m *Model) subscription(p *page) {
