@@ -54,6 +54,8 @@ type row struct {
 	expires                                      string
 	// search is name + " " + email: the string the filter matches.
 	search string
+	// widths are the cells' widths (see naturals).
+	widths naturals
 }
 
 // shown is a row of the filtered table with the bytes of its search string
@@ -330,6 +332,7 @@ func makeRow(u apiclient.AccessUser, now time.Time) row {
 		r.date = format.Inline(u.CreatedAt)
 	}
 	r.search = r.name + " " + r.email
+	r.widths = widths(&r)
 	return r
 }
 

@@ -54,15 +54,21 @@ type naturals [7]int
 
 const expiresCol, sinceCol = 3, 5
 
-func (n *naturals) add(r *row) {
-	vals := [7]int{
+// widths measures r's cells: done once per row, where the row is made
+// (on the loader's goroutines), so that taking a page in only compares.
+func widths(r *row) naturals {
+	vals := naturals{
 		ansi.StringWidth(r.name), ansi.StringWidth(r.email), ansi.StringWidth(r.state), ansi.StringWidth(r.expires),
 		ansi.StringWidth(r.approved), ansi.StringWidth(r.date), ansi.StringWidth(r.typ),
 	}
 	if r.ago != "" {
 		vals[sinceCol] += 3 + ansi.StringWidth(r.ago)
 	}
-	for i, v := range vals {
+	return vals
+}
+
+func (n *naturals) add(r *row) {
+	for i, v := range r.widths {
 		n[i] = max(n[i], v)
 	}
 }

@@ -122,13 +122,13 @@ func TestUserViewScrollRawAndBounds(t *testing.T) {
 	if !strings.Contains(m.View(), "WS_SOLD_DATE_SK · applies") {
 		t.Errorf("bottom:\n%s", m.View())
 	}
-	press(m, "y")
+	press(m, "J")
 	m.SetSize(100, 400)
 	raw := m.View()
 	if !strings.Contains(raw, `"visibilityRuleApplies": false`) || !strings.Contains(raw, `"dataSourceName": "Web Sales"`) {
 		t.Errorf("raw:\n%s", raw)
 	}
-	press(m, "y")
+	press(m, "J")
 	for _, w := range []int{0, 1, 2, 5, 10, 30, 60} {
 		for _, h := range []int{0, 1, 2, 5} {
 			m.SetSize(w, h)
@@ -153,7 +153,7 @@ func TestUserViewHostile(t *testing.T) {
 			t.Fatalf("control characters reached the screen: %q", out)
 		}
 	}
-	press(m, "y")
+	press(m, "J")
 	if out := m.View(); strings.ContainsAny(out, "\x1b\a\u202e") {
 		t.Fatalf("raw view: %q", out)
 	}
