@@ -672,3 +672,24 @@ func within(t *testing.T, what, scr string, w, h int, want string) {
 		t.Errorf("%s: %q is not in sight:\n%s", what, want, scr)
 	}
 }
+
+func TestHostileMemberNamesAreSafe(t *testing.T) {
+	api, ctx := newMemberAPI()
+	evil := member(90, 1090, "Eve\x1b]0;owned\x07\u202eLin", "eve\x1b[2J@example.com", "subscribed")
+	api.members = append(api.members, evil)
+	for name, cmd := range map[string]tea.Cmd{"revoke": actions.RevokeMember(ctx, src, evil)} {
+		drv, _ := openDialog(t, cmd, 80, 24)
+		if scr := drv.V.View(); strings.ContainsAny(scr, "\x07\u202e") || strings.Contains(scr, "\x1b]") || strings.Contains(scr, "\x1b[2J") {
+			t.Errorf("%s: the dialog draws the server's controls: %q", name, scr)
+		}
+		drv.Key("esc")
+	}
+	fdrv, _ := openForm(t, actions.AddMember(ctx, src), 80, 24)
+	fdrv.Key("tab")
+	typeText(fdrv, "eve")
+	fdrv.Key("ctrl+s") // a near match: the candidates are named
+	if scr := fdrv.V.View(); strings.ContainsAny(scr, "\x07\u202e") || strings.Contains(scr, "\x1b]") || strings.Contains(scr, "\x1b[2J") {
+		t.Errorf("the form draws the server's controls: %q", scr)
+	}
+	wantScreen(t, fdrv, "Eve")
+}
