@@ -35,6 +35,10 @@ type KeyMap struct {
 	// Tags and columns: Columns opens the data dictionary (list and
 	// detail); AddTag and RemoveTag are the detail's tag writes
 	Columns, AddTag, RemoveTag key.Binding
+	// Copy opens the copy menu (y, then a letter copies at once); OpenWeb
+	// opens the source in the Immuta web UI; Export writes the list's
+	// visible or marked rows to a file.
+	Copy, OpenWeb, Export key.Binding
 }
 
 // ForceQuit is not rebindable: ctrl+c always leaves.
@@ -66,7 +70,7 @@ func Default() KeyMap {
 		Sort:         b("sort column", "o"),
 		SortReverse:  b("reverse sort", "O"),
 
-		Raw:         b("raw JSON", "y"),
+		Raw:         b("raw JSON", "J"),
 		NextSection: b("next section", "tab"),
 
 		Subscribe: b("subscribe", "s"),
@@ -98,6 +102,10 @@ func Default() KeyMap {
 		Columns:   b("columns", "C"),
 		AddTag:    b("add tag", "t"),
 		RemoveTag: b("remove tag", "T"),
+
+		Copy:    b("copy…", "y"),
+		OpenWeb: b("open in web UI", "w"),
+		Export:  b("export rows", "x"),
 	}
 }
 
@@ -135,6 +143,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"edit_member": &k.EditMember, "revoke": &k.Revoke, "add_member": &k.AddMember,
 		"requests": &k.Requests, "approve": &k.Approve, "deny": &k.Deny, "report": &k.Report,
 		"columns": &k.Columns, "add_tag": &k.AddTag, "remove_tag": &k.RemoveTag,
+		"copy": &k.Copy, "open_web": &k.OpenWeb, "export": &k.Export,
 	}
 }
 

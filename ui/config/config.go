@@ -22,6 +22,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/dsbrowse/dsbrowse/apiclient/paging"
+	"github.com/dsbrowse/dsbrowse/views/weblink"
 )
 
 // Defaults for settings a profile leaves out.
@@ -70,9 +71,10 @@ type Profile struct {
 	PageSize      int
 	MaxPageSize   int // later pages grow up to this (page_size at least)
 	Concurrency   int
-	FixedPaging   bool  // page_size pages, concurrency in flight: the paging before the loader
-	MaxBodyBytes  int64 // cap on one response body, after decompression
-	MaxRows       int   // cap on the rows the terminal UI's list loads
+	FixedPaging   bool   // page_size pages, concurrency in flight: the paging before the loader
+	MaxBodyBytes  int64  // cap on one response body, after decompression
+	MaxRows       int    // cap on the rows the terminal UI's list loads
+	WebURL        string // web_url: the source's page in the web UI (weblink)
 }
 
 // Theme is the [theme] table. Colours are "" (keep the default), a hex
@@ -213,6 +215,7 @@ type fileProfile struct {
 	FixedPaging   bool        `toml:"fixed_paging"`
 	MaxBodyBytes  byteSize    `toml:"max_body_bytes"`
 	MaxRows       rowCap      `toml:"max_rows"`
+	WebURL        string      `toml:"web_url"`
 }
 
 type fileTheme struct {
@@ -292,6 +295,7 @@ func parse(data []byte) (*Config, error) {
 			FixedPaging:   fp.FixedPaging,
 			MaxBodyBytes:  int64(fp.MaxBodyBytes),
 			MaxRows:       int(fp.MaxRows),
+			WebURL:        strings.TrimSpace(fp.WebURL),
 		}
 		if p.Timeout == 0 {
 			p.Timeout = DefaultTimeout
@@ -310,6 +314,11 @@ func parse(data []byte) (*Config, error) {
 		}
 		if p.MaxBodyBytes == 0 {
 			p.MaxBodyBytes = DefaultMaxBodyBytes
+		}
+		if p.WebURL != "" {
+			if err := weblink.CheckTemplate(p.WebURL); err != nil {
+				return nil, lineErr(findLine(data, toml.Key{"profiles", name, "web_url"}), "%v", err)
+			}
 		}
 		if p.MaxRows == 0 {
 			p.MaxRows = DefaultMaxRows

@@ -58,6 +58,8 @@ type Target struct {
 	MaxBodyBytes int64
 	// MaxRows caps the rows the terminal UI's list loads.
 	MaxRows int
+	// WebURL is the profile's web_url template ("" for the default).
+	WebURL string
 	// RememberAs names where an auto auth form learned on this connection
 	// is remembered (see StateDir); "" remembers nothing (--demo).
 	RememberAs string
@@ -162,6 +164,7 @@ func (p Profile) target(getenv func(string) string) (*Target, error) {
 		Concurrency:  p.Concurrency,
 		MaxBodyBytes: p.MaxBodyBytes,
 		MaxRows:      p.MaxRows,
+		WebURL:       p.WebURL,
 		RememberAs:   "profile " + p.Name,
 	}, nil
 }

@@ -8,24 +8,20 @@ package accessreport
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/report"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/fileform"
 	"github.com/dsbrowse/dsbrowse/views/format"
 )
 
@@ -33,19 +29,12 @@ import (
 // walks do not share the tenant's patience (or a file).
 var running atomic.Bool
 
-// Model is the export form, a modal.
+// Model is the export form, a modal: the shared file and format form
+// (views/fileform) with the walk behind its submit.
 type Model struct {
+	*fileform.Model
 	ctx     *views.Context
 	sources []report.Source
-	what    string // "3 marked data sources", shown in the title
-	path    textinput.Model
-	format  int // index into report.Formats
-	focus   int // 0 path, 1 format
-	hint    string
-	closed  bool
-	w, h    int
-	// edited: the user typed in the path, so a format change leaves it.
-	edited bool
 }
 
 var (
@@ -57,144 +46,49 @@ var (
 // matching the filter"). The file defaults to
 // ./access-report-YYYYMMDD.csv (today by the context's clock).
 func New(ctx *views.Context, sources []report.Source, what string) *Model {
-	in := textinput.New()
-	in.Prompt = "> "
-	in.CharLimit = 4096
-	m := &Model{ctx: ctx, sources: sources, what: safe.Line(what), path: in}
-	in.SetValue(m.defaultPath())
-	in.CursorEnd()
-	in.Focus()
-	m.path = in
+	m := &Model{ctx: ctx, sources: sources}
+	names := make([]string, len(report.Formats))
+	for i, f := range report.Formats {
+		names[i] = string(f)
+	}
+	m.Model = fileform.New(ctx, fileform.Spec{
+		Title:   "Export an access report",
+		Intro:   fmt.Sprintf("One row per member of %s: source id, name, SQL table, member type, id, name, email, state, approved, expiration, since.", safe.Line(what)),
+		Formats: names,
+		DefaultPath: func(f string) string {
+			return fmt.Sprintf("./access-report-%s.%s", ctx.Clock().Format("20060102"), f)
+		},
+		Submit: m.submit,
+	})
 	return m
 }
 
-func (m *Model) defaultPath() string {
-	return fmt.Sprintf("./access-report-%s.%s", m.ctx.Clock().Format("20060102"), report.Formats[m.format])
-}
-
-// Path and Format are what the form holds now.
-func (m *Model) Path() string          { return m.path.Value() }
-func (m *Model) Format() report.Format { return report.Formats[m.format] }
-
-func (m *Model) Init() tea.Cmd       { return textinput.Blink }
-func (m *Model) Title() string       { return "Export an access report" }
-func (m *Model) CapturesInput() bool { return true }
-func (m *Model) SetSize(w, h int)    { m.w, m.h = w, h }
-func (m *Model) Closed() bool        { return m.closed }
-
-func (m *Model) close() tea.Cmd {
-	m.closed = true
-	return views.CloseModal
-}
-
-func (m *Model) setFormat(i int) {
-	n := len(report.Formats)
-	i = ((i % n) + n) % n
-	old := m.defaultPath()
-	m.format = i
-	if !m.edited || m.path.Value() == old {
-		m.path.SetValue(m.defaultPath())
-		m.path.CursorEnd()
-		m.edited = false
-	}
-}
+// Format is the format the form holds now.
+func (m *Model) Format() report.Format { return report.Format(m.Model.Format()) }
 
 func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok {
-		var cmd tea.Cmd
-		m.path, cmd = m.path.Update(msg)
-		return m, cmd
-	}
-	k := m.ctx.Keys
-	switch {
-	case km.Type == tea.KeyEsc:
-		return m, m.close()
-	case key.Matches(km, k.Submit):
-		return m, m.submit()
-	case km.Type == tea.KeyEnter:
-		if m.focus == 0 {
-			m.focusOn(1)
-			return m, nil
-		}
-		return m, m.submit()
-	case km.Type == tea.KeyTab || km.Type == tea.KeyShiftTab || (m.focus == 1 && (km.Type == tea.KeyUp || km.Type == tea.KeyDown)):
-		m.focusOn(1 - m.focus)
-		return m, nil
-	}
-	if m.focus == 1 {
-		switch {
-		case km.Type == tea.KeyRight || km.Type == tea.KeySpace || km.String() == "l":
-			m.setFormat(m.format + 1)
-		case km.Type == tea.KeyLeft || km.String() == "h":
-			m.setFormat(m.format - 1)
-		case km.Type == tea.KeyRunes:
-			// The first letter picks: c, j, n.
-			for i, f := range report.Formats {
-				if strings.HasPrefix(string(f), strings.ToLower(string(km.Runes))) {
-					m.setFormat(i)
-					break
-				}
-			}
-		}
-		m.hint = ""
-		return m, nil
-	}
-	if km.Type == tea.KeyRunes {
-		km.Runes = safe.Runes(km.Runes)
-	}
-	before := m.path.Value()
-	var cmd tea.Cmd
-	m.path, cmd = m.path.Update(km)
-	if m.path.Value() != before {
-		m.edited, m.hint = true, ""
-	}
+	_, cmd := m.Model.Update(msg)
 	return m, cmd
-}
-
-func (m *Model) focusOn(i int) {
-	m.focus = i
-	if i == 0 {
-		m.path.Focus()
-	} else {
-		m.path.Blur()
-	}
 }
 
 // submit creates the file (never over an existing one) and starts the
 // walk; the form closes and the status line takes over.
-func (m *Model) submit() tea.Cmd {
-	p := strings.TrimSpace(m.path.Value())
-	if p == "" {
-		m.hint = "A file name is required."
-		m.focusOn(0)
-		return nil
-	}
+func (m *Model) submit(p, f string) (tea.Cmd, string) {
 	if len(m.sources) == 0 {
-		m.hint = "No data source to report on."
-		return nil
+		return nil, "No data source to report on."
 	}
 	if !running.CompareAndSwap(false, true) {
-		m.hint = "An access report is already being written; wait for it to finish."
-		return nil
+		return nil, "An access report is already being written; wait for it to finish."
 	}
 	// 0600: the report lists people and their access.
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	file, hint := fileform.Create(p)
+	if hint != "" {
 		running.Store(false)
-		switch {
-		case errors.Is(err, os.ErrExist):
-			m.hint = fmt.Sprintf("%s already exists: choose another name (nothing is overwritten).", safe.Line(p))
-		case errors.Is(err, os.ErrNotExist):
-			m.hint = fmt.Sprintf("The folder %s does not exist.", safe.Line(filepath.Dir(p)))
-		default:
-			m.hint = "Cannot create the file: " + safe.Line(err.Error())
-		}
-		m.focusOn(0)
-		return nil
+		m.FocusPath()
+		return nil, hint
 	}
-	j, first := start(m.ctx, f, p, m.Format(), m.sources)
-	return tea.Batch(m.close(), views.Status(first, views.Info), j.wait())
+	j, first := start(m.ctx, file, p, report.Format(f), m.sources)
+	return tea.Batch(views.Status(first, views.Info), j.wait()), ""
 }
 
 // --- the walk -------------------------------------------------------------
@@ -336,58 +230,3 @@ func (j *job) final() tea.Msg {
 	return views.StatusMsg{Text: s, Level: views.Warn}
 }
 
-// --- help and drawing ------------------------------------------------------
-
-func (m *Model) ShortHelp() []key.Binding {
-	if m.focus == 1 {
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "format")),
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "export")),
-			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "file")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		}
-	}
-	return []key.Binding{
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
-		m.ctx.Keys.Submit,
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-	}
-}
-
-func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
-
-func (m *Model) View() string {
-	st := m.ctx.Styles
-	box := st.Modal.Box
-	width := max(min(m.w-4, 76), 24)
-	inner := width - box.GetHorizontalFrameSize()
-	head := []string{st.Modal.Title.Render(ansi.Truncate(m.Title(), inner, "…")), ""}
-	mid := format.WrapText(fmt.Sprintf("One row per member of %s: source id, name, SQL table, member type, id, name, email, state, approved, expiration, since.", m.what), inner)
-	tail := []string{"", st.Modal.FieldLabel.Render("File")}
-	in := m.path
-	in.Width = max(inner-4, 4)
-	tail = append(tail, ansi.Truncate(in.View(), inner, ""))
-	tail = append(tail, "", st.Modal.FieldLabel.Render("Format"))
-	var opts []string
-	for i, f := range report.Formats {
-		label := " " + string(f) + " "
-		switch {
-		case i == m.format && m.focus == 1:
-			opts = append(opts, st.Modal.ButtonActive.Render("["+string(f)+"]"))
-		case i == m.format:
-			opts = append(opts, st.Bold.Render("["+string(f)+"]"))
-		default:
-			opts = append(opts, st.Muted.Render(label))
-		}
-	}
-	tail = append(tail, ansi.Truncate(strings.Join(opts, " "), inner, "…"))
-	if m.hint != "" {
-		for _, l := range format.ClipLines(format.WrapText(m.hint, inner), 3) {
-			tail = append(tail, st.Modal.FieldError.Render(l))
-		}
-	}
-	tail = append(tail, "", st.Muted.Render(ansi.Truncate("enter moves on, then exports · esc cancels", inner, "…")))
-	maxLines := max(m.h-box.GetVerticalFrameSize(), 3)
-	lines := format.FitLines(head, mid, tail, maxLines, st.Muted.Render("…"))
-	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
-}

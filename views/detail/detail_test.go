@@ -373,7 +373,7 @@ func hasHelp(m *Model, desc string) bool {
 func TestRawJSONShowsEveryField(t *testing.T) {
 	api := seeded(t)
 	m, _ := open(t, api, 26, "Dbo Customer Data", 100, 500)
-	press(t, m, "y")
+	press(t, m, "J")
 	v := m.View()
 	viewtest.CheckBounds(t, v, 100, 500)
 	var top map[string]json.RawMessage
@@ -387,15 +387,15 @@ func TestRawJSONShowsEveryField(t *testing.T) {
 	}
 	mustContain(t, v, "raw JSON", `  "policyHandler": {`, `    "handlerId": 55,`, `"seeded": false`, `"filterId": null`)
 	if !hasHelp(m, "overview") {
-		t.Error("y is not offered to go back to the overview")
+		t.Error("J is not offered to go back to the overview")
 	}
-	// esc leaves the raw view first; y toggles back too.
+	// esc leaves the raw view first; J toggles back too.
 	if !m.Back() || strings.Contains(m.View(), `"seeded"`) {
 		t.Error("Back did not leave the raw JSON view")
 	}
-	press(t, m, "y", "y")
+	press(t, m, "J", "J")
 	if strings.Contains(m.View(), `"seeded"`) {
-		t.Error("y did not toggle the raw JSON view off")
+		t.Error("J did not toggle the raw JSON view off")
 	}
 }
 
@@ -605,7 +605,7 @@ func TestHostileStringsSanitized(t *testing.T) {
 	check("page")
 	press(t, m, "tab")
 	check("lineage focus")
-	press(t, m, "y")
+	press(t, m, "J")
 	check("raw JSON")
 
 	// Still safe before the source loads, and in errors.
@@ -630,7 +630,7 @@ func TestSmallSizesStayInBounds(t *testing.T) {
 		w, h := sz[0], sz[1]
 		m, _ := open(t, api, 26, wide.Name, w, h)
 		viewtest.CheckBounds(t, m.View(), w, h)
-		for _, k := range []string{"G", "tab", "j", "j", "G", "enter", "pgdown", "y", "G", "pgup", "y", "g"} {
+		for _, k := range []string{"G", "tab", "j", "j", "G", "enter", "pgdown", "J", "G", "pgup", "J", "g"} {
 			press(t, m, k)
 			viewtest.CheckBounds(t, m.View(), w, h)
 		}

@@ -88,9 +88,9 @@ func BenchmarkHugeSource(b *testing.B) {
 		}
 	})
 	b.Run("raw", func(b *testing.B) {
-		// y: the raw JSON, which keeps every byte.
+		// J: the raw JSON, which keeps every byte.
 		m := openWith(msg, w, h)
-		y := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'y'}}
+		y := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'J'}}
 		for b.Loop() {
 			m.Update(y)
 			_ = m.View()

@@ -154,7 +154,7 @@ func TestHelp(t *testing.T) {
 	if len(full) != 2 || descs(full[0]) != "up,down,page up,page down,top,bottom" || descs(full[1]) != "raw JSON,refresh" {
 		t.Errorf("full help: %v", full)
 	}
-	if b := RawToggle(keys.Raw, true); b.Help().Key != "y" || !key.Matches(viewtest.KeyMsg("y"), b) {
+	if b := RawToggle(keys.Raw, true); b.Help().Key != "J" || !key.Matches(viewtest.KeyMsg("J"), b) {
 		t.Errorf("RawToggle: %+v", b.Help())
 	}
 	if keys.Raw.Help().Desc != "raw JSON" {

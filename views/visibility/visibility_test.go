@@ -253,7 +253,7 @@ func TestModelLoadsScrollsAndShowsRaw(t *testing.T) {
 		t.Errorf("help %v", descs)
 	}
 
-	m.Update(press("y"))
+	m.Update(press("J"))
 	m.SetSize(80, 200)
 	raw := m.View()
 	for _, want := range []string{"Raw JSON", `  "noVisibilities": true,`, `  "dataSource": 16,`, `"policySet": "[{\"type\":\"masking\"`} {
@@ -264,9 +264,9 @@ func TestModelLoadsScrollsAndShowsRaw(t *testing.T) {
 	if m.ShortHelp()[0].Help().Desc != "readable view" {
 		t.Errorf("raw help %v", m.ShortHelp()[0].Help())
 	}
-	m.Update(press("y"))
+	m.Update(press("J"))
 	if !strings.Contains(m.View(), "Policies (2)") {
-		t.Error("y did not come back")
+		t.Error("J did not come back")
 	}
 	for _, w := range []int{0, 1, 2, 7, 30} {
 		for _, h := range []int{0, 1, 2, 3, 30} {

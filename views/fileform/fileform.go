@@ -1,0 +1,255 @@
+// Package fileform is the small "file and format" form of the TUI's
+// exports (the access report, the list's rows): a path with a default
+// that follows the format until the user types in it, a row of formats
+// picked with ←/→ or their first letter, and a hint line for what went
+// wrong (the input is kept). What submitting does is the caller's.
+package fileform
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/format"
+)
+
+// Spec describes one form.
+type Spec struct {
+	Title string
+	// Intro is the paragraph under the title (wrapped; cut first when
+	// the form is short of room).
+	Intro   string
+	Formats []string
+	// DefaultPath is the file offered for a format.
+	DefaultPath func(format string) string
+	// Submit runs on enter (or ctrl+s) with the trimmed, non-empty path.
+	// A non-empty hint keeps the form open with the input and says why;
+	// else the form closes and cmd runs.
+	Submit func(path, format string) (cmd tea.Cmd, hint string)
+}
+
+// Model is the form, a modal.
+type Model struct {
+	ctx    *views.Context
+	spec   Spec
+	path   textinput.Model
+	format int // index into spec.Formats
+	focus  int // 0 path, 1 format
+	hint   string
+	closed bool
+	w, h   int
+	// edited: the user typed in the path, so a format change leaves it.
+	edited bool
+}
+
+var (
+	_ views.View    = (*Model)(nil)
+	_ views.Closing = (*Model)(nil)
+)
+
+// New is the form for spec, on its first format.
+func New(ctx *views.Context, spec Spec) *Model {
+	in := textinput.New()
+	in.Prompt = "> "
+	in.CharLimit = 4096
+	m := &Model{ctx: ctx, spec: spec}
+	in.SetValue(m.defaultPath())
+	in.CursorEnd()
+	in.Focus()
+	m.path = in
+	return m
+}
+
+func (m *Model) defaultPath() string { return m.spec.DefaultPath(m.Format()) }
+
+// Path and Format are what the form holds now.
+func (m *Model) Path() string   { return m.path.Value() }
+func (m *Model) Format() string { return m.spec.Formats[m.format] }
+
+// Hint is the form's word on what went wrong, "" when none.
+func (m *Model) Hint() string { return m.hint }
+
+func (m *Model) Init() tea.Cmd       { return textinput.Blink }
+func (m *Model) Title() string       { return m.spec.Title }
+func (m *Model) CapturesInput() bool { return true }
+func (m *Model) SetSize(w, h int)    { m.w, m.h = w, h }
+func (m *Model) Closed() bool        { return m.closed }
+
+func (m *Model) close() tea.Cmd {
+	m.closed = true
+	return views.CloseModal
+}
+
+// SetFormat picks format i (wrapping); the path follows it unless typed.
+func (m *Model) SetFormat(i int) {
+	n := len(m.spec.Formats)
+	i = ((i % n) + n) % n
+	old := m.defaultPath()
+	m.format = i
+	if !m.edited || m.path.Value() == old {
+		m.path.SetValue(m.defaultPath())
+		m.path.CursorEnd()
+		m.edited = false
+	}
+}
+
+func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		var cmd tea.Cmd
+		m.path, cmd = m.path.Update(msg)
+		return m, cmd
+	}
+	k := m.ctx.Keys
+	switch {
+	case km.Type == tea.KeyEsc:
+		return m, m.close()
+	case key.Matches(km, k.Submit):
+		return m, m.submit()
+	case km.Type == tea.KeyEnter:
+		if m.focus == 0 {
+			m.focusOn(1)
+			return m, nil
+		}
+		return m, m.submit()
+	case km.Type == tea.KeyTab || km.Type == tea.KeyShiftTab || (m.focus == 1 && (km.Type == tea.KeyUp || km.Type == tea.KeyDown)):
+		m.focusOn(1 - m.focus)
+		return m, nil
+	}
+	if m.focus == 1 {
+		switch {
+		case km.Type == tea.KeyRight || km.Type == tea.KeySpace || km.String() == "l":
+			m.SetFormat(m.format + 1)
+		case km.Type == tea.KeyLeft || km.String() == "h":
+			m.SetFormat(m.format - 1)
+		case km.Type == tea.KeyRunes:
+			// The first letter picks: c, j, n.
+			for i, f := range m.spec.Formats {
+				if strings.HasPrefix(f, strings.ToLower(string(km.Runes))) {
+					m.SetFormat(i)
+					break
+				}
+			}
+		}
+		m.hint = ""
+		return m, nil
+	}
+	if km.Type == tea.KeyRunes {
+		km.Runes = safe.Runes(km.Runes)
+	}
+	before := m.path.Value()
+	var cmd tea.Cmd
+	m.path, cmd = m.path.Update(km)
+	if m.path.Value() != before {
+		m.edited, m.hint = true, ""
+	}
+	return m, cmd
+}
+
+func (m *Model) focusOn(i int) {
+	m.focus = i
+	if i == 0 {
+		m.path.Focus()
+	} else {
+		m.path.Blur()
+	}
+}
+
+func (m *Model) submit() tea.Cmd {
+	p := strings.TrimSpace(m.path.Value())
+	if p == "" {
+		m.hint = "A file name is required."
+		m.focusOn(0)
+		return nil
+	}
+	cmd, hint := m.spec.Submit(p, m.Format())
+	if hint != "" {
+		m.hint = hint
+		return nil
+	}
+	return tea.Batch(m.close(), cmd)
+}
+
+// FocusPath puts the cursor back in the path (a hint about the file).
+func (m *Model) FocusPath() { m.focusOn(0) }
+
+// Create makes the file at path for writing, never over an existing one
+// (0600: exports list what the tenant holds). On failure it returns the
+// form's hint.
+func Create(path string) (*os.File, string) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		return f, ""
+	case errors.Is(err, os.ErrExist):
+		return nil, fmt.Sprintf("%s already exists: choose another name (nothing is overwritten).", safe.Line(path))
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Sprintf("The folder %s does not exist.", safe.Line(filepath.Dir(path)))
+	}
+	return nil, "Cannot create the file: " + safe.Line(err.Error())
+}
+
+// --- help and drawing ------------------------------------------------------
+
+func (m *Model) ShortHelp() []key.Binding {
+	if m.focus == 1 {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "format")),
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "export")),
+			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "file")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		}
+	}
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
+		m.ctx.Keys.Submit,
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+
+func (m *Model) View() string {
+	st := m.ctx.Styles
+	box := st.Modal.Box
+	width := max(min(m.w-4, 76), 24)
+	inner := width - box.GetHorizontalFrameSize()
+	head := []string{st.Modal.Title.Render(ansi.Truncate(m.Title(), inner, "…")), ""}
+	mid := format.WrapText(m.spec.Intro, inner)
+	tail := []string{"", st.Modal.FieldLabel.Render("File")}
+	in := m.path
+	in.Width = max(inner-4, 4)
+	tail = append(tail, ansi.Truncate(in.View(), inner, ""))
+	tail = append(tail, "", st.Modal.FieldLabel.Render("Format"))
+	var opts []string
+	for i, f := range m.spec.Formats {
+		label := " " + f + " "
+		switch {
+		case i == m.format && m.focus == 1:
+			opts = append(opts, st.Modal.ButtonActive.Render("["+f+"]"))
+		case i == m.format:
+			opts = append(opts, st.Bold.Render("["+f+"]"))
+		default:
+			opts = append(opts, st.Muted.Render(label))
+		}
+	}
+	tail = append(tail, ansi.Truncate(strings.Join(opts, " "), inner, "…"))
+	if m.hint != "" {
+		for _, l := range format.ClipLines(format.WrapText(m.hint, inner), 3) {
+			tail = append(tail, st.Modal.FieldError.Render(l))
+		}
+	}
+	tail = append(tail, "", st.Muted.Render(ansi.Truncate("enter moves on, then exports · esc cancels", inner, "…")))
+	maxLines := max(m.h-box.GetVerticalFrameSize(), 3)
+	lines := format.FitLines(head, mid, tail, maxLines, st.Muted.Render("…"))
+	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
+}
