@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -1078,6 +1079,12 @@ func (s *scanner) hits(hits []DataSource) ([]DataSource, bool) {
 	}
 	n := 0
 	ok := s.array(func() bool {
+		if n%64 == 63 {
+			// A page of 1000 takes milliseconds to read: let a goroutine
+			// waiting for this core (a UI's) run between hits, or it waits
+			// for the scheduler's 10 ms preemption.
+			runtime.Gosched()
+		}
 		if n < len(hits) {
 			n++
 			return s.dataSource(&hits[n-1])

@@ -11,6 +11,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/apiclient/paging"
 	"github.com/dsbrowse/dsbrowse/ui/config"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/ui/trace"
 )
 
 // Paging of the listing commands. A script wants the whole list soon and
@@ -71,6 +72,8 @@ func (p *pager[T, R]) run(ctx context.Context) error {
 			return b.Err
 		}
 		if b.Last {
+			trace.Mark("all-loaded")
+			trace.Note("requests", int64(b.Progress.Requests))
 			switch pr := b.Progress; {
 			case pr.Err != nil:
 				return pr.Err
@@ -94,6 +97,7 @@ func (p *pager[T, R]) run(ctx context.Context) error {
 		if err := p.emit(out); err != nil {
 			return err
 		}
+		trace.Mark("first-row") // for the benchmarks that run the binary
 	}
 	return ctx.Err() // cancelled before the last batch
 }

@@ -2,7 +2,9 @@
 // the built binary: with DSBROWSE_TRACE=FILE set, Mark appends a line
 // "NAME UNIX-NANOSECONDS" to FILE the first time each name is marked
 // (first-row: the first data row drawn; all-loaded: every row of the list
-// loaded and sorted into view). Unset, Mark costs an atomic load.
+// loaded and sorted into view); Note records a count the same way
+// (requests: the requests the list's load sent). Unset, they cost an
+// atomic load.
 //
 // The variable is for measuring only; it is not documented to users.
 package trace
@@ -36,7 +38,14 @@ func Mark(name string) {
 	if !On() {
 		return
 	}
-	at := time.Now().UnixNano()
+	Note(name, time.Now().UnixNano())
+}
+
+// Note records name with a value (a count), once per process.
+func Note(name string, v int64) {
+	if !On() {
+		return
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	if seen[name] {
@@ -47,6 +56,6 @@ func Mark(name string) {
 	if err != nil {
 		return // measuring must never break the program
 	}
-	fmt.Fprintf(f, "%s %d\n", name, at)
+	fmt.Fprintf(f, "%s %d\n", name, v)
 	_ = f.Close()
 }

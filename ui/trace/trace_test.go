@@ -15,12 +15,13 @@ func TestMarkAppendsEachEventOnce(t *testing.T) {
 	Mark("first-row")
 	Mark("first-row")
 	Mark("all-loaded")
+	Note("requests", 101)
 	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "first-row ") || !strings.HasPrefix(lines[1], "all-loaded ") {
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "first-row ") || !strings.HasPrefix(lines[1], "all-loaded ") || lines[2] != "requests 101" {
 		t.Fatalf("trace %q", b)
 	}
 }

@@ -26,6 +26,11 @@ type loop struct {
 	frames int
 	err    error
 	ui     durations // Update+View per message: how long the UI goroutine was busy
+	// cpuClock, when set, is the CPU time of the thread running the loop
+	// (locked to it): uiCPU is then the CPU Update+View took per message,
+	// whatever else the machine runs.
+	cpuClock func() time.Duration
+	uiCPU    durations
 }
 
 func newLoop(m *Model) *loop { return &loop{m: m, msgs: make(chan tea.Msg, 64)} }
@@ -51,9 +56,16 @@ func (l *loop) deliver(msg tea.Msg) {
 		l.err = msg.Err
 	default:
 		t := time.Now()
+		var c0 time.Duration
+		if l.cpuClock != nil {
+			c0 = l.cpuClock()
+		}
 		_, cmd := l.m.Update(msg)
 		_ = l.m.View()
 		l.ui = append(l.ui, time.Since(t))
+		if l.cpuClock != nil {
+			l.uiCPU = append(l.uiCPU, l.cpuClock()-c0)
+		}
 		l.frames++
 		l.start(cmd)
 	}

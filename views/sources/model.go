@@ -330,8 +330,11 @@ func (m *Model) onCompute(msg computeMsg) tea.Cmd {
 		}
 		m.syncSelected()
 		m.clampScroll()
-		if d == m.all && d.done && msg.n == len(d.rows) && d.total == len(d.rows) {
+		if d == m.all && d.done && msg.n == len(d.rows) && d.total == len(d.rows) && trace.On() {
 			trace.Mark("all-loaded")
+			if d.ld != nil {
+				trace.Note("requests", int64(d.ld.Progress().Requests))
+			}
 		}
 	}
 	if m.dirty || (d != nil && (msg.n != len(d.rows) || msg.query != m.query || msg.key != m.sort)) {

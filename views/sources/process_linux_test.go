@@ -117,9 +117,9 @@ type demoServer struct {
 	first string // the first name in name order: the top row of the list
 }
 
-func startDemoServer(b *testing.B, env procEnv, n int) *demoServer {
+func startDemoServer(b *testing.B, env procEnv, n int, flags ...string) *demoServer {
 	b.Helper()
-	cmd := exec.Command(env.bin, "demo-server", "--sources", strconv.Itoa(n), "--addr", "127.0.0.1:0")
+	cmd := exec.Command(env.bin, append([]string{"demo-server", "--sources", strconv.Itoa(n), "--addr", "127.0.0.1:0"}, flags...)...)
 	cmd.Env = []string{"HOME=" + env.dir, "PATH=" + os.Getenv("PATH")}
 	// Killed with this test, however it ends.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
@@ -180,12 +180,29 @@ type tuiRun struct {
 // for the first screen, and for the full load unless firstOnly.
 func runTUI(b *testing.B, env procEnv, srv *demoServer, pageSize, conc int, firstOnly bool) tuiRun {
 	b.Helper()
-	cfg := filepath.Join(env.dir, fmt.Sprintf("config-%d-%d.toml", pageSize, conc))
-	body := fmt.Sprintf("[profiles.bench]\nurl = %q\napi_key_env = \"BENCH_KEY\"\npage_size = %d\nconcurrency = %d\n\n[theme]\nmode = \"dark\"\n",
-		srv.url, pageSize, conc)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+	return runTUIConfig(b, env, srv, benchConfig(b, env, srv, fmt.Sprintf("page_size = %d\nconcurrency = %d\n", pageSize, conc)), nil, firstOnly)
+}
+
+// benchConfig writes a config file with one profile, bench, for srv, with
+// settings (TOML lines) added to it, and returns its path.
+func benchConfig(b *testing.B, env procEnv, srv *demoServer, settings string) string {
+	b.Helper()
+	f, err := os.CreateTemp(env.dir, "config-*.toml")
+	if err != nil {
 		b.Fatal(err)
 	}
+	defer f.Close()
+	body := fmt.Sprintf("[profiles.bench]\nurl = %q\napi_key_env = \"BENCH_KEY\"\n%s\n[theme]\nmode = \"dark\"\n", srv.url, settings)
+	if _, err := f.WriteString(body); err != nil {
+		b.Fatal(err)
+	}
+	return f.Name()
+}
+
+// runTUIConfig is runTUI with a config file of its own and environment
+// variables added.
+func runTUIConfig(b *testing.B, env procEnv, srv *demoServer, cfg string, extraEnv []string, firstOnly bool) tuiRun {
+	b.Helper()
 	master, slave, err := openPTY(200, 60)
 	if err != nil {
 		b.Fatal(err)
@@ -198,6 +215,7 @@ func runTUI(b *testing.B, env procEnv, srv *demoServer, pageSize, conc int, firs
 		"COLORTERM=truecolor", "LANG=C.UTF-8", "BENCH_KEY=" + immutatest.DefaultKey}
 	// BENCH_TUI_ENV adds settings to try (GOGC=200 GOMEMLIMIT=100MiB).
 	cmd.Env = append(cmd.Env, strings.Fields(os.Getenv("BENCH_TUI_ENV"))...)
+	cmd.Env = append(cmd.Env, extraEnv...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0, Pdeathsig: syscall.SIGKILL}
 
