@@ -34,7 +34,18 @@ type query struct {
 	expand bool
 	sort   string // "" = the server's order
 	desc   bool
+	// approval narrows to approved entries or to pending ones (the
+	// call's approved=true|false); 0 is both.
+	approval int
 }
+
+const (
+	approvalAny = iota
+	approvalApproved
+	approvalPending
+)
+
+var approvalNames = [...]string{"approved or pending", "approved only", "pending only"}
 
 // options maps q onto the call's parameters. The order is always sent
 // with a sort field: the server's default is desc, which nobody expects
@@ -43,6 +54,10 @@ func (q query) options(size, offset int) apiclient.AccessOptions {
 	o := apiclient.AccessOptions{Size: size, Offset: offset, ExpandGroups: q.expand}
 	o.States = q.stateList()
 	o.MemberTypes = q.typeList()
+	if q.approval != approvalAny {
+		approved := q.approval == approvalApproved
+		o.Approved = &approved
+	}
 	if q.sort != "" {
 		o.SortField, o.SortOrder = q.sort, "asc"
 		if q.desc {
@@ -83,6 +98,9 @@ func (q query) describe() string {
 	if t := q.typeList(); len(t) > 0 {
 		parts = append(parts, "type: "+strings.Join(t, ", "))
 	}
+	if q.approval != approvalAny {
+		parts = append(parts, approvalNames[q.approval])
+	}
 	if q.expand {
 		parts = append(parts, "groups expanded")
 	}
@@ -107,6 +125,12 @@ func (q query) keeps(u apiclient.AccessUser) bool {
 	}
 	if t := q.typeList(); len(t) > 0 && !contains(t, u.Type) {
 		return false
+	}
+	switch q.approval {
+	case approvalApproved:
+		return u.Approved
+	case approvalPending:
+		return !u.Approved
 	}
 	return true
 }
@@ -172,12 +196,13 @@ type menu struct {
 }
 
 const (
-	menuStates = 0
-	menuTypes  = menuStates + len(allStates)
-	menuExpand = menuTypes + len(allTypes)
-	menuSort   = menuExpand + 1
-	menuOrder  = menuSort + 1
-	menuItems  = menuOrder + 1
+	menuStates   = 0
+	menuTypes    = menuStates + len(allStates)
+	menuExpand   = menuTypes + len(allTypes)
+	menuSort     = menuExpand + 1
+	menuOrder    = menuSort + 1
+	menuApproval = menuOrder + 1
+	menuItems    = menuApproval + 1
 )
 
 // toggle flips (or steps, for the sort) the item under the cursor; d is
@@ -200,6 +225,8 @@ func (mn *menu) toggle(d int) {
 		mn.q.sort = sortFields[(i+d+len(sortFields))%len(sortFields)]
 	case c == menuOrder:
 		mn.q.desc = !mn.q.desc
+	case c == menuApproval:
+		mn.q.approval = (mn.q.approval + d + len(approvalNames)) % len(approvalNames)
 	}
 }
 
@@ -229,7 +256,7 @@ func (mn *menu) lines() []string {
 	} else {
 		out = append(out, "order: ‹ "+mn.q.order()+" ›")
 	}
-	return out
+	return append(out, "show: ‹ "+approvalNames[mn.q.approval]+" ›")
 }
 
 func (m *Model) openMenu() {

@@ -453,3 +453,38 @@ func TestMenuAndFilterLineWithinBounds(t *testing.T) {
 		press(m, "esc")
 	}
 }
+
+func TestApprovalFilter(t *testing.T) {
+	api := &fakeAPI{users: members(4)}
+	m := loaded(t, api, 120, 24)
+	press(m, "f")
+	for range 10 {
+		press(m, "j")
+	}
+	press(m, "right", "right", "enter") // pending only
+	o := lastCall(t, api)
+	if o.Approved == nil || *o.Approved {
+		t.Fatalf("pending only asked %+v", o)
+	}
+	if !strings.Contains(m.View(), "server: pending only") {
+		t.Errorf("header:\n%s", m.View())
+	}
+	// A member approved by a write leaves the pending-only list.
+	u := m.rows[0].user
+	u.Approved = true
+	_, cmd := m.Update(views.AccessChangedMsg{SourceID: 16, AccessID: u.SubscriptionID, User: &u})
+	drive(m, cmd)
+	for _, r := range m.rows {
+		if r.user.SubscriptionID == u.SubscriptionID {
+			t.Fatal("an approved member stays in the pending-only list")
+		}
+	}
+	press(m, "f")
+	for range 10 {
+		press(m, "j")
+	}
+	press(m, "left", "enter") // approved only
+	if o := lastCall(t, api); o.Approved == nil || !*o.Approved {
+		t.Fatalf("approved only asked %+v", o)
+	}
+}
