@@ -23,12 +23,14 @@ import (
 // connections and never answers, so nothing the TUI asks of it can come
 // back before the frame. The time is read from the bytes the program
 // writes to its pseudo-terminal (200×60), as they arrive; the test answers
-// the terminal's colour query at once, as a local terminal does.
+// the terminal's colour query at once, as a local terminal does. (Bubble
+// Tea v1 asks for the background in its package init, tea_init.go,
+// whatever the theme: one round trip to the terminal on every start.)
 //
-//	theme=auto  the default: the background is found by asking the
-//	            terminal, unless the environment says (COLORFGBG)
-//	theme=dark  [theme] mode = "dark": nothing to ask
-//	colorfgbg   theme auto, with COLORFGBG=15;0 set, as rxvt and Konsole do
+//	theme=auto  the default: lipgloss uses that answer
+//	theme=dark  [theme] mode = "dark"
+//	colorfgbg   theme auto with COLORFGBG=15;0 set, as rxvt and Konsole
+//	            do: termenv still asks (the variable is only its fallback)
 //	exec-only   the same binary printing --version: process start, Go
 //	            runtime and package init, the floor
 //
