@@ -77,6 +77,10 @@ func runTUI(env *cli.Env) error {
 			}
 		}
 	}
+	o.RequestLog = env.Client.RequestLog()
+	if c := env.Config; c != nil && c.RequestLogSize > 0 {
+		o.RequestLog.SetLimit(c.RequestLogSize)
+	}
 	// Nothing may write to the terminal while the TUI owns it: log only
 	// where --debug says (the default discards).
 	slog.SetDefault(env.Logger)

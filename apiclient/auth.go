@@ -107,6 +107,7 @@ func (c *Client) AuthModeInUse() AuthMode {
 type creds struct {
 	header string
 	gen    uint64
+	form   AuthMode // for the request log
 }
 
 // flight is one change of auth in progress; others wait for it instead of
@@ -141,7 +142,7 @@ func (c *Client) creds(ctx context.Context) (creds, error) {
 	for range 3 {
 		c.mu.Lock()
 		if c.form != AuthExchange || c.token != "" {
-			cr := creds{header: c.header(c.form, c.token), gen: c.gen}
+			cr := creds{header: c.header(c.form, c.token), gen: c.gen, form: c.form}
 			c.mu.Unlock()
 			return cr, nil
 		}
@@ -373,7 +374,14 @@ func (c *Client) exchange(ctx context.Context) (string, error) {
 		Token json.RawMessage `json:"token"`
 	}
 	r := request{method: http.MethodPost, path: authExchangePath, body: body, noAuth: true}
-	if _, err := c.once(ctx, r, "", &tok); err != nil {
+	if c.reqlog != nil {
+		r.rec = &recording{}
+	}
+	_, err = c.once(ctx, r, "", &tok)
+	if r.rec != nil {
+		c.record(r, r.rec, err)
+	}
+	if err != nil {
 		return "", &ExchangeError{Err: err}
 	}
 	var s string

@@ -58,6 +58,8 @@ type Client struct {
 	allowHTTP  bool
 	logger     *slog.Logger
 	optErr     error // an option that could not be applied
+	reqlog     *RequestLog
+	reqlogSet  bool // WithRequestLog was given (nil then means none)
 
 	mu          sync.Mutex
 	form        AuthMode   // the form sent now
@@ -188,6 +190,9 @@ func New(baseURL, key string, opts ...Option) (*Client, error) {
 	if c.optErr != nil {
 		return nil, c.optErr
 	}
+	if !c.reqlogSet {
+		c.reqlog = NewRequestLog(DefaultRequestLogSize)
+	}
 	if u.Scheme == "http" && !c.allowHTTP && !isLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("refusing %s: %w: the API key would travel in clear text; "+
 			"use https://, or allow it with allow_http = true in the profile (or --allow-http)", printable(u.String()), ErrPlainHTTP)
@@ -224,6 +229,8 @@ type request struct {
 	// accept lists the first bytes an answer may start with when decoded
 	// into out: "{" (an object, the default) or "{[" (an object or a list).
 	accept string
+	// rec, when set, notes each send for the request log.
+	rec *recording
 }
 
 // maxReplays bounds how often a read is sent again after a 401: once when
@@ -233,7 +240,19 @@ const maxReplays = 3
 
 // do sends r and decodes a JSON answer into out (when out is not nil).
 // Reads are retried when that is safe; a write is sent at most once.
+// What was sent goes to the request log.
 func (c *Client) do(ctx context.Context, r request, out any) error {
+	if c.reqlog == nil {
+		return c.send1(ctx, r, out)
+	}
+	r.rec = &recording{}
+	err := c.send1(ctx, r, out)
+	c.record(r, r.rec, err)
+	return err
+}
+
+// send1 is do without the request log.
+func (c *Client) send1(ctx context.Context, r request, out any) error {
 	write := r.method != http.MethodGet
 	if write && c.readOnly {
 		return fmt.Errorf("%s %s: %w", r.method, r.path, ErrReadOnly)
@@ -260,6 +279,9 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		cr, err := c.creds(ctx)
 		if err != nil {
 			return c.authFailure(r, nil, err)
+		}
+		if r.rec != nil {
+			r.rec.auth = cr.form
 		}
 		status, err := c.once(ctx, r, cr.header, out)
 		if status != 0 && status != http.StatusUnauthorized && status < 500 {
@@ -354,6 +376,13 @@ func (c *Client) once(ctx context.Context, r request, auth string, out any) (int
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	if r.rec != nil {
+		auth := r.rec.auth
+		if r.noAuth {
+			auth = ""
+		}
+		r.rec.sent(req, auth)
+	}
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -366,6 +395,9 @@ func (c *Client) once(ctx context.Context, r request, auth string, out any) (int
 		te := c.transportError(r, err)
 		c.logger.Debug("request failed", "method", r.method, "path", r.path, "err", te.Detail())
 		return 0, te
+	}
+	if r.rec != nil {
+		r.rec.answered(resp)
 	}
 	defer resp.Body.Close()
 	c.logger.Debug("request", "method", r.method, "path", r.path, "status", resp.StatusCode, "took", time.Since(start))

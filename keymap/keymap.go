@@ -35,6 +35,8 @@ type KeyMap struct {
 	// Tags and columns: Columns opens the data dictionary (list and
 	// detail); AddTag and RemoveTag are the detail's tag writes
 	Columns, AddTag, RemoveTag key.Binding
+	// RequestLog opens the session's request log (from any screen)
+	RequestLog key.Binding
 	// Copy opens the copy menu (y, then a letter copies at once); OpenWeb
 	// opens the source in the Immuta web UI; Export writes the list's
 	// visible or marked rows to a file.
@@ -103,6 +105,8 @@ func Default() KeyMap {
 		AddTag:    b("add tag", "t"),
 		RemoveTag: b("remove tag", "T"),
 
+		RequestLog: b("request log", "L"),
+
 		Copy:    b("copy…", "y"),
 		OpenWeb: b("open in web UI", "w"),
 		Export:  b("export rows", "x"),
@@ -144,6 +148,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"requests": &k.Requests, "approve": &k.Approve, "deny": &k.Deny, "report": &k.Report,
 		"columns": &k.Columns, "add_tag": &k.AddTag, "remove_tag": &k.RemoveTag,
 		"copy": &k.Copy, "open_web": &k.OpenWeb, "export": &k.Export,
+		"request_log": &k.RequestLog,
 	}
 }
 

@@ -5,6 +5,7 @@ package ui
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"runtime/debug"
 	"strings"
@@ -54,6 +55,8 @@ type Model struct {
 	help     help.Model
 	showHelp bool
 	quitting bool
+
+	clip io.Writer // where copies write OSC 52 (SetClipboard)
 }
 
 // Opener builds the views the root opens on request. Package ui wires the
@@ -68,6 +71,8 @@ type Opener struct {
 	Requests func(ctx *views.Context, sourceID int64, sourceName string) views.View
 	// Columns is a source's data dictionary.
 	Columns func(ctx *views.Context, id int64, name string) views.View
+	// RequestLog is the session's request log.
+	RequestLog func(ctx *views.Context) views.View
 }
 
 // NewModel returns the root with home as its first view.
@@ -321,6 +326,10 @@ func (m *Model) onRouted(r routed) tea.Cmd {
 			return nil
 		}
 		return m.open1(m.open.Columns(m.ctx, msg.ID, msg.Name))
+	case views.OpenRequestLogMsg:
+		return m.openRequestLog()
+	case views.CopyMsg:
+		return m.copyText(msg)
 	case views.SourceChangedMsg, views.SourceRemovedMsg, views.SourcesAddedMsg, views.AccessChangedMsg,
 		views.RequestsDecidedMsg, views.TagsChangedMsg:
 		return m.broadcast(msg)
@@ -331,6 +340,14 @@ func (m *Model) onRouted(r routed) tea.Cmd {
 		return m.updateView(e, r.msg)
 	}
 	return nil // the view has gone; its late answer is dropped
+}
+
+// openRequestLog opens the request log, unless it is the screen shown.
+func (m *Model) openRequestLog() tea.Cmd {
+	if _, ok := m.top().v.(interface{ IsRequestLog() }); ok || m.open.RequestLog == nil {
+		return nil
+	}
+	return m.open1(m.open.RequestLog(m.ctx))
 }
 
 func (m *Model) open1(v views.View) tea.Cmd {
@@ -428,6 +445,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		m.pop()
 		return nil
+	case key.Matches(msg, k.RequestLog):
+		return m.openRequestLog()
 	}
 	if m.ctx.ReadOnly {
 		for _, b := range m.ctx.Keys.WriteKeys() {
@@ -673,10 +692,11 @@ func (m *Model) fullHelp(h int) string {
 	} else {
 		groups = m.top().v.FullHelp()
 	}
-	view := m.help.FullHelpView(append(groups, m.globalKeys()))
+	global := append(m.globalKeys(), m.ctx.Keys.RequestLog)
+	view := m.help.FullHelpView(append(groups, global))
 	// ^z suspend too, where it fits beside the rest (the help view cuts
 	// the columns that do not fit, the global ones last).
-	if withZ := m.help.FullHelpView(append(groups, append(m.globalKeys(), keymap.Suspend))); !strings.Contains(withZ, "…") {
+	if withZ := m.help.FullHelpView(append(groups, append(global, keymap.Suspend))); !strings.Contains(withZ, "…") {
 		view = withZ
 	}
 	title := m.ctx.Styles.Title.Render("Keys for " + safe.Line(m.top().v.Title()))

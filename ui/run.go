@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/term"
 	"github.com/muesli/termenv"
@@ -16,6 +17,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/views/access"
 	"github.com/dsbrowse/dsbrowse/views/columns"
 	"github.com/dsbrowse/dsbrowse/views/detail"
+	"github.com/dsbrowse/dsbrowse/views/requestlog"
 	"github.com/dsbrowse/dsbrowse/views/requests"
 	"github.com/dsbrowse/dsbrowse/views/sources"
 	"github.com/dsbrowse/dsbrowse/views/visibility"
@@ -42,6 +44,8 @@ type Options struct {
 	Theme     map[string]string
 	ThemeMode string
 	NoMouse   bool
+	// RequestLog is the session's request log (the client's).
+	RequestLog *apiclient.RequestLog
 }
 
 // DefaultOpener wires the real views.
@@ -66,6 +70,7 @@ func DefaultOpener() Opener {
 		Columns: func(c *views.Context, id int64, name string) views.View {
 			return columns.New(c, id, name)
 		},
+		RequestLog: func(c *views.Context) views.View { return requestlog.New(c) },
 	}
 }
 
@@ -90,7 +95,7 @@ func NewContext(o Options) (*views.Context, error) {
 	return &views.Context{
 		API: o.API, Keys: keys, Styles: styles.New(theme),
 		Profile: o.Profile, Host: o.Host, ReadOnly: o.ReadOnly, Protected: o.Protected,
-		PageSize: o.PageSize, Concurrency: o.Concurrency, MaxPageSize: o.MaxPageSize, FixedPaging: o.FixedPaging, MaxRows: o.MaxRows, Timeout: o.Timeout, Now: time.Now,
+		PageSize: o.PageSize, Concurrency: o.Concurrency, MaxPageSize: o.MaxPageSize, FixedPaging: o.FixedPaging, MaxRows: o.MaxRows, Timeout: o.Timeout, Now: time.Now, RequestLog: o.RequestLog,
 	}, nil
 }
 
@@ -131,7 +136,10 @@ func Run(o Options) error {
 		return err
 	}
 	m := NewModel(ctx, DefaultOpener())
-	err = RunProgram(m, !o.NoMouse)
+	// Copies (OSC 52) and frames share the output, under one lock.
+	out := &lockedOutput{File: os.Stdout}
+	m.SetClipboard(out)
+	err = RunProgram(m, !o.NoMouse, tea.WithOutput(out))
 	m.quit() // cancel whatever is still in flight
 	return err
 }

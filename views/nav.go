@@ -104,6 +104,8 @@ type Context struct {
 	Timeout time.Duration
 	// Now is the clock, replaced in golden tests (see Clock).
 	Now func() time.Time
+	// RequestLog is the session's record of HTTP requests (nil: none).
+	RequestLog *apiclient.RequestLog
 
 	writes *Writes // see Writes
 }
@@ -285,7 +287,24 @@ type (
 		ID   int64
 		Name string
 	}
+	// OpenRequestLogMsg opens the session's request log (the request_log
+	// key, and :log).
+	OpenRequestLogMsg struct{}
 )
+
+// CopyMsg asks the root to put Text on the clipboard through OSC 52 (which
+// works over SSH, and in tmux with set-clipboard on). What names it for
+// the status line ("curl command", "source id"): the root says
+// "copied What: Text", clipped to the line.
+type CopyMsg struct {
+	Text string
+	What string
+}
+
+// Copy returns the command that copies text (see CopyMsg).
+func Copy(text, what string) tea.Cmd {
+	return func() tea.Msg { return CopyMsg{Text: text, What: what} }
+}
 
 // Write flows: one at a time per data source. A flow (subscribe, disable
 // or delete, restore; one source or many) claims its sources when its key

@@ -47,6 +47,10 @@ type Config struct {
 	Path string
 	// DefaultProfile is used when neither --profile nor IMMUTA_URL is given.
 	DefaultProfile string
+	// RequestLogSize is how many requests the TUI's request log keeps
+	// (request_log_size; 0 when the file does not say: the client's
+	// default, apiclient.DefaultRequestLogSize).
+	RequestLogSize int
 	// Profiles by name.
 	Profiles map[string]Profile
 	// Keys holds the [keys] table raw: action name -> keys. A user binding
@@ -194,6 +198,7 @@ func Parse(data []byte) (*Config, error) { return parse(data) }
 // decoded, so a bad value is reported with its line.
 type file struct {
 	DefaultProfile string                 `toml:"default_profile"`
+	RequestLogSize positiveInt            `toml:"request_log_size"`
 	Profiles       map[string]fileProfile `toml:"profiles"`
 	Keys           map[string]keyList     `toml:"keys"`
 	Theme          fileTheme              `toml:"theme"`
@@ -247,6 +252,7 @@ func parse(data []byte) (*Config, error) {
 	}
 	c := &Config{
 		DefaultProfile: f.DefaultProfile,
+		RequestLogSize: int(f.RequestLogSize),
 		Profiles:       make(map[string]Profile, len(f.Profiles)),
 		Keys:           make(map[string][]string, len(f.Keys)),
 		Theme: Theme{

@@ -143,7 +143,8 @@ func forRoot(msg tea.Msg) bool {
 	case views.PushMsg, views.PopMsg, views.OpenModalMsg, views.CloseModalMsg, views.StatusMsg, views.ErrorMsg,
 		views.OpenSourceMsg, views.OpenAccessMsg, views.OpenMyVisibilityMsg, views.OpenUserViewMsg,
 		views.SourceChangedMsg, views.SourceRemovedMsg, views.SourcesAddedMsg, views.AccessChangedMsg,
-		views.OpenRequestsMsg, views.RequestsDecidedMsg, views.OpenColumnsMsg, views.TagsChangedMsg:
+		views.OpenRequestsMsg, views.RequestsDecidedMsg, views.OpenColumnsMsg, views.TagsChangedMsg,
+		views.OpenRequestLogMsg, views.CopyMsg:
 		return true
 	}
 	return false

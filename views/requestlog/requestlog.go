@@ -1,0 +1,432 @@
+// Package requestlog is the session's request log: every HTTP request the
+// client sent, newest first (time, method, status, duration, size,
+// retries, path and query), the headers and body of one, and a curl
+// command that sends it again with the key read from $IMMUTA_API_KEY.
+//
+// Keys: j/k (↑/↓), pgup/pgdown, g/G move; enter shows the request; y
+// copies it as curl (OSC 52); r reads the log again (it also follows new
+// requests by itself every second); esc leaves the request, then the log.
+package requestlog
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/dustin/go-humanize"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/pager"
+)
+
+// Poll is how often an open log looks for new requests (a counter
+// compare; it reads the records only when there are new ones).
+const Poll = time.Second
+
+type tickMsg struct{}
+
+// Model is the request log screen. It implements views.View and
+// views.Backer.
+type Model struct {
+	ctx  *views.Context
+	log  *apiclient.RequestLog
+	recs []apiclient.RequestRecord // newest first
+	seq  uint64
+
+	cursor, offset int
+	w, h           int
+
+	detail bool
+	page   pager.Model
+}
+
+var (
+	_ views.View   = (*Model)(nil)
+	_ views.Backer = (*Model)(nil)
+)
+
+// New returns the log of ctx.RequestLog (a screen that says there is none
+// when it is nil).
+func New(ctx *views.Context) *Model {
+	m := &Model{ctx: ctx, log: ctx.RequestLog, page: pager.New(&ctx.Keys)}
+	m.read()
+	return m
+}
+
+// IsRequestLog marks the screen, so the root does not open it twice.
+func (m *Model) IsRequestLog() {}
+
+func (m *Model) Init() tea.Cmd       { return tick() }
+func (m *Model) Title() string       { return "Request log" }
+func (m *Model) CapturesInput() bool { return false }
+
+func tick() tea.Cmd { return tea.Tick(Poll, func(time.Time) tea.Msg { return tickMsg{} }) }
+
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = max(w, 0), max(h, 0)
+	m.clamp()
+	if m.page.SetSize(m.w, m.h) && m.detail {
+		m.page.SetContent(m.detailText())
+	}
+}
+
+// Back leaves the request shown for the list; false on the list.
+func (m *Model) Back() bool {
+	if m.detail {
+		m.detail = false
+		return true
+	}
+	return false
+}
+
+// read takes the log's records again, keeping the selected request
+// selected (new ones come in above it).
+func (m *Model) read() {
+	var sel uint64
+	if r := m.selected(); r != nil {
+		sel = r.ID
+	}
+	m.seq = m.log.Seq()
+	m.recs = m.log.Snapshot()
+	if sel != 0 {
+		for i := range m.recs {
+			if m.recs[i].ID == sel {
+				m.cursor = i
+				break
+			}
+		}
+	}
+	m.clamp()
+}
+
+func (m *Model) selected() *apiclient.RequestRecord {
+	if m.cursor < 0 || m.cursor >= len(m.recs) {
+		return nil
+	}
+	return &m.recs[m.cursor]
+}
+
+// Selected is the request under the cursor (nil when the log is empty).
+func (m *Model) Selected() *apiclient.RequestRecord { return m.selected() }
+
+// Showing reports whether one request is shown (after enter).
+func (m *Model) Showing() bool { return m.detail }
+
+func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tickMsg:
+		if m.log.Seq() != m.seq && !m.detail {
+			m.read()
+		}
+		return m, tick()
+	case tea.KeyMsg:
+		return m, m.key(msg)
+	case tea.MouseMsg:
+		if m.detail {
+			m.page.Update(msg)
+		} else if d := pager.Wheel(msg); d != 0 {
+			m.move(d)
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	k := m.ctx.Keys
+	switch {
+	case key.Matches(msg, k.Copy):
+		r := m.selected()
+		if r == nil {
+			return views.Status("no request to copy", views.Warn)
+		}
+		what := "curl command for " + r.Method + " " + r.Path
+		if r.BodyCut {
+			what += fmt.Sprintf(" (body cut at %d bytes)", apiclient.MaxLoggedBody)
+		}
+		return views.Copy(r.Curl(), what)
+	case key.Matches(msg, k.Refresh):
+		m.read()
+		if m.detail {
+			m.page.SetContent(m.detailText())
+		}
+		return nil
+	}
+	if m.detail {
+		m.page.Update(msg)
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Open):
+		if m.selected() != nil {
+			m.detail = true
+			m.page.SetContent(m.detailText())
+			m.page.GotoTop()
+		}
+	case key.Matches(msg, k.Up):
+		m.move(-1)
+	case key.Matches(msg, k.Down):
+		m.move(1)
+	case key.Matches(msg, k.PageUp):
+		m.move(-m.tableRows())
+	case key.Matches(msg, k.PageDown):
+		m.move(m.tableRows())
+	case key.Matches(msg, k.Top):
+		m.cursor = 0
+		m.clamp()
+	case key.Matches(msg, k.Bottom):
+		m.cursor = len(m.recs) - 1
+		m.clamp()
+	}
+	return nil
+}
+
+func (m *Model) move(d int) {
+	m.cursor += d
+	m.clamp()
+}
+
+// tableRows is how many rows fit under the count and header lines.
+func (m *Model) tableRows() int { return max(m.h-2, 1) }
+
+func (m *Model) clamp() {
+	m.cursor = max(min(m.cursor, len(m.recs)-1), 0)
+	rows := m.tableRows()
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+rows {
+		m.offset = m.cursor - rows + 1
+	}
+	m.offset = max(min(m.offset, len(m.recs)-rows), 0)
+}
+
+// --- drawing -------------------------------------------------------------
+
+// Cells of one record, made safe to draw.
+func status(r *apiclient.RequestRecord) string {
+	if r.Status == 0 {
+		return "ERR"
+	}
+	return strconv.Itoa(r.Status)
+}
+
+func duration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%dµs", d.Microseconds())
+	case d < 10*time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	}
+	return d.Round(100 * time.Millisecond).String()
+}
+
+func size(r *apiclient.RequestRecord) string {
+	if r.Status == 0 && r.Size == 0 {
+		return "—"
+	}
+	return humanize.Bytes(uint64(max(r.Size, 0)))
+}
+
+func retries(r *apiclient.RequestRecord) string {
+	if r.Retries == 0 {
+		return ""
+	}
+	return strconv.Itoa(r.Retries)
+}
+
+type col struct {
+	title string
+	w     int // 0: takes the rest
+	right bool
+	cell  func(m *Model, r *apiclient.RequestRecord) string
+}
+
+var cols = []col{
+	{"TIME", 8, false, func(m *Model, r *apiclient.RequestRecord) string { return r.Time.In(m.loc()).Format("15:04:05") }},
+	{"METHOD", 6, false, func(_ *Model, r *apiclient.RequestRecord) string { return r.Method }},
+	{"STATUS", 6, true, func(_ *Model, r *apiclient.RequestRecord) string { return status(r) }},
+	{"TOOK", 7, true, func(_ *Model, r *apiclient.RequestRecord) string { return duration(r.Duration) }},
+	{"SIZE", 7, true, func(_ *Model, r *apiclient.RequestRecord) string { return size(r) }},
+	{"RETRIES", 7, true, func(_ *Model, r *apiclient.RequestRecord) string { return retries(r) }},
+	{"PATH AND QUERY", 0, false, func(_ *Model, r *apiclient.RequestRecord) string { return r.Path }},
+}
+
+// loc is the zone times are shown in: the clock's, so goldens are fixed.
+func (m *Model) loc() *time.Location { return m.ctx.Clock().Location() }
+
+const (
+	gutter = 2 // "› " marks the selected row without colour
+	sep    = 2
+)
+
+func pad(s string, w int, right bool) string {
+	s = ansi.Truncate(s, w, "…")
+	p := strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
+	if right {
+		return p + s
+	}
+	return s + p
+}
+
+func (m *Model) View() string {
+	if m.w <= 0 || m.h <= 0 {
+		return ""
+	}
+	if m.detail {
+		return m.page.View()
+	}
+	st := m.ctx.Styles
+	if m.log == nil {
+		return format.Clip(st.Muted.Render("This session keeps no request log."), m.w, m.h)
+	}
+	lines := make([]string, 0, m.h)
+	head := st.Bold.Render(fmt.Sprintf("%d requests", len(m.recs))) +
+		st.Muted.Render(fmt.Sprintf(" · newest first · the last %d are kept (request_log_size)", m.log.Limit()))
+	if m.seq > uint64(len(m.recs)) {
+		head += st.Muted.Render(fmt.Sprintf(" · %d older dropped", m.seq-uint64(len(m.recs))))
+	}
+	lines = append(lines, ansi.Truncate(head, m.w, "…"))
+	if len(m.recs) == 0 {
+		lines = append(lines, st.Muted.Render("No request has been sent yet."))
+		return format.Clip(strings.Join(lines, "\n"), m.w, m.h)
+	}
+	widths := make([]int, len(cols))
+	used := gutter
+	for i, c := range cols {
+		widths[i] = c.w
+		used += c.w + sep
+	}
+	last := len(cols) - 1
+	widths[last] = max(m.w-used+sep, 4)
+	var hb strings.Builder
+	hb.WriteString(strings.Repeat(" ", gutter))
+	for i, c := range cols {
+		if i > 0 {
+			hb.WriteString(strings.Repeat(" ", sep))
+		}
+		hb.WriteString(st.Table.Header.Render(pad(c.title, widths[i], c.right)))
+	}
+	lines = append(lines, ansi.Truncate(hb.String(), m.w, ""))
+	for i := m.offset; i < len(m.recs) && i < m.offset+m.tableRows(); i++ {
+		r := &m.recs[i]
+		base := st.Table.Cell
+		var b strings.Builder
+		if i == m.cursor {
+			base = st.Table.Selected
+			b.WriteString(st.Accent.Render("›") + " ")
+		} else {
+			b.WriteString(strings.Repeat(" ", gutter))
+		}
+		for j, c := range cols {
+			if j > 0 {
+				b.WriteString(base.Render(strings.Repeat(" ", sep)))
+			}
+			cell := pad(safe.Short(c.cell(m, r), widths[j]+1), widths[j], c.right)
+			style := base
+			if j == 2 && i != m.cursor && (r.Status == 0 || r.Status >= 400) {
+				style = st.Error
+			}
+			b.WriteString(style.Render(cell))
+		}
+		lines = append(lines, ansi.Truncate(b.String(), m.w, ""))
+	}
+	return format.Clip(strings.Join(lines, "\n"), m.w, m.h)
+}
+
+// authText says how the key was sent, in words.
+func authText(a apiclient.AuthMode) string {
+	switch a {
+	case apiclient.AuthRaw:
+		return "the API key in Authorization (copied as $" + apiclient.KeyEnv + ")"
+	case apiclient.AuthBearer:
+		return "Bearer and the API key (copied as Bearer $" + apiclient.KeyEnv + ")"
+	case apiclient.AuthExchange:
+		return "Bearer and a session token from POST /bim/apikey/authenticate (the copy trades $" + apiclient.KeyEnv + " for one first)"
+	}
+	return "no Authorization header"
+}
+
+// detailText lays out the selected request for the pager's width.
+func (m *Model) detailText() string {
+	r := m.selected()
+	if r == nil {
+		return ""
+	}
+	st := m.ctx.Styles
+	d := format.NewDoc(max(m.page.Width(), 1))
+	d.Hard(0, st.Title.Render(safe.Line(r.Method+" "+r.URL)))
+	d.Blank()
+	kv := func(k, v string) { d.Hang(0, 10, st.Label.Render(pad(k, 9, false))+" "+v) }
+	if r.Status == 0 {
+		kv("Status", st.Error.Render("no answer"))
+	} else {
+		kv("Status", strconv.Itoa(r.Status))
+	}
+	if r.Err != "" {
+		kv("Error", st.Error.Render(safe.Line(r.Err)))
+	}
+	kv("Sent", r.Time.In(m.loc()).Format("2006-01-02 15:04:05.000 MST"))
+	kv("Took", duration(r.Duration))
+	kv("Size", fmt.Sprintf("%s (%d bytes read)", size(r), r.Size))
+	kv("Retries", strconv.Itoa(r.Retries))
+	kv("Auth", authText(r.Auth))
+	d.Blank()
+	d.Add(0, st.Section.Render("Headers sent"))
+	for _, h := range r.Header {
+		d.Hang(2, 4, safe.Line(h.Name)+": "+safe.Line(h.Value))
+	}
+	d.Blank()
+	switch {
+	case r.BodySize == 0 && r.Body == "":
+		d.Add(0, st.Section.Render("Body sent")+st.Muted.Render(" · none"))
+	default:
+		note := fmt.Sprintf(" · %d bytes", r.BodySize)
+		if r.BodyCut {
+			note += fmt.Sprintf(", the first %d kept", apiclient.MaxLoggedBody)
+		}
+		d.Add(0, st.Section.Render("Body sent")+st.Muted.Render(note))
+		body := safe.Block(r.Body)
+		if json.Valid([]byte(r.Body)) {
+			body = format.PrettyJSON(json.RawMessage(r.Body))
+		}
+		for _, l := range strings.Split(body, "\n") {
+			d.Hard(2, l)
+		}
+	}
+	d.Blank()
+	d.Add(0, st.Muted.Render(m.ctx.Keys.Copy.Help().Key+" copies it as a curl command that reads the key from $"+apiclient.KeyEnv+"; it never holds the key."))
+	return d.String()
+}
+
+// --- help ----------------------------------------------------------------
+
+func relabel(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.ctx.Keys
+	cp := relabel(k.Copy, "copy as curl")
+	if m.detail {
+		return m.page.ShortHelp(cp)
+	}
+	return []key.Binding{k.Down, k.Up, relabel(k.Open, "show request"), cp, k.Refresh}
+}
+
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.ctx.Keys
+	cp := relabel(k.Copy, "copy as curl")
+	if m.detail {
+		return m.page.FullHelp(cp, k.Refresh)
+	}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {relabel(k.Open, "show request"), cp, k.Refresh}}
+}

@@ -1,0 +1,213 @@
+package requestlog_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/requestlog"
+	"github.com/dsbrowse/dsbrowse/views/viewtest"
+)
+
+// fixedLog is a log with three requests of known times and sizes.
+func fixedLog() *apiclient.RequestLog {
+	l := apiclient.NewRequestLog(50)
+	at := viewtest.Now.Add(-time.Minute)
+	hdr := []apiclient.Header{{Name: "Accept", Value: "application/json"}, {Name: "Authorization", Value: "[REDACTED]"}, {Name: "User-Agent", Value: "dsbrowse/dev"}}
+	l.Add(apiclient.RequestRecord{Time: at, Method: "GET", Path: "/dataSource?size=100&sortField=name", URL: "https://immuta.test/dataSource?size=100&sortField=name",
+		Status: 200, Duration: 182 * time.Millisecond, Size: 48213, Header: hdr, Auth: apiclient.AuthRaw})
+	l.Add(apiclient.RequestRecord{Time: at.Add(2 * time.Second), Method: "GET", Path: "/dataSource/26", URL: "https://immuta.test/dataSource/26",
+		Status: 503, Err: "GET /dataSource/26: the server is unavailable (503)", Duration: 2400 * time.Millisecond, Size: 31, Retries: 3, Header: hdr, Auth: apiclient.AuthRaw})
+	body := `{"dataSourceId":26,"tags":[{"name":"PII"}]}`
+	l.Add(apiclient.RequestRecord{Time: at.Add(5 * time.Second), Method: "POST", Path: "/tag/datasource/26", URL: "https://immuta.test/tag/datasource/26",
+		Status: 200, Duration: 95 * time.Millisecond, Size: 120, Body: body, BodySize: len(body),
+		Header: append(hdr[:1:1], apiclient.Header{Name: "Authorization", Value: "[REDACTED]"}, apiclient.Header{Name: "Content-Type", Value: "application/json"}), Auth: apiclient.AuthRaw})
+	return l
+}
+
+func open(t *testing.T, l *apiclient.RequestLog, w, h int) (*viewtest.Driver, *requestlog.Model) {
+	t.Helper()
+	ctx := viewtest.Context(&viewtest.FakeAPI{})
+	ctx.RequestLog = l
+	m := requestlog.New(ctx)
+	return viewtest.New(t, m, w, h), m
+}
+
+func TestListNewestFirst(t *testing.T) {
+	d, m := open(t, fixedLog(), 110, 10)
+	s := d.Screen()
+	lines := strings.Split(s, "\n")
+	if !strings.Contains(lines[0], "3 requests") || !strings.Contains(lines[0], "newest first") {
+		t.Errorf("head: %q", lines[0])
+	}
+	for _, want := range []string{"TIME", "METHOD", "STATUS", "TOOK", "SIZE", "RETRIES", "PATH AND QUERY"} {
+		if !strings.Contains(lines[1], want) {
+			t.Errorf("header lacks %s: %q", want, lines[1])
+		}
+	}
+	if !strings.Contains(lines[2], "› 11:59:05  POST") || !strings.Contains(lines[2], "/tag/datasource/26") {
+		t.Errorf("newest first, selected: %q", lines[2])
+	}
+	if !strings.Contains(lines[3], "503") || !strings.Contains(lines[3], "2400ms") || !strings.Contains(lines[3], " 3  ") {
+		t.Errorf("the failed read with its retries: %q", lines[3])
+	}
+	if !strings.Contains(lines[4], "48 kB") || !strings.Contains(lines[4], "/dataSource?size=100&sortField=name") {
+		t.Errorf("oldest: %q", lines[4])
+	}
+	viewtest.CheckBounds(t, m.View(), 110, 10)
+	m.SetSize(40, 6)
+	viewtest.CheckBounds(t, m.View(), 40, 6)
+}
+
+func TestEnterShowsHeadersAndBody(t *testing.T) {
+	d, m := open(t, fixedLog(), 100, 30)
+	d.Key("enter")
+	if !m.Showing() {
+		t.Fatal("enter should show the request")
+	}
+	s := d.Screen()
+	for _, want := range []string{"POST https://immuta.test/tag/datasource/26", "Authorization: [REDACTED]", "Content-Type: application/json",
+		"Body sent · 43 bytes", `"name": "PII"`, "Status    200", "Auth      the API key in Authorization"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("detail lacks %q:\n%s", want, s)
+		}
+	}
+	if !m.Back() || m.Showing() {
+		t.Error("esc should go back to the list")
+	}
+	if m.Back() {
+		t.Error("a second esc leaves the log")
+	}
+	d.Key("j", "enter")
+	if s := d.Screen(); !strings.Contains(s, "GET /dataSource/26: the server is unavailable (503)") || !strings.Contains(s, "Retries   3") {
+		t.Errorf("failed read detail:\n%s", s)
+	}
+}
+
+func TestFollowsNewRequestsKeepingTheSelection(t *testing.T) {
+	l := fixedLog()
+	d, m := open(t, l, 110, 10)
+	d.Key("j") // the 503
+	l.Add(apiclient.RequestRecord{Time: viewtest.Now, Method: "GET", Path: "/bim/rpc/user/current", Status: 200})
+	d.Send(d.V.(*requestlog.Model).TickForTest())
+	if r := m.Selected(); r == nil || r.Status != 503 {
+		t.Errorf("the selection moved to %+v", r)
+	}
+	if !strings.Contains(d.Screen(), "4 requests") || !strings.Contains(d.Screen(), "/bim/rpc/user/current") {
+		t.Errorf("new request not shown:\n%s", d.Screen())
+	}
+	// Bounded: the head says how many went.
+	small := apiclient.NewRequestLog(2)
+	for range 5 {
+		small.Add(apiclient.RequestRecord{Method: "GET", Path: "/x", Status: 200, Time: viewtest.Now})
+	}
+	d2, _ := open(t, small, 110, 10)
+	if s := d2.Screen(); !strings.Contains(s, "2 requests") || !strings.Contains(s, "last 2 are kept") || !strings.Contains(s, "3 older dropped") {
+		t.Errorf("bound:\n%s", s)
+	}
+	d3, _ := open(t, nil, 80, 5)
+	if !strings.Contains(d3.Screen(), "keeps no request log") {
+		t.Errorf("no log:\n%s", d3.Screen())
+	}
+	d4, _ := open(t, apiclient.NewRequestLog(3), 80, 5)
+	d4.Key("y")
+	if st, ok := viewtest.Last[views.StatusMsg](d4); !ok || !strings.Contains(st.Text, "no request") {
+		t.Errorf("y on an empty log: %+v", st)
+	}
+}
+
+// A real client against a server that echoes the key, a search holding
+// the key, a write: y copies curl commands that never hold it.
+func TestCopiedCurlNeverHoldsTheKey(t *testing.T) {
+	const key = "very-SECRET-key-4242"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/bim/apikey/authenticate" {
+			_, _ = w.Write([]byte(`{"token":"tok-` + key + `"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"id":1,"name":"` + r.Header.Get("Authorization") + `"}`))
+	}))
+	defer srv.Close()
+	for _, mode := range []apiclient.AuthMode{apiclient.AuthRaw, apiclient.AuthBearer, apiclient.AuthExchange} {
+		c, err := apiclient.New(srv.URL, key, apiclient.WithAuthMode(mode))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		_, _ = c.GetDataSource(ctx, 1)
+		_, _ = c.ListDataSources(ctx, apiclient.ListOptions{SearchText: key})
+		_, _ = c.AddSourceTags(ctx, 1, []string{key})
+		d, m := open(t, c.RequestLog(), 120, 20)
+		n := len(c.RequestLog().Snapshot())
+		for i := range n {
+			d.Key("y")
+			cp, ok := viewtest.Last[views.CopyMsg](d)
+			if !ok || !strings.HasPrefix(cp.What, "curl command for ") || !strings.Contains(cp.Text, "curl -sS") {
+				t.Fatalf("%s: y copied %+v", mode, cp)
+			}
+			if strings.Contains(cp.Text, key) || strings.Contains(cp.What, key) {
+				t.Errorf("%s: request %d: the copy holds the key:\n%s", mode, i, cp.Text)
+			}
+			if !strings.Contains(cp.Text, "$IMMUTA_API_KEY") {
+				t.Errorf("%s: the copy does not read the key from $IMMUTA_API_KEY:\n%s", mode, cp.Text)
+			}
+			d.Key("enter")
+			if s := m.View(); strings.Contains(s, key) {
+				t.Errorf("%s: the detail shows the key:\n%s", mode, s)
+			}
+			d.Key("y") // from the detail too
+			if cp2, _ := viewtest.Last[views.CopyMsg](d); cp2.Text != cp.Text {
+				t.Errorf("%s: y in the detail copied another request", mode)
+			}
+			m.Back()
+			d.Key("j")
+		}
+		if s := m.View(); strings.Contains(s, key) {
+			t.Errorf("%s: the list shows the key", mode)
+		}
+	}
+}
+
+func TestHelpNamesTheKeys(t *testing.T) {
+	_, m := open(t, fixedLog(), 100, 10)
+	help := ""
+	for _, g := range m.FullHelp() {
+		for _, b := range g {
+			help += b.Help().Key + " " + b.Help().Desc + "\n"
+		}
+	}
+	for _, want := range []string{"enter show request", "y copy as curl", "r refresh"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help lacks %q:\n%s", want, help)
+		}
+	}
+	if m.Title() != "Request log" {
+		t.Errorf("title %q", m.Title())
+	}
+}
+
+func TestGoldenRequestLog(t *testing.T) {
+	ctx := viewtest.Context(&viewtest.FakeAPI{})
+	ctx.RequestLog = fixedLog()
+	m := requestlog.New(ctx)
+	tm := teatest.NewTestModel(t, &viewtest.Harness{V: m, Ready: func() bool { return true }}, teatest.WithInitialTermSize(100, 8))
+	out := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).View()
+	viewtest.CheckBounds(t, out, 100, 8)
+	teatest.RequireEqualOutput(t, []byte(out))
+}
+
+func TestGoldenRequestLogDetail(t *testing.T) {
+	d, m := open(t, fixedLog(), 100, 24)
+	d.Key("enter")
+	out := m.View()
+	viewtest.CheckBounds(t, out, 100, 24)
+	teatest.RequireEqualOutput(t, []byte(out))
+}
