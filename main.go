@@ -59,6 +59,7 @@ func runTUI(env *cli.Env) error {
 		o.Protected, o.PageSize, o.Concurrency, o.Timeout = t.Protected, t.PageSize, t.Concurrency, t.Timeout
 		o.MaxRows = t.MaxRows
 		o.MaxPageSize, o.FixedPaging = t.MaxPageSize, t.FixedPaging
+		o.TenantURL, o.WebURL = t.URL, t.WebURL
 	}
 	switch {
 	case env.Demo != nil:

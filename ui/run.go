@@ -46,6 +46,8 @@ type Options struct {
 	NoMouse   bool
 	// RequestLog is the session's request log (the client's).
 	RequestLog *apiclient.RequestLog
+	// TenantURL and WebURL build the source's web UI page (views.Context).
+	TenantURL, WebURL string
 }
 
 // DefaultOpener wires the real views.
@@ -96,6 +98,7 @@ func NewContext(o Options) (*views.Context, error) {
 		API: o.API, Keys: keys, Styles: styles.New(theme),
 		Profile: o.Profile, Host: o.Host, ReadOnly: o.ReadOnly, Protected: o.Protected,
 		PageSize: o.PageSize, Concurrency: o.Concurrency, MaxPageSize: o.MaxPageSize, FixedPaging: o.FixedPaging, MaxRows: o.MaxRows, Timeout: o.Timeout, Now: time.Now, RequestLog: o.RequestLog,
+		TenantURL: o.TenantURL, WebURL: o.WebURL,
 	}, nil
 }
 

@@ -106,6 +106,12 @@ type Context struct {
 	Now func() time.Time
 	// RequestLog is the session's record of HTTP requests (nil: none).
 	RequestLog *apiclient.RequestLog
+	// TenantURL is the tenant's URL and WebURL the profile's web_url
+	// template ("" for weblink's default): the source's web UI page.
+	// OpenURL starts a browser on a URL (nil: the platform's opener;
+	// tests give a fake).
+	TenantURL, WebURL string
+	OpenURL           func(url string) error
 
 	writes *Writes // see Writes
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/actions"
+	"github.com/dsbrowse/dsbrowse/views/clip"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/pager"
 )
@@ -566,6 +567,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.raw = !m.raw
 		m.rebuild()
 		return nil
+	case key.Matches(msg, k.Copy):
+		return clip.Menu(m.vctx, clip.Source{ID: m.id, Name: m.sourceName(), Src: m.src})
+	case key.Matches(msg, k.OpenWeb) && !m.gone:
+		return clip.Open(m.vctx, m.id)
 	case key.Matches(msg, k.Access) && !m.gone:
 		return views.Emit(views.OpenAccessMsg{ID: m.id, Name: m.sourceName()})
 	case key.Matches(msg, k.Visibility) && !m.gone:
@@ -735,7 +740,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	scroll := []key.Binding{relabel(k.Up, "scroll up"), relabel(k.Down, "scroll down"),
 		k.PageUp, k.PageDown, k.Top, k.Bottom}
 	if m.raw {
-		return [][]key.Binding{scroll, {relabel(k.Raw, "overview"), m.refreshKey()}}
+		return [][]key.Binding{scroll, {relabel(k.Raw, "overview"), k.Copy, m.refreshKey()}}
 	}
 	out := [][]key.Binding{}
 	switch {
@@ -748,9 +753,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 	default:
 		out = append(out, scroll)
 	}
-	acts := []key.Binding{k.Raw}
+	acts := []key.Binding{k.Raw, k.Copy}
 	if !m.gone {
-		acts = append(acts, k.Access, k.Visibility, k.Columns)
+		acts = append(acts, k.OpenWeb, k.Access, k.Visibility, k.Columns)
 	}
 	if w := m.writeKeys(); len(w) > 0 {
 		out = append(out, w)

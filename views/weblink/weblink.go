@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // DefaultTemplate is the data source's overview page on the tenant.
@@ -103,18 +104,38 @@ func Command(getenv func(string) string, goos, u string) (*exec.Cmd, error) {
 	return exec.Command("xdg-open", u), nil
 }
 
+// launchGrace is how long System waits for the launcher to fail: xdg-open
+// without a browser exits at once with an error; one that works stays or
+// exits 0.
+const launchGrace = 2 * time.Second
+
 // System starts the platform's opener with its output discarded (a
-// launcher's chatter must not reach the TUI's screen) and does not wait
-// for the browser. The launcher is reaped in the background.
+// launcher's chatter must not reach the TUI's screen). It waits up to
+// launchGrace for the launcher to fail; a launcher still running then is
+// taken to have started the browser and is reaped in the background.
 func System(u string) error {
 	cmd, err := Command(os.Getenv, runtime.GOOS, u)
 	if err != nil {
 		return err
 	}
+	return start(cmd, launchGrace)
+}
+
+func start(cmd *exec.Cmd, grace time.Duration) error {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("cannot start the browser (%s): %v", cmd.Path, err)
+		return fmt.Errorf("cannot start %s: %v", cmd.Path, err)
 	}
-	go func() { _ = cmd.Wait() }()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("%s failed: %v", cmd.Args[0], err)
+		}
+	case <-t.C:
+	}
 	return nil
 }

@@ -1,0 +1,213 @@
+package clip_test
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/clip"
+	"github.com/dsbrowse/dsbrowse/views/detail"
+	"github.com/dsbrowse/dsbrowse/views/sources"
+	"github.com/dsbrowse/dsbrowse/views/viewtest"
+)
+
+const tenant = "https://acme.immuta.com"
+
+// fakeOpener records the URLs a browser was asked for, and fails when
+// told: no real browser starts in tests.
+type fakeOpener struct {
+	mu   sync.Mutex
+	urls []string
+	err  error
+}
+
+func (f *fakeOpener) open(u string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.urls = append(f.urls, u)
+	return f.err
+}
+
+func fixture() (*viewtest.FakeAPI, *views.Context, *fakeOpener) {
+	srcs := viewtest.GenSources(12)
+	srcs[6].ConnectionString = "acme.snowflakecomputing.com:443/ANALYTICS"
+	api := &viewtest.FakeAPI{Sources: srcs}
+	ctx := viewtest.Context(api)
+	ctx.TenantURL = tenant
+	op := &fakeOpener{}
+	ctx.OpenURL = op.open
+	return api, ctx, op
+}
+
+// menuKeys runs keys in the menu and returns what reached the root.
+func menuKeys(t *testing.T, ctx *views.Context, s clip.Source, keys ...string) []tea.Msg {
+	t.Helper()
+	d := viewtest.New(t, clip.New(ctx, s), 80, 20)
+	d.Key(keys...)
+	return d.Emitted
+}
+
+func lastCopy(t *testing.T, msgs []tea.Msg) views.CopyMsg {
+	t.Helper()
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if c, ok := msgs[i].(views.CopyMsg); ok {
+			return c
+		}
+	}
+	t.Fatalf("nothing copied: %v", msgs)
+	return views.CopyMsg{}
+}
+
+// y then a letter copies at once, from a list row (the source fetched
+// for what the row lacks) and from the detail's source; the menu closes.
+func TestCopyLetters(t *testing.T) {
+	api, ctx, _ := fixture()
+	row := clip.Source{ID: 7, Name: "Web Sales 00007"}
+	for _, tc := range []struct {
+		key, text, what string
+	}{
+		{"i", "7", "source id"},
+		{"n", "Web Sales 00007", "source name"},
+		{"t", "public.t_7", "SQL table"},
+		{"c", "acme.snowflakecomputing.com:443/ANALYTICS", "connection string"},
+		{"u", tenant + "/#/data-source/7/overview", "web UI URL"},
+		{"j", string(api.Sources[6].Raw), "source JSON"},
+	} {
+		msgs := menuKeys(t, ctx, row, tc.key)
+		if got := lastCopy(t, msgs); got.Text != tc.text || got.What != tc.what {
+			t.Errorf("%s: copied %+v, want %q (%s)", tc.key, got, tc.text, tc.what)
+		}
+		if _, ok := msgs[0].(views.CloseModalMsg); !ok {
+			t.Errorf("%s: the menu did not close first: %v", tc.key, msgs)
+		}
+	}
+	gets := 0
+	for _, c := range api.Calls {
+		if strings.HasPrefix(c, "get ") {
+			gets++
+		}
+	}
+	if gets != 3 {
+		t.Errorf("%d GETs for t, c and j from a row, want 3", gets)
+	}
+
+	// enter copies the selected item; esc copies nothing.
+	if got := lastCopy(t, menuKeys(t, ctx, row, "down", "enter")); got.What != "source name" {
+		t.Errorf("down enter copied %+v", got)
+	}
+	for _, k := range []string{"esc", "y", "q"} {
+		msgs := menuKeys(t, ctx, row, k)
+		if len(msgs) != 1 || msgs[0] != tea.Msg(views.CloseModalMsg{}) {
+			t.Errorf("%s: %v", k, msgs)
+		}
+	}
+
+	// A source without a connection string says so.
+	msgs := menuKeys(t, ctx, clip.Source{ID: 3, Name: "x"}, "c")
+	if s, ok := msgs[len(msgs)-1].(views.StatusMsg); !ok || s.Text != "data source 3 has no connection string to copy" {
+		t.Errorf("no connection string: %v", msgs)
+	}
+	// A failed fetch is an error naming it.
+	api.GetErr = errors.New("boom")
+	msgs = menuKeys(t, ctx, row, "j")
+	if e, ok := msgs[len(msgs)-1].(views.ErrorMsg); !ok || e.What != "fetching data source 7 to copy its JSON" {
+		t.Errorf("failed fetch: %v", msgs)
+	}
+}
+
+// y in the list opens the menu on the selected row; w opens the row's
+// page through the opener. In the detail, y copies from the whole source.
+func TestCopyAndOpenKeys(t *testing.T) {
+	_, ctx, op := fixture()
+	list := sources.New(ctx)
+	d := viewtest.New(t, list, 120, 20)
+	row, _ := list.Selected()
+	d.Key("y")
+	om, ok := viewtest.Last[views.OpenModalMsg](d)
+	if !ok {
+		t.Fatalf("y opened nothing: %v", d.Emitted)
+	}
+	md := viewtest.New(t, om.M, 80, 20)
+	md.Key("i")
+	if got := lastCopy(t, md.Emitted); got.Text != itoa(row.ID) {
+		t.Errorf("y i copied %+v, want %d", got, row.ID)
+	}
+	d.Key("w")
+	if len(op.urls) != 1 || op.urls[0] != tenant+"/#/data-source/"+itoa(row.ID)+"/overview" {
+		t.Errorf("opened %v", op.urls)
+	}
+	if s, ok := viewtest.Last[views.StatusMsg](d); !ok || !strings.Contains(s.Text, "opened in the browser: "+tenant) {
+		t.Errorf("status %v", d.Emitted)
+	}
+
+	dv := detail.New(ctx, 7, "Web Sales 00007")
+	dd := viewtest.New(t, dv, 100, 30)
+	dd.Key("y")
+	om, ok = viewtest.Last[views.OpenModalMsg](dd)
+	if !ok {
+		t.Fatalf("y in the detail opened nothing: %v", dd.Emitted)
+	}
+	md = viewtest.New(t, om.M, 80, 20)
+	if !strings.Contains(md.Screen(), "acme.snowflakecomputing.com:443/ANALYTICS") {
+		t.Errorf("the detail's menu does not preview the connection string:\n%s", md.Screen())
+	}
+	md.Key("c")
+	if got := lastCopy(t, md.Emitted); got.Text != "acme.snowflakecomputing.com:443/ANALYTICS" {
+		t.Errorf("y c copied %+v", got)
+	}
+	dd.Key("w")
+	if len(op.urls) != 2 || !strings.HasSuffix(op.urls[1], "/data-source/7/overview") {
+		t.Errorf("opened %v", op.urls)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// When no browser starts, the URL is copied and the status says why; a
+// template that gives no http(s) URL opens nothing and says so.
+func TestOpenFallsBackToCopy(t *testing.T) {
+	_, ctx, op := fixture()
+	op.err = errors.New("xdg-open is not installed")
+	msgs := viewtest.CollectAll(clip.Open(ctx, 9))
+	c, ok := msgs[0].(views.CopyMsg)
+	if !ok || c.Text != tenant+"/#/data-source/9/overview" || c.What != "web UI URL (no browser: xdg-open is not installed)" {
+		t.Errorf("fallback %v", msgs)
+	}
+
+	ctx.WebURL = "javascript:alert({id})"
+	msgs = viewtest.CollectAll(clip.Open(ctx, 9))
+	if s, ok := msgs[0].(views.StatusMsg); !ok || s.Level != views.Warn || !strings.Contains(s.Text, "not an http(s) URL") {
+		t.Errorf("bad template: %v", msgs)
+	}
+	ctx.WebURL = "{base}/ds/{id}"
+	ctx.TenantURL = "https://acme.immuta.com/\x1b[2J"
+	msgs = viewtest.CollectAll(clip.Open(ctx, 9))
+	if s, ok := msgs[0].(views.StatusMsg); !ok || strings.ContainsRune(s.Text, 0x1b) {
+		t.Errorf("hostile tenant URL: %v", msgs)
+	}
+	if len(op.urls) != 1 {
+		t.Errorf("the opener ran for a bad URL: %v", op.urls)
+	}
+}
+
+// The copy menu at 80x20: from a list row (what needs a fetch says so),
+// and from the detail's source.
+func TestGoldenCopyMenu(t *testing.T) {
+	api, ctx, _ := fixture()
+	for name, s := range map[string]clip.Source{
+		"row":    {ID: 7, Name: "Web Sales 00007"},
+		"detail": {ID: 7, Name: "Web Sales 00007", Src: &api.Sources[6]},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := clip.New(ctx, s)
+			tm := teatest.NewTestModel(t, &viewtest.Harness{V: m, Ready: func() bool { return true }}, teatest.WithInitialTermSize(80, 20))
+			teatest.RequireEqualOutput(t, []byte(tm.FinalModel(t).View()))
+		})
+	}
+}

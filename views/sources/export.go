@@ -1,0 +1,362 @@
+package sources
+
+// Export of the list (issue 10 §3): the marked rows, or else every row
+// the list shows (after the filter, the search and the sort, in that
+// order), to CSV, JSON or NDJSON. The form is the shared file-and-format
+// form (views/fileform); the file is written off the UI goroutine and the
+// status line says how many rows went where.
+//
+// CSV has the list's columns, from the rows the list holds. JSON and
+// NDJSON keep each source's JSON exactly as the server sent it: the list
+// does not hold it (a row is 64 bytes), so each source is fetched again
+// (GET /dataSource/{id}, the profile's concurrency, written in the list's
+// order). Nothing of the file's content is drawn: only the count and the
+// path reach the screen.
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/fileform"
+)
+
+// ExportFormats are the formats of a list export, in the form's order.
+var ExportFormats = []string{"csv", "json", "ndjson"}
+
+// exportRows are the rows an export writes and the words for them: the
+// marked ones (in the list's order), else every row shown.
+func (m *Model) exportRows() ([]Row, string) {
+	d := m.viewDS
+	if d == nil {
+		return nil, ""
+	}
+	if len(m.marks) > 0 {
+		var rows []Row
+		for _, i := range m.view {
+			if m.marks[d.rows[i].ID] {
+				rows = append(rows, d.rows[i])
+			}
+		}
+		if len(rows) > 0 {
+			return rows, fmt.Sprintf("the %d marked data sources", len(rows))
+		}
+	}
+	rows := make([]Row, len(m.view))
+	for j, i := range m.view {
+		rows[j] = d.rows[i]
+	}
+	switch {
+	case m.search != nil && m.query != "":
+		return rows, fmt.Sprintf("the %d data sources of the server search that match the filter", len(rows))
+	case m.search != nil:
+		return rows, fmt.Sprintf("the %d data sources of the server search", len(rows))
+	case m.query != "":
+		return rows, fmt.Sprintf("the %d data sources matching the filter", len(rows))
+	}
+	return rows, fmt.Sprintf("all %d loaded data sources", len(rows))
+}
+
+// exportPath is the file offered for format f: ./dsbrowse-sources-YYYYMMDD.f.
+func exportPath(ctx *views.Context, f string) string {
+	return fmt.Sprintf("./dsbrowse-sources-%s.%s", ctx.Clock().Format("20060102"), f)
+}
+
+// exportForm opens the export form for the rows the list shows or marks.
+func (m *Model) exportForm() tea.Cmd {
+	rows, what := m.exportRows()
+	if len(rows) == 0 {
+		return views.Status("no data source to export", views.Warn)
+	}
+	if len(rows) == 1 {
+		what = "1 data source"
+	}
+	vctx := m.ctx
+	return views.OpenModal(fileform.New(vctx, fileform.Spec{
+		Title: "Export data sources",
+		Intro: fmt.Sprintf("Writes %s. CSV: the list's columns. JSON and NDJSON: each source as the server sends it (one request per source).",
+			safe.Line(what)),
+		Formats:     ExportFormats,
+		DefaultPath: func(f string) string { return exportPath(vctx, f) },
+		Submit:      func(p, f string) (tea.Cmd, string) { return startExport(vctx, rows, p, f) },
+	}))
+}
+
+// Export writes the rows the list shows or marks to path in format (one
+// of ExportFormats) without the form: for a command line (:export). A
+// problem is one status line.
+func (m *Model) Export(format, path string) tea.Cmd {
+	format = strings.ToLower(strings.TrimSpace(format))
+	path = strings.TrimSpace(path)
+	ok := false
+	for _, f := range ExportFormats {
+		ok = ok || f == format
+	}
+	switch {
+	case !ok:
+		return views.Status(fmt.Sprintf("unknown export format %q: use csv, json or ndjson", safe.Line(format)), views.Warn)
+	case path == "":
+		path = exportPath(m.ctx, format)
+	}
+	rows, _ := m.exportRows()
+	if len(rows) == 0 {
+		return views.Status("no data source to export", views.Warn)
+	}
+	cmd, hint := startExport(m.ctx, rows, path, format)
+	if hint != "" {
+		return views.Status(hint, views.Warn)
+	}
+	return cmd
+}
+
+// startExport creates the file (never over an existing one) and writes
+// rows to it on a goroutine. hint is the form's word when the file cannot
+// be made.
+func startExport(ctx *views.Context, rows []Row, path, format string) (tea.Cmd, string) {
+	f, hint := fileform.Create(path)
+	if hint != "" {
+		return nil, hint
+	}
+	j := &exportJob{path: path, total: len(rows), notify: make(chan struct{}, 1), end: make(chan struct{})}
+	go func() {
+		defer close(j.end)
+		err := writeExport(ctx, f, format, rows, j)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		j.mu.Lock()
+		j.fatal = err
+		j.mu.Unlock()
+	}()
+	if format == "csv" {
+		return j.wait(), "" // written in a moment: no progress to show
+	}
+	return tea.Batch(views.Status(j.line(), views.Info), j.wait()), ""
+}
+
+// exportJob is one export running: its goroutine updates it, the status
+// line reads it.
+type exportJob struct {
+	path   string
+	total  int
+	notify chan struct{} // one pending wake-up
+	end    chan struct{} // closed when the file is done
+
+	mu      sync.Mutex
+	fetched int
+	written int
+	failed  []string // "id: why", the first few
+	nfailed int
+	fatal   error
+}
+
+func (j *exportJob) progress(fetched int) {
+	j.mu.Lock()
+	j.fetched = fetched
+	j.mu.Unlock()
+	select {
+	case j.notify <- struct{}{}:
+	default:
+	}
+}
+
+func (j *exportJob) line() string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return fmt.Sprintf("export: %d of %d sources fetched → %s", j.fetched, j.total, safe.Line(j.path))
+}
+
+// exportEvery spaces the status line's progress updates.
+const exportEvery = 150 * time.Millisecond
+
+// wait reports the export: progress while it runs, the final word when
+// it has ended. It runs without a view: the root shows its statuses.
+func (j *exportJob) wait() tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case <-j.end:
+			return j.final()
+		case <-j.notify:
+		}
+		t := time.NewTimer(exportEvery)
+		defer t.Stop()
+		select {
+		case <-j.end:
+			return j.final()
+		case <-t.C:
+		}
+		return tea.BatchMsg{views.Status(j.line(), views.Info), j.wait()}
+	}
+}
+
+func (j *exportJob) final() tea.Msg {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	path := safe.Line(j.path)
+	if j.fatal != nil {
+		return views.ErrorMsg{What: fmt.Sprintf("exporting data sources to %s (%d written before it stopped)", path, j.written), Err: j.fatal}
+	}
+	s := fmt.Sprintf("exported %d data sources to %s", j.written, path)
+	if j.written == 1 {
+		s = "exported 1 data source to " + path
+	}
+	if j.nfailed == 0 {
+		return views.StatusMsg{Text: s, Level: views.Success}
+	}
+	s += fmt.Sprintf(" · %d could not be fetched: %s", j.nfailed, strings.Join(j.failed, "; "))
+	if j.nfailed > len(j.failed) {
+		s += fmt.Sprintf("; and %d more", j.nfailed-len(j.failed))
+	}
+	return views.StatusMsg{Text: s, Level: views.Warn}
+}
+
+// writeExport writes rows to w in format.
+func writeExport(ctx *views.Context, w io.Writer, format string, rows []Row, j *exportJob) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if format == "csv" {
+		cw := csv.NewWriter(bw)
+		rec := make([]string, numColumns)
+		if err := cw.Write(columnTitles[:]); err != nil {
+			return err
+		}
+		for i := range rows {
+			for c := column(0); c < numColumns; c++ {
+				rec[c] = rows[i].cell(c)
+			}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+			j.mu.Lock()
+			j.written++
+			j.mu.Unlock()
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	n := 0
+	err := fetchSources(ctx, rows, j, func(raw []byte) error {
+		var buf bytes.Buffer
+		switch format {
+		case "ndjson":
+			if err := json.Compact(&buf, raw); err != nil {
+				return err
+			}
+			buf.WriteByte('\n')
+		default:
+			if n == 0 {
+				buf.WriteString("[\n  ")
+			} else {
+				buf.WriteString(",\n  ")
+			}
+			if err := json.Indent(&buf, raw, "  ", "  "); err != nil {
+				return err
+			}
+		}
+		if _, err := bw.Write(buf.Bytes()); err != nil {
+			return err
+		}
+		n++
+		j.mu.Lock()
+		j.written = n
+		j.mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		end := "\n]\n"
+		if n == 0 {
+			end = "[]\n"
+		}
+		if _, err := bw.WriteString(end); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// fetchSources gets each row's source with the profile's concurrency and
+// hands their JSON to emit in the rows' order. A source that cannot be
+// fetched is counted in j and left out; emit's error stops everything.
+func fetchSources(ctx *views.Context, rows []Row, j *exportJob, emit func(raw []byte) error) error {
+	conc := ctx.Concurrency
+	if conc <= 0 {
+		conc = 4
+	}
+	conc = min(conc, 16)
+	base, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type result struct {
+		raw []byte
+		err error
+	}
+	// A window of chunk sources at a time: bounded memory, list order.
+	chunk := conc * 4
+	done := 0
+	for lo := 0; lo < len(rows); lo += chunk {
+		part := rows[lo:min(lo+chunk, len(rows))]
+		res := make([]result, len(part))
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range min(conc, len(part)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					c, stop := ctx.WithTimeout(base)
+					d, err := ctx.API.GetDataSource(c, part[i].ID)
+					stop()
+					switch {
+					case err != nil:
+						res[i].err = err
+					case d == nil:
+						res[i].err = errors.New("no answer")
+					case len(bytes.TrimSpace(d.Raw)) > 0:
+						res[i].raw = d.Raw
+					default:
+						res[i].raw, res[i].err = json.Marshal(d)
+					}
+				}
+			}()
+		}
+		for i := range part {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		for i, r := range res {
+			if r.err != nil {
+				j.mu.Lock()
+				j.nfailed++
+				if len(j.failed) < 3 {
+					j.failed = append(j.failed, fmt.Sprintf("%d: %s", part[i].ID, apiclient.Explain(r.err)))
+				}
+				j.mu.Unlock()
+				continue
+			}
+			if err := emit(r.raw); err != nil {
+				return err
+			}
+		}
+		done += len(part)
+		j.progress(done)
+	}
+	return nil
+}
