@@ -396,10 +396,30 @@ func TestErrors(t *testing.T) {
 	if len(m2.rows) == 0 || len(m2.rows) >= 1000 || m2.rows[len(m2.rows)-1].name != "User 0999" {
 		t.Fatalf("%d rows; the pages after the gap must load", len(m2.rows))
 	}
+	// r asks only for what failed and puts it in its place.
 	api2.failIf = nil
+	api2.mu.Lock()
+	before := len(api2.calls)
+	api2.mu.Unlock()
 	press(m2, "r")
-	if len(m2.rows) != 1000 || m2.err != nil {
+	if len(m2.rows) != 1000 || m2.err != nil || m2.loading() {
 		t.Fatalf("r: %d rows, err %v", len(m2.rows), m2.err)
+	}
+	for i, r := range m2.rows {
+		if want := fmt.Sprintf("User %04d", i); r.name != want {
+			t.Fatalf("row %d is %q after the refill", i, r.name)
+		}
+	}
+	api2.mu.Lock()
+	again := slices.Clone(api2.calls[before:])
+	api2.mu.Unlock()
+	for _, c := range again {
+		if c.Offset+c.Size <= 100 || c.Offset > 500 {
+			t.Errorf("r asked again for %+v, which had loaded", c)
+		}
+	}
+	if out := m2.View(); !strings.Contains(out, "1000 of 1000 loaded") || strings.Contains(out, "missing") {
+		t.Errorf("after r:\n%s", out)
 	}
 }
 

@@ -7,6 +7,7 @@ package access
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -486,5 +487,42 @@ func TestApprovalFilter(t *testing.T) {
 	press(m, "left", "enter") // approved only
 	if o := lastCall(t, api); o.Approved == nil || !*o.Approved {
 		t.Fatalf("approved only asked %+v", o)
+	}
+}
+
+func TestRefillPutsTwoGapsInPlace(t *testing.T) {
+	boom := &apiclient.APIError{StatusCode: 503, Method: "GET", Path: "/dataSource/16/access", Message: "busy"}
+	fail := true
+	api := &fakeAPI{users: members(3000), failIf: func(o apiclient.AccessOptions) error {
+		for _, at := range []int{700, 2200} {
+			if fail && o.Offset <= at && at < o.Offset+o.Size {
+				return boom
+			}
+		}
+		return nil
+	}}
+	m := loaded(t, api, 120, 20)
+	if len(m.gaps) != 2 || len(m.rows) >= 3000 {
+		t.Fatalf("%d gaps, %d rows", len(m.gaps), len(m.rows))
+	}
+	press(m, "/")
+	typeText(m, "user1")
+	press(m, "enter")
+	sel := m.selected().key
+	fail = false
+	press(m, "r")
+	if len(m.rows) != 3000 || len(m.gaps) != 0 {
+		t.Fatalf("%d rows, %d gaps after r", len(m.rows), len(m.gaps))
+	}
+	for i, r := range m.rows {
+		if want := fmt.Sprintf("User %04d", i); r.name != want {
+			t.Fatalf("row %d is %q", i, r.name)
+		}
+	}
+	if m.selected().key != sel {
+		t.Errorf("the cursor moved to %+v", m.selected().key)
+	}
+	if want := filteredBefore(m, "user1"); len(shownRows(m)) != len(want) {
+		t.Errorf("the filter shows %d rows, want %d", len(shownRows(m)), len(want))
 	}
 }

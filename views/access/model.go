@@ -92,6 +92,9 @@ type Model struct {
 	fresh     bool // no batch of this load has arrived yet
 	err       error
 	restore   *userKey // cursor target after a reload
+	// gaps are the spans that failed, where their rows belong in rows:
+	// r fetches only them (Refill) and puts them in place.
+	gaps []gap
 
 	rows []row
 	nat  naturals
@@ -201,7 +204,65 @@ func (m *Model) reload() tea.Cmd {
 	m.loader = paging.Start(m.base, fetch, rowKey, m.ctx.Paging())
 	m.reloading, m.fresh = m.started, true
 	m.started, m.inflight, m.err = true, true, nil
+	if !m.reloading {
+		m.gaps = nil
+	}
 	return m.next()
+}
+
+// gap is a span of the list that failed to load: off and n in the
+// server's numbering, at the index its rows go to in rows, filled the
+// rows of it that a refill brought so far.
+type gap struct{ off, n, at, filled int }
+
+// refill asks again for the spans that failed, once the load has ended;
+// false when there is nothing to ask (then r reloads).
+func (m *Model) refill() (tea.Cmd, bool) {
+	if m.loader == nil || m.inflight || len(m.gaps) == 0 {
+		return nil, false
+	}
+	l := m.loader.Refill(m.base)
+	if l == nil {
+		return nil, false
+	}
+	m.loader, m.gen = l, gens.Add(1)
+	m.inflight, m.err, m.fresh, m.reloading = true, nil, false, false
+	return m.next(), true
+}
+
+// place puts a batch's rows where they belong: at the end, or, for a
+// refill, in their gap (the gaps after it move down).
+func (m *Model) place(b paging.Batch[row]) {
+	for i := range m.gaps {
+		g := &m.gaps[i]
+		if b.Offset < g.off || b.Offset >= g.off+g.n {
+			continue
+		}
+		if b.Err != nil {
+			return // still missing: the gap stays for the next r
+		}
+		at := g.at + g.filled
+		rows := make([]row, 0, len(m.rows)+len(b.Items)) // a running filter reads the old slice
+		rows = append(append(append(rows, m.rows[:at]...), b.Items...), m.rows[at:]...)
+		m.rows = rows
+		g.filled += len(b.Items)
+		for j := range m.gaps {
+			if j != i && m.gaps[j].at >= at {
+				m.gaps[j].at += len(b.Items)
+			}
+		}
+		if g.filled >= g.n || len(b.Items) == 0 {
+			m.gaps = append(m.gaps[:i], m.gaps[i+1:]...)
+		}
+		return
+	}
+	if b.Err != nil {
+		m.gaps = append(m.gaps, gap{off: b.Offset, n: b.Missing, at: len(m.rows)})
+		return
+	}
+	// Appending leaves the rows a running filter reads (a shorter slice
+	// of the same array) as they are.
+	m.rows = append(m.rows, b.Items...)
 }
 
 // rowKey identifies an entry for the loader (a page that repeats rows
@@ -276,18 +337,21 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 		switch {
 		case m.reloading && b.Err != nil && b.Offset == 0:
 			m.reloading = false // keep the old rows, say the reload failed
+			if b.Last {
+				m.inflight = false
+				return tea.Batch(cmds...)
+			}
+			return tea.Batch(append(cmds, m.next())...)
 		case m.reloading:
-			m.rows, m.nat = nil, naturals{}
+			m.rows, m.nat, m.gaps = nil, naturals{}, nil
 			m.reloading = false
 		}
 	}
 	m.count = b.Progress.Total
-	// Appending leaves the rows a running filter reads (a shorter slice
-	// of the same array) as they are.
 	for i := range b.Items {
 		m.nat.add(&b.Items[i])
 	}
-	m.rows = append(m.rows, b.Items...)
+	m.place(b)
 	cmds = append(cmds, m.rebuildRows(sel))
 	if b.Last {
 		m.inflight = false
@@ -557,6 +621,9 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 			return views.Emit(views.OpenUserViewMsg{ID: m.id, Name: m.name, User: r.user})
 		}
 	case key.Matches(msg, k.Refresh):
+		if cmd, ok := m.refill(); ok {
+			return cmd // only the pages that failed
+		}
 		return m.reload()
 	default:
 		cmd, _ := m.memberKey(msg)
