@@ -393,6 +393,9 @@ func TestErrors(t *testing.T) {
 	if !strings.Contains(out, "of 1000 loaded") || !regexp.MustCompile(`\d+ missing: the server failed \(500\)`).MatchString(out) || m2.loading() {
 		t.Fatalf("mid-way error:\n%s", out)
 	}
+	if !strings.Contains(out, "(r fetches only those)") {
+		t.Errorf("the header does not say what r does:\n%s", out)
+	}
 	if len(m2.rows) == 0 || len(m2.rows) >= 1000 || m2.rows[len(m2.rows)-1].name != "User 0999" {
 		t.Fatalf("%d rows; the pages after the gap must load", len(m2.rows))
 	}

@@ -93,11 +93,14 @@ func (m *Model) statusLine() string {
 		s += st.Muted.Render(" · the list changed while loading")
 	}
 	if m.err != nil {
-		what := "stopped"
+		what, retry := "stopped", " to retry"
 		if n := m.prog.Missing; n > 0 && !m.prog.Halted {
 			what = fmt.Sprintf("%d missing", n) // a failed page is a gap; the rest loaded
 		}
-		s += st.Error.Render(" · " + what + ": " + format.Inline(apiclient.Explain(m.err)) + " (" + m.ctx.Keys.Refresh.Help().Key + " to retry)")
+		if len(m.gaps) > 0 && !m.loading() {
+			retry = " fetches only those"
+		}
+		s += st.Error.Render(" · " + what + ": " + format.Inline(apiclient.Explain(m.err)) + " (" + m.ctx.Keys.Refresh.Help().Key + retry + ")")
 	}
 	return s
 }
