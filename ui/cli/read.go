@@ -22,8 +22,11 @@ var lsCommand = &command{
 	args:    "[flags]",
 	summary: "list data sources",
 	detail: `Follows every page unless --limit is given. Repeat a filter flag to match
-any of its values (--tag PII --tag Finance). With --json, prints one JSON
-array of the objects exactly as the server sent them.
+any of its values (--tag PII --tag Finance). With --json (--format json),
+prints one JSON array of the objects exactly as the server sent them;
+--format ndjson prints one per line. --format csv and tsv print the
+table's columns with every cell whole (TSV writes a tab, newline or
+backslash in a cell as \t, \n or \\).
 
 Pages are fetched several at a time (the profile's concurrency) and printed
 in order as soon as every page before them is in, so output starts after
@@ -39,6 +42,7 @@ so no JSON parser takes the part for the whole list.`,
 		var status, subscription, tag, handler, schema strList
 		var desc, asJSON, wide bool
 		var limit int
+		var format string
 		fs.StringVar(&o.SearchText, "search", "", "search names for `TEXT`")
 		fs.Var(&status, "status", "only sources whose health check `STATUS` is passed or failed")
 		fs.Var(&subscription, "subscription", "only sources with this subscription `STATE`: pending, owner, subscribed, not_subscribed, expert, ingest")
@@ -48,10 +52,15 @@ so no JSON parser takes the part for the whole list.`,
 		fs.StringVar(&o.SortField, "sort", "", "sort by `FIELD` on the server (name, createdAt, ...)")
 		fs.BoolVar(&desc, "desc", false, "sort descending")
 		fs.IntVar(&limit, "limit", 0, "stop after `N` sources (0: all)")
-		fs.BoolVar(&asJSON, "json", false, "print JSON")
+		fs.BoolVar(&asJSON, "json", false, "print JSON (--format json)")
+		fs.StringVar(&format, "format", "", "print as `FORMAT`: table, csv, tsv, json or ndjson")
 		fs.BoolVar(&wide, "wide", false, "wait for every page, then size the columns to fit")
 		return func(r *run, args []string) error {
 			if err := wantArgs("ls", args, 0, "no arguments"); err != nil {
+				return err
+			}
+			outFmt, err := parseFormat("ls", format, asJSON)
+			if err != nil {
 				return err
 			}
 			if limit < 0 {
@@ -69,7 +78,7 @@ so no JSON parser takes the part for the whole list.`,
 			} else if o.SortField != "" {
 				o.SortOrder = "asc"
 			}
-			listed, err := stream(r, listing[apiclient.DataSource]{
+			listed, err := streamAs(r, listing[apiclient.DataSource]{
 				fetch: func(ctx context.Context, offset, size int) ([]apiclient.DataSource, int, error) {
 					o := o
 					o.Offset, o.Size = offset, size
@@ -86,8 +95,8 @@ so no JSON parser takes the part for the whole list.`,
 				cells: func(d *apiclient.DataSource) []string {
 					return []string{strconv.FormatInt(d.ID, 10), d.Name, d.Status, d.SubscriptionStatus, d.BlobHandlerType, d.SQLSchemaName, state(d)}
 				},
-			}, limit, asJSON, wide)
-			if err == nil && !listed && !asJSON {
+			}, limit, outFmt, wide)
+			if err == nil && !listed && outFmt == fmtTable {
 				fmt.Fprintln(r.io.Err, "no data sources match")
 			}
 			return err
