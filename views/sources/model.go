@@ -20,6 +20,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/ui/trace"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/actions"
+	"github.com/dsbrowse/dsbrowse/views/clip"
 	"github.com/dsbrowse/dsbrowse/views/s3form"
 )
 
@@ -563,6 +564,16 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return views.Emit(views.OpenRequestsMsg{})
 	case key.Matches(msg, k.Report):
 		return m.exportReport()
+	case key.Matches(msg, k.Copy):
+		if r, ok := m.Selected(); ok {
+			return clip.Menu(m.ctx, clip.Source{ID: r.ID, Name: r.Name})
+		}
+	case key.Matches(msg, k.OpenWeb):
+		if r, ok := m.Selected(); ok {
+			return clip.Open(m.ctx, r.ID)
+		}
+	case key.Matches(msg, k.Export):
+		return m.exportForm()
 	case key.Matches(msg, k.Mark):
 		if r, ok := m.Selected(); ok {
 			if m.marks[r.ID] {
@@ -720,6 +731,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Sort, k.SortReverse, refresh},
 		{k.Mark, k.Subscribe, k.Unsubscribe, k.Create, k.Delete, k.Restore},
 		{k.Requests, k.Report},
+		{k.Copy, k.OpenWeb, k.Export},
 	}
 }
 
