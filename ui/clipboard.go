@@ -24,7 +24,8 @@ const MaxCopy = 1 << 20
 // lockedOutput is the program's output with a lock: Bubble Tea writes each
 // frame in one Write, and a copy writes its sequence between two frames,
 // never inside one. It keeps the file's Fd, so Bubble Tea still sees a
-// terminal (raw mode, size).
+// terminal (raw mode, size). (tea.Exec would hand a child this writer, a
+// pipe to it, not the terminal: give such a child os.Stdout itself.)
 type lockedOutput struct {
 	*os.File
 	mu sync.Mutex

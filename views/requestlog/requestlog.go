@@ -97,11 +97,17 @@ func (m *Model) read() {
 	m.seq = m.log.Seq()
 	m.recs = m.log.Snapshot()
 	if sel != 0 {
+		found := false
 		for i := range m.recs {
 			if m.recs[i].ID == sel {
-				m.cursor = i
+				m.cursor, found = i, true
 				break
 			}
+		}
+		if !found {
+			// The request shown has left the log (it keeps the last N):
+			// back to the list rather than show another under its place.
+			m.detail = false
 		}
 	}
 	m.clamp()

@@ -211,3 +211,24 @@ func TestGoldenRequestLogDetail(t *testing.T) {
 	viewtest.CheckBounds(t, out, 100, 24)
 	teatest.RequireEqualOutput(t, []byte(out))
 }
+
+// A request shown that leaves the log (bounded) is not replaced by another
+// under the same place: r goes back to the list.
+func TestShownRequestEvicted(t *testing.T) {
+	l := apiclient.NewRequestLog(2)
+	l.Add(apiclient.RequestRecord{Method: "GET", Path: "/a", Status: 200, Time: viewtest.Now})
+	l.Add(apiclient.RequestRecord{Method: "GET", Path: "/b", Status: 200, Time: viewtest.Now})
+	d, m := open(t, l, 100, 10)
+	d.Key("j", "enter") // /a, the oldest
+	if r := m.Selected(); !m.Showing() || r.Path != "/a" {
+		t.Fatalf("showing %+v", r)
+	}
+	l.Add(apiclient.RequestRecord{Method: "GET", Path: "/c", Status: 200, Time: viewtest.Now})
+	d.Key("r")
+	if m.Showing() {
+		t.Errorf("still showing a request that left the log: %+v", m.Selected())
+	}
+	if s := d.Screen(); !strings.Contains(s, "/c") || strings.Contains(s, "/a") {
+		t.Errorf("list:\n%s", s)
+	}
+}
