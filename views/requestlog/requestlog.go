@@ -259,8 +259,8 @@ var cols = []col{
 	{"TIME", 8, false, func(m *Model, r *apiclient.RequestRecord) string { return r.Time.In(m.loc()).Format("15:04:05") }},
 	{"METHOD", 6, false, func(_ *Model, r *apiclient.RequestRecord) string { return r.Method }},
 	{"STATUS", 6, true, func(_ *Model, r *apiclient.RequestRecord) string { return status(r) }},
-	{"TOOK", 7, true, func(_ *Model, r *apiclient.RequestRecord) string { return duration(r.Duration) }},
-	{"SIZE", 7, true, func(_ *Model, r *apiclient.RequestRecord) string { return size(r) }},
+	{"TOOK", 6, true, func(_ *Model, r *apiclient.RequestRecord) string { return duration(r.Duration) }},
+	{"SIZE", 6, true, func(_ *Model, r *apiclient.RequestRecord) string { return size(r) }},
 	{"RETRIES", 7, true, func(_ *Model, r *apiclient.RequestRecord) string { return retries(r) }},
 	{"PATH AND QUERY", 0, false, func(_ *Model, r *apiclient.RequestRecord) string { return r.Path }},
 }
@@ -268,9 +268,12 @@ var cols = []col{
 // loc is the zone times are shown in: the clock's, so goldens are fixed.
 func (m *Model) loc() *time.Location { return m.ctx.Clock().Location() }
 
+// One space between columns: numbers are right-aligned under titles
+// wider than most of them, and the path gets the room (80 columns leave
+// it 35).
 const (
 	gutter = 2 // "› " marks the selected row without colour
-	sep    = 2
+	sep    = 1
 )
 
 func pad(s string, w int, right bool) string {

@@ -52,10 +52,10 @@ func TestListNewestFirst(t *testing.T) {
 			t.Errorf("header lacks %s: %q", want, lines[1])
 		}
 	}
-	if !strings.Contains(lines[2], "› 11:59:05  POST") || !strings.Contains(lines[2], "/tag/datasource/26") {
+	if !strings.Contains(lines[2], "› 11:59:05 POST") || !strings.Contains(lines[2], "/tag/datasource/26") {
 		t.Errorf("newest first, selected: %q", lines[2])
 	}
-	if !strings.Contains(lines[3], "503") || !strings.Contains(lines[3], "2400ms") || !strings.Contains(lines[3], " 3  ") {
+	if !strings.Contains(lines[3], "503") || !strings.Contains(lines[3], "2400ms") || !strings.Contains(lines[3], " 3 /dataSource/26") {
 		t.Errorf("the failed read with its retries: %q", lines[3])
 	}
 	if !strings.Contains(lines[4], "48 kB") || !strings.Contains(lines[4], "/dataSource?size=100&sortField=name") {
