@@ -128,7 +128,7 @@ func TestE2EInboxDemo(t *testing.T) {
 
 	s.send("?")
 	s.waitUntil("p in the help", waitTimeout, func(sc string) bool {
-		return regexp.MustCompile(`\bp +pending requests\b`).MatchString(sc) && regexp.MustCompile(`\bE +export access report\b`).MatchString(sc)
+		return regexp.MustCompile(`\bp +requests\b`).MatchString(sc) && regexp.MustCompile(`\bE +access report\b`).MatchString(sc)
 	})
 	s.send("x")
 	s.waitGone(waitTimeout, "Keys for")

@@ -73,7 +73,7 @@ func TestRequestsKeyOpensInbox(t *testing.T) {
 			found[b.Help().Desc] = true
 		}
 	}
-	if !found["pending requests"] || !found["export access report"] {
+	if !found["requests"] || !found["access report"] {
 		t.Errorf("help lacks the inbox or the report: %v", found)
 	}
 	// Rebindable like every key.
