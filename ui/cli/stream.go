@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 	"sync/atomic"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
@@ -39,8 +40,13 @@ type pager[T, R any] struct {
 	path  string // for the error about a repeated page
 	// render turns a page into output, in list order.
 	render func([]T) (R, error)
-	// begin sees the first page before it is rendered (plain output fixes
-	// its column widths there).
+	// item, when set, renders one item instead (R is then []byte): on the
+	// fetching goroutines, several pages at once, and only the output is
+	// kept; a page's output is its items' joined by sep.
+	item func(*T) ([]byte, error)
+	sep  string
+	// begin sees the first page before anything is rendered (plain output
+	// fixes its column widths there).
 	begin func([]T)
 	emit  func(R) error
 
@@ -51,6 +57,14 @@ type pager[T, R any] struct {
 	fixed    bool // the old fixed paging (fixed_paging in the profile)
 }
 
+// elem is what the loader holds of an item: its key and, when the pager
+// renders item by item, only its output.
+type elem[T any] struct {
+	key  uint64
+	out  []byte
+	item T
+}
+
 // run fetches and emits every page, or stops at the first failure after
 // emitting every page before it.
 func (p *pager[T, R]) run(ctx context.Context) error {
@@ -58,15 +72,37 @@ func (p *pager[T, R]) run(ctx context.Context) error {
 	o := paging.Options{FirstPage: first, MinPage: first, MaxPage: max(p.size, first),
 		Concurrency: min(max(p.parallel, 1), maxParallel), Limit: p.limit, MaxFailRun: 1, Fixed: p.fixed}
 	var anon atomic.Uint64
-	key := func(t *T) uint64 {
-		if b := p.raw(t); len(b) > 0 {
-			return paging.HashKey(b)
+	var begin sync.Once
+	// fetch runs on the loader's goroutines. The first page is fetched
+	// alone, so begin has run before any other page is rendered.
+	fetch := func(ctx context.Context, offset, size int) ([]elem[T], int, error) {
+		items, total, err := p.fetch(ctx, offset, size)
+		if err != nil {
+			return nil, total, err
 		}
-		return 1<<63 | anon.Add(1) // no bytes to know it by: never a duplicate
+		if p.begin != nil {
+			begin.Do(func() { p.begin(items[:min(len(items), size)]) })
+		}
+		out := make([]elem[T], len(items))
+		for i := range items {
+			e := &out[i]
+			if b := p.raw(&items[i]); len(b) > 0 {
+				e.key = paging.HashKey(b)
+			} else {
+				e.key = 1<<63 | anon.Add(1) // no bytes to know it by: never a duplicate
+			}
+			if p.item == nil {
+				e.item = items[i]
+				continue
+			}
+			if e.out, err = p.item(&items[i]); err != nil {
+				return nil, total, err
+			}
+		}
+		return out, total, nil
 	}
-	ld := paging.Start(ctx, p.fetch, key, o)
+	ld := paging.Start(ctx, fetch, func(e *elem[T]) uint64 { return e.key }, o)
 	defer ld.Cancel() // the requests still in flight when we return
-	begun := false
 	for b := range ld.C() {
 		if b.Err != nil {
 			return b.Err
@@ -83,16 +119,32 @@ func (p *pager[T, R]) run(ctx context.Context) error {
 			}
 			return nil
 		}
-		if !begun && p.begin != nil {
-			p.begin(b.Items)
-		}
-		begun = true
 		if len(b.Items) == 0 {
 			continue
 		}
-		out, err := p.render(b.Items)
-		if err != nil {
-			return err
+		var out R
+		if p.item != nil {
+			n := len(p.sep) * (len(b.Items) - 1)
+			for i := range b.Items {
+				n += len(b.Items[i].out)
+			}
+			buf := make([]byte, 0, n)
+			for i := range b.Items {
+				if i > 0 {
+					buf = append(buf, p.sep...)
+				}
+				buf = append(buf, b.Items[i].out...)
+			}
+			out = any(buf).(R)
+		} else {
+			items := make([]T, len(b.Items))
+			for i := range b.Items {
+				items[i] = b.Items[i].item
+			}
+			var err error
+			if out, err = p.render(items); err != nil {
+				return err
+			}
 		}
 		if err := p.emit(out); err != nil {
 			return err
@@ -143,7 +195,8 @@ func stream[T any](r *run, l listing[T], limit int, asJSON, wide bool) (bool, er
 	case asJSON:
 		a := &jsonStream{w: r.io.Out}
 		p := base
-		p.render = func(items []T) ([]byte, error) { return renderJSON(items, l.raw) }
+		p.item = func(t *T) ([]byte, error) { return renderJSON([]T{*t}, l.raw) }
+		p.sep = ",\n"
 		p.emit = a.emit
 		if err := p.run(r.ctx); err != nil {
 			return a.started, err
@@ -169,7 +222,7 @@ func stream[T any](r *run, l listing[T], limit int, asJSON, wide bool) (bool, er
 		st := &streamTable{w: r.io.Out, cols: l.cols}
 		p := base
 		p.begin = func(first []T) { st.fit(rowsOf(first)) }
-		p.render = func(items []T) ([]byte, error) { return st.render(rowsOf(items)), nil }
+		p.item = func(t *T) ([]byte, error) { return st.render(rowsOf([]T{*t})), nil }
 		p.emit = st.emit
 		err := p.run(r.ctx)
 		return st.started, err
