@@ -222,9 +222,9 @@ func TestReadOnlyMemberKeys(t *testing.T) {
 			t.Errorf("%s: status %q", k, st.Text)
 		}
 	}
-	for _, g := range m.FullHelp() {
+	for _, g := range append(m.FullHelp(), m.ShortHelp()) {
 		for _, b := range g {
-			if b.Enabled() && slices.Contains([]string{"revoke", "add member", "edit state/expiry"}, b.Help().Desc) {
+			if b.Enabled() && slices.Contains([]string{"revoke", "add member", "edit state/expiry", "edit", "add"}, b.Help().Desc) {
 				t.Errorf("read-only help offers %q", b.Help().Desc)
 			}
 		}
@@ -249,7 +249,7 @@ func TestHelpListsTheMemberKeys(t *testing.T) {
 	for _, b := range m.ShortHelp() {
 		short = append(short, b.Help().Desc)
 	}
-	for _, want := range []string{"state/type filters", "edit state/expiry", "revoke"} {
+	for _, want := range []string{"filters", "edit", "revoke", "add"} {
 		if !slices.Contains(short, want) {
 			t.Errorf("footer lacks %q: %q", want, short)
 		}

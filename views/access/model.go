@@ -726,11 +726,10 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.typing {
 		return []key.Binding{filterKeep, filterClear, filterMove}
 	}
+	// The footer is one line with the global keys after these: short
+	// words, movement left to ? (the full help says each key in full).
 	k := m.ctx.Keys
 	var out []key.Binding
-	if m.len() > 1 {
-		out = append(out, k.Up, k.Down)
-	}
 	if m.selected() != nil {
 		out = append(out, m.openBinding())
 	}
@@ -740,11 +739,19 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.query != "" {
 		out = append(out, m.clearBinding())
 	}
-	out = append(out, k.MemberFilters)
+	out = append(out, short(k.MemberFilters, "filters"))
 	if m.selected() != nil {
-		out = append(out, k.EditMember, k.Revoke)
+		out = append(out, short(k.EditMember, "edit"), short(k.Revoke, "revoke"))
 	}
-	return append(out, k.AddMember, k.Refresh)
+	return append(out, short(k.AddMember, "add"), k.Refresh)
+}
+
+// short is b described in fewer words, enabled as b is (a write key in
+// read-only mode stays hidden).
+func short(b key.Binding, desc string) key.Binding {
+	nb := key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
+	nb.SetEnabled(b.Enabled())
+	return nb
 }
 
 // FullHelp groups the keys for the ? help.
