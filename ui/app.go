@@ -692,12 +692,18 @@ func (m *Model) fullHelp(h int) string {
 	} else {
 		groups = m.top().v.FullHelp()
 	}
-	global := append(m.globalKeys(), m.ctx.Keys.RequestLog)
+	global := m.globalKeys()
 	view := m.help.FullHelpView(append(groups, global))
-	// ^z suspend too, where it fits beside the rest (the help view cuts
-	// the columns that do not fit, the global ones last).
-	if withZ := m.help.FullHelpView(append(groups, append(global, keymap.Suspend))); !strings.Contains(withZ, "…") {
-		view = withZ
+	// The request log and ^z suspend too, where they fit beside the rest
+	// (the help view cuts the columns that do not fit, the global ones
+	// last, and these make that column wider). Whether the column fits is
+	// told by its last entry being drawn: a help text may hold "…" itself.
+	for _, more := range [][]key.Binding{{m.ctx.Keys.RequestLog, keymap.Suspend}, {m.ctx.Keys.RequestLog}} {
+		g := append(append([]key.Binding(nil), global...), more...)
+		if v := m.help.FullHelpView(append(groups, g)); strings.Contains(v, more[len(more)-1].Help().Desc) {
+			view = v
+			break
+		}
 	}
 	title := m.ctx.Styles.Title.Render("Keys for " + safe.Line(m.top().v.Title()))
 	return title + "\n\n" + view
