@@ -26,6 +26,7 @@ type Row struct {
 	status       sym
 	subscription sym
 	created      sym // YYYY-MM-DD
+	tags         sym // the tag names, ", "-joined ("" when none or unknown)
 	Disabled     bool
 	// wordTop is the mask of the letters Name has where a one-character
 	// filter scores the most (topOf), so that filter reads only the
@@ -66,6 +67,14 @@ func (r *Row) Subscription() string { return r.subscription.String() }
 // Created is the creation date, YYYY-MM-DD.
 func (r *Row) Created() string { return r.created.String() }
 
+// Tags are the source's tag names as the list hit gave them, ", "-joined
+// ("" when it gave none).
+func (r *Row) Tags() string { return r.tags.String() }
+
+// maxTagsText bounds a row's tags text: a source with thousands of tags
+// shows what fits a column, the rest is in the detail.
+const maxTagsText = 256
+
 // rowText is the two strings of a row, made safe to draw.
 func rowText(d *apiclient.DataSource) (name, schemaTable string) {
 	// The remote location where the server gives it (list hits do), else
@@ -92,6 +101,30 @@ func rowText(d *apiclient.DataSource) (name, schemaTable string) {
 	return format.Inline(d.Name), format.Inline(st)
 }
 
+// tagsText joins tag names, made safe and bounded.
+func tagsText(tags apiclient.Tags) string {
+	var b strings.Builder
+	for _, t := range tags {
+		n := strings.TrimSpace(format.Inline(t.Name))
+		if n == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(n)
+		if b.Len() >= maxTagsText {
+			break
+		}
+	}
+	s := b.String()
+	if len(s) > maxTagsText {
+		s, _ = format.Head(s, maxTagsText)
+		s += "…"
+	}
+	return s
+}
+
 // rowSyms fills in the shared values of a row.
 func rowSyms(r *Row, d *apiclient.DataSource) {
 	created := d.CreatedAt
@@ -102,6 +135,11 @@ func rowSyms(r *Row, d *apiclient.DataSource) {
 	r.status = symbols.intern(safe.Line(d.Status))
 	r.subscription = symbols.intern(safe.Line(d.SubscriptionStatus))
 	r.created = symbols.intern(safe.Line(created))
+	r.tags = 0
+	if len(d.Tags) > 0 {
+		// Interned: tenants reuse a few tag sets across many sources.
+		r.tags = symbols.intern(tagsText(d.Tags))
+	}
 	r.Disabled = d.IsDisabled()
 }
 

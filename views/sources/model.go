@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -30,6 +31,7 @@ type dataset struct {
 	load    int // generation: batches of another are dropped
 	opts    listOpts
 	ld      *paging.Loader[Row]
+	room    *atomic.Pointer[reservation] // made by the loader for the first page
 	rows    []Row
 	byID    map[int64]int32
 	total   int  // -1 while unknown

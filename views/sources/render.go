@@ -60,16 +60,66 @@ type layout struct {
 	widths []int
 }
 
-// columns in the order they drop out as the terminal narrows (last first).
-var priority = []column{colName, colStatus, colID, colSubscription, colHandler, colSchema, colCreated}
+// colTags is the tags column. It shows only when the rows have tags, and
+// it is not a sort key (o cycles through the others), so it sits past
+// numColumns.
+const colTags = numColumns
 
-var minWidth = [numColumns]int{colName: 20, colID: 5, colHandler: 10, colStatus: 8, colSubscription: 12, colSchema: 14, colCreated: 10}
-var wantWidth = [numColumns]int{colName: 44, colID: 7, colHandler: 11, colStatus: 8, colSubscription: 14, colSchema: 34, colCreated: 10}
+// columns in the order they drop out as the terminal narrows (last first);
+// priorityTags when the rows have tags, which go first.
+var (
+	priority     = []column{colName, colStatus, colID, colSubscription, colHandler, colSchema, colCreated}
+	priorityTags = append(priority[:len(priority):len(priority)], colTags)
+)
+
+var minWidth = [numColumns + 1]int{colName: 20, colID: 5, colHandler: 10, colStatus: 8, colSubscription: 12, colSchema: 14, colCreated: 10, colTags: 10}
+var wantWidth = [numColumns + 1]int{colName: 44, colID: 7, colHandler: 11, colStatus: 8, colSubscription: 14, colSchema: 34, colCreated: 10, colTags: 30}
+
+// columnTitle is a column's header.
+func columnTitle(c column) string {
+	if c == colTags {
+		return "TAGS"
+	}
+	return columnTitles[c]
+}
+
+// tagScan remembers whether a dataset's rows have tags: each frame reads
+// only the rows added since the last one, and the rows on screen (a row
+// replaced by a write may have gained tags).
+type tagScan struct {
+	ds    *dataset
+	n     int
+	found bool
+}
+
+func (t *tagScan) known(d *dataset, shown []int32) bool {
+	if d == nil {
+		return false
+	}
+	if t.ds != d || t.n > len(d.rows) {
+		*t = tagScan{ds: d}
+	}
+	for i := t.n; i < len(d.rows) && !t.found; i++ {
+		t.found = d.rows[i].tags != 0
+	}
+	t.n = len(d.rows)
+	for _, i := range shown {
+		if t.found {
+			break
+		}
+		t.found = int(i) < len(d.rows) && d.rows[i].tags != 0
+	}
+	return t.found
+}
 
 const gap = 2
 const markWidth = 2
 
-func computeLayout(w int) layout {
+func computeLayout(w int, tags bool) layout {
+	priority := priority
+	if tags {
+		priority = priorityTags
+	}
 	avail := w - markWidth
 	n := len(priority)
 	for ; n > 1; n-- {
@@ -86,7 +136,7 @@ func computeLayout(w int) layout {
 		keep[c] = true
 	}
 	var l layout
-	for c := column(0); c < numColumns; c++ {
+	for c := column(0); c <= colTags; c++ {
 		if keep[c] {
 			l.cols = append(l.cols, c)
 			l.widths = append(l.widths, minWidth[c])
@@ -111,6 +161,7 @@ func computeLayout(w int) layout {
 		}
 	}
 	grow(colName, 30)
+	grow(colTags, 20) // when shown: a few tags, before the others grow
 	for _, c := range priority[1:n] {
 		grow(c, wantWidth[c])
 	}
@@ -141,6 +192,8 @@ func (r *Row) cell(c column) string {
 		return r.SchemaTable
 	case colCreated:
 		return r.Created()
+	case colTags:
+		return r.Tags()
 	}
 	return ""
 }
@@ -240,13 +293,18 @@ func (m *Model) View() string {
 		return b.String()
 	}
 	b.WriteByte('\n')
-	l := computeLayout(m.w)
+	rows := m.bodyRows()
+	var shown []int32
+	if m.viewDS != nil && len(m.view) > 0 {
+		shown = m.view[min(m.top, len(m.view)):min(m.top+rows, len(m.view))]
+	}
+	l := computeLayout(m.w, m.tagCol.known(m.viewDS, shown))
 	st := m.styles
 	// Column headers, with the sort arrow on the sorted column.
 	b.WriteString(st.header.pre)
 	b.WriteString(strings.Repeat(" ", markWidth))
 	for i, c := range l.cols {
-		title := columnTitles[c]
+		title := columnTitle(c)
 		if c == m.sort.col {
 			if m.sort.desc {
 				title += "↓"
@@ -261,7 +319,6 @@ func (m *Model) View() string {
 	}
 	b.WriteString(st.header.post)
 
-	rows := m.bodyRows()
 	d := m.viewDS
 	if len(m.view) == 0 || d == nil {
 		if rows > 0 {
