@@ -126,3 +126,25 @@ func anyBusy(m *Model, api *viewtest.FakeAPI) bool {
 	}
 	return false
 }
+
+// The access view's footer keeps the global keys on its one line at 100
+// columns, after its own.
+func TestAccessFooterFits(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		api := fakeWithDetail()
+		api.Access = map[int64][]apiclient.AccessUser{}
+		for _, d := range api.Sources {
+			api.Access[d.ID] = []apiclient.AccessUser{{SubscriptionID: 7, Profile: 9, Name: "Ann Lee", Email: "ann@example.com", Type: "user", State: "subscribed"}}
+		}
+		m := newRoot(t, api, 100, 30, nil)
+		l := newLoop(t, m)
+		l.send(press("a"))
+		l.onScreen("1 of 1 loaded")
+		foot := m.footer()
+		for _, want := range []string{"f filters", "e edit", "D revoke", "A add", "esc back", "? help", "q quit"} {
+			if !strings.Contains(foot, want) {
+				t.Errorf("footer lacks %q: %q", want, foot)
+			}
+		}
+	})
+}

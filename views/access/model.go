@@ -743,7 +743,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.selected() != nil {
 		out = append(out, short(k.EditMember, "edit"), short(k.Revoke, "revoke"))
 	}
-	return append(out, short(k.AddMember, "add"), k.Refresh)
+	return append(out, short(k.AddMember, "add")) // r refresh: in ?
 }
 
 // short is b described in fewer words, enabled as b is (a write key in
