@@ -108,6 +108,7 @@ type Model struct {
 	inbox inboxCount // pending access requests (governance.go)
 
 	styles rowStyles
+	tagCol tagScan // whether the rows have tags, for the TAGS column (render.go)
 }
 
 // New returns the list; Init starts loading.
