@@ -13,6 +13,7 @@ import (
 
 	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/term"
 
 	"github.com/dsbrowse/dsbrowse/views"
 )
@@ -30,6 +31,10 @@ type lockedOutput struct {
 	*os.File
 	mu sync.Mutex
 }
+
+// Bubble Tea takes an output that is a term.File for the terminal's size
+// and modes.
+var _ term.File = (*lockedOutput)(nil)
 
 func (o *lockedOutput) Write(p []byte) (int, error) {
 	o.mu.Lock()
