@@ -545,6 +545,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		if r, ok := m.Selected(); ok {
 			return views.Emit(views.OpenMyVisibilityMsg{ID: r.ID, Name: r.Name})
 		}
+	case key.Matches(msg, k.Columns):
+		if r, ok := m.Selected(); ok {
+			return views.Emit(views.OpenColumnsMsg{ID: r.ID, Name: r.Name})
+		}
 	case key.Matches(msg, k.Sort):
 		m.sort = sortKey{col: (m.sort.col + 1) % numColumns}
 		return m.recompute()
@@ -730,7 +734,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Access, k.Visibility, k.Filter, k.ServerSearch},
+		{k.Open, k.Access, k.Visibility, k.Columns, k.Filter, k.ServerSearch},
 		{k.Sort, k.SortReverse, refresh, short(k.Requests, "requests")},
 		{k.Mark, k.Subscribe, k.Unsubscribe, k.Create, k.Delete, k.Restore, short(k.Report, "access report")},
 		{k.Copy, k.OpenWeb, k.Export},
