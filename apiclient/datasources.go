@@ -9,6 +9,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -24,15 +25,22 @@ type ListOptions struct {
 	SearchText       string
 	NameOnly         bool
 	Subscription     []string // pending|owner|subscribed|not_subscribed|expert|ingest
-	Status           []string // passed|failed
-	Tag              []string
+	Status           []string // no enum declared (passed|failed seen)
+	Tag              []string // the one filter that may repeat a value
 	BlobHandlerType  []string
 	ConnectionString []string
 	Column           []string
-	Schema           []string
-	SortField        string
+	Schema           string // one value: the description declares a str, not an array
+	SortField        string // one of DataSourceSortFields
 	SortOrder        string // asc|desc
 }
+
+// DataSourceSortFields are the sortField values GET /dataSource names
+// (immuta-api-v1.md; id is not one of them).
+var DataSourceSortFields = []string{"createdAt", "name", "blobHandlerType", "subscriptionStatus", "recordCount", "status", "policy", "editable"}
+
+// SubscriptionStates are GET /dataSource's subscription filter values.
+var SubscriptionStates = []string{"pending", "owner", "subscribed", "not_subscribed", "expert", "ingest"}
 
 // Values encodes the options as a query string.
 func (o ListOptions) Values() url.Values {
@@ -49,15 +57,24 @@ func (o ListOptions) Values() url.Values {
 	if o.NameOnly {
 		v.Set("nameOnly", "true")
 	}
+	if o.Schema != "" {
+		v.Set("schema", o.Schema)
+	}
+	// The list filters are declared unique (a value sent twice may be
+	// refused), except tag, which is sent as given.
 	for _, p := range []struct {
-		k  string
-		vs []string
+		k    string
+		vs   []string
+		uniq bool
 	}{
-		{"subscription", o.Subscription}, {"status", o.Status}, {"tag", o.Tag},
-		{"blobHandlerType", o.BlobHandlerType}, {"connectionString", o.ConnectionString},
-		{"column", o.Column}, {"schema", o.Schema},
+		{"subscription", o.Subscription, true}, {"status", o.Status, true}, {"tag", o.Tag, false},
+		{"blobHandlerType", o.BlobHandlerType, true}, {"connectionString", o.ConnectionString, true},
+		{"column", o.Column, true},
 	} {
-		for _, s := range p.vs {
+		for i, s := range p.vs {
+			if p.uniq && slices.Contains(p.vs[:i], s) {
+				continue
+			}
 			v.Add(p.k, s)
 		}
 	}

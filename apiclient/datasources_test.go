@@ -27,11 +27,11 @@ func TestListDataSourcesSendsEveryDocumentedParam(t *testing.T) {
 		"nameOnly":         {"true"},
 		"subscription":     {"owner", "subscribed"},
 		"status":           {"passed", "failed"},
-		"tag":              {"PII", "Confidential"},
+		"tag":              {"PII", "Confidential", "PII"},
 		"blobHandlerType":  {"Snowflake", "Native S3"},
 		"connectionString": {"a@b:1/c", "d"},
 		"column":           {"email", "ssn"},
-		"schema":           {"public", "dbo"},
+		"schema":           {"public"},
 		"sortField":        {"name"},
 		"sortOrder":        {"desc"},
 	}
@@ -39,12 +39,13 @@ func TestListDataSourcesSendsEveryDocumentedParam(t *testing.T) {
 	_, err := newClient(t, s).ListDataSources(context.Background(), apiclient.ListOptions{
 		Size: 50, Offset: 100, SearchText: "bar foo&x", NameOnly: true,
 		Subscription:     []string{"owner", "subscribed"},
-		Status:           []string{"passed", "failed"},
-		Tag:              []string{"PII", "Confidential"},
-		BlobHandlerType:  []string{"Snowflake", "Native S3"},
+		// Unique lists send a value once; tag may repeat one; schema is single.
+		Status:           []string{"passed", "failed", "passed"},
+		Tag:              []string{"PII", "Confidential", "PII"},
+		BlobHandlerType:  []string{"Snowflake", "Native S3", "Snowflake"},
 		ConnectionString: []string{"a@b:1/c", "d"},
-		Column:           []string{"email", "ssn"},
-		Schema:           []string{"public", "dbo"},
+		Column:           []string{"email", "ssn", "email"},
+		Schema:           "public",
 		SortField:        "name", SortOrder: "desc",
 	})
 	if err != nil {

@@ -127,8 +127,8 @@ func TestListSearchAndFilters(t *testing.T) {
 	check("tag", apiclient.ListOptions{Tag: []string{"PII"}}, func(d apiclient.DataSource) bool { return hasTag(d, "PII") })
 	check("handler", apiclient.ListOptions{BlobHandlerType: []string{"Native S3"}}, func(d apiclient.DataSource) bool { return d.BlobHandlerType == "Native S3" })
 	check("connection", apiclient.ListOptions{ConnectionString: []string{connStrings[4]}}, func(d apiclient.DataSource) bool { return d.ConnectionString == connStrings[4] })
-	check("schema", apiclient.ListOptions{Schema: []string{"public", "sales"}}, func(d apiclient.DataSource) bool {
-		return d.SQLSchemaName == "public" || d.SQLSchemaName == "sales"
+	check("schema", apiclient.ListOptions{Schema: "public"}, func(d apiclient.DataSource) bool {
+		return d.SQLSchemaName == "public"
 	})
 	check("and", apiclient.ListOptions{Status: []string{"passed"}, BlobHandlerType: []string{"Snowflake"}, Tag: []string{"Gold"}}, func(d apiclient.DataSource) bool {
 		return d.Status == "passed" && d.BlobHandlerType == "Snowflake" && hasTag(d, "Gold")

@@ -236,6 +236,8 @@ func TestLs(t *testing.T) {
 		}
 	}
 	r.fails(2, `--status "broken"`, "ls", "--status", "broken")
+	// sortField is an enum in the API description, and id is not in it.
+	r.fails(2, `--sort "id"`, "ls", "--sort", "id")
 	r.fails(2, "unknown flag --nope", "ls", "--nope")
 	r.fails(2, "unknown global flag --json", "--json", "ls")
 	r.fails(2, "flag --limit needs a value", "ls", "--limit")

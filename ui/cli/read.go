@@ -39,7 +39,7 @@ the error follows on stderr (exit 1); a --json array is then left unclosed,
 so no JSON parser takes the part for the whole list.`,
 	setup: func(fs *flag.FlagSet) func(*run, []string) error {
 		var o apiclient.ListOptions
-		var status, subscription, tag, handler, schema strList
+		var status, subscription, tag, handler strList
 		var desc, asJSON, wide bool
 		var limit int
 		var format string
@@ -48,8 +48,8 @@ so no JSON parser takes the part for the whole list.`,
 		fs.Var(&subscription, "subscription", "only sources with this subscription `STATE`: pending, owner, subscribed, not_subscribed, expert, ingest")
 		fs.Var(&tag, "tag", "only sources with this `TAG`")
 		fs.Var(&handler, "handler", "only sources with this blob `HANDLER` type (Snowflake, Native S3, ...)")
-		fs.Var(&schema, "schema", "only sources in this SQL `SCHEMA`")
-		fs.StringVar(&o.SortField, "sort", "", "sort by `FIELD` on the server (name, createdAt, ...)")
+		fs.StringVar(&o.Schema, "schema", "", "only sources in this SQL `SCHEMA` (one; the server takes a single schema)")
+		fs.StringVar(&o.SortField, "sort", "", "sort by `FIELD` on the server: "+strings.Join(apiclient.DataSourceSortFields, ", "))
 		fs.BoolVar(&desc, "desc", false, "sort descending")
 		fs.IntVar(&limit, "limit", 0, "stop after `N` sources (0: all)")
 		fs.BoolVar(&asJSON, "json", false, "print JSON (--format json)")
@@ -72,7 +72,12 @@ so no JSON parser takes the part for the whole list.`,
 			if err := oneOf("ls", "--subscription", subscription, "pending", "owner", "subscribed", "not_subscribed", "expert", "ingest"); err != nil {
 				return err
 			}
-			o.Status, o.Subscription, o.Tag, o.BlobHandlerType, o.Schema = status, subscription, tag, handler, schema
+			if o.SortField != "" {
+				if err := oneOf("ls", "--sort", []string{o.SortField}, apiclient.DataSourceSortFields...); err != nil {
+					return err
+				}
+			}
+			o.Status, o.Subscription, o.Tag, o.BlobHandlerType = status, subscription, tag, handler
 			if desc {
 				o.SortOrder = "desc"
 			} else if o.SortField != "" {

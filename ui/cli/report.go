@@ -23,7 +23,7 @@ import (
 // sourceFilters are ls's filters, for access-report.
 type sourceFilters struct {
 	o                                        apiclient.ListOptions
-	status, subscription, tag, handler, schm strList
+	status, subscription, tag, handler strList
 	desc                                     bool
 	limit                                    int
 }
@@ -34,7 +34,7 @@ func (f *sourceFilters) register(fs *flag.FlagSet) {
 	fs.Var(&f.subscription, "subscription", "only sources with this subscription `STATE`: pending, owner, subscribed, not_subscribed, expert, ingest")
 	fs.Var(&f.tag, "tag", "only sources with this `TAG`")
 	fs.Var(&f.handler, "handler", "only sources with this blob `HANDLER` type (Snowflake, Native S3, ...)")
-	fs.Var(&f.schm, "schema", "only sources in this SQL `SCHEMA`")
+	fs.StringVar(&f.o.Schema, "schema", "", "only sources in this SQL `SCHEMA` (one)")
 	fs.StringVar(&f.o.SortField, "sort", "", "take the sources in the order of `FIELD` on the server (name, createdAt, ...)")
 	fs.BoolVar(&f.desc, "desc", false, "sort descending")
 	fs.IntVar(&f.limit, "limit", 0, "stop after `N` sources (0: all)")
@@ -51,7 +51,12 @@ func (f *sourceFilters) options(cmd string) (apiclient.ListOptions, error) {
 	if err := oneOf(cmd, "--subscription", f.subscription, "pending", "owner", "subscribed", "not_subscribed", "expert", "ingest"); err != nil {
 		return o, err
 	}
-	o.Status, o.Subscription, o.Tag, o.BlobHandlerType, o.Schema = f.status, f.subscription, f.tag, f.handler, f.schm
+	if o.SortField != "" {
+		if err := oneOf(cmd, "--sort", []string{o.SortField}, apiclient.DataSourceSortFields...); err != nil {
+			return o, err
+		}
+	}
+	o.Status, o.Subscription, o.Tag, o.BlobHandlerType = f.status, f.subscription, f.tag, f.handler
 	if f.desc {
 		o.SortOrder = "desc"
 	} else if o.SortField != "" {
