@@ -38,7 +38,7 @@ func TestListDataSourcesSendsEveryDocumentedParam(t *testing.T) {
 	s := route(t, http.MethodGet, "/dataSource", want, 200, fixture(t, "list_envelope.json"))
 	_, err := newClient(t, s).ListDataSources(context.Background(), apiclient.ListOptions{
 		Size: 50, Offset: 100, SearchText: "bar foo&x", NameOnly: true,
-		Subscription:     []string{"owner", "subscribed"},
+		Subscription: []string{"owner", "subscribed"},
 		// Unique lists send a value once; tag may repeat one; schema is single.
 		Status:           []string{"passed", "failed", "passed"},
 		Tag:              []string{"PII", "Confidential", "PII"},

@@ -22,10 +22,10 @@ import (
 
 // sourceFilters are ls's filters, for access-report.
 type sourceFilters struct {
-	o                                        apiclient.ListOptions
+	o                                  apiclient.ListOptions
 	status, subscription, tag, handler strList
-	desc                                     bool
-	limit                                    int
+	desc                               bool
+	limit                              int
 }
 
 func (f *sourceFilters) register(fs *flag.FlagSet) {
