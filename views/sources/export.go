@@ -6,12 +6,13 @@ package sources
 // form (views/fileform); the file is written off the UI goroutine and the
 // status line says how many rows went where.
 //
-// CSV has the list's columns, from the rows the list holds. JSON and
-// NDJSON keep each source's JSON exactly as the server sent it: the list
-// does not hold it (a row is 64 bytes), so each source is fetched again
-// (GET /dataSource/{id}, the profile's concurrency, written in the list's
-// order). Nothing of the file's content is drawn: only the count and the
-// path reach the screen.
+// CSV has the list's columns, from the rows the list holds (a row whose
+// text the screen's cleaning may have changed is fetched: see writeCSV).
+// JSON and NDJSON keep each source's JSON exactly as the server sent it:
+// the list does not hold it (a row is 64 bytes), so each source is
+// fetched again (GET /dataSource/{id}, the profile's concurrency, written
+// in the list's order). Nothing of the file's content is drawn: only the
+// count and the path reach the screen.
 
 import (
 	"bufio"
@@ -22,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -173,6 +175,21 @@ func (j *exportJob) progress(fetched int) {
 	}
 }
 
+func (j *exportJob) wrote(n int) {
+	j.mu.Lock()
+	j.written = n
+	j.mu.Unlock()
+}
+
+func (j *exportJob) fail(id int64, err error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.nfailed++
+	if len(j.failed) < 3 {
+		j.failed = append(j.failed, fmt.Sprintf("%d: %s", id, apiclient.Explain(err)))
+	}
+}
+
 func (j *exportJob) line() string {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -227,30 +244,23 @@ func (j *exportJob) final() tea.Msg {
 func writeExport(ctx *views.Context, w io.Writer, format string, rows []Row, j *exportJob) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if format == "csv" {
-		cw := csv.NewWriter(bw)
-		rec := make([]string, numColumns)
-		if err := cw.Write(columnTitles[:]); err != nil {
-			return err
-		}
-		for i := range rows {
-			for c := column(0); c < numColumns; c++ {
-				rec[c] = rows[i].cell(c)
-			}
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
-			j.mu.Lock()
-			j.written++
-			j.mu.Unlock()
-		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
+		if err := writeCSV(ctx, bw, rows, j); err != nil {
 			return err
 		}
 		return bw.Flush()
 	}
 	n := 0
-	err := fetchSources(ctx, rows, j, func(raw []byte) error {
+	err := eachSource(ctx, rows, j, func(*Row) bool { return true }, func(r *Row, d *apiclient.DataSource, err error) error {
+		if err != nil {
+			j.fail(r.ID, err)
+			return nil
+		}
+		raw := bytes.TrimSpace(d.Raw)
+		if len(raw) == 0 {
+			if raw, err = json.Marshal(d); err != nil {
+				return err
+			}
+		}
 		var buf bytes.Buffer
 		switch format {
 		case "ndjson":
@@ -272,9 +282,7 @@ func writeExport(ctx *views.Context, w io.Writer, format string, rows []Row, j *
 			return err
 		}
 		n++
-		j.mu.Lock()
-		j.written = n
-		j.mu.Unlock()
+		j.wrote(n)
 		return nil
 	})
 	if err != nil {
@@ -292,10 +300,122 @@ func writeExport(ctx *views.Context, w io.Writer, format string, rows []Row, j *
 	return bw.Flush()
 }
 
-// fetchSources gets each row's source with the profile's concurrency and
-// hands their JSON to emit in the rows' order. A source that cannot be
-// fetched is counted in j and left out; emit's error stops everything.
-func fetchSources(ctx *views.Context, rows []Row, j *exportJob, emit func(raw []byte) error) error {
+// writeCSV writes the list's columns (TAGS too when a row has tags). A
+// row keeps what the list drew, made safe for the screen; where that may
+// differ from the server's text (a cell that is not plain ASCII: a
+// control character shown as a glyph, a cut, a bidi mark dropped), the
+// source is fetched and the file gets the server's text: CSV is data.
+// Tabs and newlines became spaces and cannot be told apart from them;
+// such a row keeps its spaces.
+func writeCSV(ctx *views.Context, w io.Writer, rows []Row, j *exportJob) error {
+	cols := []column{colName, colID, colHandler, colStatus, colSubscription, colSchema, colCreated}
+	for i := range rows {
+		if rows[i].Tags() != "" {
+			cols = append(cols, colTags)
+			break
+		}
+	}
+	cw := csv.NewWriter(w)
+	rec := make([]string, len(cols))
+	for i, c := range cols {
+		rec[i] = columnTitle(c)
+	}
+	if err := cw.Write(rec); err != nil {
+		return err
+	}
+	n := 0
+	need := func(r *Row) bool {
+		for _, c := range cols {
+			if !plainASCII(r.cell(c)) || (c == colTags && len(r.Tags()) >= maxTagsText) {
+				return true
+			}
+		}
+		return false
+	}
+	err := eachSource(ctx, rows, j, need, func(r *Row, d *apiclient.DataSource, err error) error {
+		for i, c := range cols {
+			rec[i] = r.cell(c)
+			if d != nil && err == nil {
+				rec[i] = serverCell(d, c)
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+		n++
+		j.wrote(n)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// plainASCII reports s is printable ASCII, which the screen's cleaning
+// leaves as it is.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// serverCell is column c of d as the server sent it (the list's rowText
+// and rowSyms, without the cleaning).
+func serverCell(d *apiclient.DataSource, c column) string {
+	switch c {
+	case colName:
+		return d.Name
+	case colID:
+		return strconv.FormatInt(d.ID, 10)
+	case colHandler:
+		return d.BlobHandlerType
+	case colStatus:
+		if d.IsDisabled() {
+			return "disabled"
+		}
+		return d.Status
+	case colSubscription:
+		return d.SubscriptionStatus
+	case colSchema:
+		schema, table := d.RemoteSchema, d.RemoteTable
+		if schema == "" {
+			schema = d.SQLSchemaName
+		}
+		if table == "" {
+			table = d.SQLTableName
+		}
+		switch {
+		case schema != "" && table != "":
+			return schema + "." + table
+		case schema != "":
+			return schema
+		}
+		return table
+	case colCreated:
+		if len(d.CreatedAt) >= 10 {
+			return d.CreatedAt[:10]
+		}
+		return d.CreatedAt
+	case colTags:
+		names := make([]string, len(d.Tags))
+		for i, t := range d.Tags {
+			names[i] = t.Name
+		}
+		return strings.Join(names, ", ")
+	}
+	return ""
+}
+
+// eachSource calls emit for every row, in order, with the row's source
+// when need says to fetch it (nil otherwise; err when the fetch failed).
+// The fetches run with the profile's concurrency, a window of rows at a
+// time (bounded memory, the rows' order kept); emit's error stops all.
+func eachSource(ctx *views.Context, rows []Row, j *exportJob, need func(*Row) bool, emit func(*Row, *apiclient.DataSource, error) error) error {
 	conc := ctx.Concurrency
 	if conc <= 0 {
 		conc = 4
@@ -304,18 +424,22 @@ func fetchSources(ctx *views.Context, rows []Row, j *exportJob, emit func(raw []
 	base, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	type result struct {
-		raw []byte
+		d   *apiclient.DataSource
 		err error
 	}
-	// A window of chunk sources at a time: bounded memory, list order.
 	chunk := conc * 4
-	done := 0
 	for lo := 0; lo < len(rows); lo += chunk {
 		part := rows[lo:min(lo+chunk, len(rows))]
 		res := make([]result, len(part))
+		var todo []int
+		for i := range part {
+			if need(&part[i]) {
+				todo = append(todo, i)
+			}
+		}
 		next := make(chan int)
 		var wg sync.WaitGroup
-		for range min(conc, len(part)) {
+		for range min(conc, len(todo)) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -323,40 +447,26 @@ func fetchSources(ctx *views.Context, rows []Row, j *exportJob, emit func(raw []
 					c, stop := ctx.WithTimeout(base)
 					d, err := ctx.API.GetDataSource(c, part[i].ID)
 					stop()
-					switch {
-					case err != nil:
-						res[i].err = err
-					case d == nil:
-						res[i].err = errors.New("no answer")
-					case len(bytes.TrimSpace(d.Raw)) > 0:
-						res[i].raw = d.Raw
-					default:
-						res[i].raw, res[i].err = json.Marshal(d)
+					if err == nil && d == nil {
+						err = errors.New("no answer")
 					}
+					res[i] = result{d, err}
 				}
 			}()
 		}
-		for i := range part {
+		for _, i := range todo {
 			next <- i
 		}
 		close(next)
 		wg.Wait()
-		for i, r := range res {
-			if r.err != nil {
-				j.mu.Lock()
-				j.nfailed++
-				if len(j.failed) < 3 {
-					j.failed = append(j.failed, fmt.Sprintf("%d: %s", part[i].ID, apiclient.Explain(r.err)))
-				}
-				j.mu.Unlock()
-				continue
-			}
-			if err := emit(r.raw); err != nil {
+		for i := range part {
+			if err := emit(&part[i], res[i].d, res[i].err); err != nil {
 				return err
 			}
 		}
-		done += len(part)
-		j.progress(done)
+		if len(todo) > 0 {
+			j.progress(lo + len(part))
+		}
 	}
 	return nil
 }

@@ -168,8 +168,8 @@ func TestExportVisibleOrMarkedRows(t *testing.T) {
 			switch {
 			case evil < 0:
 				t.Error("the hostile source is missing")
-			case format != "csv" && names[evil] != api.Sources[4].Name:
-				t.Errorf("JSON changed the server's name: %q", names[evil])
+			case names[evil] != api.Sources[4].Name:
+				t.Errorf("the file changed the server's name: %q", names[evil])
 			}
 
 			// Marks win over the filter; they come in the list's order.
@@ -186,8 +186,8 @@ func TestExportVisibleOrMarkedRows(t *testing.T) {
 					gets++
 				}
 			}
-			if wantGets := map[string]int{"csv": 0, "json": 12, "ndjson": 12}[format]; gets != wantGets {
-				t.Errorf("%d GETs, want %d (JSON fetches each source once; CSV none)", gets, wantGets)
+			if wantGets := map[string]int{"csv": 1, "json": 12, "ndjson": 12}[format]; gets != wantGets {
+				t.Errorf("%d GETs, want %d (JSON fetches each source once; CSV only the row whose text the screen changed)", gets, wantGets)
 			}
 		})
 	}
@@ -292,6 +292,25 @@ func TestExportCopyOpenInHelp(t *testing.T) {
 	for _, want := range []string{"x export rows", "y copy…", "w open in web UI"} {
 		if !found[want] {
 			t.Errorf("help lacks %q: %v", want, found)
+		}
+	}
+}
+
+// When the list shows tags, CSV has them too (the list's columns).
+func TestExportCSVTags(t *testing.T) {
+	srcs := viewtest.GenSources(5)
+	srcs[0].Tags = apiclient.Tags{{Name: "PII"}, {Name: "Finance"}}
+	_, m := newList(t, &viewtest.FakeAPI{Sources: srcs}, 120, 20)
+	out := filepath.Join(t.TempDir(), "tags.csv")
+	viewtest.CollectAll(m.Export("csv", out))
+	b, _ := os.ReadFile(out)
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil || len(recs) != 6 || recs[0][len(recs[0])-1] != "TAGS" {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	for _, r := range recs[1:] {
+		if want := map[bool]string{true: "PII, Finance"}[r[colID] == "1"]; r[len(r)-1] != want {
+			t.Errorf("row %q: tags %q, want %q", r, r[len(r)-1], want)
 		}
 	}
 }
