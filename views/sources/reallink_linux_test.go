@@ -39,7 +39,8 @@ import (
 //	rss-MB         TUI: resident when fully loaded; ls: peak (maxrss)
 //	x-faster       all-loaded of fixed paging over this one (adaptive only)
 //
-// The jitter case adds --jitter 50ms (each request 100-200 ms).
+// The jitter case adds --jitter 50ms (each request 100-200 ms);
+// adaptive-conc8 is the TUI with a profile's concurrency = 8.
 //
 // BENCH_REAL_LINK_FIXED=0 leaves out the fixed-paging runs (about 40 s
 // each).
@@ -58,13 +59,19 @@ func BenchmarkRealLink(b *testing.B) {
 			jitter := len(link.flags) > 2
 			for _, what := range []string{"tui", "ls-json", "ls"} {
 				fixedAll := time.Duration(0)
-				for _, paging := range []string{"fixed", "adaptive"} {
+				for _, paging := range []string{"fixed", "adaptive", "adaptive-conc8"} {
 					if paging == "fixed" && (jitter || what == "ls" || os.Getenv("BENCH_REAL_LINK_FIXED") == "0") {
 						continue
 					}
+					if paging == "adaptive-conc8" && (jitter || what != "tui") {
+						continue
+					}
 					settings := "page_size = 100\nconcurrency = 4\n"
-					if paging == "fixed" {
+					switch paging {
+					case "fixed":
 						settings += "fixed_paging = true\n"
+					case "adaptive-conc8":
+						settings = "page_size = 100\nconcurrency = 8\n"
 					}
 					b.Run(what+"/"+paging, func(b *testing.B) {
 						var r linkRun
