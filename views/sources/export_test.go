@@ -289,7 +289,7 @@ func TestExportCopyOpenInHelp(t *testing.T) {
 			found[b.Help().Key+" "+b.Help().Desc] = true
 		}
 	}
-	for _, want := range []string{"x export rows", "y copy…", "w open in web UI"} {
+	for _, want := range []string{"x export rows", "y copy…", "w web UI"} {
 		if !found[want] {
 			t.Errorf("help lacks %q: %v", want, found)
 		}

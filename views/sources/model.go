@@ -735,9 +735,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Access, k.Visibility, k.Columns, k.Filter, k.ServerSearch},
-		{k.Sort, k.SortReverse, refresh, short(k.Requests, "requests")},
+		{k.Sort, k.SortReverse, refresh, short(k.Requests, "requests"), k.Copy, short(k.OpenWeb, "web UI"), k.Export},
 		{k.Mark, k.Subscribe, k.Unsubscribe, k.Create, k.Delete, k.Restore, short(k.Report, "access report")},
-		{k.Copy, k.OpenWeb, k.Export},
 	}
 }
 
