@@ -100,9 +100,8 @@ func newState[T any](key func(*T) uint64, o Options) *state[T] {
 	}
 	s.end = unbounded
 	if o.Limit > 0 {
-		s.end = o.Start + o.Limit
+		s.end = o.Limit
 	}
-	s.next = o.Start
 	return s
 }
 
@@ -365,7 +364,7 @@ func (s *state[T]) noteCount(c int) {
 
 func (s *state[T]) limitEnd() int {
 	if s.o.Limit > 0 {
-		return s.o.Start + s.o.Limit
+		return s.o.Limit
 	}
 	return unbounded
 }
@@ -552,7 +551,7 @@ func (s *state[T]) fresh(r *result[T]) []T {
 		items = items[:s.o.Limit-s.delivered]
 		// Asked up to the limit, and the server has (or may have) more.
 		if (!s.known || s.total > s.o.Limit) && !s.ended {
-			s.stop, s.stopAt = StopLimit, s.o.Start+s.o.Limit
+			s.stop, s.stopAt = StopLimit, s.o.Limit
 		}
 		s.lowerEnd(r.Off + len(r.items))
 	}

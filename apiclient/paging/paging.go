@@ -85,8 +85,6 @@ type Options struct {
 	// MaxFailRun failures in a row halt the load (default
 	// DefaultMaxFailRun; 1 stops at the first failure, as a script wants).
 	MaxFailRun int
-	// Start is the offset the load starts at (Refill uses it); 0 normally.
-	Start int
 }
 
 // Stop says why a load ended before the server's count.
