@@ -41,6 +41,10 @@ type KeyMap struct {
 	// opens the source in the Immuta web UI; Export writes the list's
 	// visible or marked rows to a file.
 	Copy, OpenWeb, Export key.Binding
+	// Command opens the : command line (any screen without a text field);
+	// in it, Complete completes the word and HistoryPrev/HistoryNext walk
+	// the commands run before (kept across runs).
+	Command, Complete, HistoryPrev, HistoryNext key.Binding
 }
 
 // ForceQuit is not rebindable: ctrl+c always leaves.
@@ -110,6 +114,11 @@ func Default() KeyMap {
 		Copy:    b("copy…", "y"),
 		OpenWeb: b("open in web UI", "w"),
 		Export:  b("export rows", "x"),
+
+		Command:     b("command line", ":"),
+		Complete:    b("complete", "tab"),
+		HistoryPrev: b("older command", "up", "ctrl+p"),
+		HistoryNext: b("newer command", "down", "ctrl+n"),
 	}
 }
 
@@ -149,6 +158,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"columns": &k.Columns, "add_tag": &k.AddTag, "remove_tag": &k.RemoveTag,
 		"copy": &k.Copy, "open_web": &k.OpenWeb, "export": &k.Export,
 		"request_log": &k.RequestLog,
+		"command":     &k.Command, "complete": &k.Complete, "history_prev": &k.HistoryPrev, "history_next": &k.HistoryNext,
 	}
 }
 

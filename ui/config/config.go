@@ -21,6 +21,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/paging"
 	"github.com/dsbrowse/dsbrowse/views/weblink"
 )
@@ -58,6 +59,9 @@ type Config struct {
 	Keys map[string][]string
 	// Theme holds the [theme] table, validated for shape only.
 	Theme Theme
+	// Views are the saved views ([views.NAME], views.go): server filters
+	// and a sort, opened in the TUI with :NAME.
+	Views map[string]apiclient.ListOptions
 }
 
 // Profile is one [profiles.NAME] table.
@@ -202,6 +206,7 @@ type file struct {
 	Profiles       map[string]fileProfile `toml:"profiles"`
 	Keys           map[string]keyList     `toml:"keys"`
 	Theme          fileTheme              `toml:"theme"`
+	Views          map[string]fileView    `toml:"views"`
 }
 
 type fileProfile struct {
@@ -241,7 +246,7 @@ func parse(data []byte) (*Config, error) {
 		return nil, decodeError(err)
 	}
 	// The toml package quietly skips a non-table where a map is wanted.
-	for _, k := range []string{"profiles", "keys"} {
+	for _, k := range []string{"profiles", "keys", "views"} {
 		if t := md.Type(k); t != "" && t != "Hash" {
 			return nil, lineErr(findLine(data, toml.Key{k}), "%s: want a table, not %s", k, article(md.Type(k)))
 		}
@@ -330,6 +335,9 @@ func parse(data []byte) (*Config, error) {
 			p.MaxRows = DefaultMaxRows
 		}
 		c.Profiles[name] = p
+	}
+	if c.Views, err = parseViews(data, f.Views); err != nil {
+		return nil, err
 	}
 	if c.DefaultProfile != "" {
 		if _, ok := c.Profiles[c.DefaultProfile]; !ok {
