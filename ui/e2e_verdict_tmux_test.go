@@ -25,13 +25,36 @@ func demoRef(t *testing.T) *immutatest.Server {
 	return startEmu(t, immutatest.Options{Sources: demoSources})
 }
 
+// wide is the terminal size of these tests: the list keeps its
+// subscription column whole however many columns it gains.
+const wideW, wideH = 180, 40
+
 // subscriptionOf is the subscription cell of the list row named name, or "".
+// A cell cut short ("not_subscri…") reads as the state it begins.
 func subscriptionOf(sc, name string) string {
 	rs := listRows(sc)
 	if i := findRow(rs, name); i >= 0 && len(rs[i].Cells) > 4 {
-		return rs[i].Cells[4]
+		c := rs[i].Cells[4]
+		if head, cut := strings.CutSuffix(c, "…"); cut {
+			for _, st := range []string{"not_subscribed", "subscribed", "pending", "expert", "owner"} {
+				if strings.HasPrefix(st, head) {
+					return st
+				}
+			}
+		}
+		return c
 	}
 	return ""
+}
+
+// startWide runs the binary with args, on srv when it is not nil.
+func startWide(t *testing.T, srv *immutatest.Server, args ...string) *tui {
+	t.Helper()
+	o := tuiOpts{Args: args, W: wideW, H: wideH}
+	if srv != nil {
+		o.URL, o.Key = srv.URL, srv.Handler.Key()
+	}
+	return startTUI(t, o)
 }
 
 // Open a source's access list on --demo, enter a user the emulator denies
@@ -57,7 +80,7 @@ func TestE2EVerdictDeniedUser(t *testing.T) {
 		t.Fatalf("demo data moved: source %q, user %+v", src.Name, user)
 	}
 
-	s := startTUI(t, tuiOpts{Args: demoArgs})
+	s := startWide(t, nil, demoArgs...)
 	s.waitFor(startTimeout, loadedText(ref.Handler.Len()))
 	filterList(t, s, src.Name)
 	openRow(t, s, src.Name)
@@ -128,7 +151,7 @@ func TestE2EUnsubscribeDemo(t *testing.T) {
 	t.Parallel()
 	ref := demoRef(t)
 	name := immutatest.NamePublicBarfoo
-	s := startTUI(t, tuiOpts{Args: demoArgs})
+	s := startWide(t, nil, demoArgs...)
 	s.waitFor(startTimeout, loadedText(ref.Handler.Len()))
 	filterList(t, s, name)
 	sc := s.waitUntil("the row", waitTimeout, func(sc string) bool { return findRow(listRows(sc), name) >= 0 })
@@ -181,7 +204,7 @@ func TestE2EUnsubscribeSentOnce(t *testing.T) {
 	t.Run("sent once", func(t *testing.T) {
 		t.Parallel()
 		srv := startEmu(t, immutatest.Options{Sources: demoSources})
-		s := startOn(t, srv)
+		s := startWide(t, srv)
 		s.waitFor(startTimeout, loadedText(srv.Handler.Len()))
 		filterList(t, s, name)
 		s.waitUntil("the row", waitTimeout, func(sc string) bool { return subscriptionOf(sc, name) == "subscribed" })
@@ -202,7 +225,7 @@ func TestE2EUnsubscribeSentOnce(t *testing.T) {
 	t.Run("read-only", func(t *testing.T) {
 		t.Parallel()
 		srv := startEmu(t, immutatest.Options{Sources: demoSources})
-		s := startOn(t, srv, "--read-only")
+		s := startWide(t, srv, "--read-only")
 		s.waitFor(startTimeout, loadedText(srv.Handler.Len()))
 		filterList(t, s, name)
 		s.waitUntil("the row", waitTimeout, func(sc string) bool { return subscriptionOf(sc, name) == "subscribed" })
