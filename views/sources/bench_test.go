@@ -129,7 +129,7 @@ func BenchmarkFilter(b *testing.B) {
 									narrowFrom = nil
 								}
 								t := time.Now()
-								_, prev, _ = computeView(c.rows, sortKey{}, c.sorted, narrowFrom, q, -1)
+								_, prev, _ = computeView(c.letters, c.rows, sortKey{}, c.sorted, narrowFrom, q, -1)
 								d = append(d, time.Since(t))
 							}
 						}
@@ -178,7 +178,7 @@ func reportKeys(b *testing.B, d durations, cpu time.Duration) {
 // bubbles' for q.
 func checkSameAsBaseline(b *testing.B, c *corpus, q string) {
 	b.Helper()
-	_, ours, _ := computeView(c.rows, sortKey{}, c.sorted, nil, q, -1)
+	_, ours, _ := computeView(c.letters, c.rows, sortKey{}, c.sorted, nil, q, -1)
 	base := list.DefaultFilter(q, c.names)
 	if len(ours) != len(base) {
 		b.Fatalf("%q: %d matches, bubbles %d", q, len(ours), len(base))
@@ -396,7 +396,7 @@ func BenchmarkFilterFirstKey(b *testing.B) {
 			c := corpusOf(b, size.n)
 			get := func(i int32) (string, uint32) { return c.rows[i].Name, c.rows[i].absent }
 			for _, q := range []string{"s", "e", "2", "_"} {
-				_, ours, _ := computeView(c.rows, sortKey{}, c.sorted, nil, q, -1)
+				_, ours, _ := computeView(c.letters, c.rows, sortKey{}, c.sorted, nil, q, -1)
 				if before := rankBefore(q, c.sorted, get); !slices.Equal(ours, before) {
 					b.Fatalf("%q: the filter's answer changed", q)
 				}
@@ -412,7 +412,7 @@ func BenchmarkFilterFirstKey(b *testing.B) {
 						before = append(before, time.Since(t))
 						beforeCPU += cpuTime() - cpu
 						t, cpu = time.Now(), cpuTime()
-						_, _, _ = computeView(c.rows, sortKey{}, c.sorted, nil, q, -1)
+						_, _, _ = computeView(c.letters, c.rows, sortKey{}, c.sorted, nil, q, -1)
 						ours = append(ours, time.Since(t))
 						oursCPU += cpuTime() - cpu
 					}

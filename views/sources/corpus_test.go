@@ -27,8 +27,11 @@ var benchSizes = []struct {
 // corpus is n sources as the list holds them.
 type corpus struct {
 	rows   []Row
-	sorted []int32  // rows by name, as the list shows them
-	names  []string // names in sorted order (what bubbles' list filters)
+	sorted []int32 // rows by name, as the list shows them
+	// letters is the rows' letterIndex, as the list keeps it once loaded
+	// (nil below letterIndexMin rows).
+	letters *letterIndex
+	names   []string // names in sorted order (what bubbles' list filters)
 }
 
 var (
@@ -126,6 +129,10 @@ func corpusOf(tb testing.TB, n int) *corpus {
 	}
 	rows := emuRows(tb, n)
 	c := &corpus{rows: rows, sorted: sortedOrder(rows, colName, false, nil)}
+	if len(rows) >= letterIndexMin {
+		c.letters = &letterIndex{}
+		c.letters.update(rows)
+	}
 	c.names = make([]string, len(c.sorted))
 	for i, r := range c.sorted {
 		c.names[i] = rows[r].Name

@@ -557,10 +557,17 @@ func rank(pattern string, candidates []int32, name func(int32) string) []int32 {
 // (the first keystroke, when nearly every row matches) is scored from
 // what each row keeps about its name (absent, wordTop) and the name's
 // first eight bytes (scoreHead), without reading the rest of the name.
-func rankRows(pattern string, candidates []int32, rows []Row) []int32 {
+//
+// x, when not nil, is the letterIndex of rows, brought up to date by the
+// caller: then a one-letter pattern reads the index, not the rows.
+func rankRows(pattern string, candidates []int32, rows []Row, x *letterIndex) []int32 {
 	if len(pattern) == 1 && topBit(pattern[0]) != 0 {
+		tb := topBit(pattern[0])
 		m := newMatcher(pattern)
 		nparts, part := split(candidates)
+		if x != nil && x.n == len(rows) && x.n > 0 {
+			return rankOne(nparts, func(w int, lists *[][]int32) { x.bucket(m, tb, part(w), rows, lists) })
+		}
 		return rankOne(nparts, func(w int, lists *[][]int32) { m.bucketRows(part(w), rows, lists) })
 	}
 	return rankWith(pattern, candidates, func(i int32) (string, uint32) { return rows[i].Name, rows[i].absent })

@@ -2,6 +2,7 @@ package sources
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -92,7 +93,8 @@ func TestParallelRankAgreesWithSahilm(t *testing.T) {
 // eight bytes must give sahilm's score for every one-letter query, at
 // every length around the word, with the letter at the start, after a
 // separator, in camel case, only in the first word, only past it, or
-// nowhere; through rankRows, the order must be sahilm's too.
+// nowhere; through rankRows, with and without the letterIndex, the order
+// must be sahilm's too.
 func TestRowIndexAgreesWithSahilm(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 29))
 	const alpha = "aAsSeEqQzZyY09_- ./x"
@@ -120,6 +122,13 @@ func TestRowIndexAgreesWithSahilm(t *testing.T) {
 		names[i] = rows[i].Name
 		order[i] = int32(i)
 	}
+	defer func(n int) { letterIndexMin = n }(letterIndexMin)
+	letterIndexMin = 1
+	letters := &letterIndex{}
+	letters.update(rows)
+	if letters.n != len(rows) {
+		t.Fatalf("the index covers %d of %d rows", letters.n, len(rows))
+	}
 	for c := byte('a'); c <= 'z'; c++ {
 		for _, q := range []string{string(c), string(c - 'a' + 'A')} {
 			m := newMatcher(q)
@@ -136,13 +145,15 @@ func TestRowIndexAgreesWithSahilm(t *testing.T) {
 				}
 			}
 			want := fuzzy.Find(q, names)
-			got := rankRows(q, order, rows)
-			if len(got) != len(want) {
-				t.Fatalf("%q: %d matches, sahilm %d", q, len(got), len(want))
-			}
-			for i, w := range want {
-				if got[i] != int32(w.Index) {
-					t.Fatalf("%q: result %d is %q, sahilm has %q", q, i, names[got[i]], w.Str)
+			for _, x := range []*letterIndex{nil, letters} {
+				got := rankRows(q, order, rows, x)
+				if len(got) != len(want) {
+					t.Fatalf("%q (index %v): %d matches, sahilm %d", q, x != nil, len(got), len(want))
+				}
+				for i, w := range want {
+					if got[i] != int32(w.Index) {
+						t.Fatalf("%q (index %v): result %d is %q, sahilm has %q", q, x != nil, i, names[got[i]], w.Str)
+					}
 				}
 			}
 		}
@@ -185,5 +196,104 @@ func TestTopOf(t *testing.T) {
 			t.Fatalf("topBit(%q) = %b", c, b)
 		}
 		seen |= topBit(c)
+	}
+}
+
+// The letterIndex follows the rows it was built from: rows appended are
+// added, another slice (rows are copied before one is replaced) is
+// described again, and a small dataset drops it. A query through it
+// always gives what the rows give.
+func TestLetterIndexFollowsTheRows(t *testing.T) {
+	defer func(n int) { letterIndexMin = n }(letterIndexMin)
+	letterIndexMin = 100
+	mk := func(names ...string) []Row {
+		rows := make([]Row, len(names))
+		for i, s := range names {
+			rows[i] = Row{Name: s}
+			indexRow(&rows[i])
+		}
+		return rows
+	}
+	check := func(x *letterIndex, rows []Row, what string) {
+		t.Helper()
+		x.update(rows)
+		order := make([]int32, len(rows))
+		names := make([]string, len(rows))
+		for i := range rows {
+			order[i], names[i] = int32(i), rows[i].Name
+		}
+		for _, q := range []string{"s", "w", "e", "x"} {
+			want := rankRows(q, order, rows, nil)
+			if got := rankRows(q, order, rows, x); !slices.Equal(got, want) {
+				t.Fatalf("%s: %q through the index %v, from the rows %v", what, q, got, want)
+			}
+			if len(want) != len(fuzzy.Find(q, names)) {
+				t.Fatalf("%s: %q: not sahilm's matches", what, q)
+			}
+		}
+	}
+	rows := make([]Row, 0, 400)
+	rows = append(rows, mk(randomNames(150, 41)...)...)
+	var x letterIndex
+	check(&x, rows, "built")
+	if x.n != 150 {
+		t.Fatalf("covers %d rows, want 150", x.n)
+	}
+	rows = append(rows, mk(randomNames(100, 43)...)...) // same slice, longer
+	base := x.base
+	check(&x, rows, "appended")
+	if x.n != 250 || x.base != base {
+		t.Fatalf("appended rows: covers %d, same slice %v", x.n, x.base == base)
+	}
+	// A row replaced: the list copies the rows first, so the index sees
+	// another slice and describes it again.
+	changed := slices.Clone(rows)
+	changed[3] = mk("Web Sales Weekly")[0]
+	changed[7] = mk("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxs")[0]
+	check(&x, changed, "replaced")
+	if x.base != &changed[0] {
+		t.Fatal("a copied slice was not described again")
+	}
+	small := mk(randomNames(20, 47)...)
+	x.update(small)
+	if x.n != 0 || x.base != nil {
+		t.Fatalf("a small dataset keeps an index of %d rows", x.n)
+	}
+	check(&x, changed, "again")
+}
+
+// The list keeps its letterIndex up to date as it computes, so a first
+// keystroke finds it ready, and what it shows is what the rows give.
+func TestListFiltersThroughItsLetterIndex(t *testing.T) {
+	defer func(n int) { letterIndexMin = n }(letterIndexMin)
+	letterIndexMin = 100
+	names := randomNames(2000, 53)
+	rows := make([]Row, len(names))
+	for i, s := range names {
+		rows[i] = Row{ID: int64(i + 1), Name: s}
+		indexRow(&rows[i])
+	}
+	m := loadedModel(rows, 120, 40)
+	if m.letters.n != len(rows) {
+		t.Fatalf("after the load's compute the index covers %d of %d rows", m.letters.n, len(rows))
+	}
+	for _, q := range []string{"s", "W", "k", "q", "2"} {
+		m.query = q
+		m.Update(m.recompute()())
+		want := fuzzy.Find(q, func() []string {
+			out := make([]string, len(m.all.sorted))
+			for i, r := range m.all.sorted {
+				out[i] = rows[r].Name
+			}
+			return out
+		}())
+		if len(m.view) != len(want) {
+			t.Fatalf("%q: %d rows shown, sahilm %d", q, len(m.view), len(want))
+		}
+		for i, w := range want {
+			if got := rows[m.view[i]].Name; got != w.Str {
+				t.Fatalf("%q: row %d is %q, sahilm has %q", q, i, got, w.Str)
+			}
+		}
 	}
 }

@@ -97,6 +97,7 @@ type Model struct {
 
 	computeGen int
 	computing  bool
+	letters    letterIndex // for the one-letter filter of a large dataset (computeView)
 	dirty      bool
 	// While a load streams in, the view is re-sorted at most every
 	// loadRedraw: lastCompute is when a compute last started, and
@@ -269,8 +270,9 @@ func (m *Model) recompute() tea.Cmd {
 	if i, ok := d.byID[sel]; ok && sel != 0 {
 		selIdx = i
 	}
+	letters := &m.letters // one compute runs at a time; it keeps the index
 	return func() tea.Msg {
-		sorted, view, cur := computeView(rows, key, prevSorted, narrowFrom, q, selIdx)
+		sorted, view, cur := computeView(letters, rows, key, prevSorted, narrowFrom, q, selIdx)
 		return computeMsg{gen: gen, n: len(rows), key: key, sorted: sorted, query: q, view: view, cursor: cur}
 	}
 }
@@ -280,7 +282,20 @@ func (m *Model) recompute() tea.Cmd {
 // then filtered and ranked by q. narrowFrom, when not nil, is the view of a
 // query q extends: only those rows can match. cur is the position of row
 // sel in view, or -1.
-func computeView(rows []Row, key sortKey, prevSorted, narrowFrom []int32, q string, sel int32) (sorted, view []int32, cur int) {
+//
+// letters is the list's letterIndex, brought up to date with rows first
+// (and dropped for a small dataset), so it is ready when the first key is
+// typed; nil in benchmarks of the row path.
+func computeView(letters *letterIndex, rows []Row, key sortKey, prevSorted, narrowFrom []int32, q string, sel int32) (sorted, view []int32, cur int) {
+	var x *letterIndex
+	if letters != nil {
+		letters.mu.Lock()
+		defer letters.mu.Unlock()
+		letters.update(rows)
+		if letters.n > 0 {
+			x = letters
+		}
+	}
 	sorted = prevSorted
 	if len(prevSorted) != len(rows) {
 		sorted = sortedOrder(rows, key.col, key.desc, prevSorted)
@@ -291,7 +306,7 @@ func computeView(rows []Row, key sortKey, prevSorted, narrowFrom []int32, q stri
 		if narrowFrom != nil {
 			candidates = narrow(sorted, narrowFrom, len(rows))
 		}
-		view = rankRows(q, candidates, rows)
+		view = rankRows(q, candidates, rows, x)
 	}
 	cur = -1
 	if sel >= 0 {
