@@ -524,3 +524,21 @@ func sortByScoreBefore(parts ...[]scored) []int32 {
 	}
 	return out
 }
+
+// BenchmarkLetterIndex is what the letter index costs the list of a large
+// dataset: building it for every row (spread over the load's computes,
+// off the UI goroutine), per row, and the bytes it keeps per row.
+func BenchmarkLetterIndex(b *testing.B) {
+	c := corpusOf(b, 1_000_000)
+	var x letterIndex
+	for b.Loop() {
+		x.reset(nil)
+		x.update(c.rows)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(c.rows)), "ns/row")
+	kept := len(x.nlen) * 2
+	for _, col := range x.class {
+		kept += len(col)
+	}
+	b.ReportMetric(float64(kept)/float64(len(c.rows)), "B/row")
+}
