@@ -9,12 +9,15 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"syscall"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui"
 	"github.com/dsbrowse/dsbrowse/ui/cli"
+	"github.com/dsbrowse/dsbrowse/ui/config"
+	"github.com/dsbrowse/dsbrowse/views/cmdline"
 )
 
 func main() {
@@ -79,6 +82,7 @@ func runTUI(env *cli.Env) error {
 		}
 	}
 	o.RequestLog = env.Client.RequestLog()
+	o.Commands = commands(env, o.RequestLog)
 	if c := env.Config; c != nil && c.RequestLogSize > 0 {
 		o.RequestLog.SetLimit(c.RequestLogSize)
 	}
@@ -97,4 +101,29 @@ func runTUI(env *cli.Env) error {
 		return nil
 	}
 	return err
+}
+
+// commands wires the TUI's command line: the config's saved views, the
+// profiles :ctx switches to (their clients record into the session's one
+// request log), and the history file in the state directory.
+func commands(env *cli.Env, log *apiclient.RequestLog) ui.Commands {
+	c := ui.Commands{Profiles: env.ProfileNames()}
+	if env.Config != nil {
+		c.Views = env.Config.Views
+	}
+	if dir := config.StateDir(); dir != "" {
+		c.HistoryPath = filepath.Join(dir, cmdline.HistoryFile)
+	}
+	c.Open = func(name string) (*ui.Session, error) {
+		t, client, err := env.Connect(name, apiclient.WithRequestLog(log))
+		if err != nil {
+			return nil, err
+		}
+		return &ui.Session{
+			API: client, Profile: name, Host: client.Host(), ReadOnly: t.ReadOnly, Protected: t.Protected,
+			PageSize: t.PageSize, Concurrency: t.Concurrency, MaxPageSize: t.MaxPageSize, FixedPaging: t.FixedPaging,
+			MaxRows: t.MaxRows, Timeout: t.Timeout, TenantURL: t.URL, WebURL: t.WebURL,
+		}, nil
+	}
+	return c
 }

@@ -57,6 +57,8 @@ type Model struct {
 	quitting bool
 
 	clip io.Writer // where copies write OSC 52 (SetClipboard)
+
+	cl commandState // the : command line and the server filters (command.go)
 }
 
 // Opener builds the views the root opens on request. Package ui wires the
@@ -180,6 +182,9 @@ func panicError(r any) error {
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
+	if cmd, ok := m.onCommandMsg(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
@@ -409,6 +414,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	if key.Matches(msg, keymap.ForceQuit) {
 		return m.quit()
 	}
+	if m.cl.open != nil {
+		return m.commandKey(msg)
+	}
 	if m.modal != nil {
 		cmd := m.updateView(m.modal, msg)
 		if c, ok := m.modal.v.(views.Closing); ok && c.Closed() {
@@ -420,7 +428,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		if key.Matches(msg, k.Quit) && !key.Matches(msg, k.Help) {
 			return m.quit()
 		}
-		m.showHelp = false
+		m.showHelp, m.cl.helpCmds = false, false
 		m.resize()
 		return nil
 	}
@@ -447,6 +455,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.RequestLog):
 		return m.openRequestLog()
+	case key.Matches(msg, k.Command):
+		return m.openCommand()
 	}
 	if m.ctx.ReadOnly {
 		for _, b := range m.ctx.Keys.WriteKeys() {
@@ -524,6 +534,15 @@ func (m *Model) View() (out string) {
 	body := m.body()
 	b.WriteString(fitHeight(body, bh, m.w))
 	b.WriteByte('\n')
+	if m.cl.open != nil {
+		// The command line takes the status line, its completions the
+		// footer (as k9s's prompt does, the body keeps its size).
+		m.cl.open.SetWidth(m.w)
+		b.WriteString(m.cl.open.View())
+		b.WriteByte('\n')
+		b.WriteString(m.cl.open.Hints())
+		return b.String()
+	}
 	b.WriteString(m.statusLine())
 	b.WriteByte('\n')
 	b.WriteString(m.footer())
@@ -599,6 +618,9 @@ func (m *Model) header() string {
 	}
 	if m.ctx.Protected {
 		left += " " + st.BadgeWarn.Render("PROTECTED")
+	}
+	if f := m.filterBadge(); f != "" {
+		left += "  " + f
 	}
 	right := ""
 	if m.busy > 0 {
@@ -698,7 +720,7 @@ func (m *Model) fullHelp(h int) string {
 	// (the help view cuts the columns that do not fit, the global ones
 	// last, and these make that column wider). Whether the column fits is
 	// told by its last entry being drawn: a help text may hold "…" itself.
-	for _, more := range [][]key.Binding{{m.ctx.Keys.RequestLog, keymap.Suspend}, {m.ctx.Keys.RequestLog}} {
+	for _, more := range [][]key.Binding{{m.ctx.Keys.Command, m.ctx.Keys.RequestLog, keymap.Suspend}, {m.ctx.Keys.Command, m.ctx.Keys.RequestLog}, {m.ctx.Keys.Command}} {
 		g := append(append([]key.Binding(nil), global...), more...)
 		if v := m.help.FullHelpView(append(groups, g)); strings.Contains(v, more[len(more)-1].Help().Desc) {
 			view = v
@@ -706,6 +728,9 @@ func (m *Model) fullHelp(h int) string {
 		}
 	}
 	title := m.ctx.Styles.Title.Render("Keys for " + safe.Line(m.top().v.Title()))
+	if m.cl.helpCmds {
+		view += "\n\n" + m.commandHelp()
+	}
 	return title + "\n\n" + view
 }
 

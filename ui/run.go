@@ -48,6 +48,8 @@ type Options struct {
 	RequestLog *apiclient.RequestLog
 	// TenantURL and WebURL build the source's web UI page (views.Context).
 	TenantURL, WebURL string
+	// Commands configure the : command line (saved views, :ctx, history).
+	Commands Commands
 }
 
 // DefaultOpener wires the real views.
@@ -139,6 +141,11 @@ func Run(o Options) error {
 		return err
 	}
 	m := NewModel(ctx, DefaultOpener())
+	if o.Commands.Keys == nil {
+		keys, _ := keymap.Default().Apply(o.Keys) // checked by NewContext
+		o.Commands.Keys = &keys
+	}
+	m.SetCommands(o.Commands)
 	// Copies (OSC 52) and frames share the output, under one lock.
 	out := &lockedOutput{File: os.Stdout}
 	m.SetClipboard(out)

@@ -298,6 +298,12 @@ type (
 	OpenRequestLogMsg struct{}
 )
 
+// ServerFilterMsg gives the list the server filters to load with (the
+// command line's :failed, :tag NAME, a saved view…): GET /dataSource's own
+// parameters, combined; Size and Offset are the loader's. The root sends
+// it to the home view, which reloads.
+type ServerFilterMsg struct{ Opts apiclient.ListOptions }
+
 // CopyMsg asks the root to put Text on the clipboard through OSC 52 (which
 // works over SSH, and in tmux with set-clipboard on). What names it for
 // the status line ("curl command", "source id"): the root says

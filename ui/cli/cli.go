@@ -53,6 +53,9 @@ type Env struct {
 	Logger  *slog.Logger
 
 	closers []func()
+	// The --read-only and --allow-http flags, which hold for every profile
+	// the TUI's :ctx switches to (profiles.go).
+	flagReadOnly, flagAllowHTTP bool
 }
 
 // Close stops the demo server and closes the debug log.
@@ -336,6 +339,7 @@ func (r *run) setup() error {
 		env.Target.AllowHTTP = true
 	}
 	env.ReadOnly = env.Target.ReadOnly
+	env.flagReadOnly, env.flagAllowHTTP = g.readOnly, g.allowHTTP
 	env.Client, err = env.Target.Client(append([]apiclient.Option{apiclient.WithLogger(env.Logger)}, testClientOptions...)...)
 	if err != nil {
 		return err

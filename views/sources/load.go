@@ -23,6 +23,7 @@ import (
 // listOpts is what a load asks the server for.
 type listOpts struct {
 	search string
+	filter serverFilter // the server filters (a search above replaces its searchText)
 }
 
 // batchMsg is the loader's next batch for load (a generation id: a batch
@@ -49,9 +50,7 @@ func fetchRows(api interface {
 	ListDataSources(context.Context, apiclient.ListOptions) (*apiclient.DataSourcePage, error)
 }, o listOpts, limit int, room *atomic.Pointer[reservation]) paging.Fetch[Row] {
 	return func(ctx context.Context, offset, size int) ([]Row, int, error) {
-		p, err := api.ListDataSources(ctx, apiclient.ListOptions{
-			Size: size, Offset: offset, SearchText: o.search, SortField: "name", SortOrder: "asc",
-		})
+		p, err := api.ListDataSources(ctx, o.request(offset, size))
 		if err != nil {
 			return nil, -1, err
 		}

@@ -78,6 +78,9 @@ type Model struct {
 	all    *dataset // what the list shows when no search is active
 	reload *dataset // a refresh in progress; swapped in when complete
 	search *dataset // server search results, while shown
+	// filter is the server filters every load asks with (the command
+	// line's :failed, :tag, a saved view: ServerFilterMsg, serverfilter.go).
+	filter serverFilter
 
 	sort      sortKey
 	query     string // the applied local filter
@@ -138,7 +141,7 @@ func (m *Model) SetSize(w, h int) {
 func (m *Model) Close() { m.cancel() }
 
 func (m *Model) Init() tea.Cmd {
-	m.all = m.newDataset(listOpts{})
+	m.all = m.newDataset(listOpts{filter: m.filter})
 	return tea.Batch(m.startLoad(m.all), m.pendingCount())
 }
 
@@ -510,6 +513,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case views.RequestsDecidedMsg:
 		return m.pendingCount()
+	case views.ServerFilterMsg:
+		return m.setServerFilter(msg.Opts)
 	case tea.MouseMsg:
 		return m.mouse(msg)
 	case tea.KeyMsg:
@@ -623,7 +628,7 @@ func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		m.stopFiltering(true)
 		stopLoad(m.search)
-		m.search = m.newDataset(listOpts{search: q})
+		m.search = m.newDataset(listOpts{search: q, filter: m.filter})
 		m.view, m.viewDS = nil, nil
 		m.cursor, m.top, m.moved = 0, 0, false
 		return m.startLoad(m.search)
@@ -678,7 +683,7 @@ func (m *Model) refresh() tea.Cmd {
 		return m.startLoad(m.search)
 	}
 	stopLoad(m.reload)
-	m.reload = m.newDataset(listOpts{})
+	m.reload = m.newDataset(listOpts{filter: m.filter})
 	return m.startLoad(m.reload)
 }
 

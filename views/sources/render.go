@@ -393,6 +393,8 @@ func (m *Model) emptyText() string {
 		return fmt.Sprintf("No loaded data source matches %q. Press tab while filtering to search the server.", m.viewQ)
 	case m.search != nil:
 		return fmt.Sprintf("The server found no data source for %q. esc returns to the full list.", m.search.opts.search)
+	case m.filterEmptyText() != "":
+		return m.filterEmptyText()
 	}
 	return "No data sources."
 }

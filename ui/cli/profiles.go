@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/ui/config"
+)
+
+// ProfileNames are the profiles the TUI's :ctx may switch to: the
+// config's, and "demo" under --demo (the emulator started for it).
+func (e *Env) ProfileNames() []string {
+	var names []string
+	if e.Demo != nil {
+		names = append(names, "demo")
+	}
+	if e.Config != nil {
+		for _, n := range e.Config.ProfileNames() {
+			if n != "demo" || e.Demo == nil {
+				names = append(names, n)
+			}
+		}
+	}
+	return names
+}
+
+// Connect resolves profile name and builds its client, as the start of a
+// run does: the profile's settings, and the --read-only and --allow-http
+// flags of this run. The key is read from the profile's api_key_env or
+// api_key_command and goes to the profile's URL only.
+func (e *Env) Connect(name string, extra ...apiclient.Option) (*config.Target, *apiclient.Client, error) {
+	var t *config.Target
+	if name == "demo" && e.Demo != nil {
+		d := *e.Target
+		if e.Target.ProfileName != "demo" {
+			d = config.Target{ProfileName: "demo", URL: e.Demo.URL, Key: e.Demo.Handler.Key(), Timeout: config.DefaultTimeout,
+				Auth: config.DefaultAuth, PageSize: config.DefaultPageSize, MaxPageSize: config.DefaultMaxPageSize,
+				Concurrency: config.DefaultConcurrency, MaxBodyBytes: config.DefaultMaxBodyBytes, MaxRows: config.DefaultMaxRows}
+		}
+		t = &d
+	} else {
+		var err error
+		if t, err = e.Config.Resolve(name, nil); err != nil {
+			return nil, nil, err
+		}
+	}
+	t.ReadOnly = t.ReadOnly || e.flagReadOnly
+	t.AllowHTTP = t.AllowHTTP || e.flagAllowHTTP
+	c, err := t.Client(append([]apiclient.Option{apiclient.WithLogger(e.Logger)}, append(testClientOptions, extra...)...)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, c, nil
+}
