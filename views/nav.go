@@ -203,6 +203,9 @@ type (
 		Done    []int64
 		Failed  map[int64]string
 		Unknown bool
+		// Approved: the decision was an approval, which may have given
+		// only one of the approvals a request needs (it then stays).
+		Approved bool
 	}
 	// TagsChangedMsg says a tag write on source SourceID answered; Tags
 	// are the source's tags read back right after it (nil when the read

@@ -361,7 +361,7 @@ func decisionResult(rs []Request, deny bool, res *apiclient.DecisionResult, err 
 	}
 	r.Failed = len(failed) > 0 || len(stray) > 0
 	r.Summary = fmt.Sprintf("%s %d, failed %d", done, len(ok), len(failed))
-	msg := views.RequestsDecidedMsg{Done: ok, Failed: failed}
+	msg := views.RequestsDecidedMsg{Done: ok, Failed: failed, Approved: !deny}
 	if len(stray) > 0 {
 		// A failure naming a request that was not asked about: the answer
 		// cannot be trusted request by request; the inbox loads again.

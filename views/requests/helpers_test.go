@@ -57,7 +57,7 @@ func (a *inboxAPI) ListPendingRequests(_ context.Context, o apiclient.PendingOpt
 	return &apiclient.PendingPage{Count: len(hits), Hits: slices.Clone(hits[lo:hi])}, nil
 }
 
-func (a *inboxAPI) decide(ids []int64) (*apiclient.DecisionResult, error) {
+func (a *inboxAPI) decide(ids []int64, approve bool) (*apiclient.DecisionResult, error) {
 	if a.gate != nil {
 		<-a.gate
 	}
@@ -72,6 +72,23 @@ func (a *inboxAPI) decide(ids []int64) (*apiclient.DecisionResult, error) {
 			res.Failures = append(res.Failures, apiclient.DecisionFailure{ID: id, ErrorMessage: msg})
 			continue
 		}
+		if approve {
+			// One approval is one step: a request that waits for more
+			// stays, with its first waiting step approved.
+			if i := slices.IndexFunc(a.pending, func(r apiclient.PendingRequest) bool { return r.ID == id }); i >= 0 {
+				r := &a.pending[i]
+				if len(r.Waiting()) > 1 {
+					r.Approvals = slices.Clone(r.Approvals)
+					for j := range r.Approvals {
+						if r.Approvals[j].State != "approved" {
+							r.Approvals[j].State = "approved"
+							break
+						}
+					}
+					continue
+				}
+			}
+		}
 		a.pending = slices.DeleteFunc(a.pending, func(r apiclient.PendingRequest) bool { return r.ID == id })
 	}
 	return res, nil
@@ -85,7 +102,7 @@ func (a *inboxAPI) ApproveRequests(_ context.Context, rs []apiclient.ApproveRequ
 	for i, r := range rs {
 		ids[i] = r.ID
 	}
-	return a.decide(ids)
+	return a.decide(ids, true)
 }
 
 func (a *inboxAPI) DenyRequests(_ context.Context, rs []apiclient.DenyRequest) (*apiclient.DecisionResult, error) {
@@ -96,7 +113,7 @@ func (a *inboxAPI) DenyRequests(_ context.Context, rs []apiclient.DenyRequest) (
 	for i, r := range rs {
 		ids[i] = r.ID
 	}
-	return a.decide(ids)
+	return a.decide(ids, false)
 }
 
 func (a *inboxAPI) writes() int {

@@ -517,3 +517,25 @@ func TestRefreshFailureKeepsRows(t *testing.T) {
 	scr := r.inbox.Screen()
 	wantIn(t, scr, "5 pending", "Ada Lovelace", "stopped:")
 }
+
+// A request that waits for two approvals is still pending after one: it
+// stays in the inbox, which loads again and shows the step still needed.
+func TestApproveOneOfTwoStepsStays(t *testing.T) {
+	api := newAPI(demoRequests()...)
+	r := newRig(t, api, requests.Options{})
+	r.selectRow("Olga Meyer")
+	if l := rowLine(r.inbox.Screen(), "Olga Meyer"); !strings.Contains(l, "2: OWNER, GOVERNANCE") {
+		t.Fatalf("before: %q", l)
+	}
+	asked := len(api.asked)
+	r.key("A", "enter", "y", "enter")
+	if len(api.asked) == asked {
+		t.Error("the inbox did not load again after a partial approval")
+	}
+	scr := r.inbox.Screen()
+	l := rowLine(scr, "Olga Meyer")
+	if l == "" || !strings.Contains(l, "GOVERNANCE") || strings.Contains(l, "OWNER") {
+		t.Errorf("after one approval Olga's row should need GOVERNANCE only: %q\n%s", l, scr)
+	}
+	wantIn(t, scr, "5 pending")
+}

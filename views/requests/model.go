@@ -499,11 +499,22 @@ func (m *Model) onDecided(msg views.RequestsDecidedMsg) tea.Cmd {
 		m.failures[id] = text
 	}
 	if len(msg.Done) > 0 {
+		// An approval gives one step: a request that waited for more
+		// than one is still pending, with a step fewer. It stays, and
+		// the inbox loads again to show what it still needs.
+		waiting := make(map[uint64]int, len(m.rows))
+		for i := range m.rows {
+			waiting[m.rows[i].key] = len(m.rows[i].req.Waiting())
+		}
 		gone := make(map[uint64]bool, len(msg.Done))
 		for _, id := range msg.Done {
-			gone[uint64(id)] = true
 			delete(m.failures, id)
 			delete(m.marks, uint64(id))
+			if msg.Approved && waiting[uint64(id)] > 1 {
+				msg.Unknown = true // reload
+				continue
+			}
+			gone[uint64(id)] = true
 		}
 		sel := m.selectedKey()
 		// The next request takes the cursor when the selected one leaves.
