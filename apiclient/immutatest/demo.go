@@ -49,7 +49,7 @@ package immutatest
 //     whereClause REGION IN ('EU', 'US'), sqlStatement.
 //
 // Tags and columns (tags.go): Payroll Details (28) is tagged PII and
-// Sensitive, Derived Healthcare Extract (4) Healthcare and PII, and many
+// Sensitive, Public Healthcare Data (3) Healthcare and PII, and many
 // generated sources carry PII; GET /dataSource?tag=PII lists them. Every
 // SQL source has a dictionary, personal columns tagged PII.* (Dbo Customer
 // Data (26): EMAIL is PII.Email); Native S3 sources (1) have none (404).

@@ -206,3 +206,19 @@ func TestTagWriteRefusals(t *testing.T) {
 }
 
 func idStr(n int64) string { return strconv.FormatInt(n, 10) }
+
+// The demo notes on tags (demo.go) stay true.
+func TestDemoTagNotes(t *testing.T) {
+	t.Parallel()
+	_, c := start(t, Options{Sources: 300})
+	for id, want := range map[int64][]string{IDPending: {"PII", "Sensitive"}, IDParent: {"Healthcare", "PII"}} {
+		got, err := c.ListSourceTags(ctx, id)
+		if err != nil || !slices.Equal(got.Tags.Names(), want) {
+			t.Errorf("tags of %d: %v %v, want %q", id, got, err, want)
+		}
+	}
+	d, err := c.GetDictionary(ctx, IDCustomerData)
+	if err != nil || !slices.ContainsFunc(d.Columns, func(col apiclient.Column) bool { return col.Name == "EMAIL" && col.Tags.Has("PII.Email") }) {
+		t.Errorf("26's EMAIL is not tagged PII.Email: %v", err)
+	}
+}
