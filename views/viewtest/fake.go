@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 	"sync"
 
@@ -24,6 +25,10 @@ type FakeAPI struct {
 	// BareArray makes list calls answer without a count.
 	BareArray bool
 	Calls     []string
+	// Queries are the list calls' query strings, exactly as the server
+	// would see them (ListOptions.Values().Encode()). The status and
+	// blobHandlerType filters are applied to Sources.
+	Queries []string
 
 	Access map[int64][]apiclient.AccessUser
 	// GetErr, when set, fails GetDataSource for every id.
@@ -77,6 +82,13 @@ func GenSources(n int) []apiclient.DataSource {
 	return out
 }
 
+// ListQueries is a copy of Queries.
+func (f *FakeAPI) ListQueries() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.Queries)
+}
+
 func (f *FakeAPI) record(s string) {
 	f.mu.Lock()
 	f.Calls = append(f.Calls, s)
@@ -87,11 +99,16 @@ func (f *FakeAPI) ListDataSources(_ context.Context, o apiclient.ListOptions) (*
 	f.record(fmt.Sprintf("list offset=%d size=%d search=%q", o.Offset, o.Size, o.SearchText))
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.Queries = append(f.Queries, o.Values().Encode())
 	if f.ListErr != nil && o.Offset >= f.ListErrOffset {
 		return nil, f.ListErr
 	}
 	var hits []apiclient.DataSource
 	for _, d := range f.Sources {
+		if len(o.Status) > 0 && !slices.Contains(o.Status, d.Status) ||
+			len(o.BlobHandlerType) > 0 && !slices.Contains(o.BlobHandlerType, d.BlobHandlerType) {
+			continue
+		}
 		if o.SearchText == "" || strings.Contains(strings.ToLower(d.Name), strings.ToLower(o.SearchText)) {
 			hits = append(hits, d)
 		}
