@@ -75,6 +75,7 @@ type Model struct {
 	err     error
 	rows    []row
 	shown   []int // indexes into rows after the filter
+	nat     []int // each column's natural width over shown (see natural)
 
 	input  textinput.Model
 	typing bool
@@ -257,9 +258,31 @@ func (m *Model) setQuery(q string) {
 			m.shown = append(m.shown, i)
 		}
 	}
+	m.nat = m.natural()
 	m.cursor = 0
 	m.offset = 0
 	m.clamp()
+}
+
+// natural is each column's width: its widest cell among the rows shown
+// (up to the column's max). Worked out once per filter, not per frame.
+func (m *Model) natural() []int {
+	nat := make([]int, len(cols))
+	for i, c := range cols {
+		nat[i] = ansi.StringWidth(c.title)
+		for _, j := range m.shown {
+			if c.max > 0 && nat[i] >= c.max {
+				break
+			}
+			if n := ansi.StringWidth(c.cell(&m.rows[j])); n > nat[i] {
+				nat[i] = n
+			}
+		}
+		if c.max > 0 {
+			nat[i] = min(nat[i], c.max)
+		}
+	}
+	return nat
 }
 
 func (m *Model) move(d int) {
@@ -331,17 +354,9 @@ const (
 // layout picks the columns that fit width w and their widths, sized to
 // the widest cell shown (up to each column's max).
 func (m *Model) layout(w int) ([]int, []int) {
-	nat := make([]int, len(cols))
-	for i, c := range cols {
-		nat[i] = ansi.StringWidth(c.title)
-		for _, j := range m.shown {
-			if n := ansi.StringWidth(c.cell(&m.rows[j])); n > nat[i] {
-				nat[i] = n
-			}
-		}
-		if c.max > 0 {
-			nat[i] = min(nat[i], c.max)
-		}
+	nat := m.nat
+	if len(nat) != len(cols) {
+		nat = m.natural()
 	}
 	keep := make([]bool, len(cols))
 	for i := range keep {
