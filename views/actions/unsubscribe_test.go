@@ -285,3 +285,44 @@ func TestUnsubscribeReadOnlyRefuses(t *testing.T) {
 		t.Fatal("read-only took the sources")
 	}
 }
+
+// The dialog, asking and with its result, stays within the terminal and
+// keeps the buttons on screen, for one source and for many (protected
+// too).
+func TestUnsubscribeDialogWithinBounds(t *testing.T) {
+	for _, protected := range []bool{false, true} {
+		for _, many := range []bool{false, true} {
+			for _, sz := range sizes {
+				t.Run(fmt.Sprintf("protected=%v many=%v %dx%d", protected, many, sz[0], sz[1]), func(t *testing.T) {
+					api, ctx := subFixture()
+					if protected {
+						ctx.Protected, ctx.Profile = true, "prod"
+					}
+					ids := []int64{1}
+					if many {
+						ids = manySources(api, 20)
+						for _, id := range ids {
+							d := source(api, id)
+							d.SubscriptionStatus = "subscribed"
+							setSource(api, d)
+						}
+						ids = append(ids, 3, 6)
+					}
+					drv, _ := openDialog(t, actions.Unsubscribe(ctx, targets(api, ids...)), sz[0], sz[1])
+					viewtest.CheckBounds(t, drv.V.View(), sz[0], sz[1])
+					wantScreen(t, drv, "Cancel", "Unsubscribe")
+					if protected {
+						typeText(drv, "prod")
+					}
+					drv.Key("enter") // a typed field submits; otherwise Cancel
+					if protected {
+						viewtest.CheckBounds(t, drv.V.View(), sz[0], sz[1])
+						wantScreen(t, drv, "enter closes")
+						return
+					}
+					wantUnsubs(t, api)
+				})
+			}
+		}
+	}
+}
