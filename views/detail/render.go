@@ -276,6 +276,10 @@ func (m *Model) overview(p *page) {
 	p.kv("Catalog metadata", format.JSONText(s.CatalogMetadata))
 }
 
+// maxTagLines bounds the tags listed: a source with thousands of them
+// must not make the page that long.
+const maxTagLines = 100
+
 // tagSection lists the source's tags (GET /dataSource/{id}/tags), each
 // with how it was applied, and the keys that change them.
 func (m *Model) tagSection(p *page) {
@@ -289,7 +293,11 @@ func (m *Model) tagSection(p *page) {
 	case len(tags) == 0:
 		p.text(st.Muted, "none", indent)
 	}
-	for _, t := range tags {
+	for i, t := range tags {
+		if i == maxTagLines {
+			p.text(st.Muted, fmt.Sprintf("… and %d more (every one is in the raw JSON and in dsbrowse tags %d)", len(tags)-i, m.id), indent)
+			break
+		}
 		name := strings.TrimSpace(format.Inline(t.Name))
 		if name == "" {
 			continue

@@ -3,6 +3,7 @@ package detail
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -148,4 +149,20 @@ func TestGoldenDetailTags(t *testing.T) {
 	out := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()
 	viewtest.CheckBounds(t, out, 90, 22)
 	teatest.RequireEqualOutput(t, []byte(out))
+}
+
+func TestDetailTagsBounded(t *testing.T) {
+	api := tagged(t)
+	api.TagsFn = func(int64) (*apiclient.SourceTags, error) {
+		st := &apiclient.SourceTags{}
+		for i := range 5000 {
+			st.Tags = append(st.Tags, apiclient.Tag{Name: fmt.Sprintf("T%04d", i)})
+		}
+		return st, nil
+	}
+	d := viewtest.New(t, New(testContext(api), 2, "Orders 00002"), 100, 400)
+	sc := d.Screen()
+	if !strings.Contains(sc, "• T0099") || strings.Contains(sc, "• T0100") || !strings.Contains(sc, "… and 4900 more") {
+		t.Errorf("5000 tags: not cut at 100:\n%s", sc)
+	}
 }
