@@ -15,10 +15,12 @@ import (
 )
 
 // batchOf is a batch of rows at off for d, as the loader would hand it
-// over mid-load (for the benchmarks, which feed pages directly).
+// over (for the benchmarks, which feed pages directly): the last one once
+// the rows reach total.
 func batchOf(d *dataset, off int, rows []Row, total int) batchMsg {
-	return batchMsg{load: d.load, ok: true, b: paging.Batch[Row]{Offset: off, Items: rows,
-		Progress: paging.Progress{Loaded: len(d.rows) + len(rows), Total: total}}}
+	loaded := len(d.rows) + len(rows)
+	return batchMsg{load: d.load, ok: true, b: paging.Batch[Row]{Offset: off, Items: rows, Last: loaded >= total,
+		Progress: paging.Progress{Loaded: loaded, Total: total, Done: loaded >= total}}}
 }
 
 // The first page is small (the first screen waits for it alone), the rest
