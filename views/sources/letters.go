@@ -78,7 +78,7 @@ func (x *letterIndex) update(rows []Row) {
 	inParallel(parts, func(w int) {
 		lo, hi := part(w)
 		for i := lo; i < hi; i++ {
-			x.describe(x.n+i, add[i].Name)
+			x.describe(x.n+i, &add[i])
 		}
 	})
 	x.n = len(rows)
@@ -102,41 +102,51 @@ func splitRange(n int) (parts int, part func(int) (lo, hi int)) {
 	return parts, func(w int) (int, int) { return min(w*chunk, n), min((w+1)*chunk, n) }
 }
 
-// describe fills in row i's classes and length from its name.
-func (x *letterIndex) describe(i int, name string) {
-	if len(name) >= slowRow || absentOf(name) == 0 {
+// describe fills in row i's classes and length, from what the row keeps
+// (absent, wordTop) and its name's first three bytes.
+func (x *letterIndex) describe(i int, r *Row) {
+	name := r.Name
+	if len(name) >= slowRow || r.absent == 0 {
 		x.nlen[i] = slowRow
 		return
 	}
 	x.nlen[i] = uint16(len(name))
-	var first, top [24]int8
-	for k := range first {
-		first[k], top[k] = -1, -1
-	}
-	for j := 0; j < len(name); j++ {
-		c := name[j]
-		b := topBit(c)
-		if b == 0 {
-			continue
-		}
-		l := letterOf(b)
-		if first[l] < 0 {
-			first[l] = int8(min(j, 3))
-		}
-		if top[l] < 0 && j > 0 {
-			last := name[j-1]
-			if isSeparatorByte(last) || 'a' <= last && last <= 'z' && 'A' <= c && c <= 'Z' {
-				top[l] = int8(min(j, 3))
+	p := ^r.absent // charBit: a-z at bits 0-25
+	present := p&0xffff | (p>>17&0xff)<<16
+	top := r.top()
+	// The letters of the first three bytes, and where each is worth 20.
+	var head [3]int8
+	var headTop [3]bool
+	for j := range head {
+		head[j] = -1
+		if j < len(name) {
+			if b := topBit(name[j]); b != 0 {
+				head[j] = int8(letterOf(b))
+				if j > 0 {
+					last, c := name[j-1], name[j]
+					headTop[j] = isSeparatorByte(last) || 'a' <= last && last <= 'z' && 'A' <= c && c <= 'Z'
+				}
 			}
 		}
 	}
-	for l := range first {
-		var cl byte
-		switch {
-		case top[l] > 0:
-			cl = classTop1 + byte(top[l]-1)
-		case first[l] >= 0:
-			cl = classFirst0 + byte(first[l])
+	for rest := present; rest != 0; rest &= rest - 1 {
+		l := bits.TrailingZeros32(rest)
+		cl := byte(classFirst3)
+		if top&(1<<l) != 0 {
+			cl = classTop3
+			for j := 1; j < 3; j++ {
+				if head[j] == int8(l) && headTop[j] {
+					cl = classTop1 + byte(j-1)
+					break
+				}
+			}
+		} else {
+			for j := 0; j < 3; j++ {
+				if head[j] == int8(l) {
+					cl = classFirst0 + byte(j)
+					break
+				}
+			}
 		}
 		x.class[l>>1][i] |= cl << (4 * (l & 1))
 	}
