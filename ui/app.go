@@ -31,6 +31,10 @@ const minWidth, minHeight = 40, 8
 type entry struct {
 	id int
 	v  views.View
+	// src names the data source the view was opened for (0: none), so
+	// that the breadcrumb names it: Data sources › Name › Access.
+	src     int64
+	srcName string
 }
 
 // Model is the root model.
@@ -54,6 +58,7 @@ type Model struct {
 
 	help     help.Model
 	showHelp bool
+	helpTop  int // the ? help's first line shown (help.go)
 	quitting bool
 
 	clip io.Writer // where copies write OSC 52 (SetClipboard)
@@ -314,23 +319,23 @@ func (m *Model) onRouted(r routed) tea.Cmd {
 		m.errText = errorLine(msg.What, msg.Err, m.ctx.Host)
 		return nil
 	case views.OpenSourceMsg:
-		return m.open1(m.open.Source(m.ctx, msg.ID, msg.Name))
+		return m.openFor(m.open.Source(m.ctx, msg.ID, msg.Name), msg.ID, "")
 	case views.OpenAccessMsg:
-		return m.open1(m.open.Access(m.ctx, msg.ID, msg.Name))
+		return m.openFor(m.open.Access(m.ctx, msg.ID, msg.Name), msg.ID, msg.Name)
 	case views.OpenMyVisibilityMsg:
-		return m.open1(m.open.Visibility(m.ctx, msg.ID, msg.Name))
+		return m.openFor(m.open.Visibility(m.ctx, msg.ID, msg.Name), msg.ID, msg.Name)
 	case views.OpenUserViewMsg:
-		return m.open1(m.open.User(m.ctx, msg.ID, msg.Name, msg.User))
+		return m.openFor(m.open.User(m.ctx, msg.ID, msg.Name, msg.User), msg.ID, msg.Name)
 	case views.OpenRequestsMsg:
 		if m.open.Requests == nil {
 			return nil
 		}
-		return m.open1(m.open.Requests(m.ctx, msg.SourceID, msg.SourceName))
+		return m.openFor(m.open.Requests(m.ctx, msg.SourceID, msg.SourceName), msg.SourceID, msg.SourceName)
 	case views.OpenColumnsMsg:
 		if m.open.Columns == nil {
 			return nil
 		}
-		return m.open1(m.open.Columns(m.ctx, msg.ID, msg.Name))
+		return m.openFor(m.open.Columns(m.ctx, msg.ID, msg.Name), msg.ID, msg.Name)
 	case views.OpenRequestLogMsg:
 		return m.openRequestLog()
 	case views.CopyMsg:
@@ -353,6 +358,17 @@ func (m *Model) openRequestLog() tea.Cmd {
 		return nil
 	}
 	return m.open1(m.open.RequestLog(m.ctx))
+}
+
+// openFor opens v for source id: the breadcrumb names the source (name)
+// before v's title, unless a view below already does (the detail).
+func (m *Model) openFor(v views.View, id int64, name string) tea.Cmd {
+	if v == nil {
+		return nil
+	}
+	e := m.push(v)
+	e.src, e.srcName = id, name
+	return tag(e.id, v.Init())
 }
 
 func (m *Model) open1(v views.View) tea.Cmd {
@@ -425,12 +441,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	if m.showHelp {
-		if key.Matches(msg, k.Quit) && !key.Matches(msg, k.Help) {
-			return m.quit()
-		}
-		m.showHelp, m.cl.helpCmds = false, false
-		m.resize()
-		return nil
+		return m.helpKey(msg)
 	}
 	top := m.top()
 	if top.v.CapturesInput() {
@@ -470,6 +481,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 
 func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
 	if m.showHelp {
+		m.helpMouse(msg)
 		return nil
 	}
 	msg.Y -= m.headerHeight()
@@ -632,6 +644,9 @@ func (m *Model) header() string {
 	line1 := spread(left, right, m.w)
 	crumbs := make([]string, 0, len(m.stack)+1)
 	for i, e := range m.stack {
+		if m.namesSource(i) {
+			crumbs = append(crumbs, st.Crumb.Render(safe.Short(e.srcName, 40)))
+		}
 		t := safe.Line(e.v.Title())
 		if i == len(m.stack)-1 && m.modal == nil {
 			crumbs = append(crumbs, st.CrumbLast.Render(t))
@@ -648,6 +663,22 @@ func (m *Model) header() string {
 		return box.Render(line1 + "\n" + line2)
 	}
 	return line1 + "\n" + line2
+}
+
+// namesSource reports whether the breadcrumb names entry i's source
+// before its title: it was opened for a source that no view below it is
+// about (the detail's title is its name already).
+func (m *Model) namesSource(i int) bool {
+	e := m.stack[i]
+	if e.src == 0 || e.srcName == "" {
+		return false
+	}
+	for _, b := range m.stack[:i] {
+		if b.src == e.src {
+			return false
+		}
+	}
+	return true
 }
 
 // spread puts left and right on one line of width w.
@@ -698,40 +729,14 @@ func (m *Model) footer() string {
 	if m.modal != nil {
 		keys = m.modal.v.ShortHelp()
 	} else if m.showHelp {
-		keys = []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("any key", "close help"))}
+		keys = []key.Binding{key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓/pgup/pgdn", "scroll")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("any other key", "close help"))}
 	} else if m.top().v.CapturesInput() {
 		keys = m.top().v.ShortHelp() // q and ? are typed, not global, here
 	} else {
 		keys = append(m.top().v.ShortHelp(), m.globalKeys()...)
 	}
 	return ansi.Truncate(m.help.ShortHelpView(keys), m.w, "…")
-}
-
-func (m *Model) fullHelp(h int) string {
-	var groups [][]key.Binding
-	if m.modal != nil {
-		groups = m.modal.v.FullHelp()
-	} else {
-		groups = m.top().v.FullHelp()
-	}
-	global := m.globalKeys()
-	view := m.help.FullHelpView(append(groups, global))
-	// The request log and ^z suspend too, where they fit beside the rest
-	// (the help view cuts the columns that do not fit, the global ones
-	// last, and these make that column wider). Whether the column fits is
-	// told by its last entry being drawn: a help text may hold "…" itself.
-	for _, more := range [][]key.Binding{{m.ctx.Keys.Command, m.ctx.Keys.RequestLog, keymap.Suspend}, {m.ctx.Keys.Command, m.ctx.Keys.RequestLog}, {m.ctx.Keys.Command}} {
-		g := append(append([]key.Binding(nil), global...), more...)
-		if v := m.help.FullHelpView(append(groups, g)); strings.Contains(v, more[len(more)-1].Help().Desc) {
-			view = v
-			break
-		}
-	}
-	title := m.ctx.Styles.Title.Render("Keys for " + safe.Line(m.top().v.Title()))
-	if m.cl.helpCmds {
-		view += "\n\n" + m.commandHelp()
-	}
-	return title + "\n\n" + view
 }
 
 // errorLine says what failed in plain words, naming the host for
