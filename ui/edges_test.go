@@ -98,4 +98,3 @@ func TestBreadcrumbNamesTheSource(t *testing.T) {
 		}
 	})
 }
-
