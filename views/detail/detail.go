@@ -5,7 +5,8 @@
 //
 // Keys: j/k (↑/↓), pgup/pgdown, g/G scroll the page; tab moves the focus
 // into the lineage list, where j/k move a cursor among parents and children
-// and enter opens the selected source; tab or esc leaves the list. y shows
+// and enter opens the selected source; tab leaves the list, esc goes back
+// to the screen before, as the footer says. J shows
 // the raw JSON (esc or y again comes back), a opens the users with access,
 // v the caller's visibility report, r reloads in place.
 package detail
@@ -180,14 +181,13 @@ func (m *Model) SetSize(w, h int) {
 	}
 }
 
-// Back leaves the lineage list or the raw JSON view on esc; it reports
-// false (let the root go back) when there was nothing to leave.
+// Back leaves the raw JSON view on esc; it reports false (let the root go
+// back) otherwise. In the lineage list esc goes back too, as the footer's
+// "esc back" says (tab is the key that leaves the list).
 func (m *Model) Back() bool {
 	switch {
 	case m.raw:
 		m.raw = false
-	case m.focus == focusLineage:
-		m.focus = focusPage
 	default:
 		return false
 	}
@@ -544,6 +544,9 @@ func (m *Model) reselect(prev apiclient.LineageEntry, had bool) {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	if cmd, ok := clip.Early(m.vctx, msg); ok { // y then a letter, faster than the menu opens
+		return cmd
+	}
 	k := m.vctx.Keys
 	if m.vctx.ReadOnly && !m.gone {
 		// The root leaves the tag keys to the views: say why nothing

@@ -318,12 +318,14 @@ func TestLineageSelectionOpensSource(t *testing.T) {
 		t.Fatalf("enter emitted %v", msgs)
 	}
 
-	// esc (the root calls Back) leaves the list before leaving the view.
-	if !m.Back() {
-		t.Fatal("Back did not leave the lineage list")
+	// esc goes back (the root pops the view), as the footer's "esc back"
+	// says: Back does not keep it. tab leaves the list.
+	if m.Back() {
+		t.Fatal("esc in the lineage list was kept by the view: it should go back")
 	}
+	press(t, m, "tab")
 	if strings.Contains(m.View(), "▸") {
-		t.Error("cursor still drawn after leaving the list")
+		t.Error("cursor still drawn after tab left the list")
 	}
 	if m.Back() {
 		t.Error("Back consumed esc with nothing to leave")
