@@ -42,7 +42,7 @@ func TestRunFiltersCombine(t *testing.T) {
 		t.Errorf("label %q", l)
 	}
 	// :passed replaces :failed; :pending replaces :mine.
-	got = step(":passed")
+	step(":passed")
 	got = step(":pending")
 	if !reflect.DeepEqual(got.Status, []string{"passed"}) || !reflect.DeepEqual(got.Subscription, []string{"pending"}) {
 		t.Errorf("status %v subscription %v", got.Status, got.Subscription)
