@@ -334,3 +334,58 @@ func TestE2EAccessReportDemo(t *testing.T) {
 	}
 	s.alive()
 }
+
+// TestE2EInboxTwoApprovals: on --demo, a request that needs two approvals
+// (owner and governance, both the caller's) stays after the first, and
+// shows the one still needed; the second approval takes it out.
+func TestE2EInboxTwoApprovals(t *testing.T) {
+	t.Parallel()
+	ref := demoRef(t)
+	_, hits := allPending(t, ref)
+	names := map[string]int{}
+	for _, h := range hits {
+		names[h.Entity.Name]++
+	}
+	var pick pendingHit
+	for _, h := range hits {
+		if h.Model.ID == immutatest.DemoTwoApprovals && names[h.Entity.Name] == 1 {
+			pick = h
+			break
+		}
+	}
+	if pick.ID == 0 {
+		t.Fatal("demo data moved: no two-approval request by a user with one request")
+	}
+	s := startTUI(t, tuiOpts{Args: demoArgs})
+	s.waitFor(startTimeout, loadedText(ref.Handler.Len()))
+	s.send("p")
+	s.waitCrumb("Data sources › Pending requests")
+	s.waitUntil("the inbox loaded", startTimeout, func(sc string) bool { return inboxCount(sc) > 0 })
+	selectInInbox(t, s, pick.Entity.Name)
+	sc := s.waitFor(waitTimeout, "1 of ")
+	if l := inboxLine(sc, pick.Entity.Name); !strings.Contains(l, "2: OWNER") {
+		t.Fatalf("the request should need two approvals: %q\n%s", l, sc)
+	}
+	s.send("A")
+	s.waitFor(waitTimeout, "Expiration date (optional)")
+	s.send("Enter")
+	s.waitFor(waitTimeout, "[Cancel]")
+	s.send("y")
+	s.waitFor(waitTimeout, fmt.Sprintf("(request %d): approved", pick.ID), "enter closes")
+	s.send("Enter")
+	s.waitUntil("one step left", waitTimeout, func(sc string) bool {
+		l := inboxLine(sc, pick.Entity.Name)
+		return strings.Contains(l, "GOVERNANCE") && !strings.Contains(l, "OWNER")
+	})
+	s.send("A")
+	s.waitFor(waitTimeout, "Expiration date (optional)")
+	s.send("Enter")
+	s.waitFor(waitTimeout, "[Cancel]")
+	s.send("y")
+	s.waitFor(waitTimeout, fmt.Sprintf("(request %d): approved", pick.ID), "enter closes")
+	s.send("Enter")
+	s.waitUntil(pick.Entity.Name+" gone", waitTimeout, func(sc string) bool {
+		return line(sc, 1) == "Data sources › Pending requests" && inboxLine(sc, pick.Entity.Name) == ""
+	})
+	s.alive()
+}
