@@ -458,6 +458,7 @@ func (m *Model) Back() bool {
 	case m.query != "":
 		m.query = ""
 		m.input.SetValue("")
+		m.keepSelected()
 		m.dirty = true // Back runs outside Update; the next Update recomputes
 		return true
 	case len(m.marks) > 0:
@@ -473,9 +474,20 @@ func (m *Model) stopFiltering(clearQuery bool) tea.Cmd {
 	if clearQuery {
 		m.query = ""
 		m.input.SetValue("")
+		m.keepSelected()
 		m.dirty = true
 	}
 	return nil
+}
+
+// keepSelected makes the next compute keep the cursor on the selected row
+// (clearing a filter shows the row the user was on, in its place among
+// all the rows, not the top of the list).
+func (m *Model) keepSelected() {
+	if _, ok := m.Selected(); ok {
+		m.syncSelected()
+		m.moved = true
+	}
 }
 
 func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
