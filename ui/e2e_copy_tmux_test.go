@@ -39,13 +39,18 @@ func TestE2ECopyOpenExport(t *testing.T) {
 	dir := t.TempDir()
 	opened := filepath.Join(dir, "opened")
 	browser := filepath.Join(dir, "browser.sh")
-	script := fmt.Sprintf("#!/bin/sh\nprintf '%%s\\n' \"$#\" \"$@\" > %s.tmp && mv %s.tmp %s\n", opened, opened, opened)
+	broken := filepath.Join(dir, "broken")
+	// It records its arguments; once broken exists it fails at once, as
+	// xdg-open does without a browser.
+	script := fmt.Sprintf("#!/bin/sh\n[ -e %s ] && exit 3\nprintf '%%s\\n' \"$#\" \"$@\" > %s.tmp && mv %s.tmp %s\n", broken, opened, opened, opened)
 	if err := os.WriteFile(browser, []byte(script), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	s := startTUI(t, tuiOpts{Args: []string{"--demo"}, Env: map[string]string{"BROWSER": browser}})
 	s.must("set-option", "-g", "set-clipboard", "on")
-	sc := s.waitFor(startTimeout, "loaded")
+	sc := s.waitUntil("the list loaded, a row selected", startTimeout, func(sc string) bool {
+		return regexp.MustCompile(`\b(\d+) of (\d+) loaded`).MatchString(sc) && !strings.Contains(sc, "of ?") && selectedRow(listRows(sc)) >= 0
+	})
 
 	// y i: the selected row's id, in the status line and on the clipboard.
 	rs := listRows(sc)
@@ -76,6 +81,16 @@ func TestE2ECopyOpenExport(t *testing.T) {
 	got := strings.Split(strings.TrimSpace(waitFile(t, opened)), "\n")
 	if len(got) != 2 || got[0] != "1" || !regexp.MustCompile(`^http://127\.0\.0\.1:\d+/#/data-source/`+id+`/overview$`).MatchString(got[1]) {
 		t.Errorf("the browser was given %q", got)
+	}
+
+	// No browser: the URL is copied and shown.
+	if err := os.WriteFile(broken, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.send("w")
+	s.waitFor(waitTimeout, "copied web UI URL (no browser: browser.sh failed: exit status 3): http://127.0.0.1:")
+	if buf := s.clipboard("/#/data-source/" + id + "/overview"); buf != got[1] {
+		t.Errorf("tmux buffer %q, want the URL %q", buf, got[1])
 	}
 
 	// In the detail, y j copies the source's JSON as the server sent it.
@@ -126,7 +141,7 @@ func TestE2ECopyOpenExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(recs[0], []string{"NAME", "ID", "HANDLER", "STATUS", "SUBSCRIPTION", "SCHEMA.TABLE", "CREATED"}) {
+	if !slices.Equal(recs[0], []string{"NAME", "ID", "HANDLER", "STATUS", "SUBSCRIPTION", "SCHEMA.TABLE", "CREATED", "TAGS"}) { // TAGS: the list shows the demo's tags
 		t.Errorf("header %q", recs[0])
 	}
 	if fmt.Sprint(len(recs)-1) != m[1] {

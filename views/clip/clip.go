@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -49,12 +50,43 @@ var Items = []Item{
 	{"j", "JSON", "source JSON"},
 }
 
-// Menu opens the copy menu for s.
+// Menu opens the copy menu for s. The menu reaches the screen through a
+// command, so a letter typed right after y may reach the view first: the
+// view hands its keys to Early, which copies with that letter.
 func Menu(ctx *views.Context, s Source) tea.Cmd {
 	if s.ID <= 0 {
 		return nil
 	}
-	return views.OpenModal(New(ctx, s))
+	m := New(ctx, s)
+	onTheWay.Store(ctx, m)
+	return views.OpenModal(m)
+}
+
+// onTheWay is each session's copy menu between y and its showing.
+var onTheWay sync.Map // *views.Context -> *Model
+
+// Early takes a key that reached a view while its copy menu was on its
+// way (y then a letter, typed faster than the menu opens): a letter
+// copies, esc drops the menu (which then closes as it opens); any other
+// key is the view's, and the menu opens. It reports whether it used the
+// key. Only the first key after y is looked at.
+func Early(ctx *views.Context, km tea.KeyMsg) (tea.Cmd, bool) {
+	v, ok := onTheWay.LoadAndDelete(ctx)
+	if !ok {
+		return nil, false
+	}
+	m := v.(*Model)
+	for _, it := range Items {
+		if km.String() == it.Key {
+			m.closed = true
+			return Copy(ctx, m.s, it.Key), true
+		}
+	}
+	if km.Type == tea.KeyEsc || key.Matches(km, ctx.Keys.Back) {
+		m.closed = true
+		return nil, true
+	}
+	return nil, false
 }
 
 // Model is the copy menu, a modal.
@@ -74,7 +106,16 @@ var (
 // New is the menu for s.
 func New(ctx *views.Context, s Source) *Model { return &Model{ctx: ctx, s: s} }
 
-func (m *Model) Init() tea.Cmd       { return nil }
+// Init runs as the menu is shown: a menu whose key was taken early
+// closes at once.
+func (m *Model) Init() tea.Cmd {
+	onTheWay.CompareAndDelete(m.ctx, m)
+	if m.closed {
+		return views.CloseModal
+	}
+	return nil
+}
+
 func (m *Model) Title() string       { return "Copy" }
 func (m *Model) CapturesInput() bool { return true } // letters pick items, q does not quit
 func (m *Model) SetSize(w, h int)    { m.w, m.h = w, h }
@@ -245,6 +286,9 @@ func (m *Model) preview(it Item) string {
 }
 
 func (m *Model) View() string {
+	if m.closed {
+		return "" // taken early: it closes as it opens
+	}
 	st := m.ctx.Styles
 	box := st.Modal.Box
 	width := max(min(m.w-4, 72), 24)

@@ -211,3 +211,50 @@ func TestGoldenCopyMenu(t *testing.T) {
 		})
 	}
 }
+
+// y then a letter typed faster than the menu opens: the letter reaches
+// the list first and copies; the menu then closes as it opens. esc drops
+// it the same way; another key is the list's, and the menu opens.
+func TestCopyLetterBeforeMenuOpens(t *testing.T) {
+	_, ctx, _ := fixture()
+	list := sources.New(ctx)
+	d := viewtest.New(t, list, 120, 20)
+	row, _ := list.Selected()
+	d.Key("y", "i") // the menu's OpenModalMsg is not delivered yet
+	om, ok := viewtest.Last[views.OpenModalMsg](d)
+	if !ok {
+		t.Fatal("y opened nothing")
+	}
+	if got := lastCopy(t, d.Emitted); got.Text != itoa(row.ID) || got.What != "source id" {
+		t.Errorf("y i copied %+v", got)
+	}
+	md := viewtest.New(t, om.M, 80, 20)
+	if _, ok := viewtest.Last[views.CloseModalMsg](md); !ok || md.Screen() != "" {
+		t.Errorf("the menu taken early did not close as it opened: %v %q", md.Emitted, md.Screen())
+	}
+
+	d.Key("y", "esc")
+	om, _ = viewtest.Last[views.OpenModalMsg](d)
+	md = viewtest.New(t, om.M, 80, 20)
+	if _, ok := viewtest.Last[views.CloseModalMsg](md); !ok {
+		t.Error("y esc: the menu opened")
+	}
+
+	d.Key("y", "down")
+	if row2, _ := list.Selected(); row2.ID == row.ID {
+		t.Error("down after y did not move the cursor")
+	}
+	om, _ = viewtest.Last[views.OpenModalMsg](d)
+	md = viewtest.New(t, om.M, 80, 20)
+	if _, ok := viewtest.Last[views.CloseModalMsg](md); ok || !strings.Contains(md.Screen(), "Copy from") {
+		t.Errorf("y down: the menu did not open: %q", md.Screen())
+	}
+	// Only the first key after y: the next letter is the list's again.
+	before := len(d.Emitted)
+	d.Key("i")
+	for _, m := range d.Emitted[before:] {
+		if _, ok := m.(views.CopyMsg); ok {
+			t.Error("a later i copied")
+		}
+	}
+}

@@ -544,6 +544,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	if cmd, ok := clip.Early(m.ctx, msg); ok { // y then a letter, faster than the menu opens
+		return cmd
+	}
 	k := m.ctx.Keys
 	n := len(m.view)
 	page := max(m.bodyRows()-1, 1)

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -124,7 +125,7 @@ func System(u string) error {
 func start(cmd *exec.Cmd, grace time.Duration) error {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("cannot start %s: %v", cmd.Path, err)
+		return fmt.Errorf("cannot start %s: %v", filepath.Base(cmd.Args[0]), err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -133,7 +134,7 @@ func start(cmd *exec.Cmd, grace time.Duration) error {
 	select {
 	case err := <-done:
 		if err != nil {
-			return fmt.Errorf("%s failed: %v", cmd.Args[0], err)
+			return fmt.Errorf("%s failed: %v", filepath.Base(cmd.Args[0]), err)
 		}
 	case <-t.C:
 	}
