@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -235,5 +236,8 @@ func (m *Model) commandHelp() string {
 	for n := range m.cl.opts.Views {
 		names = append(names, n)
 	}
-	return m.ctx.Styles.Title.Render("Commands") + "\n" + m.ctx.Styles.Muted.Render(strings.Join(cmdline.Usage(slices.Sorted(slices.Values(names))), "\n"))
+	k := m.ctx.Keys
+	keys := fmt.Sprintf("%s opens it · %s completes · %s / %s older / newer · enter runs · esc cancels",
+		k.Command.Help().Key, k.Complete.Help().Key, k.HistoryPrev.Help().Key, k.HistoryNext.Help().Key)
+	return m.ctx.Styles.Title.Render("Commands") + "\n" + m.ctx.Styles.Muted.Render(keys+"\n"+strings.Join(cmdline.Usage(slices.Sorted(slices.Values(names))), "\n"))
 }

@@ -302,3 +302,20 @@ func TestGoldenCommandLine(t *testing.T) {
 }
 
 var _ tea.Model = (*Model)(nil)
+
+// :help shows the keys and, under them, the commands and the command
+// line's own keys (rebindable: their help follows the [keys] table).
+func TestHelpCommandListsTheCommands(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newRoot(t, fakeWithDetail(), 120, 70, nil)
+		m.SetCommands(Commands{Views: map[string]apiclient.ListOptions{"broken": {}}})
+		command(t, m, "help")
+		scr := screen(m)
+		for _, want := range []string{"Commands", ":ctx PROFILE", ":export FORMAT [FILE]", "saved views: broken",
+			"tab completes", "↑/ctrl+p / ↓/ctrl+n older / newer"} {
+			if !strings.Contains(scr, want) {
+				t.Errorf(":help lacks %q:\n%s", want, scr)
+			}
+		}
+	})
+}
