@@ -62,6 +62,9 @@ type Config struct {
 	// Views are the saved views ([views.NAME], views.go): server filters
 	// and a sort, opened in the TUI with :NAME.
 	Views map[string]apiclient.ListOptions
+	// ListColumns are the list's columns in order ([list] columns, list.go);
+	// nil when the file does not say (the list's default).
+	ListColumns []string
 }
 
 // Profile is one [profiles.NAME] table.
@@ -207,6 +210,7 @@ type file struct {
 	Keys           map[string]keyList     `toml:"keys"`
 	Theme          fileTheme              `toml:"theme"`
 	Views          map[string]fileView    `toml:"views"`
+	List           fileList               `toml:"list"`
 }
 
 type fileProfile struct {
@@ -337,6 +341,9 @@ func parse(data []byte) (*Config, error) {
 		c.Profiles[name] = p
 	}
 	if c.Views, err = parseViews(data, f.Views); err != nil {
+		return nil, err
+	}
+	if c.ListColumns, err = parseList(data, f.List, md); err != nil {
 		return nil, err
 	}
 	if c.DefaultProfile != "" {
