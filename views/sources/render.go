@@ -161,7 +161,6 @@ func computeLayout(w int, tags bool) layout {
 		}
 	}
 	grow(colName, 30)
-	grow(colTags, 20) // when shown: a few tags, before the others grow
 	for _, c := range priority[1:n] {
 		grow(c, wantWidth[c])
 	}

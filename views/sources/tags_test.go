@@ -32,15 +32,19 @@ func headerLine(scr string) string {
 }
 
 func TestTagsColumnWhenTagsAreKnown(t *testing.T) {
-	d, _ := newList(t, &viewtest.FakeAPI{Sources: taggedSources(30)}, 140, 12)
+	d, _ := newList(t, &viewtest.FakeAPI{Sources: taggedSources(30)}, 150, 12)
 	scr := d.Screen()
 	if !strings.Contains(headerLine(scr), "TAGS") {
-		t.Fatalf("no TAGS column at 140 columns:\n%s", scr)
+		t.Fatalf("no TAGS column at 150 columns:\n%s", scr)
 	}
 	if !strings.Contains(scr, "PII, Finance␛[31m") {
 		t.Errorf("tags not shown (or not sanitised):\n%s", scr)
 	}
-	viewtest.CheckBounds(t, d.V.View(), 140, 12)
+	viewtest.CheckBounds(t, d.V.View(), 150, 12)
+	// The other columns keep the widths they want before the tags grow.
+	if !strings.Contains(scr, "not_subscribed") {
+		t.Errorf("the subscription column was squeezed:\n%s", scr)
+	}
 
 	// Narrow: the tags go first, the other columns stay as they were.
 	d.V.SetSize(100, 12)
