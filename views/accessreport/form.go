@@ -229,4 +229,3 @@ func (j *job) final() tea.Msg {
 	}
 	return views.StatusMsg{Text: s, Level: views.Warn}
 }
-
