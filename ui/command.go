@@ -75,7 +75,13 @@ func (m *Model) openCommand() tea.Cmd {
 	if m.cl.hist == nil {
 		m.cl.hist = cmdline.LoadHistory("")
 	}
-	m.cl.open = cmdline.New(m.ctx.Keys, m.ctx.Styles, m.commandEnv(), m.cl.hist, m.w)
+	env := m.commandEnv()
+	if k, ok := m.stack[0].v.(interface {
+		Known() (handlers, tags []string)
+	}); ok {
+		env.Handlers, env.Tags = k.Known()
+	}
+	m.cl.open = cmdline.New(m.ctx.Keys, m.ctx.Styles, env, m.cl.hist, m.w)
 	return nil
 }
 

@@ -319,3 +319,22 @@ func TestHelpCommandListsTheCommands(t *testing.T) {
 		}
 	})
 }
+
+// :handler completes from the handler types of the loaded rows.
+func TestCompletesHandlersOfTheList(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		api := fakeWithDetail()
+		m := newRoot(t, api, 100, 30, nil)
+		run(t, m, press(":"))
+		for _, k := range []string{"h", "tab", "R", "tab"} {
+			run(t, m, press(k))
+		}
+		if v := m.cl.open.Value(); v != "handler Redshift" {
+			t.Fatalf("h tab R tab: %q", v)
+		}
+		run(t, m, press("enter"))
+		if got := lastQuery(t, api); !reflect.DeepEqual(got, byName(url.Values{"blobHandlerType": {"Redshift"}})) {
+			t.Errorf("query %v", got)
+		}
+	})
+}

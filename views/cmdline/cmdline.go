@@ -46,6 +46,9 @@ type Env struct {
 	Current  apiclient.ListOptions
 	Views    map[string]apiclient.ListOptions
 	Profiles []string
+	// Handlers and Tags are the values the list has seen, completed
+	// after :handler and :tag.
+	Handlers, Tags []string
 }
 
 // command is one built-in command.
@@ -228,8 +231,10 @@ func Complete(line string, env Env) []string {
 			return nil // the FILE is the user's
 		}
 		words = ExportFormats
-	case "failed", "passed", "pending", "mine", "subscribed":
-		return nil
+	case "handler":
+		words = env.Handlers
+	case "tag":
+		words = env.Tags
 	default:
 		return nil
 	}

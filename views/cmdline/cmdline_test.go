@@ -113,7 +113,8 @@ func TestRunErrorsAreOneClearLine(t *testing.T) {
 }
 
 func TestComplete(t *testing.T) {
-	env := Env{Profiles: []string{"prod", "staging", "demo"}, Views: map[string]apiclient.ListOptions{"pii": {}, "broken": {}}}
+	env := Env{Profiles: []string{"prod", "staging", "demo"}, Views: map[string]apiclient.ListOptions{"pii": {}, "broken": {}},
+		Handlers: []string{"Native S3", "Snowflake"}, Tags: []string{"GDPR", "PII"}}
 	for line, want := range map[string][]string{
 		"":            append(Builtins()[:0:0], append(withArgSpace(), "broken", "pii")...),
 		"p":           {"passed", "pending", "pii"},
@@ -125,6 +126,9 @@ func TestComplete(t *testing.T) {
 		"export nd":   {"export ndjson"},
 		"export csv ": nil,
 		"failed ":     nil,
+		"handler n":   {"handler Native S3"},
+		"handler ":    {"handler Native S3", "handler Snowflake"},
+		"tag p":       {"tag PII"},
 		"zz":          nil,
 	} {
 		if got := Complete(line, env); !reflect.DeepEqual(got, want) {

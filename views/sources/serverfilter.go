@@ -1,6 +1,9 @@
 package sources
 
 import (
+	"slices"
+	"strings"
+
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
@@ -65,4 +68,43 @@ func (m *Model) filterEmptyText() string {
 		return "No data source matches the server filters (" + l + "); :all clears them."
 	}
 	return ""
+}
+
+// knownScan bounds the rows Known reads: it runs on the UI goroutine when
+// the command line opens, and the first rows hold nearly every handler.
+const knownScan = 20_000
+
+// Known lists the handler types and tags of the loaded rows (the first
+// knownScan of them), sorted, for the command line's completion of
+// :handler and :tag.
+func (m *Model) Known() (handlers, tags []string) {
+	d := m.all
+	if d == nil {
+		return nil, nil
+	}
+	hs, ts := map[sym]bool{}, map[sym]bool{}
+	for i := range min(len(d.rows), knownScan) {
+		r := &d.rows[i]
+		hs[r.handler] = true
+		ts[r.tags] = true
+	}
+	seen := map[string]bool{}
+	for s := range hs {
+		if n := s.String(); n != "" && !seen[n] {
+			seen[n] = true
+			handlers = append(handlers, n)
+		}
+	}
+	clear(seen)
+	for s := range ts {
+		for _, n := range strings.Split(s.String(), ", ") {
+			if n = strings.TrimSuffix(n, "…"); n != "" && !seen[n] {
+				seen[n] = true
+				tags = append(tags, n)
+			}
+		}
+	}
+	slices.Sort(handlers)
+	slices.Sort(tags)
+	return handlers, tags
 }
