@@ -89,12 +89,20 @@ func (m *Model) exportForm() tea.Cmd {
 	vctx := m.ctx
 	return views.OpenModal(fileform.New(vctx, fileform.Spec{
 		Title: "Export data sources",
-		Intro: fmt.Sprintf("Writes %s. CSV: the list's columns. JSON and NDJSON: each source as the server sends it (one request per source).",
-			safe.Line(what)),
+		Intro: fmt.Sprintf("Writes %s. CSV: the list's columns. JSON and NDJSON: each source as the server sends it (%s).",
+			safe.Line(what), requests(len(rows))),
 		Formats:     ExportFormats,
 		DefaultPath: func(f string) string { return exportPath(vctx, f) },
 		Submit:      func(p, f string) (tea.Cmd, string) { return startExport(vctx, rows, p, f) },
 	}))
+}
+
+// requests says what a JSON export of n rows asks the server.
+func requests(n int) string {
+	if n == 1 {
+		return "one request"
+	}
+	return fmt.Sprintf("one request per source: %d", n)
 }
 
 // Export writes the rows the list shows or marks to path in format (one

@@ -100,7 +100,7 @@ func Command(getenv func(string) string, goos, u string) (*exec.Cmd, error) {
 		return exec.Command("rundll32", "url.dll,FileProtocolHandler", u), nil
 	}
 	if _, err := exec.LookPath("xdg-open"); err != nil {
-		return nil, errors.New("no browser: xdg-open is not installed and BROWSER is not set")
+		return nil, errors.New("xdg-open is not installed and BROWSER is not set")
 	}
 	return exec.Command("xdg-open", u), nil
 }
