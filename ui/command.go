@@ -135,6 +135,9 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		}
 		return tag(home.id, ex.Export(r.Arg, r.Path))
 	case cmdline.Ctx:
+		if m.ctx.Writes().Any() || m.modal != nil {
+			return m.setStatus(":ctx: a write is in progress; switch once its result is shown", views.Warn)
+		}
 		return m.switchProfile(r.Arg)
 	}
 	return nil

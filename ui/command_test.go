@@ -224,6 +224,13 @@ func TestCtxSwitchesProfile(t *testing.T) {
 		}})
 		command(t, m, "failed")
 		run(t, m, press("enter")) // the detail: :ctx closes it
+		// Not under a write flow: its result would have no screen left.
+		claim, _, _ := m.ctx.Writes().Claim([]int64{3})
+		command(t, m, "ctx other")
+		if !strings.Contains(screen(m), "a write is in progress") || m.ctx.API != api {
+			t.Errorf(":ctx under a write:\n%s", screen(m))
+		}
+		claim.Release()
 		command(t, m, "ctx nope")
 		if !strings.Contains(screen(m), `unknown profile "nope" (known: test, other)`) {
 			t.Errorf("unknown profile:\n%s", screen(m))

@@ -372,6 +372,19 @@ func (w *Writes) Busy(id int64) bool {
 	return w.busy[id]
 }
 
+// Any reports whether any write flow is in progress (the root does not
+// switch profiles under one: its result would have no screen to tell it).
+func (w *Writes) Any() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, b := range w.busy {
+		if b {
+			return true
+		}
+	}
+	return false
+}
+
 // Hold adds a holder to a claim that is still held (a request starting
 // under its dialog). It reports false, and adds nothing, once the claim
 // has been let go. A nil claim holds nothing.
