@@ -1,6 +1,7 @@
 package weblink
 
 import (
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -85,7 +86,7 @@ func TestCommand(t *testing.T) {
 func TestStartReportsQuickFailure(t *testing.T) {
 	f, err := exec.LookPath("false")
 	if err != nil {
-		t.Skip("no false(1)")
+		noTool(t, "false")
 	}
 	if err := start(exec.Command(f), time.Hour); err == nil || !strings.Contains(err.Error(), "failed") {
 		t.Errorf("false: %v", err)
@@ -95,9 +96,18 @@ func TestStartReportsQuickFailure(t *testing.T) {
 	}
 	tr, err := exec.LookPath("true")
 	if err != nil {
-		t.Skip("no true(1)")
+		noTool(t, "true")
 	}
 	if err := start(exec.Command(tr), time.Hour); err != nil {
 		t.Errorf("true: %v", err)
 	}
+}
+
+// noTool skips without a POSIX tool, except on CI, which must run it.
+func noTool(t *testing.T, name string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s(1) is needed in CI", name)
+	}
+	t.Skipf("no %s(1)", name)
 }
