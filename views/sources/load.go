@@ -3,6 +3,7 @@ package sources
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -152,11 +153,20 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 	}
 	if b.Last {
 		d.done = true
+		if d.loaded() >= freeAfter {
+			// The load's pages were decoded and dropped: tens of MB
+			// the heap keeps for nothing once the load is over. Hand
+			// them back to the system, off the UI goroutine.
+			cmds = append(cmds, func() tea.Msg { debug.FreeOSMemory(); return nil })
+		}
 	} else {
 		cmds = append(cmds, m.wait(d))
 	}
 	return m.afterPage(d, cmds)
 }
+
+// freeAfter is the smallest load after which memory is handed back.
+const freeAfter = 20_000
 
 // firstPageFailed ends a load that has nothing to go on.
 func (m *Model) firstPageFailed(d *dataset, err error) tea.Cmd {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -24,15 +25,18 @@ func batchOf(d *dataset, off int, rows []Row, total int) batchMsg {
 }
 
 // The first page is small (the first screen waits for it alone), the rest
-// come in larger pages planned from its count, all of them loaded.
+// come in larger pages planned from its count, all of them loaded. The
+// first answer takes 20 ms, as across a network (the loader makes pages as
+// large as the round trip is worth; an instant answer keeps them small).
 func TestLoadAsksASmallFirstPageThenLargerOnes(t *testing.T) {
-	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(5000)}
-	d, m := newList(t, api, 120, 30)
+	api := &slowFirstAPI{FakeAPI: viewtest.FakeAPI{Sources: viewtest.GenSources(5000)}, delay: 20 * time.Millisecond}
+	m := New(viewtest.Context(api))
+	d := viewtest.New(t, m, 120, 30)
 	if loaded, total := m.Counts(); loaded != 5000 || total != 5000 {
 		t.Fatalf("loaded %d of %d", loaded, total)
 	}
 	var sizes []int
-	for _, c := range api.Calls {
+	for _, c := range api.FakeAPI.Calls {
 		var off, size int
 		var search string
 		if _, err := fmt.Sscanf(c, "list offset=%d size=%d search=%q", &off, &size, &search); err == nil {
@@ -105,6 +109,20 @@ func TestHeaderSaysTheListChanged(t *testing.T) {
 	if p := d.progress("r"); !strings.Contains(p, "the list changed while loading") {
 		t.Errorf("progress %q", p)
 	}
+}
+
+// slowFirstAPI takes at least delay to answer the first page: a link, not
+// a synchronisation (nothing waits for it to end).
+type slowFirstAPI struct {
+	viewtest.FakeAPI
+	delay time.Duration
+}
+
+func (s *slowFirstAPI) ListDataSources(ctx context.Context, o apiclient.ListOptions) (*apiclient.DataSourcePage, error) {
+	if o.Offset == 0 {
+		time.Sleep(s.delay)
+	}
+	return s.FakeAPI.ListDataSources(ctx, o)
 }
 
 // blockingAPI answers the first page and holds every later one until
