@@ -36,6 +36,7 @@ func waitFile(t *testing.T, path string) string {
 }
 
 func TestE2ECopyOpenExport(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	opened := filepath.Join(dir, "opened")
 	browser := filepath.Join(dir, "browser.sh")
