@@ -6,11 +6,15 @@ import (
 )
 
 // ProfileNames are the profiles the TUI's :ctx may switch to: the
-// config's, and "demo" under --demo (the emulator started for it).
+// config's, "demo" under --demo (the emulator started for it), and "env"
+// when the run's connection came from IMMUTA_URL (so :ctx can go back).
 func (e *Env) ProfileNames() []string {
 	var names []string
 	if e.Demo != nil {
 		names = append(names, "demo")
+	}
+	if e.fromEnv() {
+		names = append(names, "env")
 	}
 	if e.Config != nil {
 		for _, n := range e.Config.ProfileNames() {
@@ -28,7 +32,10 @@ func (e *Env) ProfileNames() []string {
 // api_key_command and goes to the profile's URL only.
 func (e *Env) Connect(name string, extra ...apiclient.Option) (*config.Target, *apiclient.Client, error) {
 	var t *config.Target
-	if name == "demo" && e.Demo != nil {
+	if name == "env" && e.fromEnv() {
+		d := *e.Target
+		t = &d
+	} else if name == "demo" && e.Demo != nil {
 		d := *e.Target
 		if e.Target.ProfileName != "demo" {
 			d = config.Target{ProfileName: "demo", URL: e.Demo.URL, Key: e.Demo.Handler.Key(), Timeout: config.DefaultTimeout,
@@ -49,4 +56,17 @@ func (e *Env) Connect(name string, extra ...apiclient.Option) (*config.Target, *
 		return nil, nil, err
 	}
 	return t, c, nil
+}
+
+// fromEnv reports whether this run's connection came from the environment
+// and no profile of the config is called "env".
+func (e *Env) fromEnv() bool {
+	if e.Target == nil || e.Demo != nil || !e.Target.FromEnv() {
+		return false
+	}
+	if e.Config == nil {
+		return true
+	}
+	_, clash := e.Config.Profiles["env"]
+	return !clash
 }
