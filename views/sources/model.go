@@ -120,7 +120,7 @@ func New(ctx *views.Context) *Model {
 	base, cancel := context.WithCancel(context.Background())
 	in := textinput.New()
 	in.Prompt = "/"
-	in.Placeholder = "fuzzy filter"
+	in.Placeholder = "name or field:value"
 	in.CharLimit = 200
 	m := &Model{ctx: ctx, base: base, cancel: cancel, input: in, marks: map[int64]bool{}}
 	m.styles = newRowStyles(ctx.Styles)
@@ -262,9 +262,10 @@ func (m *Model) recompute() tea.Cmd {
 		prevSorted = d.sorted[:d.sortedN:d.sortedN]
 	}
 	// Narrowing: a query that extends the one the current view was
-	// filtered with only needs that view's rows searched again.
+	// filtered with only needs that view's rows searched again (with
+	// field tokens, only when each token is extended: narrows).
 	var narrowFrom []int32
-	if m.viewDS == d && m.viewN == len(rows) && m.viewSort == key && m.viewQ != "" && strings.HasPrefix(q, m.viewQ) {
+	if m.viewDS == d && m.viewN == len(rows) && m.viewSort == key && narrows(m.viewQ, q) {
 		narrowFrom = m.view
 	}
 	// The selected row is found by its index: comparing indices scans view
@@ -309,7 +310,7 @@ func computeView(letters *letterIndex, rows []Row, key sortKey, prevSorted, narr
 		if narrowFrom != nil {
 			candidates = narrow(sorted, narrowFrom, len(rows))
 		}
-		view = rankRows(q, candidates, rows, x)
+		view = filterRows(q, candidates, rows, x) // field tokens, then the fuzzy name match (tokens.go)
 	}
 	cur = -1
 	if sel >= 0 {

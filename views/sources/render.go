@@ -331,8 +331,8 @@ func (m *Model) View() string {
 	}
 	var match *matcher
 	var hl []int
-	if m.viewQ != "" {
-		match = newMatcher(m.viewQ)
+	if text := parseQuery(m.viewQ).text; text != "" {
+		match = newMatcher(text) // the name part of the query; the tokens show as chips
 		hl = make([]int, 0, 64)
 	}
 	end := min(m.top+rows, len(m.view))

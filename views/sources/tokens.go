@@ -1,0 +1,461 @@
+package sources
+
+// Field tokens in the `/` filter: `status:failed handler:snow claims` keeps
+// the rows whose fields match every token and whose name matches the rest
+// fuzzily. The tokens are checked off the UI goroutine (computeView,
+// through filterRows), like the fuzzy filter.
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// field is a column a token filters on.
+type field uint8
+
+const (
+	fieldNone field = iota
+	fieldStatus
+	fieldHandler
+	fieldSub
+	fieldID
+	fieldTable
+	fieldSchema
+	fieldTag
+)
+
+// fieldNames are the words a token may start with (case-insensitive). The
+// first of each field is the one the help and the chips show.
+var fieldNames = map[string]field{
+	"status": fieldStatus, "handler": fieldHandler, "sub": fieldSub, "subscription": fieldSub,
+	"id": fieldID, "table": fieldTable, "schema": fieldSchema, "tag": fieldTag, "tags": fieldTag,
+}
+
+// tokenHint is the filter line's hint while the filter is empty.
+const tokenHint = "name, or status: sub: handler: id: table: schema: tag: (-status:… excludes)"
+
+// token is one field:value of a query.
+type token struct {
+	f   field
+	neg bool   // -field:value: rows that do not match
+	val string // lower-cased
+	raw string // as typed (quotes kept), for the chip
+}
+
+// parsedQuery is a `/` filter split into field tokens and the free text
+// the names are matched against fuzzily.
+type parsedQuery struct {
+	tokens []token
+	text   string
+}
+
+// parseQuery splits q. A word `field:value` or `-field:value` with a known
+// field is a token; the value may be quoted (`table:"a b"`). Every other
+// word is free text, names may hold colons (`foo:bar`). Without tokens the
+// text is q itself, so a plain query filters exactly as it always has.
+func parseQuery(q string) parsedQuery {
+	if !strings.Contains(q, ":") {
+		return parsedQuery{text: q}
+	}
+	var p parsedQuery
+	var words []string
+	for i := 0; i < len(q); {
+		if q[i] == ' ' {
+			i++
+			continue
+		}
+		start := i
+		t, end, ok := tokenAt(q, i)
+		if ok {
+			t.raw = q[start:end]
+			p.tokens = append(p.tokens, t)
+			i = end
+			continue
+		}
+		for i < len(q) && q[i] != ' ' {
+			i++
+		}
+		words = append(words, q[start:i])
+	}
+	if len(p.tokens) == 0 {
+		return parsedQuery{text: q}
+	}
+	p.text = strings.Join(words, " ")
+	return p
+}
+
+// tokenAt reads a token at q[i:], if one starts there.
+func tokenAt(q string, i int) (t token, end int, ok bool) {
+	if q[i] == '-' {
+		t.neg = true
+		i++
+	}
+	c := strings.IndexByte(q[i:], ':')
+	if c <= 0 || strings.IndexByte(q[i:i+c], ' ') >= 0 {
+		return token{}, 0, false
+	}
+	f, known := fieldNames[strings.ToLower(q[i:i+c])]
+	if !known {
+		return token{}, 0, false
+	}
+	t.f = f
+	i += c + 1
+	var val string
+	if i < len(q) && q[i] == '"' {
+		// A quoted value runs to the closing quote, or to the end while
+		// it is still being typed.
+		j := strings.IndexByte(q[i+1:], '"')
+		if j < 0 {
+			val, end = q[i+1:], len(q)
+		} else {
+			val, end = q[i+1:i+1+j], i+2+j
+		}
+	} else {
+		end = i
+		for end < len(q) && q[end] != ' ' {
+			end++
+		}
+		val = q[i:end]
+	}
+	t.val = strings.ToLower(val)
+	return t, end, true
+}
+
+// tokensOnly is the query's tokens as typed, without the free text.
+func (p parsedQuery) tokensOnly() string {
+	raws := make([]string, len(p.tokens))
+	for i, t := range p.tokens {
+		raws[i] = t.raw
+	}
+	return strings.Join(raws, " ")
+}
+
+// narrows reports whether every row that matches next matches prev, so
+// that next need only search prev's matches: the same tokens in order,
+// each value extended (a longer prefix or substring keeps fewer rows; a
+// negated one must stay as it was), and the text extended.
+func narrows(prev, next string) bool {
+	if prev == "" {
+		return false
+	}
+	if !strings.Contains(prev, ":") && !strings.Contains(next, ":") {
+		return strings.HasPrefix(next, prev)
+	}
+	a, b := parseQuery(prev), parseQuery(next)
+	if len(a.tokens) != len(b.tokens) || !strings.HasPrefix(b.text, a.text) {
+		return false
+	}
+	for i, t := range a.tokens {
+		u := b.tokens[i]
+		if t.f != u.f || t.neg != u.neg || (t.neg && t.val != u.val) || !strings.HasPrefix(u.val, t.val) {
+			return false
+		}
+	}
+	return true
+}
+
+// filterRows is the view of query q over candidates (row indices in
+// display order): the rows matching every token, in candidates' order
+// when there is no free text, else ranked by the fuzzy score of their
+// names.
+func filterRows(q string, candidates []int32, rows []Row, x *letterIndex) []int32 {
+	p := parseQuery(q)
+	if len(p.tokens) > 0 {
+		candidates = newFieldFilter(p.tokens).filter(candidates, rows)
+	}
+	if p.text == "" {
+		return candidates
+	}
+	return rankRows(p.text, candidates, rows, x)
+}
+
+// fieldFilter is a query's tokens, compiled: the symbol fields (status,
+// handler, subscription, tags) are decided once per symbol, so a row costs
+// a table read for each.
+type fieldFilter struct {
+	checks []check
+}
+
+type check struct {
+	f   field
+	neg bool
+	val string
+	// syms says, by symbol, whether the token matches it.
+	syms []bool
+	// disabled is whether a status token matches "disabled" (what the
+	// STATUS column shows for a disabled source).
+	disabled bool
+	// ids are the id ranges an id token matches: [lo, hi) pairs.
+	ids [][2]uint64
+}
+
+func newFieldFilter(tokens []token) *fieldFilter {
+	ff := &fieldFilter{}
+	var all []string
+	for _, t := range tokens {
+		if t.val == "" {
+			continue // `status:` while typing: every row
+		}
+		c := check{f: t.f, neg: t.neg, val: t.val}
+		switch t.f {
+		case fieldStatus, fieldSub:
+			if all == nil {
+				all = symbols.all()
+			}
+			c.syms = symMatches(all, func(s string) bool { return hasPrefixFold(s, t.val) })
+			c.disabled = strings.HasPrefix("disabled", t.val)
+		case fieldHandler:
+			if all == nil {
+				all = symbols.all()
+			}
+			c.syms = symMatches(all, func(s string) bool { return containsFold(s, t.val) })
+		case fieldTag:
+			if all == nil {
+				all = symbols.all()
+			}
+			c.syms = symMatches(all, func(s string) bool {
+				for _, tag := range strings.Split(s, ", ") {
+					if containsFold(tag, t.val) {
+						return true
+					}
+				}
+				return false
+			})
+		case fieldID:
+			c.ids = idRanges(t.val)
+		}
+		ff.checks = append(ff.checks, c)
+	}
+	return ff
+}
+
+// all is every symbol's string, by symbol.
+func (t *symtab) all() []string {
+	t.mu.Lock()
+	n := t.n
+	dir := *t.dir.Load()
+	t.mu.Unlock()
+	out := make([]string, n)
+	for i := range out {
+		out[i] = dir[i/symChunkLen][i%symChunkLen]
+	}
+	return out
+}
+
+func symMatches(all []string, ok func(string) bool) []bool {
+	out := make([]bool, len(all))
+	for i, s := range all {
+		out[i] = ok(s)
+	}
+	return out
+}
+
+// symOK is c.syms[s], or the match worked out for a symbol made after the
+// filter was.
+func (c *check) symOK(s sym) bool {
+	if int(s) < len(c.syms) {
+		return c.syms[s]
+	}
+	str := s.String()
+	switch c.f {
+	case fieldStatus, fieldSub:
+		return hasPrefixFold(str, c.val)
+	case fieldTag:
+		for _, tag := range strings.Split(str, ", ") {
+			if containsFold(tag, c.val) {
+				return true
+			}
+		}
+		return false
+	}
+	return containsFold(str, c.val)
+}
+
+// idRanges are the ids whose digits start with digits: digits·10^k up to
+// (digits+1)·10^k for each k. Anything but digits matches no id; a leading
+// zero only the id 0.
+func idRanges(digits string) [][2]uint64 {
+	var v uint64
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		if c < '0' || c > '9' || i >= 19 {
+			return nil
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	if digits[0] == '0' {
+		if v == 0 && len(digits) == 1 {
+			return [][2]uint64{{0, 1}}
+		}
+		return nil
+	}
+	var out [][2]uint64
+	for lo, hi := v, v+1; ; lo, hi = lo*10, hi*10 {
+		out = append(out, [2]uint64{lo, hi})
+		if lo > math.MaxInt64/10 {
+			return out
+		}
+	}
+}
+
+// match reports whether row r satisfies every check.
+func (ff *fieldFilter) match(r *Row) bool {
+	for i := range ff.checks {
+		c := &ff.checks[i]
+		var ok bool
+		switch c.f {
+		case fieldStatus:
+			if r.Disabled {
+				ok = c.disabled
+			} else {
+				ok = c.symOK(r.status)
+			}
+		case fieldSub:
+			ok = c.symOK(r.subscription)
+		case fieldHandler:
+			ok = c.symOK(r.handler)
+		case fieldTag:
+			ok = c.symOK(r.tags)
+		case fieldID:
+			if r.ID >= 0 {
+				id := uint64(r.ID)
+				for _, rg := range c.ids {
+					if id >= rg[0] && id < rg[1] {
+						ok = true
+						break
+					}
+				}
+			}
+		case fieldSchema:
+			s, _ := splitSchemaTable(r.SchemaTable)
+			ok = containsFold(s, c.val)
+		case fieldTable:
+			_, t := splitSchemaTable(r.SchemaTable)
+			ok = containsFold(t, c.val)
+		}
+		if ok == c.neg {
+			return false
+		}
+	}
+	return true
+}
+
+// splitSchemaTable splits the SCHEMA.TABLE cell at its first dot. A cell
+// without one is the only name the source gave, schema or table: it counts
+// as both.
+func splitSchemaTable(st string) (schema, table string) {
+	if i := strings.IndexByte(st, '.'); i >= 0 {
+		return st[:i], st[i+1:]
+	}
+	return st, st
+}
+
+// filter returns the candidates that match, in order. Large candidate
+// lists are split across cores as the fuzzy filter's are.
+func (ff *fieldFilter) filter(candidates []int32, rows []Row) []int32 {
+	if len(ff.checks) == 0 {
+		return candidates
+	}
+	nparts, part := split(candidates)
+	outs := make([][]int32, nparts)
+	inParallel(nparts, func(w int) {
+		var out []int32
+		for _, i := range part(w) {
+			if ff.match(&rows[i]) {
+				out = append(out, i)
+			}
+		}
+		outs[w] = out
+	})
+	if nparts == 1 {
+		if outs[0] == nil {
+			return []int32{}
+		}
+		return outs[0]
+	}
+	n := 0
+	for _, o := range outs {
+		n += len(o)
+	}
+	view := make([]int32, 0, n)
+	for _, o := range outs {
+		view = append(view, o...)
+	}
+	return view
+}
+
+// hasPrefixFold reports whether s starts with lower (lower-cased).
+func hasPrefixFold(s, lower string) bool {
+	if len(s) < len(lower) {
+		return false
+	}
+	for i := 0; i < len(lower); i++ {
+		if toLowerASCII(s[i]) != lower[i] {
+			return isNonASCII(lower) && strings.HasPrefix(strings.ToLower(s), lower)
+		}
+	}
+	return true
+}
+
+// containsFold reports whether s contains lower (lower-cased),
+// ignoring case. ASCII needles, the common case, are found without
+// allocating: the first byte is looked for in both cases with
+// strings.IndexByte, then the rest compared.
+func containsFold(s, lower string) bool {
+	if lower == "" {
+		return true
+	}
+	if isNonASCII(lower) {
+		return strings.Contains(strings.ToLower(s), lower)
+	}
+	c := lower[0]
+	u := c
+	if 'a' <= c && c <= 'z' {
+		u = c - 'a' + 'A'
+	}
+	for len(s) >= len(lower) {
+		i := strings.IndexByte(s, c)
+		if u != c {
+			if j := strings.IndexByte(s, u); j >= 0 && (i < 0 || j < i) {
+				i = j
+			}
+		}
+		if i < 0 || len(s)-i < len(lower) {
+			return false
+		}
+		if equalFoldASCII(s[i+1:i+len(lower)], lower[1:]) {
+			return true
+		}
+		s = s[i+1:]
+	}
+	return false
+}
+
+func equalFoldASCII(s, lower string) bool {
+	for i := 0; i < len(lower); i++ {
+		if toLowerASCII(s[i]) != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func isNonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+// chips are the active tokens as the filter line shows them.
+func (p parsedQuery) chips() []string {
+	out := make([]string, 0, len(p.tokens))
+	for _, t := range p.tokens {
+		out = append(out, t.raw)
+	}
+	return slices.Clip(out)
+}
