@@ -100,6 +100,7 @@ func TestEachCommandsRequest(t *testing.T) {
 		{[]string{"handler Native S3"}, url.Values{"blobHandlerType": {"Native S3"}}},
 		{[]string{"schema public", "schema sales"}, url.Values{"schema": {"sales"}}},
 		{[]string{"search web sales"}, url.Values{"searchText": {"web sales"}}},
+		{[]string{"failed", "sort recordCount desc"}, url.Values{"status": {"failed"}, "sortField": {"recordCount"}, "sortOrder": {"desc"}}},
 		// They combine, each as the API description gives it.
 		{[]string{"failed", "tag PII", "handler Snowflake", "handler Redshift", "schema public", "mine", "search orders"},
 			url.Values{"status": {"failed"}, "tag": {"PII"}, "blobHandlerType": {"Snowflake", "Redshift"}, "schema": {"public"},

@@ -69,6 +69,7 @@ var builtins = []command{
 	{"handler", "NAME", "add a handler type filter"},
 	{"schema", "NAME", "only sources in this SQL schema"},
 	{"search", "TEXT", "server search of names (empty: none)"},
+	{"sort", "FIELD [desc]", "the server's order: " + strings.Join(apiclient.DataSourceSortFields, ", ")},
 	{"all", "", "clear the server filters"},
 	{"requests", "", "pending access requests"},
 	{"ctx", "PROFILE", "switch to another profile"},
@@ -160,6 +161,18 @@ func Run(line string, env Env) (Result, error) {
 	case "search":
 		o.SearchText = rest
 		return filter("")
+	case "sort":
+		field, order, _ := strings.Cut(rest, " ")
+		i := slices.IndexFunc(apiclient.DataSourceSortFields, func(f string) bool { return strings.EqualFold(f, field) })
+		order = strings.ToLower(strings.TrimSpace(order))
+		if i < 0 || (order != "" && order != "asc" && order != "desc") {
+			return Result{}, fmt.Errorf(":sort needs a FIELD (%s), then asc or desc", strings.Join(apiclient.DataSourceSortFields, ", "))
+		}
+		if order == "" {
+			order = "asc"
+		}
+		o.SortField, o.SortOrder = apiclient.DataSourceSortFields[i], order
+		return filter("")
 	case "all":
 		return noArg(Result{Kind: Filter, Said: "server filters cleared"})
 	case "requests":
@@ -235,6 +248,8 @@ func Complete(line string, env Env) []string {
 		words = env.Handlers
 	case "tag":
 		words = env.Tags
+	case "sort":
+		words = apiclient.DataSourceSortFields
 	default:
 		return nil
 	}

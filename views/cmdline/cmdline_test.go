@@ -80,6 +80,8 @@ func TestRunOtherCommands(t *testing.T) {
 		{":export ndjson", Result{Kind: Export, Arg: "ndjson"}},
 		{":broken", Result{Kind: Filter, Opts: env.Views["broken"], Said: "view broken"}},
 		{"  :FAILED  ", Result{Kind: Filter, Opts: apiclient.ListOptions{Status: []string{"failed"}}}},
+		{":sort createdat DESC", Result{Kind: Filter, Opts: apiclient.ListOptions{SortField: "createdAt", SortOrder: "desc"}}},
+		{":sort recordCount", Result{Kind: Filter, Opts: apiclient.ListOptions{SortField: "recordCount", SortOrder: "asc"}}},
 	} {
 		got, err := Run(tc.line, env)
 		if err != nil || !reflect.DeepEqual(got, tc.want) {
@@ -101,6 +103,8 @@ func TestRunErrorsAreOneClearLine(t *testing.T) {
 		":export xml f":   ":export needs a FORMAT: csv, json, ndjson, then a FILE (optional)",
 		":failed now":     ":failed takes no argument",
 		":all everything": ":all takes no argument",
+		":sort id":        ":sort needs a FIELD (createdAt, name, blobHandlerType, subscriptionStatus, recordCount, status, policy, editable), then asc or desc",
+		":sort name up":   ":sort needs a FIELD (createdAt, name, blobHandlerType, subscriptionStatus, recordCount, status, policy, editable), then asc or desc",
 	} {
 		_, err := Run(line, env)
 		if err == nil || err.Error() != want {
@@ -129,6 +133,7 @@ func TestComplete(t *testing.T) {
 		"handler n":   {"handler Native S3"},
 		"handler ":    {"handler Native S3", "handler Snowflake"},
 		"tag p":       {"tag PII"},
+		"sort s":      {"sort subscriptionStatus", "sort status"},
 		"zz":          nil,
 	} {
 		if got := Complete(line, env); !reflect.DeepEqual(got, want) {
