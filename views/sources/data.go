@@ -33,8 +33,7 @@ type Row struct {
 	// name's first eight bytes; absent is the mask of the characters Name
 	// lacks (absentOf), so the filter can skip the row without reading
 	// the name, and 0 rules nothing out (nor is wordTop then used). Both
-	// fit in what would be padding, so a row stays 64 bytes; indexRow
-	// sets them.
+	// fit in what would be padding after Disabled; indexRow sets them.
 	wordTop [3]byte
 	absent  uint32
 }
