@@ -344,3 +344,21 @@ func TestGoldenMyVisibility(t *testing.T) {
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
 	teatest.RequireEqualOutput(t, []byte(fm.View()))
 }
+
+// A source with visibility values and a user holding none of them: the
+// report must not say no rows are hidden while the verdict above says
+// every row is (seen on --demo: Support Returns Curated, Lina Thomas).
+func TestRenderNoVisibilitiesOnASourceWithValuesHidesEveryRow(t *testing.T) {
+	r := apiclient.VisibilityReport{DataSource: 161, DataSourceName: "Support Returns Curated",
+		NoVisibilities: true, UserVisibilitiesCount: 0, DataSourceVisibilitiesCount: 4}
+	out := ansi.Strip(RenderFor(st, r, 100, fixedNow, "Lina Thomas"))
+	if strings.Contains(out, "no rows are hidden") {
+		t.Errorf("says no rows are hidden for a user with none of 4 values:\n%s", out)
+	}
+	if !strings.Contains(out, "Every row is hidden from Lina Thomas") {
+		t.Errorf("does not say every row is hidden:\n%s", out)
+	}
+	if v := Judge([]apiclient.VisibilityReport{r}, "Lina Thomas"); v.CanSee {
+		t.Error("verdict: can see")
+	}
+}
