@@ -639,10 +639,18 @@ func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
 		return m.stopFiltering(false)
 	case key.Matches(msg, k.ServerSearch):
 		q := strings.TrimSpace(m.input.Value())
+		// The server searches the free text; field tokens stay as the
+		// local filter over what it finds.
+		keep := ""
+		if p := parseQuery(q); len(p.tokens) > 0 {
+			q, keep = strings.TrimSpace(p.text), p.tokensOnly()
+		}
 		if q == "" {
 			return nil
 		}
 		m.stopFiltering(true)
+		m.query = keep
+		m.input.SetValue(keep)
 		stopLoad(m.search)
 		m.search = m.newDataset(listOpts{search: q, filter: m.filter})
 		m.view, m.viewDS = nil, nil

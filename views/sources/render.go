@@ -408,6 +408,11 @@ func (m *Model) infoLine(b *strings.Builder) {
 	case m.filtering:
 		left = m.input.View()
 		right = m.matchInfo(d) + " · tab: search server"
+		if chips := m.chipLine(parseQuery(m.input.Value())); chips != "" {
+			left += "  " + chips
+		} else if m.input.Value() == "" {
+			right = tokenHint // what / takes, until something is typed
+		}
 	case m.search != nil:
 		left = st.accent.pre + fmt.Sprintf("Server search %q", m.search.opts.search) + st.accent.post
 		right = m.progress(m.search) + " · esc: full list"
@@ -416,6 +421,12 @@ func (m *Model) infoLine(b *strings.Builder) {
 		}
 	case m.query != "":
 		left = st.accent.pre + "/" + m.query + st.accent.post
+		if p := parseQuery(m.query); len(p.tokens) > 0 {
+			left = st.accent.pre + "/" + st.accent.post + m.chipLine(p)
+			if p.text != "" {
+				left += " " + st.accent.pre + p.text + st.accent.post
+			}
+		}
 		right = m.matchInfo(d) + " · esc: clear"
 	default:
 		left = st.accent.pre + m.progress(m.all) + st.accent.post

@@ -459,3 +459,20 @@ func (p parsedQuery) chips() []string {
 	}
 	return slices.Clip(out)
 }
+
+// chipLine is the active tokens as highlighted chips ([status:failed]),
+// brackets included so they read as chips without colour too; "" when
+// the query has none.
+func (m *Model) chipLine(p parsedQuery) string {
+	if len(p.tokens) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for i, c := range p.chips() {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(m.styles.match.pre + "[" + c + "]" + m.styles.match.post)
+	}
+	return b.String()
+}
