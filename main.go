@@ -72,6 +72,7 @@ func runTUI(env *cli.Env) error {
 	}
 	if c := env.Config; c != nil {
 		o.Keys = c.Keys
+		o.ListColumns = c.ListColumns
 		o.ThemeMode = c.Theme.Mode
 		o.Theme = map[string]string{}
 		for name, v := range map[string]string{"accent": c.Theme.Accent, "muted": c.Theme.Muted, "text": c.Theme.Text,

@@ -45,6 +45,8 @@ type KeyMap struct {
 	// in it, Complete completes the word and HistoryPrev/HistoryNext walk
 	// the commands run before (kept across runs).
 	Command, Complete, HistoryPrev, HistoryNext key.Binding
+	// ListColumns opens the list's column menu (show, hide, reorder).
+	ListColumns key.Binding
 }
 
 // ForceQuit is not rebindable: ctrl+c always leaves.
@@ -119,6 +121,8 @@ func Default() KeyMap {
 		Complete:    b("complete", "tab"),
 		HistoryPrev: b("older command", "up", "ctrl+p"),
 		HistoryNext: b("newer command", "down", "ctrl+n"),
+
+		ListColumns: b("choose columns", "H"),
 	}
 }
 
@@ -157,8 +161,8 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"requests": &k.Requests, "approve": &k.Approve, "deny": &k.Deny, "report": &k.Report,
 		"columns": &k.Columns, "add_tag": &k.AddTag, "remove_tag": &k.RemoveTag,
 		"copy": &k.Copy, "open_web": &k.OpenWeb, "export": &k.Export,
-		"request_log": &k.RequestLog,
-		"command":     &k.Command, "complete": &k.Complete, "history_prev": &k.HistoryPrev, "history_next": &k.HistoryNext,
+		"request_log": &k.RequestLog, "list_columns": &k.ListColumns,
+		"command": &k.Command, "complete": &k.Complete, "history_prev": &k.HistoryPrev, "history_next": &k.HistoryNext,
 	}
 }
 

@@ -213,7 +213,7 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 		Profile: s.Profile, Host: s.Host, ReadOnly: s.ReadOnly, Protected: s.Protected,
 		PageSize: s.PageSize, Concurrency: s.Concurrency, MaxPageSize: s.MaxPageSize, FixedPaging: s.FixedPaging,
 		MaxRows: s.MaxRows, Timeout: s.Timeout, Now: old.Now, RequestLog: old.RequestLog,
-		TenantURL: s.TenantURL, WebURL: s.WebURL, OpenURL: old.OpenURL,
+		TenantURL: s.TenantURL, WebURL: s.WebURL, OpenURL: old.OpenURL, ListColumns: old.ListColumns,
 	}
 	m.closeModal()
 	for _, e := range m.stack {

@@ -48,6 +48,8 @@ type Options struct {
 	RequestLog *apiclient.RequestLog
 	// TenantURL and WebURL build the source's web UI page (views.Context).
 	TenantURL, WebURL string
+	// ListColumns are the list's columns ([list] columns; nil: default).
+	ListColumns []string
 	// Commands configure the : command line (saved views, :ctx, history).
 	Commands Commands
 }
@@ -100,7 +102,7 @@ func NewContext(o Options) (*views.Context, error) {
 		API: o.API, Keys: keys, Styles: styles.New(theme),
 		Profile: o.Profile, Host: o.Host, ReadOnly: o.ReadOnly, Protected: o.Protected,
 		PageSize: o.PageSize, Concurrency: o.Concurrency, MaxPageSize: o.MaxPageSize, FixedPaging: o.FixedPaging, MaxRows: o.MaxRows, Timeout: o.Timeout, Now: time.Now, RequestLog: o.RequestLog,
-		TenantURL: o.TenantURL, WebURL: o.WebURL,
+		TenantURL: o.TenantURL, WebURL: o.WebURL, ListColumns: o.ListColumns,
 	}, nil
 }
 

@@ -112,6 +112,9 @@ type Context struct {
 	// tests give a fake).
 	TenantURL, WebURL string
 	OpenURL           func(url string) error
+	// ListColumns are the list's columns in order (the config's [list]
+	// columns, views/listcols names); nil: the default.
+	ListColumns []string
 
 	writes *Writes // see Writes
 }

@@ -113,6 +113,10 @@ type Model struct {
 
 	styles rowStyles
 	tagCol tagScan // whether the rows have tags, for the TAGS column (render.go)
+	// cols are the columns shown, in order (nil: the default layout);
+	// colMenu is the column menu while open (colchoice.go).
+	cols    []column
+	colMenu *colMenu
 }
 
 // New returns the list; Init starts loading.
@@ -124,12 +128,13 @@ func New(ctx *views.Context) *Model {
 	in.CharLimit = 200
 	m := &Model{ctx: ctx, base: base, cancel: cancel, input: in, marks: map[int64]bool{}}
 	m.styles = newRowStyles(ctx.Styles)
+	m.cols = chosenColumns(ctx.ListColumns)
 	return m
 }
 
 func (m *Model) Title() string { return "Data sources" }
 
-func (m *Model) CapturesInput() bool { return m.filtering }
+func (m *Model) CapturesInput() bool { return m.filtering || m.colMenu != nil }
 
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
@@ -534,6 +539,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if m.filtering {
 			return m.filterKey(msg)
 		}
+		if m.colMenu != nil {
+			return m.menuKey(msg)
+		}
 		return m.key(msg)
 	}
 	if m.filtering {
@@ -585,6 +593,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		if r, ok := m.Selected(); ok {
 			return views.Emit(views.OpenColumnsMsg{ID: r.ID, Name: r.Name})
 		}
+	case key.Matches(msg, k.ListColumns):
+		m.openColumnMenu()
 	case key.Matches(msg, k.Sort):
 		m.sort = sortKey{col: (m.sort.col + 1) % numColumns}
 		return m.recompute()
@@ -683,6 +693,9 @@ func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
 	case tea.MouseButtonWheelDown:
 		m.moveTo(m.cursor + 3)
 	case tea.MouseButtonLeft:
+		if msg.Y == 1 && m.colMenu == nil {
+			return m.headerClick(msg.X)
+		}
 		if i := m.top + msg.Y - 2; msg.Y >= 2 && i < len(m.view) {
 			if i == m.cursor {
 				if r, ok := m.Selected(); ok {
@@ -767,6 +780,13 @@ func (m *Model) ShortHelp() []key.Binding {
 			k.ServerSearch,
 		}
 	}
+	if m.colMenu != nil {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "show/hide")),
+			key.NewBinding(key.WithKeys("K"), key.WithHelp("K/J", "move up/down")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+		}
+	}
 	return []key.Binding{k.Open, k.Filter, k.Access, k.Visibility, k.Subscribe, k.Delete, k.Create}
 }
 
@@ -778,7 +798,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Access, k.Visibility, k.Columns, k.Filter, k.ServerSearch},
+		{k.Open, k.Access, k.Visibility, k.Columns, k.Filter, k.ServerSearch, k.ListColumns},
 		{k.Sort, k.SortReverse, refresh, short(k.Requests, "requests"), k.Copy, short(k.OpenWeb, "web UI"), k.Export},
 		{k.Mark, k.Subscribe, k.Unsubscribe, k.Create, k.Delete, k.Restore, short(k.Report, "access report")},
 	}

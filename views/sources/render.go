@@ -115,7 +115,10 @@ func (t *tagScan) known(d *dataset, shown []int32) bool {
 const gap = 2
 const markWidth = 2
 
-func computeLayout(w int, tags bool) layout {
+func computeLayout(w int, tags bool, chosen []column) layout {
+	if chosen != nil {
+		return chosenLayout(w, tags, chosen)
+	}
 	priority := priority
 	if tags {
 		priority = priorityTags
@@ -282,6 +285,23 @@ func hasMultiByte(s string) bool {
 }
 
 func (m *Model) View() string {
+	if m.colMenu != nil && m.w > 0 && m.h > 0 {
+		return m.withMenu(m.listView())
+	}
+	return m.listView()
+}
+
+// layout is the columns of the rows on screen (TAGS when they have tags).
+func (m *Model) layout() layout {
+	rows := m.bodyRows()
+	var shown []int32
+	if m.viewDS != nil && len(m.view) > 0 {
+		shown = m.view[min(m.top, len(m.view)):min(m.top+rows, len(m.view))]
+	}
+	return computeLayout(m.w, m.tagCol.known(m.viewDS, shown), m.cols)
+}
+
+func (m *Model) listView() string {
 	if m.w <= 0 || m.h <= 0 {
 		return ""
 	}
@@ -297,7 +317,7 @@ func (m *Model) View() string {
 	if m.viewDS != nil && len(m.view) > 0 {
 		shown = m.view[min(m.top, len(m.view)):min(m.top+rows, len(m.view))]
 	}
-	l := computeLayout(m.w, m.tagCol.known(m.viewDS, shown))
+	l := computeLayout(m.w, m.tagCol.known(m.viewDS, shown), m.cols)
 	st := m.styles
 	// Column headers, with the sort arrow on the sorted column.
 	b.WriteString(st.header.pre)
