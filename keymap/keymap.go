@@ -23,6 +23,8 @@ type KeyMap struct {
 	Raw, NextSection key.Binding
 	// Actions
 	Subscribe, Create, Delete, Restore, Mark, AddPair key.Binding
+	// RemovePair removes the focused name/prefix pair of the S3 form
+	RemovePair key.Binding
 	// Unsubscribe leaves a source the caller is subscribed to
 	Unsubscribe key.Binding
 	// Forms and dialogs
@@ -81,12 +83,13 @@ func Default() KeyMap {
 		Raw:         b("raw JSON", "J"),
 		NextSection: b("next section", "tab"),
 
-		Subscribe: b("subscribe", "s"),
-		Create:    b("create S3", "c"),
-		Delete:    b("disable/delete", "D"),
-		Restore:   b("restore", "u"),
-		Mark:      b("mark", " "),
-		AddPair:   b("add pair", "ctrl+n"),
+		Subscribe:  b("subscribe", "s"),
+		Create:     b("create S3", "c"),
+		Delete:     b("disable/delete", "D"),
+		Restore:    b("restore", "u"),
+		Mark:       b("mark", " "),
+		AddPair:    b("add pair", "ctrl+n"),
+		RemovePair: b("remove pair", "ctrl+d"),
 
 		Unsubscribe: b("unsubscribe", "S"),
 
@@ -153,7 +156,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"access": &k.Access, "visibility": &k.Visibility, "sort": &k.Sort, "sort_reverse": &k.SortReverse,
 		"raw": &k.Raw, "next_section": &k.NextSection,
 		"subscribe": &k.Subscribe, "create": &k.Create, "delete": &k.Delete, "restore": &k.Restore,
-		"mark": &k.Mark, "add_pair": &k.AddPair, "unsubscribe": &k.Unsubscribe,
+		"mark": &k.Mark, "add_pair": &k.AddPair, "remove_pair": &k.RemovePair, "unsubscribe": &k.Unsubscribe,
 		"submit": &k.Submit, "confirm": &k.Confirm, "cancel": &k.Cancel,
 		"next_field": &k.NextField, "prev_field": &k.PrevField,
 		"member_filters": &k.MemberFilters, "expand_groups": &k.ExpandGroups,

@@ -65,6 +65,10 @@ type Model struct {
 	server string // the server's refusal, shown above the buttons
 	spin   spinner.Model
 
+	// discarding: esc was pressed with input typed; the form asks
+	// before throwing it away (y discards, n or esc keeps editing).
+	discarding bool
+
 	made     []apiclient.S3Created
 	handlers map[int64]string // data source id → handler summary or error
 }
@@ -344,9 +348,24 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if m.discarding {
+		switch {
+		case key.Matches(msg, k.Confirm) || msg.String() == "y":
+			return m.close()
+		case key.Matches(msg, k.Cancel) || msg.Type == tea.KeyEsc || msg.String() == "n":
+			m.discarding = false
+		}
+		return nil
+	}
 	switch {
 	case msg.Type == tea.KeyEsc:
-		return m.close() // a cancelled form is discarded
+		if m.typed() {
+			m.discarding = true // ask first: esc is easily pressed
+			return nil
+		}
+		return m.close()
+	case key.Matches(msg, k.RemovePair):
+		return m.removePair()
 	case key.Matches(msg, k.Submit):
 		return m.submit()
 	case key.Matches(msg, k.AddPair):
@@ -369,6 +388,59 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
+// typed reports whether any field holds input (the profile name aside).
+func (m *Model) typed() bool {
+	for _, f := range m.fields {
+		if f.kind != fProfile && strings.TrimSpace(f.input.Value()) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// removePair removes the pair that has the focus (or the last one), while
+// more than one is left; the pairs after it are renumbered.
+func (m *Model) removePair() tea.Cmd {
+	if m.pairs() <= 1 {
+		return views.Status("one pair at least: it cannot be removed", views.Warn)
+	}
+	pair := m.pairs() - 1
+	if f := m.fields[m.focus]; f.kind == fName || f.kind == fPrefix {
+		pair = f.pair
+	}
+	at := -1
+	var kept []field
+	for i, f := range m.fields {
+		if (f.kind == fName || f.kind == fPrefix) && f.pair == pair {
+			if at < 0 {
+				at = i
+			}
+			continue
+		}
+		if (f.kind == fName || f.kind == fPrefix) && f.pair > pair {
+			f.pair--
+		}
+		kept = append(kept, f)
+	}
+	m.fields = kept
+	// Messages of the removed fields go; those after them move up by two.
+	drop := func(msgs map[int]string) map[int]string {
+		out := map[int]string{}
+		for i, v := range msgs {
+			switch {
+			case i < at:
+				out[i] = v
+			case i >= at+2:
+				out[i-2] = v
+			}
+		}
+		return out
+	}
+	m.errs, m.warns = drop(m.errs), drop(m.warns)
+	m.focus = min(at, len(m.fields)-1)
+	return tea.Batch(m.setFocus(m.focus), views.Status(fmt.Sprintf("pair #%d removed", pair+1), views.Info))
+}
+
 func btoi(b bool) int {
 	if b {
 		return 1
@@ -384,7 +456,11 @@ func (m *Model) ShortHelp() []key.Binding {
 	case created:
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter/esc", "close"))}
 	}
-	return []key.Binding{k.NextField, k.PrevField, k.AddPair, k.Submit,
+	if m.discarding {
+		return []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard")),
+			key.NewBinding(key.WithKeys("n"), key.WithHelp("n/esc", "keep editing"))}
+	}
+	return []key.Binding{k.NextField, k.PrevField, k.AddPair, k.RemovePair, k.Submit,
 		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
 }
 
@@ -438,8 +514,13 @@ func (m *Model) View() string {
 		if m.phase == submitting {
 			status = ansi.Truncate(m.spin.View()+" creating… (sent once; it is not retried)", inner, "…")
 		} else {
-			status = st.Muted.Render(ansi.Truncate(fmt.Sprintf("%d pair(s) · %s add pair · enter on the last field or %s submits · esc cancels",
-				m.pairs(), m.ctx.Keys.AddPair.Help().Key, m.ctx.Keys.Submit.Help().Key), inner, "…"))
+			// Short enough for an 80-column terminal (enter on the last
+			// field submits too: the README says so).
+			status = st.Muted.Render(ansi.Truncate(fmt.Sprintf("%d pair(s) · %s add · %s remove · %s submit · esc cancel",
+				m.pairs(), m.ctx.Keys.AddPair.Help().Key, m.ctx.Keys.RemovePair.Help().Key, m.ctx.Keys.Submit.Help().Key), inner, "…"))
+			if m.discarding {
+				status = st.Warning.Render(ansi.Truncate("Discard what you typed? y discards · n keeps editing", inner, "…"))
+			}
 		}
 		var msg []string
 		if m.server != "" {

@@ -388,9 +388,18 @@ func TestEscCancelsAndTheNextFormIsEmpty(t *testing.T) {
 	drv, m := open(t, ctx, 100, 30)
 	fill(drv, "2", "research", "s3://b/r/")
 	move(drv, "ctrl+n")
+	// With input typed, esc asks first; n keeps every value.
 	drv.Key("esc")
+	if _, ok := viewtest.Last[views.CloseModalMsg](drv); ok {
+		t.Fatal("esc threw typed input away without asking")
+	}
+	wantScreen(t, drv, "Discard what you typed? y discards · n keeps editing")
+	drv.Key("n")
+	wantValues(t, m, "2", "research", "s3://b/r/", "", "")
+	drv.Key("esc")
+	drv.Key("y")
 	if _, ok := viewtest.Last[views.CloseModalMsg](drv); !ok {
-		t.Fatal("esc did not close the form")
+		t.Fatal("esc then y did not close the form")
 	}
 	wantCreates(t, api)
 	m.Close()
@@ -449,7 +458,7 @@ func TestHelp(t *testing.T) {
 		}
 		return strings.Join(out, " ")
 	}
-	if got := keys(); got != "tab shift+tab ctrl+n ctrl+s esc" || len(m.FullHelp()) != 1 {
+	if got := keys(); got != "tab shift+tab ctrl+n ctrl+d ctrl+s esc" || len(m.FullHelp()) != 1 {
 		t.Errorf("editing help %q", got)
 	}
 	fill(drv, "2", "research", "s3://b/r/")
