@@ -151,9 +151,9 @@ func TestFixedPaging(t *testing.T) {
 
 func TestCappedServerLosesNothingAndIsFollowed(t *testing.T) {
 	for _, c := range []int{1, 40, 300, 999} {
-		l := &list{ids: seq(5000), cap: c}
+		l := &list{ids: seq(20_000), cap: c}
 		got, _, p := drain(t, Start(t.Context(), l.fetch, key, Options{}))
-		if !slices.Equal(got, seq(5000)) {
+		if !slices.Equal(got, seq(20_000)) {
 			t.Fatalf("cap %d: %d items", c, len(got))
 		}
 		if p.PageCap != c && c < DefaultFirstPage || c >= DefaultFirstPage && p.PageCap != c {
@@ -287,7 +287,7 @@ func TestRunOfFailuresHaltsAndRefillResumes(t *testing.T) {
 		}
 		return nil
 	}}
-	ld := Start(t.Context(), l.fetch, key, Options{MinPage: 200, MaxPage: 200})
+	ld := Start(t.Context(), l.fetch, key, Options{MinPage: 200, MaxPage: 200, Concurrency: 4})
 	got, _, p := drain(t, ld)
 	if len(got) != 1100 || !p.Halted || p.Missing != 9007-1100 || !errors.Is(p.Err, errBoom) {
 		t.Fatalf("%d items, %+v", len(got), p)

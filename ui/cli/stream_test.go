@@ -24,6 +24,7 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/immutatest"
+	"github.com/dsbrowse/dsbrowse/ui/config"
 )
 
 // lsSequentialCommand is ls as it was before streaming: one page after the
@@ -362,10 +363,10 @@ func TestStreamCappedPageSize(t *testing.T) {
 		sources, limit int
 		wantLarge      int // requests above the cap at most
 	}{
-		{"first page", 500, 40, 1},     // the first page of 100 comes back with 40
-		{"later pages", 5000, 300, 4},  // the first page is whole; the 4 in flight come back short
-		{"with --limit", 5000, 300, 4}, // and the limit still holds
-		{"cap of one", 30, 1, 1},       // one row a request
+		{"first page", 500, 40, 1},                             // the first page of 100 comes back with 40
+		{"later pages", 5000, 300, config.DefaultConcurrency},  // the first page is whole; those in flight come back short
+		{"with --limit", 5000, 300, config.DefaultConcurrency}, // and the limit still holds
+		{"cap of one", 30, 1, 1},                               // one row a request
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, srv := emulated(t, immutatest.Options{Sources: c.sources, MaxPageSize: c.limit})

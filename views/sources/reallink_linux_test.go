@@ -25,10 +25,11 @@ import (
 // BenchmarkRealLink runs the built binary against `dsbrowse demo-server
 // --latency 150ms` (a separate process) with 100,000 sources: the TUI in a
 // pseudo-terminal, and `ls --json` and `ls` into a pipe. Each runs with
-// dsbrowse's paging (the shared loader: a first page of 100, later pages
-// up to 1,000, concurrency following the latency up to 4) and with the
-// paging it had before, kept behind the profile's fixed_paging (pages of
-// 100, 4 in flight), one after the other in the same run.
+// dsbrowse's paging (the shared loader with its defaults: a first page of
+// 100, later pages up to 1,000, concurrency following the latency up to
+// 8) and with the paging it had before, kept behind the profile's
+// fixed_paging (pages of 100, 4 in flight), one after the other in the
+// same run.
 //
 //	first-row-ms   exec to the first data row: on the terminal (TUI), on
 //	               stdout (ls)
@@ -37,10 +38,11 @@ import (
 //	requests       GET /dataSource requests the load sent (the binary
 //	               notes it in DSBROWSE_TRACE)
 //	rss-MB         TUI: resident when fully loaded; ls: peak (maxrss)
+//	rss-settled-MB TUI: resident two seconds later
 //	x-faster       all-loaded of fixed paging over this one (adaptive only)
 //
 // The jitter case adds --jitter 50ms (each request 100-200 ms);
-// adaptive-conc8 is the TUI with a profile's concurrency = 8.
+// adaptive-conc4 is the TUI with a profile's concurrency = 4.
 //
 // BENCH_REAL_LINK_FIXED=0 leaves out the fixed-paging runs (about 40 s
 // each).
@@ -59,19 +61,19 @@ func BenchmarkRealLink(b *testing.B) {
 			jitter := len(link.flags) > 2
 			for _, what := range []string{"tui", "ls-json", "ls"} {
 				fixedAll := time.Duration(0)
-				for _, paging := range []string{"fixed", "adaptive", "adaptive-conc8"} {
+				for _, paging := range []string{"fixed", "adaptive", "adaptive-conc4"} {
 					if paging == "fixed" && (jitter || what == "ls" || os.Getenv("BENCH_REAL_LINK_FIXED") == "0") {
 						continue
 					}
-					if paging == "adaptive-conc8" && (jitter || what != "tui") {
+					if paging == "adaptive-conc4" && (jitter || what != "tui") {
 						continue
 					}
-					settings := "page_size = 100\nconcurrency = 4\n"
+					settings := "" // dsbrowse's defaults
 					switch paging {
 					case "fixed":
-						settings += "fixed_paging = true\n"
-					case "adaptive-conc8":
-						settings = "page_size = 100\nconcurrency = 8\n"
+						settings = "page_size = 100\nconcurrency = 4\nfixed_paging = true\n"
+					case "adaptive-conc4":
+						settings = "concurrency = 4\n"
 					}
 					b.Run(what+"/"+paging, func(b *testing.B) {
 						var r linkRun
@@ -91,6 +93,9 @@ func BenchmarkRealLink(b *testing.B) {
 						b.ReportMetric(r.all.Seconds(), "all-loaded-s")
 						b.ReportMetric(float64(r.requests), "requests")
 						b.ReportMetric(float64(r.rss)/(1<<20), "rss-MB")
+						if what == "tui" {
+							b.ReportMetric(float64(r.settled)/(1<<20), "rss-settled-MB")
+						}
 						if paging == "fixed" {
 							fixedAll = r.all
 						} else if fixedAll > 0 {
@@ -108,6 +113,7 @@ type linkRun struct {
 	first, all time.Duration
 	requests   int
 	rss        int64
+	settled    int64 // TUI: resident two seconds after
 }
 
 func traceFile(b *testing.B) string {
@@ -133,7 +139,7 @@ func traceValue(b *testing.B, file, name string) int64 {
 func runTUILink(b *testing.B, env procEnv, srv *demoServer, cfg string) linkRun {
 	tf := traceFile(b)
 	r := runTUIConfig(b, env, srv, cfg, []string{"DSBROWSE_TRACE=" + tf}, false)
-	return linkRun{first: r.firstScreen, all: r.fullLoad, requests: int(traceValue(b, tf, "requests")), rss: r.rss}
+	return linkRun{first: r.firstScreen, all: r.fullLoad, requests: int(traceValue(b, tf, "requests")), rss: r.rss, settled: r.rssSettled}
 }
 
 // runLsLink runs a listing command into a pipe and times its first byte
