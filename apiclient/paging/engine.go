@@ -9,11 +9,6 @@ import (
 
 const unbounded = int(^uint(0) >> 1)
 
-// perItem is about what one item costs to send and decode (a source: the
-// server's encoding and the client's decoding, 5-10 µs): the first page's
-// time over it is how large a page the round trip is worth.
-const perItem = 10 * time.Microsecond
-
 // req is one request: a span of the list, or a repair (the rows that slid
 // between two pages fetched while the count changed, asked for again
 // before the later page, holder, is delivered).
@@ -308,14 +303,6 @@ func (s *state[T]) take(r *result[T]) {
 			// list when it is short.
 			rest := s.end - r.Off - len(r.items)
 			s.spread = min(max((rest+s.bound-1)/s.bound, s.minPage), s.maxPage)
-			if !s.o.Fixed {
-				// Pages as large as the link needs, no larger: a page's
-				// rows should take about as long to fetch and decode as
-				// the round trip takes. Across a network that is the
-				// largest page; on loopback a few hundred rows, and larger
-				// pages would only hold more memory while they decode.
-				s.spread = min(s.spread, max(int(r.dur/perItem), s.minPage))
-			}
 		}
 	}
 	if r.Off >= s.end {
