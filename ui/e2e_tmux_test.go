@@ -624,7 +624,9 @@ func TestE2EWrites(t *testing.T) {
 		if len(statuses) != 2 || statuses[1] != http.StatusConflict {
 			t.Errorf("POST /native-s3/handler statuses %v, want [2xx 409]", statuses)
 		}
-		s.esc()
+		s.esc() // typed input: the form asks before throwing it away
+		s.waitFor(waitTimeout, "Discard what you typed?")
+		s.send("y")
 		s.waitGone(waitTimeout, form)
 		s.alive()
 	})
@@ -712,15 +714,30 @@ func TestE2EWrites(t *testing.T) {
 		s := startOn(t, srv)
 		sc := s.waitFor(startTimeout, loadedText(srv.Handler.Len()))
 		rs := listRows(sc)
-		first, second := rs[0].Name(), rs[1].Name()
+		// Marked: the first row (yours already: subscribed, or owned or
+		// pending) and the first two that are not yours. Subscribe offers
+		// only those two.
+		var free []int
+		for i, r := range rs {
+			if len(r.Cells) > 4 && strings.HasPrefix(r.Cells[4], "not_subscri") && len(free) < 2 {
+				free = append(free, i)
+			}
+		}
+		if len(free) < 2 || free[0] == 0 {
+			t.Fatalf("want a first row that is yours and two that are not:\n%s", sc)
+		}
+		first, second := rs[free[0]].Name(), rs[free[1]].Name()
+		s.send("Space") // the cursor moves down one
+		s.sendN("Down", free[0]-1)
 		s.send("Space")
+		s.sendN("Down", free[1]-free[0]-1)
 		s.send("Space")
-		sc = s.waitFor(waitTimeout, "2 marked")
-		if rs := listRows(sc); !rs[0].Marked || !rs[1].Marked || rs[2].Marked {
-			t.Errorf("marks: %q %q %q", rs[0].Line, rs[1].Line, rs[2].Line)
+		sc = s.waitFor(waitTimeout, "3 marked")
+		if rs := listRows(sc); !rs[0].Marked || !rs[free[0]].Marked || !rs[free[1]].Marked {
+			t.Errorf("marks: %q %q %q", rs[0].Line, rs[free[0]].Line, rs[free[1]].Line)
 		}
 		s.send("s")
-		s.waitFor(waitTimeout, "Subscribe to 2 data sources", "• "+first, "• "+second)
+		s.waitFor(waitTimeout, "Subscribe to 2 data sources", "• "+first, "• "+second, "Left out, yours already: 1")
 		s.send("y")
 		sc = s.waitFor(waitTimeout, "enter closes")
 		re := regexp.MustCompile(`([✓✗]) (.+?): (subscribed|pending approval|.+?)\s*│`)

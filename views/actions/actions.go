@@ -20,6 +20,21 @@ type Target struct {
 	ID       int64
 	Name     string // already safe to draw
 	Disabled bool
+	// Subscription is the caller's subscriptionStatus as the screen
+	// knows it ("" when it does not): Subscribe offers only the sources
+	// that are not the caller's yet.
+	Subscription string
+}
+
+// alreadyYours reports whether a subscription state means there is
+// nothing to subscribe to: the caller owns the source, is subscribed (as
+// an expert or for ingest too), or has asked already.
+func alreadyYours(st string) bool {
+	switch strings.ToLower(strings.TrimSpace(st)) {
+	case "owner", "subscribed", "expert", "ingest", "pending":
+		return true
+	}
+	return false
 }
 
 // unknownOutcome is true when a write got no clear answer: it may or may
@@ -159,6 +174,26 @@ func Subscribe(ctx *views.Context, ts []Target) tea.Cmd {
 		return nil
 	}
 	ts = sanitize(ts)
+	// Only the sources that are not the caller's yet are offered; the
+	// others are counted, by state, in the dialog and the result.
+	var offer []Target
+	skipped := map[string]int{}
+	for _, t := range ts {
+		if alreadyYours(t.Subscription) {
+			skipped[statusWord(t.Subscription)]++
+			continue
+		}
+		offer = append(offer, t)
+	}
+	skip := skippedWords(skipped)
+	if len(offer) == 0 {
+		text := ts[0].Name + " is yours already (" + skip + "); nothing to subscribe to"
+		if len(ts) > 1 {
+			text = fmt.Sprintf("all %d data sources are yours already (%s); nothing to subscribe to", len(ts), skip)
+		}
+		return views.Status(text, views.Warn)
+	}
+	ts = offer
 	c, refused := claim(ctx, ts)
 	if refused != nil {
 		return refused
@@ -168,6 +203,9 @@ func Subscribe(ctx *views.Context, ts []Target) tea.Cmd {
 		title = fmt.Sprintf("Subscribe to %d data sources", len(ts))
 	}
 	body := append([]string{"You will ask for access to:"}, names(ts, 8)...)
+	if skip != "" {
+		body = append(body, "", "Left out, yours already: "+skip+".")
+	}
 	body = append(body, "", "Sources with an automatic policy grant access at once; others wait for an owner's approval.")
 	api := ctx.API
 	spec := protect(ctx, Spec{
@@ -199,7 +237,11 @@ func Subscribe(ctx *views.Context, ts []Target) tea.Cmd {
 			if res == nil {
 				res = &apiclient.SubscribeResult{} // an empty answer: every source is reported unknown
 			}
-			return subscribeResult(res, ts, byID, ctx, idList)
+			r := subscribeResult(res, ts, byID, ctx, idList)
+			if skip != "" {
+				r.Summary += "; left out, yours already: " + skip
+			}
+			return r
 		},
 	})
 	return open(ctx, spec, c)
@@ -208,7 +250,7 @@ func Subscribe(ctx *views.Context, ts []Target) tea.Cmd {
 func subscribeResult(res *apiclient.SubscribeResult, ts []Target, byID map[int64]string, ctx *views.Context, idList []int64) Result {
 	var r Result
 	seen := map[int64]bool{}
-	var subscribed, pending, failed int
+	var subscribed, pending, owned, failed int
 	for _, s := range res.Success {
 		id := s.DataSourceID()
 		seen[id] = true
@@ -216,10 +258,14 @@ func subscribeResult(res *apiclient.SubscribeResult, ts []Target, byID map[int64
 		if name == "" {
 			name = fmt.Sprintf("data source %s", safe.Line(string(s.ModelID)))
 		}
-		switch s.State {
+		switch strings.ToLower(strings.TrimSpace(s.State)) {
 		case "pending":
 			pending++
 			r.Outcomes = append(r.Outcomes, Outcome{Text: name + ": pending approval (an owner must approve)", OK: true})
+		case "owner":
+			// The server says the caller owns it: nothing was subscribed.
+			owned++
+			r.Outcomes = append(r.Outcomes, Outcome{Text: name + ": you own it already (not subscribed)", OK: true})
 		default:
 			subscribed++
 			state := safe.Line(s.State)
@@ -251,6 +297,9 @@ func subscribeResult(res *apiclient.SubscribeResult, ts []Target, byID map[int64
 		}
 	}
 	r.Summary = fmt.Sprintf("subscribed %d, pending approval %d, failed %d", subscribed, pending, failed)
+	if owned > 0 {
+		r.Summary += fmt.Sprintf(", owned already %d", owned)
+	}
 	r.Follow = []tea.Cmd{refetch(ctx, idList)}
 	return r
 }

@@ -124,7 +124,7 @@ func New(ctx *views.Context) *Model {
 	base, cancel := context.WithCancel(context.Background())
 	in := textinput.New()
 	in.Prompt = "/"
-	in.Placeholder = "name or field:value"
+	in.Placeholder = tokenHint
 	in.CharLimit = 200
 	m := &Model{ctx: ctx, base: base, cancel: cancel, input: in, marks: map[int64]bool{}}
 	m.styles = newRowStyles(ctx.Styles)
@@ -414,7 +414,7 @@ func (m *Model) targets() []actions.Target {
 	}
 	out := make([]actions.Target, len(rows))
 	for i, r := range rows {
-		out[i] = actions.Target{ID: r.ID, Name: r.Name, Disabled: r.Disabled}
+		out[i] = actions.Target{ID: r.ID, Name: r.Name, Disabled: r.Disabled, Subscription: r.Subscription()}
 	}
 	return out
 }
