@@ -15,6 +15,7 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views/visibility"
 )
 
 var lsCommand = &command{
@@ -451,8 +452,11 @@ else the candidates are listed.`,
 				return err
 			}
 			var reports []apiclient.VisibilityReport
+			who := "" // the verdict's subject: "" is you
 			if user != "" {
 				profile, _, err := r.resolveUser("visibility", id, user)
+				// The same words whichever way the user was named.
+				who = "the user"
 				if err != nil {
 					return err
 				}
@@ -484,7 +488,7 @@ else the candidates are listed.`,
 				if i > 0 {
 					fmt.Fprintln(r.io.Out)
 				}
-				if err := writeReport(r, &reports[i]); err != nil {
+				if err := writeReport(r, &reports[i], who); err != nil {
 					return err
 				}
 			}
@@ -493,17 +497,37 @@ else the candidates are listed.`,
 	},
 }
 
-func writeReport(r *run, rep *apiclient.VisibilityReport) error {
+// writeReport prints one visibility report, led by the verdict the TUI
+// shows (visibility.Judge), so a script reads why who cannot see the data.
+func writeReport(r *run, rep *apiclient.VisibilityReport, who string) error {
 	var f fields
 	name := rep.DataSourceName
 	if rep.DataSource != 0 {
 		name = joinNonEmpty(" ", name, fmt.Sprintf("(%d)", rep.DataSource))
 	}
 	f.add("Data source", name)
-	if rep.NoVisibilities {
-		f.add("Visibility", "no row visibility rules")
+	v := visibility.Judge([]apiclient.VisibilityReport{*rep}, who)
+	if v.CanSee {
+		f.add("Verdict", "can see")
+		for _, l := range v.Limits {
+			f.add("But", l)
+		}
 	} else {
-		f.add("Visibility", fmt.Sprintf("%d of the source's %d visibility rules apply", rep.UserVisibilitiesCount, rep.DataSourceVisibilitiesCount))
+		f.add("Verdict", "cannot see")
+		for _, l := range v.Why {
+			f.add("Why", l)
+		}
+	}
+	switch {
+	case rep.DataSourceVisibilitiesCount > 0 && (rep.UserVisibilitiesCount <= 0 || rep.NoVisibilities):
+		f.add("Visibility", fmt.Sprintf("none of the source's %d visibility values: every row is hidden", rep.DataSourceVisibilitiesCount))
+	case rep.NoVisibilities:
+		f.add("Visibility", "no row visibility rules")
+	default:
+		f.add("Visibility", fmt.Sprintf("%d of the source's %d visibility values apply", rep.UserVisibilitiesCount, rep.DataSourceVisibilitiesCount))
+	}
+	if w := strings.TrimSpace(rep.WhereClause); w != "" {
+		f.add("Row filter", "WHERE "+w)
 	}
 	f.add("Additional filters", orNone(compactJSON(rep.AdditionalFilters)))
 	f.add("Masked joins", map[bool]string{true: "allowed", false: "not allowed"}[rep.AllowMaskedJoins])
