@@ -430,8 +430,6 @@ func (m *Model) infoLine(b *strings.Builder) {
 		right = m.matchInfo(d) + " · tab: search server"
 		if chips := m.chipLine(parseQuery(m.input.Value())); chips != "" {
 			left += "  " + chips
-		} else if m.input.Value() == "" {
-			right = tokenHint // what / takes, until something is typed
 		}
 	case m.search != nil:
 		left = st.accent.pre + fmt.Sprintf("Server search %q", m.search.opts.search) + st.accent.post
