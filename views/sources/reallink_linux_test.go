@@ -27,7 +27,7 @@ import (
 // pseudo-terminal, and `ls --json` and `ls` into a pipe. Each runs with
 // dsbrowse's paging (the shared loader with its defaults: a first page of
 // 100, later pages up to 1,000, concurrency following the latency up to
-// 8) and with the paging it had before, kept behind the profile's
+// 4) and with the paging it had before, kept behind the profile's
 // fixed_paging (pages of 100, 4 in flight), one after the other in the
 // same run.
 //
@@ -42,7 +42,7 @@ import (
 //	x-faster       all-loaded of fixed paging over this one (adaptive only)
 //
 // The jitter case adds --jitter 50ms (each request 100-200 ms);
-// adaptive-conc4 is the TUI with a profile's concurrency = 4.
+// adaptive-conc8 is the TUI with a profile's concurrency = 8.
 //
 // BENCH_REAL_LINK_FIXED=0 leaves out the fixed-paging runs (about 40 s
 // each).
@@ -61,19 +61,19 @@ func BenchmarkRealLink(b *testing.B) {
 			jitter := len(link.flags) > 2
 			for _, what := range []string{"tui", "ls-json", "ls"} {
 				fixedAll := time.Duration(0)
-				for _, paging := range []string{"fixed", "adaptive", "adaptive-conc4"} {
+				for _, paging := range []string{"fixed", "adaptive", "adaptive-conc8"} {
 					if paging == "fixed" && (jitter || what == "ls" || os.Getenv("BENCH_REAL_LINK_FIXED") == "0") {
 						continue
 					}
-					if paging == "adaptive-conc4" && (jitter || what != "tui") {
+					if paging == "adaptive-conc8" && (jitter || what != "tui") {
 						continue
 					}
 					settings := "" // dsbrowse's defaults
 					switch paging {
 					case "fixed":
 						settings = "page_size = 100\nconcurrency = 4\nfixed_paging = true\n"
-					case "adaptive-conc4":
-						settings = "concurrency = 4\n"
+					case "adaptive-conc8":
+						settings = "concurrency = 8\n"
 					}
 					b.Run(what+"/"+paging, func(b *testing.B) {
 						var r linkRun
