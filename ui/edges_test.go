@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/synctest"
 
 	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
 )
 
 // crumb is the breadcrumb line of the screen.
@@ -95,6 +99,56 @@ func TestBreadcrumbNamesTheSource(t *testing.T) {
 			if len(m.stack) != 1 {
 				t.Fatalf("esc esc should be back at the list: %d views", len(m.stack))
 			}
+		}
+	})
+}
+
+// A source the detail finds deleted (404) leaves the list at once: back
+// in the list its row is gone.
+func TestSourceFoundDeletedLeavesTheList(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		api := fakeWithDetail()
+		m := newRoot(t, api, 100, 30, nil)
+		sel := strings.TrimSpace(strings.TrimPrefix(strings.Split(screen(m), "\n")[4], "›"))
+		name := strings.Fields(sel)[0] + " " + strings.Fields(sel)[1]
+		api.GetErr = &apiclient.APIError{StatusCode: 404, Method: "GET", Path: "/dataSource/1", Message: "not found"}
+		run(t, m, press("enter"))
+		if !strings.Contains(screen(m), "no longer exists") {
+			t.Fatalf("the detail should say the source is gone:\n%s", screen(m))
+		}
+		run(t, m, press("esc")) // dismisses the error line
+		run(t, m, press("esc"))
+		if len(m.stack) != 1 {
+			t.Fatalf("not back at the list: %d views", len(m.stack))
+		}
+		if sc := screen(m); strings.Contains(sc, name) || !strings.Contains(sc, "39 of 40") && !strings.Contains(sc, "39 of 39") {
+			t.Errorf("the deleted %q is still listed:\n%s", name, sc)
+		}
+	})
+}
+
+// After a load that failed before any row, r says what it does: the
+// footer and ? offer "r retry the load".
+func TestFailedStartSaysWhatRDoes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		api := fakeWithDetail()
+		api.ListErr = errors.New("connection refused")
+		m := newRoot(t, api, 100, 30, nil)
+		sc := screen(m)
+		foot := strings.Split(sc, "\n")[29]
+		if !strings.HasPrefix(foot, "r retry the load") {
+			t.Errorf("footer %q should begin with r retry the load:\n%s", foot, sc)
+		}
+		run(t, m, press("esc"))
+		run(t, m, press("?"))
+		if !regexp.MustCompile(`r\s+retry the load`).MatchString(screen(m)) {
+			t.Errorf("? should say r retries the load:\n%s", screen(m))
+		}
+		run(t, m, press("x"))
+		api.ListErr = nil
+		run(t, m, press("r"))
+		if !strings.Contains(screen(m), "40 of 40 loaded") {
+			t.Errorf("r should load again:\n%s", screen(m))
 		}
 	})
 }

@@ -358,6 +358,11 @@ func (m *Model) gotSource(msg sourceMsg) tea.Cmd {
 		m.err = msg.err
 		m.gone = errors.Is(msg.err, apiclient.ErrNotFound)
 		m.rebuild()
+		if m.gone {
+			// Every screen learns at once: the list drops the row
+			// rather than offering a source the server no longer has.
+			return tea.Batch(views.Error("loading "+m.Title(), msg.err), views.Emit(views.SourceRemovedMsg{ID: m.id}))
+		}
 		return views.Error("loading "+m.Title(), msg.err)
 	}
 	m.setDerived(msg.src, msg.der)

@@ -459,12 +459,16 @@ func TestNotFound(t *testing.T) {
 	api := seeded(t)
 	m, msgs := open(t, api, 123, "Gone Source", 80, 20)
 	mustContain(t, m.View(), "Data source 123 no longer exists")
-	if len(msgs) != 1 {
-		t.Fatalf("messages %v, want one ErrorMsg", msgs)
+	// The error, and SourceRemovedMsg: the list drops the row at once.
+	if len(msgs) != 2 {
+		t.Fatalf("messages %v, want an ErrorMsg and a SourceRemovedMsg", msgs)
 	}
 	em, ok := msgs[0].(views.ErrorMsg)
 	if !ok || !errors.Is(em.Err, apiclient.ErrNotFound) || em.What != "loading Gone Source" {
 		t.Fatalf("got %#v", msgs[0])
+	}
+	if rm, ok := msgs[1].(views.SourceRemovedMsg); !ok || rm.ID != 123 {
+		t.Fatalf("got %#v, want SourceRemovedMsg{123}", msgs[1])
 	}
 	if hasHelp(m, "access users") {
 		t.Error("access offered for a source that does not exist")

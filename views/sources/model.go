@@ -787,18 +787,37 @@ func (m *Model) ShortHelp() []key.Binding {
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
 		}
 	}
+	if m.failedStart() {
+		// Nothing loaded: r is the one key that helps, and says so.
+		return []key.Binding{m.refreshKey(), k.RequestLog, k.Filter}
+	}
 	return []key.Binding{k.Open, k.Filter, k.Access, k.Visibility, k.Subscribe, k.Delete, k.Create}
+}
+
+// failedStart reports that the load failed before any row came.
+func (m *Model) failedStart() bool {
+	d := m.active()
+	return d != nil && d.err != nil && d.loaded() == 0
+}
+
+// refreshKey is r, labelled with what it does now.
+func (m *Model) refreshKey() key.Binding {
+	refresh := m.ctx.Keys.Refresh
+	switch d := m.active(); {
+	case m.failedStart():
+		refresh.SetHelp(refresh.Help().Key, "retry the load")
+	case d != nil && d.resumable():
+		refresh.SetHelp(refresh.Help().Key, "fetch the missing rows")
+	}
+	return refresh
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.ctx.Keys
-	refresh := k.Refresh
-	if d := m.active(); d != nil && d.resumable() {
-		refresh.SetHelp(refresh.Help().Key, "fetch the missing rows")
-	}
+	refresh := m.refreshKey()
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Access, k.Visibility, k.Columns, k.Filter, k.ServerSearch, k.ListColumns},
+		{k.Open, k.Access, k.Visibility, k.Columns, short(k.Filter, filterHelp), k.ServerSearch, k.ListColumns},
 		{k.Sort, k.SortReverse, refresh, short(k.Requests, "requests"), k.Copy, short(k.OpenWeb, "web UI"), k.Export},
 		{k.Mark, k.Subscribe, k.Unsubscribe, k.Create, k.Delete, k.Restore, short(k.Report, "access report")},
 	}
