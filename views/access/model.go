@@ -618,6 +618,16 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 		return m.input.Focus()
 	case key.Matches(msg, k.Open):
 		if r := m.selected(); r != nil {
+			if r.user.Profile <= 0 {
+				// A group has no profile: its user page would ask for
+				// /users/0/... and show only 404s. Its members have pages.
+				how := m.ctx.Keys.ExpandGroups.Help().Key + " lists its members"
+				if m.q.expand {
+					how = "its members are the rows 'user via " + orGroup(r.user.Name) + "'"
+				}
+				return views.Status(fmt.Sprintf("%s is a group: no visibility report of its own; %s, enter opens one",
+					orGroup(r.user.Name), how), views.Info)
+			}
 			return views.Emit(views.OpenUserViewMsg{ID: m.id, Name: m.name, User: r.user})
 		}
 	case key.Matches(msg, k.Refresh):
@@ -802,4 +812,12 @@ func (m *Model) openBinding() key.Binding {
 func (m *Model) clearBinding() key.Binding {
 	k := m.ctx.Keys.Back
 	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "clear filter"))
+}
+
+// orGroup is a group's name for a status line, bounded and safe.
+func orGroup(name string) string {
+	if n := format.Inline(name); n != "" {
+		return n
+	}
+	return "this member"
 }

@@ -1,0 +1,40 @@
+package access
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/views"
+)
+
+// enter on a group row (profile null on the wire, 0 here) must not open a
+// user page that asks /users/0/policyInfo and /users/0/visibilityReport and
+// shows only their 404s (seen on --demo: Risk Stores Hourly › contractors).
+// It says what to do instead; a user row still opens.
+func TestEnterOnAGroupRowSaysToExpandIt(t *testing.T) {
+	users := []apiclient.AccessUser{
+		{Profile: 0, Name: "contractors", Type: "group", State: "expert", Approved: true, SubscriptionID: 101277954},
+		{Profile: 3401, Name: "Arjun Walker", Email: "arjun.walker@immuta.com", Type: "user", State: "subscribed", Approved: true, SubscriptionID: 101277966},
+	}
+	api := &fakeAPI{users: users}
+	m := loaded(t, api, 100, 20)
+	msgs := press(m, "enter")
+	if len(msgs) != 1 {
+		t.Fatalf("messages %#v", msgs)
+	}
+	st, ok := msgs[0].(views.StatusMsg)
+	if !ok {
+		t.Fatalf("enter on a group: %#v, want a status line", msgs[0])
+	}
+	if !strings.Contains(st.Text, "contractors is a group") || !strings.Contains(st.Text, "x lists its members") {
+		t.Errorf("status %q", st.Text)
+	}
+	if len(api.profiles) != 0 {
+		t.Errorf("asked the server about profiles %v", api.profiles)
+	}
+	msgs = press(m, "j", "enter")
+	if open, ok := msgs[0].(views.OpenUserViewMsg); !ok || open.User.Profile != 3401 {
+		t.Fatalf("enter on a user: %#v", msgs[0])
+	}
+}
