@@ -40,6 +40,9 @@ var fieldNames = map[string]field{
 // of the line is taken by the counts).
 const tokenHint = "name or status: sub: handler: id: table: schema: tag:"
 
+// filterHelp is / in the ? help: the fields it takes besides the name.
+const filterHelp = "filter, field:value"
+
 // token is one field:value of a query.
 type token struct {
 	f   field

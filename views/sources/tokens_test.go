@@ -325,3 +325,16 @@ func TestServerSearchKeepsTokens(t *testing.T) {
 		t.Error("tab with tokens only asked the server")
 	}
 }
+
+func TestHelpMentionsFieldTokens(t *testing.T) {
+	_, m := newList(t, &viewtest.FakeAPI{Sources: viewtest.GenSources(5)}, 120, 10)
+	found := false
+	for _, g := range m.FullHelp() {
+		for _, b := range g {
+			found = found || (b.Help().Key == "/" && strings.Contains(b.Help().Desc, "field:value"))
+		}
+	}
+	if !found {
+		t.Error("? does not say / takes field:value")
+	}
+}
