@@ -38,3 +38,39 @@ func TestEnterOnAGroupRowSaysToExpandIt(t *testing.T) {
 		t.Fatalf("enter on a user: %#v", msgs[0])
 	}
 }
+
+// An approval made in the inbox (p from this view opens the source's)
+// reloads the access list: going back must not show the member still
+// pending (seen on --demo: Store Payroll Hourly, Sofia Miller).
+func TestDecidedRequestsReloadTheMembers(t *testing.T) {
+	users := []apiclient.AccessUser{
+		{Profile: 2, Name: "First Last", Type: "user", State: "owner", Approved: true, SubscriptionID: 1},
+		{Profile: 3, Name: "Sofia Miller", Type: "user", State: "pending", SubscriptionID: 102711566},
+	}
+	api := &fakeAPI{users: users}
+	m := loaded(t, api, 100, 20)
+	if r, _ := m.at(1); r.user.State != "pending" {
+		t.Fatalf("before: %q", r.user.State)
+	}
+	api.mu.Lock()
+	api.users = []apiclient.AccessUser{users[0], users[1]}
+	api.users[1].State, api.users[1].Approved = "subscribed", true
+	calls := len(api.calls)
+	api.mu.Unlock()
+
+	// A decision with nothing done reads nothing.
+	_, cmd := m.Update(views.RequestsDecidedMsg{Failed: map[int64]string{5: "Request 5 not found"}})
+	drive(m, cmd)
+	if len(api.calls) != calls {
+		t.Errorf("a decision that changed nothing reloaded the list")
+	}
+	_, cmd = m.Update(views.RequestsDecidedMsg{Done: []int64{102711566}, Approved: true})
+	drive(m, cmd)
+	r, _ := m.at(1)
+	if r.user.Name != "Sofia Miller" || r.user.State != "subscribed" {
+		t.Errorf("after the approval the row reads %q %q", r.user.Name, r.user.State)
+	}
+	if !strings.Contains(m.View(), "subscribed") {
+		t.Errorf("view:\n%s", m.View())
+	}
+}

@@ -295,6 +295,14 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 		return m, m.onFilter(msg)
 	case views.AccessChangedMsg:
 		return m, m.onAccessChanged(msg)
+	case views.RequestsDecidedMsg:
+		// Approvals add members and denials drop pending rows, whichever
+		// inbox decided them (p from here opens one): read the list again,
+		// or going back shows them still pending.
+		if len(msg.Done) > 0 || msg.Unknown {
+			return m, m.reload()
+		}
+		return m, nil
 	case tea.KeyMsg:
 		if m.menu != nil {
 			return m, m.menuKey(msg)
