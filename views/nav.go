@@ -77,6 +77,9 @@ type API interface {
 	GetDictionary(ctx context.Context, id int64) (*apiclient.Dictionary, error)
 	AddSourceTags(ctx context.Context, id int64, names []string) (*apiclient.TagsAdded, error)
 	RemoveSourceTag(ctx context.Context, id int64, tag string) (*apiclient.WriteAnswer, error)
+
+	// SourceContacts are a source's owners and experts (apiclient/contacts.go).
+	SourceContacts(ctx context.Context, id int64) (*apiclient.Contacts, error)
 }
 
 // Context is what every view shares: the client, keys, styles and the

@@ -548,6 +548,8 @@ func (h *Handler) routeDataSource(w http.ResponseWriter, r *http.Request, m stri
 		return h.putAccess(w, r, id, rest[1])
 	case len(rest) == 1 && rest[0] == "tags" && m == http.MethodGet:
 		return h.sourceTags(id)
+	case len(rest) == 1 && rest[0] == "contacts" && m == http.MethodGet:
+		return h.contacts(id)
 	case len(rest) == 1 && rest[0] == "unsubscribe" && m == http.MethodDelete:
 		return h.unsubscribe(id)
 	case len(rest) == 1 && rest[0] == "visibilityReport" && m == http.MethodGet:

@@ -110,6 +110,9 @@ type Model struct {
 	removed bool            // a SourceRemovedMsg said it is deleted
 	lin     [2]lineageState
 	tags    tagState
+	// contacts are the source's owners and experts (contacts.go): they
+	// name the profile that created it; nil until they answer.
+	contacts *apiclient.Contacts
 
 	// rawLines is rawText wrapped at rawW cells: wrapping a large source
 	// takes long, so it is done once per width (first by the request).
@@ -240,6 +243,7 @@ func (m *Model) load() tea.Cmd {
 		views.Track(label+" (parents)", lineage(0)),
 		views.Track(label+" (children)", lineage(1)),
 		m.loadTags(),
+		m.loadContacts(),
 	)
 }
 
@@ -329,6 +333,8 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 		m.gotLineage(msg)
 	case tagsMsg:
 		m.gotTags(msg)
+	case contactsMsg:
+		m.gotContacts(msg)
 	case views.TagsChangedMsg:
 		return m, m.tagsChanged(msg)
 	case views.SourceChangedMsg:

@@ -265,7 +265,7 @@ func (m *Model) overview(p *page) {
 	}
 	p.kv("Domain", format.Inline(s.DomainName))
 	p.kv("Created", format.When(s.CreatedAt, now))
-	p.kv("Created by", createdBy(s.CreatedBy))
+	p.kv("Created by", m.createdByName(s.CreatedBy))
 	p.kv("Updated", format.When(s.UpdatedAt, now))
 	p.kv("Stats expire", format.When(s.StatsExpiration, now))
 	p.kv("Expires", format.When(s.Expiration, now))

@@ -57,6 +57,22 @@ type FakeAPI struct {
 	DictionaryFn func(id int64) (*apiclient.Dictionary, error)
 	AddTagsFn    func(id int64, names []string) (*apiclient.TagsAdded, error)
 	RemoveTagFn  func(id int64, tag string) (*apiclient.WriteAnswer, error)
+
+	// ContactsFn answers SourceContacts (nil: no contacts).
+	ContactsFn func(id int64) (*apiclient.Contacts, error)
+}
+
+func (f *FakeAPI) SourceContacts(_ context.Context, id int64) (*apiclient.Contacts, error) {
+	// Not recorded in Calls: the detail reads contacts on every open, and
+	// tests that count calls count the ones they are about.
+	if f.ContactsFn != nil {
+		return f.ContactsFn(id)
+	}
+	return &apiclient.Contacts{}, nil
+}
+
+func (Unimplemented) SourceContacts(context.Context, int64) (*apiclient.Contacts, error) {
+	return nil, ErrNotImplemented
 }
 
 var ErrNotImplemented = errors.New("not implemented in FakeAPI")
