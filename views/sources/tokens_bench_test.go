@@ -72,3 +72,41 @@ func BenchmarkFilterTokens(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFilterTokensOneLetter is the 1M one-letter key (issue 11's
+// letter index) with the token parser in front: "ours" is computeView,
+// which now goes through filterRows; "direct" is rankRows, which
+// computeView called before, over the same rows and index. They take turns
+// key by key, so a busy machine slows both alike; x-ours-over-direct near
+// 1 is no regression.
+//
+//	go test -run '^$' -bench 'FilterTokensOneLetter' -benchtime=20x ./views/sources/
+func BenchmarkFilterTokensOneLetter(b *testing.B) {
+	c := corpusOf(b, 1_000_000)
+	if c.letters == nil {
+		b.Fatal("no letter index at 1M rows")
+	}
+	for _, q := range []string{"s", "e"} {
+		b.Run("q="+q, func(b *testing.B) {
+			var ours, direct time.Duration
+			var oursCPU, directCPU time.Duration
+			n := 0
+			for b.Loop() {
+				t, cpu := time.Now(), cpuTime()
+				_ = rankRows(q, c.sorted, c.rows, c.letters)
+				direct += time.Since(t)
+				directCPU += cpuTime() - cpu
+				t, cpu = time.Now(), cpuTime()
+				_, _, _ = computeView(c.letters, c.rows, sortKey{}, c.sorted, nil, q, -1)
+				ours += time.Since(t)
+				oursCPU += cpuTime() - cpu
+				n++
+			}
+			b.ReportMetric(ms(oursCPU)/float64(n), "ours-cpu-ms/key")
+			b.ReportMetric(ms(directCPU)/float64(n), "direct-cpu-ms/key")
+			b.ReportMetric(ms(ours)/float64(n), "ours-ms/key")
+			b.ReportMetric(ms(direct)/float64(n), "direct-ms/key")
+			b.ReportMetric(float64(oursCPU)/float64(directCPU), "x-ours-over-direct-cpu")
+		})
+	}
+}
