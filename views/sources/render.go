@@ -408,6 +408,8 @@ func (m *Model) emptyText() string {
 		return "Could not load data sources (see the status line); press r to retry."
 	case m.viewDS == nil:
 		return "Sorting…"
+	case m.viewQ != "" && m.tagsUnknownFor(m.viewQ):
+		return "No loaded data source has tags (the server sent none with the list), so tag: matches none."
 	case m.viewQ != "":
 		return fmt.Sprintf("No loaded data source matches %q. Press tab while filtering to search the server.", m.viewQ)
 	case m.search != nil:

@@ -541,3 +541,17 @@ func (m *Model) chipLine(p parsedQuery) string {
 	}
 	return b.String()
 }
+
+// tagsUnknownFor reports whether q asks for a tag while no loaded row has
+// any: then the empty list says why, not just that nothing matched.
+func (m *Model) tagsUnknownFor(q string) bool {
+	if m.viewDS == nil {
+		return false
+	}
+	for _, t := range parseQuery(q).tokens {
+		if t.f == fieldTag && !t.neg && t.val != "" {
+			return !m.tagCol.known(m.viewDS, nil)
+		}
+	}
+	return false
+}

@@ -338,3 +338,19 @@ func TestHelpMentionsFieldTokens(t *testing.T) {
 		t.Error("? does not say / takes field:value")
 	}
 }
+
+func TestTagTokenWithoutTagsSaysWhy(t *testing.T) {
+	d, m := newList(t, &viewtest.FakeAPI{Sources: viewtest.GenSources(30)}, 140, 10)
+	d.Key("/")
+	d.Type("tag:pii")
+	if len(m.view) != 0 || !strings.Contains(d.Screen(), "No loaded data source has tags") {
+		t.Errorf("tag: without tags:\n%s", d.Screen())
+	}
+	// With tags, an unmatched tag is the usual "no match".
+	d2, _ := newList(t, &viewtest.FakeAPI{Sources: tokenSources()}, 140, 10)
+	d2.Key("/")
+	d2.Type("tag:nosuchtag")
+	if scr := d2.Screen(); !strings.Contains(scr, `No loaded data source matches "tag:nosuchtag"`) {
+		t.Errorf("an unmatched tag:\n%s", scr)
+	}
+}
