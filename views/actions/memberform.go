@@ -110,7 +110,13 @@ func newMemberForm(ctx *views.Context, src Target, u *apiclient.AccessUser, c *v
 			formField{kind: fieldType, options: []string{"user", "group"}},
 			text(fieldWho, "profile id, email or name", ""))
 	}
-	m.fields = append(m.fields, state, text(fieldExpires, "YYYY-MM-DD, or empty for none", exp))
+	hint := "YYYY-MM-DD, or empty for none"
+	if exp != "" {
+		// Empty sends no expiration, which keeps the one set: the API
+		// describes no way to remove it, so the hint does not promise one.
+		hint = "YYYY-MM-DD; empty keeps " + exp
+	}
+	m.fields = append(m.fields, state, text(fieldExpires, hint, exp))
 	m.setFocus(0)
 	return m
 }
@@ -221,6 +227,10 @@ func (m *MemberForm) submit() tea.Cmd {
 		same := exp == nil || Expiration(*m.member) != "" && dateOf(Expiration(*m.member)) == exp.UTC().Format(time.DateOnly)
 		if bad == "" && state == m.member.State && same {
 			m.errs[m.index(fieldState)] = "nothing to change: pick another state or a new expiration"
+			if had := Expiration(*m.member); had != "" && exp == nil {
+				m.errs[m.index(fieldState)] = "nothing to change: an empty date keeps " + dateOf(had) +
+					" (an expiration cannot be removed here); pick another state or date"
+			}
 		}
 		if len(m.errs) > 0 {
 			return m.focusError()
