@@ -113,6 +113,8 @@ type Model struct {
 	// contacts are the source's owners and experts (contacts.go): they
 	// name the profile that created it; nil until they answer.
 	contacts *apiclient.Contacts
+	find     findState // / search within the text (find.go)
+	rawColor []string  // rawLines syntax-coloured (find.go), nil: not yet
 
 	// rawLines is rawText wrapped at rawW cells: wrapping a large source
 	// takes long, so it is done once per width (first by the request).
@@ -169,8 +171,8 @@ func (m *Model) Title() string {
 	return fmt.Sprintf("Data source %d", m.id)
 }
 
-// CapturesInput is false: the view has no text field.
-func (m *Model) CapturesInput() bool { return false }
+// CapturesInput is true while a search is typed.
+func (m *Model) CapturesInput() bool { return m.find.typing }
 
 // SetSize sets the size the view may draw in.
 func (m *Model) SetSize(w, h int) {
@@ -189,6 +191,8 @@ func (m *Model) SetSize(w, h int) {
 // "esc back" says (tab is the key that leaves the list).
 func (m *Model) Back() bool {
 	switch {
+	case m.clearFind():
+		return true
 	case m.raw:
 		m.raw = false
 	default:
@@ -441,7 +445,7 @@ func (m *Model) setDerived(src *apiclient.DataSource, d *derived) {
 		d = derive(src, 0)
 	}
 	m.src, m.present, m.rawText = src, d.present, d.rawText
-	m.rawLines, m.rawW = d.rawLines, d.rawW
+	m.rawLines, m.rawW, m.rawColor = d.rawLines, d.rawW, nil
 }
 
 // sourceChanged applies a broadcast change. For this source the fields it
@@ -559,6 +563,19 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	k := m.vctx.Keys
+	if m.find.typing {
+		return m.findKey(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Filter) && m.src != nil:
+		return m.startFind()
+	case key.Matches(msg, findNext) && m.find.Query != "":
+		m.stepFind(1)
+		return nil
+	case key.Matches(msg, findPrev) && m.find.Query != "":
+		m.stepFind(-1)
+		return nil
+	}
 	if m.vctx.ReadOnly && !m.gone {
 		// The root leaves the tag keys to the views: say why nothing
 		// happens.
@@ -730,8 +747,13 @@ func (m *Model) writeKeys() []key.Binding {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.vctx.Keys
 	switch {
+	case m.find.typing:
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "find")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
+	case m.find.Query != "":
+		return []key.Binding{findNext, relabel(k.Filter, "search again"), relabel(k.Back, "clear search")}
 	case m.raw:
-		return []key.Binding{relabel(k.Down, "scroll"), relabel(k.Raw, "overview"), k.Refresh}
+		return []key.Binding{relabel(k.Down, "scroll"), relabel(k.Raw, "overview"), relabel(k.Filter, "search"), k.Refresh}
 	case m.focus == focusLineage:
 		return []key.Binding{relabel(k.Down, "next source"), relabel(k.Up, "prev source"),
 			relabel(k.Open, "open source"), relabel(k.NextSection, "leave lineage")}
@@ -768,6 +790,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 		out = append(out, scroll)
 	}
 	acts := []key.Binding{k.Raw, k.Copy}
+	if m.src != nil {
+		acts = append(acts, relabel(k.Filter, "search the text"), findNext)
+	}
 	if !m.gone {
 		acts = append(acts, k.OpenWeb, k.Access, k.Visibility, k.Columns)
 	}

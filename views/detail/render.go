@@ -39,10 +39,17 @@ func (m *Model) View() string {
 	if n := m.notice(); n != "" && len(out) < m.h {
 		out = append(out, n)
 	}
-	body := m.h - len(out)
+	fl := m.findLine()
+	body := m.h - len(out) - btoi(fl != "")
 	off := m.off[m.mode()]
 	for i := off; i < len(m.lines) && i < off+body; i++ {
-		out = append(out, m.lines[i])
+		out = append(out, m.find.Mark(m.lines[i], m.vctx.Styles.Table.Match.Reverse(i == m.find.Line())))
+	}
+	if fl != "" {
+		for len(out) < m.h-1 {
+			out = append(out, "")
+		}
+		out = append(out, fl)
 	}
 	return strings.Join(out, "\n")
 }
@@ -52,6 +59,9 @@ func (m *Model) bodyHeight() int {
 	h := m.h - 1
 	if m.notice() != "" {
 		h--
+	}
+	if m.find.typing || m.find.Query != "" {
+		h-- // the search line
 	}
 	return max(h, 0)
 }
@@ -192,8 +202,12 @@ func (m *Model) rebuild() {
 	case m.raw:
 		if m.rawLines == nil || m.rawW != m.w {
 			m.rawLines, m.rawW = rawWrap(m.rawText, m.w), m.w
+			m.rawColor = nil
 		}
-		p.lines = m.rawLines
+		if m.rawColor == nil { // coloured once per text and width
+			m.rawColor = m.colorJSON(m.rawLines)
+		}
+		p.lines = m.rawColor
 	default:
 		m.overview(p)
 		m.tagSection(p)

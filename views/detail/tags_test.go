@@ -144,7 +144,7 @@ func TestDetailFollowsTagWrites(t *testing.T) {
 func TestGoldenDetailTags(t *testing.T) {
 	m := New(testContext(tagged(t)), 2, "Orders 00002")
 	h := &viewtest.Harness{V: m}
-	h.Ready = func() bool { return h.Done == 4 }
+	h.Ready = func() bool { return h.Done == 5 } // source, parents, children, tags, contacts
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(90, 22))
 	out := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()
 	viewtest.CheckBounds(t, out, 90, 22)
