@@ -432,6 +432,7 @@ func TestModalTakesKeysAndEscCloses(t *testing.T) {
 		api.SubscribeFn = func(r apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error) {
 			return nil, errors.New("should not be called")
 		}
+		notYours(api) // subscribe offers only sources not yours yet
 		m := newRoot(t, api, 100, 30, nil)
 		run(t, m, press("s"))
 		if m.modal == nil {
@@ -516,7 +517,7 @@ func TestKeysReadTogetherAreTakenOneByOne(t *testing.T) {
 
 func TestKeyAfterClosingADialogReachesTheList(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		m := newRoot(t, fakeWithDetail(), 100, 30, nil)
+		m := newRoot(t, notYours(fakeWithDetail()), 100, 30, nil)
 		run(t, m, press("s"))
 		old := m.modal.id
 		// esc closes the dialog at once: the next key is the list's.

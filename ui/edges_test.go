@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/views/viewtest"
 )
 
 // crumb is the breadcrumb line of the screen.
@@ -151,4 +152,13 @@ func TestFailedStartSaysWhatRDoes(t *testing.T) {
 			t.Errorf("r should load again:\n%s", screen(m))
 		}
 	})
+}
+
+// notYours makes every source one the caller may subscribe to (subscribe
+// leaves out the sources that are theirs already).
+func notYours(api *viewtest.FakeAPI) *viewtest.FakeAPI {
+	for i := range api.Sources {
+		api.Sources[i].SubscriptionStatus = "not_subscribed"
+	}
+	return api
 }
