@@ -51,7 +51,7 @@ func TestColorJSON(t *testing.T) {
 	if in || ansi.Strip(out) != `  "name": "a \" b", "n": -1.5e3, "ok": true, "x": null,` {
 		t.Errorf("text changed or string left open: %q", ansi.Strip(out))
 	}
-	out, in = ColorJSON(`  "doc": "a long`, false, st)
+	_, in = ColorJSON(`  "doc": "a long`, false, st)
 	if !in {
 		t.Fatal("a string cut by the wrap should carry to the next line")
 	}
