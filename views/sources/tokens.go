@@ -467,14 +467,7 @@ func containsFold(s, lower string) bool {
 	}
 	c := lower[0]
 	if len(s) <= 48 {
-		// Short, as most cells are: a plain loop beats two calls of
-		// strings.IndexByte per candidate position.
-		for i := 0; i+len(lower) <= len(s); i++ {
-			if toLowerASCII(s[i]) == c && equalFoldASCII(s[i+1:i+len(lower)], lower[1:]) {
-				return true
-			}
-		}
-		return false
+		return containsFoldShort(s, lower)
 	}
 	u := c
 	if 'a' <= c && c <= 'z' {
@@ -494,6 +487,43 @@ func containsFold(s, lower string) bool {
 			return true
 		}
 		s = s[i+1:]
+	}
+	return false
+}
+
+// containsFoldShort is containsFold for a short s, as most cells are:
+// the first byte of lower is looked for eight bytes at a time (SWAR, as
+// the fuzzy filter reads names), each hit then compared. A letter matches
+// either case: x|0x20 equals a lower-case letter only for it and its
+// upper case, whatever x is.
+func containsFoldShort(s, lower string) bool {
+	c := lower[0]
+	var fold uint64
+	if 'a' <= c && c <= 'z' {
+		fold = 0x20 * ones
+	}
+	want := uint64(c) * ones
+	last := len(s) - len(lower) // the last place a match can start
+	for i := 0; i <= last; i += 8 {
+		var x uint64
+		valid := uint64(highs)
+		if i+8 <= len(s) {
+			x = load64(s, i)
+		} else {
+			for k := len(s) - 1; k >= i; k-- {
+				x = x<<8 | uint64(s[k])
+			}
+			valid >>= 8 * (8 - (len(s) - i))
+		}
+		for hit := zeroBytes((x|fold)^want) & valid; hit != 0; hit &= hit - 1 {
+			at := i + bits.TrailingZeros64(hit)>>3
+			if at > last {
+				return false
+			}
+			if equalFoldASCII(s[at+1:at+len(lower)], lower[1:]) {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -354,3 +354,19 @@ func TestTagTokenWithoutTagsSaysWhy(t *testing.T) {
 		t.Errorf("an unmatched tag:\n%s", scr)
 	}
 }
+
+// containsFoldShort (eight bytes at a time) agrees with the obvious
+// search, at every length and offset, for letters, other bytes and
+// non-ASCII.
+func TestContainsFoldShortAgrees(t *testing.T) {
+	hays := []string{"", "a", "Ab", "public.t_19", "CLINICAL.CONTRACTS_APAC", "xxxxxxxA", "xxxxxxxxA", "ÄÖü.ab_Ab", "\xe1a", "aaaaaaaaaaaaaaaaaaaaaaaaaaab", "t_1.T_10"}
+	needles := []string{"a", "b", "ab", "t_1", "apac", "contracts_apac", "_", ".", "xa", "aab", "ü", "1"}
+	for _, h := range hays {
+		for _, n := range needles {
+			want := strings.Contains(strings.ToLower(h), n)
+			if got := containsFold(h, n); got != want {
+				t.Errorf("containsFold(%q, %q) = %v, want %v", h, n, got, want)
+			}
+		}
+	}
+}
