@@ -370,3 +370,17 @@ func TestContainsFoldShortAgrees(t *testing.T) {
 		}
 	}
 }
+
+// Many chips on a narrow terminal: the filter line stays one line, within
+// the width.
+func TestChipsFitNarrowTerminal(t *testing.T) {
+	d, m := newList(t, &viewtest.FakeAPI{Sources: tokenSources()}, 60, 8)
+	d.Key("/")
+	d.Type(`status:passed -tag:pii handler:snow table:"t_1" id:1 cust`)
+	viewtest.CheckBounds(t, m.View(), 60, 8)
+	d.Key("enter")
+	viewtest.CheckBounds(t, m.View(), 60, 8)
+	if first := strings.SplitN(d.Screen(), "\n", 2)[0]; !strings.HasPrefix(first, "/[status:passed] [-tag:pii]") {
+		t.Errorf("kept filter line at 60 columns: %q", first)
+	}
+}
