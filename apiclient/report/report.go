@@ -46,11 +46,14 @@ type Source struct {
 	ID       int64
 	Name     string
 	SQLTable string
+	// NoTable says SQLTable lacks the table name (a list hit carries only
+	// the schema): the walk reads the source to fill it in.
+	NoTable bool
 }
 
 // SourceOf is the report's view of a data source.
 func SourceOf(d *apiclient.DataSource) Source {
-	return Source{ID: d.ID, Name: d.Name, SQLTable: SQLTable(d)}
+	return Source{ID: d.ID, Name: d.Name, SQLTable: SQLTable(d), NoTable: d.SQLTableName == ""}
 }
 
 // SQLTable joins a source's SQL schema and table names with a dot, leaving

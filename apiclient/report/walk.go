@@ -124,7 +124,7 @@ func walkOne(ctx context.Context, l Lister, s Source, o Options) Done {
 		}
 		return context.WithCancel(ctx)
 	}
-	if r, ok := l.(Reader); ok && o.Lookup {
+	if r, ok := l.(Reader); ok && (o.Lookup || s.NoTable) {
 		rctx, done := call()
 		ds, err := r.GetDataSource(rctx, s.ID)
 		done()
@@ -140,6 +140,7 @@ func walkOne(ctx context.Context, l Lister, s Source, o Options) Done {
 			d.Source.Name = ds.Name
 		}
 		d.Source.SQLTable = SQLTable(ds)
+		d.Source.NoTable = false
 	}
 	size := o.Access.Size
 	if size <= 0 {

@@ -893,3 +893,39 @@ func TestGovernanceDemoData(t *testing.T) {
 		t.Errorf("visibility --user of a policy member: %s", res)
 	}
 }
+
+// sql_table is schema.table, as the TUI's export writes it, though the
+// list's hits carry only the schema: the table comes from the source.
+func TestAccessReportSQLTableIsSchemaDotTable(t *testing.T) {
+	r, _ := emulated(t, immutatest.Options{Sources: 30})
+	want := map[string]string{}
+	for _, s := range jsonArray(t, r.ok("ls", "--limit", "6", "--json").out) {
+		sid := strconv.FormatInt(num(s["id"]), 10)
+		var d map[string]any
+		if err := json.Unmarshal([]byte(r.ok("get", sid, "--json").out), &d); err != nil {
+			t.Fatal(err)
+		}
+		schema, _ := d["sqlSchemaName"].(string)
+		table, _ := d["sqlTableName"].(string)
+		if schema != "" && table != "" {
+			want[sid] = schema + "." + table
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("no source with a schema and a table in the first 6")
+	}
+	recs := readCSV(t, r.ok("access-report", "--limit", "6").out)
+	checked := 0
+	for _, rec := range recs[1:] {
+		if _, ok := want[rec[0]]; !ok {
+			continue
+		}
+		checked++
+		if rec[2] != want[rec[0]] {
+			t.Fatalf("source %s: sql_table %q, want %q", rec[0], rec[2], want[rec[0]])
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no rows for a source with a table")
+	}
+}
