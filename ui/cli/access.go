@@ -13,18 +13,28 @@ import (
 
 // memberFilters are the access-list filters access and access-report share.
 type memberFilters struct {
-	states, types strList
-	expand        bool
+	states, types      strList
+	expand             bool
+	pending, approvedF bool
 }
 
 func (m *memberFilters) register(fs *flag.FlagSet) {
 	fs.Var(&m.states, "state", "only members with this access `STATE`: "+strings.Join(memberStates, ", ")+" (repeat for several)")
 	fs.Var(&m.types, "type", "only members of this `TYPE`: user, group, policy (repeat for several)")
 	fs.BoolVar(&m.expand, "expand-groups", false, "list the members of groups one by one")
+	fs.BoolVar(&m.pending, "pending", false, "only entries waiting for approval (approved=false)")
+	fs.BoolVar(&m.approvedF, "approved", false, "only approved entries (approved=true)")
 }
 
 // options checks the flags and sets them on o.
 func (m *memberFilters) options(cmd string, o *apiclient.AccessOptions) error {
+	for _, st := range m.states {
+		// Pending is not a state on the server but approved=false: say
+		// where it is rather than list the states.
+		if st == "pending" {
+			return usagef(cmd, "--state %q: pending is not an access state; use --pending (or --approved)", st)
+		}
+	}
 	if err := oneOf(cmd, "--state", m.states, memberStates...); err != nil {
 		return err
 	}
@@ -32,14 +42,24 @@ func (m *memberFilters) options(cmd string, o *apiclient.AccessOptions) error {
 		return err
 	}
 	o.States, o.MemberTypes, o.ExpandGroups = m.states, m.types, m.expand
+	switch {
+	case m.pending && m.approvedF:
+		return usagef(cmd, "--pending and --approved: give one of them")
+	case m.pending:
+		o.Approved = new(false)
+	case m.approvedF:
+		o.Approved = new(true)
+	}
 	return nil
 }
 
 var accessCommand = &command{
 	name:    "access",
-	args:    "ID [--state S]... [--type user|group|policy]... [--expand-groups] [--search TEXT] [--sort FIELD] [--desc] [--limit N] [--json] [--wide]",
+	args:    "ID [--state S]... [--type user|group|policy]... [--pending|--approved] [--expand-groups] [--search TEXT] [--sort FIELD] [--desc] [--limit N] [--json] [--wide]",
 	summary: "list the users and groups with access to a data source",
-	detail: `Repeat --state or --type to match any of their values. ACCESS_ID is what
+	detail: `Repeat --state or --type to match any of their values. --pending lists
+only the entries waiting for approval, --approved only the approved ones.
+ACCESS_ID is what
 dsbrowse access set and dsbrowse revoke take. Pages are fetched and printed
 like ls's (see dsbrowse ls --help): in order as they come, the table's
 columns sized from the first page unless --wide is given.

@@ -929,3 +929,44 @@ func TestAccessReportSQLTableIsSchemaDotTable(t *testing.T) {
 		t.Fatal("no rows for a source with a table")
 	}
 }
+
+// --pending and --approved ask the server for approved=false|true; --state
+// pending points at --pending.
+func TestAccessPendingApproved(t *testing.T) {
+	r, srv := emulated(t, immutatest.Options{Sources: 40})
+	id := ""
+	for _, s := range jsonArray(t, r.ok("ls", "--json").out) {
+		sid := strconv.FormatInt(num(s["id"]), 10)
+		for _, u := range jsonArray(t, r.ok("access", sid, "--json").out) {
+			if u["approved"] == false {
+				id = sid
+			}
+		}
+		if id != "" {
+			break
+		}
+	}
+	if id == "" {
+		t.Fatal("no source with a pending entry in the emulator")
+	}
+	for _, c := range []struct {
+		flag string
+		want bool
+	}{{"--pending", false}, {"--approved", true}} {
+		srv.Handler.ResetLog()
+		us := jsonArray(t, r.ok("access", id, c.flag, "--json").out)
+		if q := srv.Handler.Requests()[0].Query; !strings.Contains(q, "approved="+strconv.FormatBool(c.want)) {
+			t.Errorf("%s: query %q", c.flag, q)
+		}
+		if len(us) == 0 {
+			t.Errorf("%s listed nobody on source %s", c.flag, id)
+		}
+		for _, u := range us {
+			if u["approved"] != c.want {
+				t.Errorf("%s listed %v (approved %v)", c.flag, u["name"], u["approved"])
+			}
+		}
+	}
+	r.fails(2, "use --pending", "access", id, "--state", "pending")
+	r.fails(2, "give one of them", "access", id, "--pending", "--approved")
+}
