@@ -225,25 +225,27 @@ func TestE2EWalkthrough(t *testing.T) {
 		t.Errorf("no lineage of 4 or no GET of its parent 3:\n%s", fmtReqs(reqs))
 	}
 
-	// esc back through every level: the parent, the lineage selection, the
-	// derived source's detail, the filter.
+	// esc back through every level: the parent, the derived source's
+	// detail (esc in its lineage list goes back, as the footer says), the
+	// filter (the cursor stays on the row it was on).
 	s.esc()
 	s.waitCrumb("Data sources › " + immutatest.NameDerived)
-	s.waitFor(waitTimeout, "tab leave lineage")
-	s.esc()
-	s.waitFor(waitTimeout, "tab select lineage")
+	s.waitFor(waitTimeout, "tab leave lineage", "esc back")
 	s.esc()
 	s.waitCrumb("Data sources")
 	s.waitFor(waitTimeout, "/Derived Healthcare")
 	s.esc()
-	sc = s.waitFor(waitTimeout, loadedText(total))
+	sc = s.waitUntil("the filter cleared, the cursor on its row", waitTimeout, func(sc string) bool {
+		rs := listRows(sc)
+		c := selectedRow(rs)
+		return strings.Contains(sc, loadedText(total)) && c >= 0 && rs[c].Name() == immutatest.NameDerived
+	})
 
 	// The list's cursor and scroll are where they were after a round trip:
-	// go far enough down to scroll, open, go deeper, come back.
+	// from the top, go far enough down to scroll, open, go deeper, come back.
+	s.send("g")
+	sc = s.waitUntil("the cursor on the first row", waitTimeout, func(sc string) bool { return selectedRow(listRows(sc)) == 0 })
 	top := listRows(sc)
-	if selectedRow(top) != 0 {
-		t.Errorf("the cursor is not on the first row after clearing the filter:\n%s", sc)
-	}
 	down := len(top) + 6
 	scrolledTop := top[down-len(top)+1].Name() // the cursor sits on the last row once it scrolls
 	s.sendN("Down", down)
@@ -318,7 +320,7 @@ func TestE2EHelpAndEsc(t *testing.T) {
 	s.waitFor(startTimeout, loadedText(total))
 
 	s.send("?")
-	sc := s.waitFor(waitTimeout, "Keys for Data sources", "any key close help")
+	sc := s.waitFor(waitTimeout, "Keys for Data sources", "any other key close help")
 	for _, w := range []string{"filter", "search server", "access users", "my visibility", "subscribe", "create S3", "disable/delete", "restore", "quit"} {
 		if !strings.Contains(sc, w) {
 			t.Errorf("full help lacks %q:\n%s", w, sc)
@@ -363,7 +365,9 @@ func TestE2EHelpAndEsc(t *testing.T) {
 	if !strings.Contains(sc, "raw JSON") {
 		t.Errorf("the detail's help lacks its own keys:\n%s", sc)
 	}
-	s.send("j")
+	s.send("j") // scrolls the help, which stays open
+	s.alive()
+	s.send("x")
 	s.waitGone(waitTimeout, "Keys for")
 	s.esc()
 	s.waitCrumb("Data sources")
