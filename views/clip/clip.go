@@ -309,6 +309,16 @@ func (m *Model) View() string {
 	}
 	tail := []string{"", st.Muted.Render(ansi.Truncate("a letter copies · enter the selected · esc cancels", inner, "…"))}
 	maxLines := max(m.h-box.GetVerticalFrameSize(), 3)
+	if len(head)+len(mid)+len(tail) > maxLines {
+		// Short terminal: the spacers go before any item does, and the
+		// items shown are the ones around the cursor, so enter never
+		// copies a line that cannot be seen.
+		head, tail = head[:1], tail[1:]
+		if room := maxLines - len(head) - len(tail); room > 0 && room < len(mid) {
+			from := min(max(m.cursor-room/2, 0), len(mid)-room)
+			mid = mid[from : from+room]
+		}
+	}
 	lines := format.FitLines(head, mid, tail, maxLines, st.Muted.Render("…"))
 	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
 }

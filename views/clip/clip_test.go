@@ -258,3 +258,21 @@ func TestCopyLetterBeforeMenuOpens(t *testing.T) {
 		}
 	}
 }
+
+// On a short terminal (60x15 leaves the menu 11 lines) the spacers give
+// way first and the highlighted item stays on screen as the cursor
+// moves, so enter never copies an item that cannot be seen.
+func TestMenuShortTerminalKeepsCursorVisible(t *testing.T) {
+	_, ctx, _ := fixture()
+	d := viewtest.New(t, clip.New(ctx, clip.Source{ID: 7, Name: "Web Sales 00007"}), 60, 11)
+	for _, it := range clip.Items[1:] {
+		d.Key("down")
+		scr := d.Screen()
+		if !strings.Contains(scr, "› "+it.Key+"  "+it.Label) {
+			t.Errorf("cursor on %q not shown:\n%s", it.Label, scr)
+		}
+		if !strings.Contains(scr, "esc cancels") {
+			t.Errorf("the hint line is gone at 60x11:\n%s", scr)
+		}
+	}
+}
