@@ -868,9 +868,11 @@ func jsonInt(raw json.RawMessage) (int64, bool) {
 var unsubscribeCommand = &command{
 	name:    "unsubscribe",
 	args:    "ID... [--json]",
-	summary: "unsubscribe yourself from data sources",
-	detail: `Sends one DELETE /dataSource/ID/unsubscribe per ID, in order, and prints one
-line per ID: unsubscribed, or the error. Exits 1 when any failed. --json
+	summary: "unsubscribe yourself from data sources, or withdraw a pending request",
+	detail: `Reads each source, then sends one DELETE /dataSource/ID/unsubscribe per ID,
+in order, and prints one line per ID: unsubscribed, request withdrawn (the
+source's request was pending), or the error. A source you own is refused
+and nothing is sent for it. Exits 1 when any failed. --json
 prints an array of {"dataSourceId": ID, "answer": <the server's answer>}
 for the ones that succeeded.`,
 	setup: func(fs *flag.FlagSet) func(*run, []string) error {
@@ -895,6 +897,25 @@ for the ones that succeeded.`,
 			t := &outcomes{}
 			failed := 0
 			for i, id := range ids {
+				// The state before says what the call does: a pending
+				// request is withdrawn; an owner cannot leave this way.
+				// A read that fails leaves it to the server.
+				wasPending := false
+				if d, rerr := r.env.Client.GetDataSource(r.ctx, id); rerr == nil && d != nil {
+					switch strings.ToLower(strings.TrimSpace(d.SubscriptionStatus)) {
+					case "owner":
+						failed++
+						// The TUI's line (actions.OwnerCannotUnsubscribe).
+						line := "you own " + safe.Line(d.Name) + ": an owner cannot unsubscribe"
+						t.add(strconv.FormatInt(id, 10), "error: "+line)
+						if asJSON {
+							fmt.Fprintf(r.io.Err, "error: data source %d: %s\n", id, line)
+						}
+						continue
+					case "pending":
+						wasPending = true
+					}
+				}
 				ans, err := r.env.Client.Unsubscribe(r.ctx, id)
 				if err == nil {
 					raw := json.RawMessage("null")
@@ -904,9 +925,12 @@ for the ones that succeeded.`,
 					answers = append(answers, answer{id, raw})
 					// The answer is untyped: the source read back tells.
 					result := "unsubscribed"
+					if wasPending {
+						result = "request withdrawn"
+					}
 					if d, rerr := r.env.Client.GetDataSource(r.ctx, id); rerr != nil {
 						result += " (could not read the source back: " + describe(rerr, r.env.Target.URL) + ")"
-					} else if st := d.SubscriptionStatus; slices.Contains(memberStates, st) {
+					} else if st := d.SubscriptionStatus; slices.Contains(memberStates, st) || wasPending && st == "pending" {
 						failed++
 						result = "error: the server accepted it, but you are still " + safe.Line(st)
 					}

@@ -515,16 +515,35 @@ func TestUnsubscribe(t *testing.T) {
 		t.Errorf("after unsubscribe: %v", d["subscriptionStatus"])
 	}
 
-	// The owner is refused by the server: the reason is shown whole, the
-	// other id still goes, exit 1.
+	// The owner is refused with the TUI's line and nothing is sent for it;
+	// the other id still goes, exit 1.
 	srv.Handler.ResetLog()
 	res = r.run("unsubscribe", strconv.Itoa(immutatest.IDWebSales), subs[2])
 	got := outcomeLines(t, res.out)
-	if res.code != 1 || got[subs[2]] != "unsubscribed" || !strings.Contains(got["16"], "Owners cannot unsubscribe") {
+	if res.code != 1 || got[subs[2]] != "unsubscribed" || !strings.HasSuffix(got["16"], ": an owner cannot unsubscribe") || !strings.HasPrefix(got["16"], "error: you own ") {
 		t.Errorf("owner: %v\n%s", got, res)
 	}
-	if !strings.Contains(res.err, "1 of 2 unsubscribes failed") || len(writesTo(srv, "DELETE", "/dataSource/")) != 2 {
+	if dels := writesTo(srv, "DELETE", "/dataSource/"); !strings.Contains(res.err, "1 of 2 unsubscribes failed") || len(dels) != 1 || dels[0].Path != "/dataSource/"+subs[2]+"/unsubscribe" {
 		t.Errorf("owner: %s", res)
+	}
+
+	// A pending request is withdrawn by the same call, and said so.
+	pending := ""
+	for _, s := range jsonArray(t, r.ok("ls", "--json").out) {
+		if s["subscriptionStatus"] == "pending" {
+			pending = strconv.FormatInt(num(s["id"]), 10)
+			break
+		}
+	}
+	if pending == "" {
+		t.Fatal("no pending request in the emulator")
+	}
+	srv.Handler.ResetLog()
+	if got := outcomeLines(t, r.ok("unsubscribe", pending).out); got[pending] != "request withdrawn" {
+		t.Errorf("pending: %v", got)
+	}
+	if dels := writesTo(srv, "DELETE", "/dataSource/"); len(dels) != 1 || dels[0].Path != "/dataSource/"+pending+"/unsubscribe" {
+		t.Errorf("pending: writes %+v", anyWrites(srv))
 	}
 
 	js := r.run("unsubscribe", subs[0], "--json")

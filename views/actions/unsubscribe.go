@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,14 +17,25 @@ import (
 
 // unsubscribable are the subscription states the caller can leave with
 // DELETE /dataSource/{id}/unsubscribe. An owner is not offered it (giving
-// up ownership belongs to the access view), nor is a pending request or a
-// source the caller has no subscription to.
+// up ownership belongs to the access view), nor is a source the caller has
+// no subscription to. A pending request is withdrawn by the same call.
 var unsubscribable = map[string]bool{"subscribed": true, "expert": true, "ingest": true}
 
 // CanUnsubscribe reports whether a source in subscription state status is
 // one the caller can unsubscribe from.
 func CanUnsubscribe(status string) bool {
 	return unsubscribable[strings.ToLower(strings.TrimSpace(status))]
+}
+
+// isPending is a request of the caller's still waiting for approval.
+func isPending(status string) bool {
+	return strings.EqualFold(strings.TrimSpace(status), "pending")
+}
+
+// OwnerCannotUnsubscribe is the line for a source the caller owns; the CLI
+// prints the same.
+func OwnerCannotUnsubscribe(name string) string {
+	return "you own " + name + ": an owner cannot unsubscribe"
 }
 
 // Unsubscribe re-reads the sources (the server's subscriptionStatus
@@ -60,7 +72,7 @@ func Unsubscribe(ctx *views.Context, ts []Target) tea.Cmd {
 // dialog (also returned, to hand it the flow's claim), or why there is
 // none.
 func checkSubscriptions(ctx *views.Context, ts []Target) (tea.Msg, *Dialog) {
-	var subscribed []Target
+	var subscribed, pending []Target
 	var follow []tea.Cmd
 	skipped := map[string]int{}
 	unknown := 0
@@ -78,28 +90,36 @@ func checkSubscriptions(ctx *views.Context, ts []Target) (tea.Msg, *Dialog) {
 		// leaves subscriptionStatus out) is offered, and said so: the
 		// server refuses a source the caller is not subscribed to, and
 		// the refusal changes nothing.
-		switch st := strings.TrimSpace(d.SubscriptionStatus); {
-		case st == "":
-			unknown++
-		case !CanUnsubscribe(st):
-			skipped[statusWord(st)]++
-			continue
-		}
 		name := safe.Line(d.Name)
 		if name == "" {
 			name = t.Name
 		}
+		st := strings.TrimSpace(d.SubscriptionStatus)
+		switch {
+		case st == "":
+			unknown++
+		case isPending(st):
+			// The same call withdraws the request.
+			pending = append(pending, Target{ID: t.ID, Name: name, Disabled: d.IsDisabled(), Subscription: "pending"})
+			continue
+		case !CanUnsubscribe(st):
+			skipped[statusWord(st)]++
+			continue
+		}
 		subscribed = append(subscribed, Target{ID: t.ID, Name: name, Disabled: d.IsDisabled()})
 	}
 	skip := skippedWords(skipped)
-	if len(subscribed) == 0 {
+	if len(subscribed)+len(pending) == 0 {
 		text := "you are not subscribed to " + ts[0].Name + " (" + skip + "); nothing to unsubscribe"
+		if skipped["owner"] == 1 && len(ts) == 1 {
+			text = OwnerCannotUnsubscribe(ts[0].Name)
+		}
 		if len(ts) > 1 {
 			text = fmt.Sprintf("you are subscribed to none of the %d data sources (%s); nothing to unsubscribe", len(ts), skip)
 		}
 		return tea.BatchMsg(append(follow, views.Status(text, views.Warn))), nil
 	}
-	dlg := NewDialog(ctx, unsubscribeSpec(ctx, subscribed, skip, len(ts)-len(subscribed), unknown))
+	dlg := NewDialog(ctx, unsubscribeSpec(ctx, subscribed, pending, skip, len(ts)-len(subscribed)-len(pending), unknown))
 	return tea.BatchMsg(append(follow, views.Emit(views.OpenModalMsg{M: dlg}))), dlg
 }
 
@@ -131,14 +151,33 @@ func skippedWords(m map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-func unsubscribeSpec(ctx *views.Context, ts []Target, skip string, skipped, unknown int) Spec {
+func unsubscribeSpec(ctx *views.Context, subscribed, pending []Target, skip string, skipped, unknown int) Spec {
+	ts := append(slices.Clone(subscribed), pending...)
 	title := fmt.Sprintf("Unsubscribe from %s", ts[0].Name)
+	confirm := "Unsubscribe"
+	if len(subscribed) == 0 {
+		title, confirm = fmt.Sprintf("Withdraw your request for %s", ts[0].Name), "Withdraw"
+	}
 	call := fmt.Sprintf("DELETE /dataSource/%d/unsubscribe", ts[0].ID)
 	if len(ts) > 1 {
 		title = fmt.Sprintf("Unsubscribe from %d data sources", len(ts))
+		if len(subscribed) == 0 {
+			title = fmt.Sprintf("Withdraw your requests for %d data sources", len(ts))
+		}
 		call = fmt.Sprintf("DELETE /dataSource/{id}/unsubscribe for %s", ids(ts))
 	}
-	body := append([]string{"You will lose your access to:"}, names(ts, 8)...)
+	var body []string
+	if len(subscribed) > 0 {
+		body = append(body, "You will lose your access to:")
+		body = append(body, names(subscribed, 8)...)
+	}
+	if len(pending) > 0 {
+		if len(body) > 0 {
+			body = append(body, "")
+		}
+		body = append(body, "Your pending request will be withdrawn for:")
+		body = append(body, names(pending, 8)...)
+	}
 	if unknown > 0 {
 		body = append(body, "", fmt.Sprintf("The server did not say whether you are subscribed to %d of them; it refuses those you are not.", unknown))
 	}
@@ -149,21 +188,31 @@ func unsubscribeSpec(ctx *views.Context, ts []Target, skip string, skipped, unkn
 		ctx.Keys.Subscribe.Help().Key))
 	api := ctx.API
 	return protect(ctx, Spec{
-		Title: title, Body: body, ConfirmLabel: "Unsubscribe", Call: call,
+		Title: title, Body: body, ConfirmLabel: confirm, Call: call,
 		Run: func(base context.Context) Result {
 			var r Result
-			done := 0
+			unsubbed, withdrawn := 0, 0
 			for _, t := range ts {
 				o, ok, follow := unsubscribeOne(ctx, api, base, t)
 				r.Outcomes = append(r.Outcomes, o)
 				r.Follow = append(r.Follow, follow)
-				if ok {
-					done++
-				} else {
+				switch {
+				case !ok:
 					r.Failed = true
+				case isPending(t.Subscription):
+					withdrawn++
+				default:
+					unsubbed++
 				}
 			}
-			r.Summary = fmt.Sprintf("unsubscribed %d of %d", done, len(ts))
+			var parts []string
+			if len(subscribed) > 0 {
+				parts = append(parts, fmt.Sprintf("unsubscribed %d of %d", unsubbed, len(subscribed)))
+			}
+			if len(pending) > 0 {
+				parts = append(parts, fmt.Sprintf("withdrew %d of %d %s", withdrawn, len(pending), "request"+plural(len(pending))))
+			}
+			r.Summary = strings.Join(parts, " · ")
 			if skipped > 0 {
 				r.Summary += fmt.Sprintf(" · skipped %d (%s)", skipped, skip)
 			}
@@ -179,9 +228,15 @@ func unsubscribeOne(ctx *views.Context, api views.API, base context.Context, t T
 	rctx, cancel := ctx.WithTimeout(base)
 	_, err := api.Unsubscribe(rctx, t.ID)
 	cancel()
-	if err != nil && !unknownOutcome(err) {
-		return Outcome{Text: fmt.Sprintf("%s: not unsubscribed: %s", t.Name, apiclient.Explain(err))}, false, nil
+	done, not := "unsubscribed", "not unsubscribed"
+	if isPending(t.Subscription) {
+		done, not = "request withdrawn", "request not withdrawn"
 	}
+	if err != nil && !unknownOutcome(err) {
+		return Outcome{Text: fmt.Sprintf("%s: %s: %s", t.Name, not, apiclient.Explain(err))}, false, nil
+	}
+	// still: the read says the caller holds what the call was to end.
+	still := func(st string) bool { return CanUnsubscribe(st) || isPending(t.Subscription) && isPending(st) }
 	d, rerr := readRow(ctx, api, base, t.ID)
 	var follow tea.Cmd
 	if rerr == nil {
@@ -191,22 +246,22 @@ func unsubscribeOne(ctx *views.Context, api views.API, base context.Context, t T
 	case errors.Is(rerr, apiclient.ErrNotFound):
 		return Outcome{Text: fmt.Sprintf("%s (%d): it is gone from the server", t.Name, t.ID)}, false,
 			views.Emit(views.SourceRemovedMsg{ID: t.ID})
-	case err != nil && rerr == nil && strings.TrimSpace(d.SubscriptionStatus) != "" && !CanUnsubscribe(d.SubscriptionStatus):
+	case err != nil && rerr == nil && strings.TrimSpace(d.SubscriptionStatus) != "" && !still(d.SubscriptionStatus):
 		// The answer was lost, but the read settles it: the caller is
 		// no longer subscribed.
-		return Outcome{Text: fmt.Sprintf("%s: unsubscribed (the answer was lost: %s; the source now reads %s)",
-			t.Name, apiclient.Explain(err), statusWord(d.SubscriptionStatus)), OK: true}, true, follow
+		return Outcome{Text: fmt.Sprintf("%s: %s (the answer was lost: %s; the source now reads %s)",
+			t.Name, done, apiclient.Explain(err), statusWord(d.SubscriptionStatus)), OK: true}, true, follow
 	case err != nil:
 		return Outcome{Text: fmt.Sprintf("%s: no clear answer (%s); the server may or may not have unsubscribed you. Refresh (r) to see.",
 			t.Name, apiclient.Explain(err))}, false, follow
 	case rerr != nil:
 		return Outcome{Text: fmt.Sprintf("%s: the server took the request, but reading it again failed (%s). Refresh (r) to see.",
 			t.Name, apiclient.Explain(rerr))}, false, nil
-	case CanUnsubscribe(d.SubscriptionStatus):
+	case still(d.SubscriptionStatus):
 		return Outcome{Text: fmt.Sprintf("%s: the server answered, but it still reads as %s. Refresh (r) to see.",
 			t.Name, safe.Line(d.SubscriptionStatus))}, false, follow
 	case strings.TrimSpace(d.SubscriptionStatus) == "":
 		return Outcome{Text: fmt.Sprintf("%s: the server accepted the unsubscribe; reading it again does not say the subscription state", t.Name), OK: true}, true, follow
 	}
-	return Outcome{Text: fmt.Sprintf("%s: unsubscribed (now %s)", t.Name, statusWord(d.SubscriptionStatus)), OK: true}, true, follow
+	return Outcome{Text: fmt.Sprintf("%s: %s (now %s)", t.Name, done, statusWord(d.SubscriptionStatus)), OK: true}, true, follow
 }

@@ -326,3 +326,48 @@ func TestUnsubscribeDialogWithinBounds(t *testing.T) {
 		}
 	}
 }
+
+// A pending request is withdrawn by the same call, and said so; an owner
+// is refused with the line the CLI prints.
+func TestUnsubscribeWithdrawsAPendingRequest(t *testing.T) {
+	api, ctx := subFixture()
+	d3 := source(api, 3)
+	d3.SubscriptionStatus = "pending"
+	setSource(api, d3)
+	drv, d := openDialog(t, actions.Unsubscribe(ctx, targets(api, 3)), 100, 30)
+	if d == nil || d.Title() != "Withdraw your request for Ledger" {
+		t.Fatalf("dialog %v", d)
+	}
+	wantScreen(t, drv, "Your pending request will be withdrawn for:", "• Ledger (3)", "→ DELETE /dataSource/3/unsubscribe")
+	noScreen(t, drv, "You will lose your access to:")
+	drv.Key("y")
+	wantUnsubs(t, api, "unsubscribe 3")
+	wantScreen(t, drv, "✓ Ledger: request withdrawn (now not subscribed)")
+	noScreen(t, drv, "Ledger: unsubscribed")
+	st, _ := viewtest.Last[views.StatusMsg](drv)
+	if st.Text != "withdrew 1 of 1 request" {
+		t.Errorf("status %q", st.Text)
+	}
+	drv.Key("enter")
+
+	// Marked with a subscription: both, each said for what it is.
+	d3.SubscriptionStatus = "pending"
+	setSource(api, d3)
+	drv, d = openDialog(t, actions.Unsubscribe(ctx, targets(api, 1, 3)), 100, 30)
+	if d.Title() != "Unsubscribe from 2 data sources" {
+		t.Fatalf("title %q", d.Title())
+	}
+	wantScreen(t, drv, "You will lose your access to:", "• Orders (1)", "Your pending request will be withdrawn for:", "• Ledger (3)")
+	drv.Key("y")
+	wantScreen(t, drv, "Orders: unsubscribed (now not subscribed)", "Ledger: request withdrawn (now not subscribed)")
+	if st, _ := viewtest.Last[views.StatusMsg](drv); st.Text != "unsubscribed 1 of 1 · withdrew 1 of 1 request" {
+		t.Errorf("status %q", st.Text)
+	}
+	drv.Key("enter")
+
+	msgs := viewtest.CollectAll(actions.Unsubscribe(ctx, targets(api, 6)))
+	if len(dialogsIn(msgs)) != 0 || !slices.Contains(statusesIn(msgs), "you own Mine: an owner cannot unsubscribe") {
+		t.Fatalf("owner: %q", statusesIn(msgs))
+	}
+	wantUnsubs(t, api, "unsubscribe 3", "unsubscribe 1", "unsubscribe 3")
+}
