@@ -138,7 +138,7 @@ func TestE2EVerdictDeniedUser(t *testing.T) {
 	openRow(t, s, immutatest.NameNeedsApproval)
 	s.send("v")
 	s.waitCrumb("Data sources › " + immutatest.NameNeedsApproval + " › My visibility")
-	sc = s.waitFor(waitTimeout, "CANNOT SEE", "You do not meet the subscription policy")
+	sc = s.waitFor(waitTimeout, "CANNOT SEE", "you do not meet the subscription policy")
 	if first := strings.TrimSpace(line(sc, 2)); first != "✗ CANNOT SEE  You cannot see "+immutatest.NameNeedsApproval {
 		t.Errorf("first line of my visibility %q\n%s", first, sc)
 	}

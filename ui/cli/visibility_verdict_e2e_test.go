@@ -35,7 +35,7 @@ func TestVisibilitySaysWhyTheUserCannotSee(t *testing.T) {
 
 	// The caller, refused by the subscription policy.
 	mine := r.ok("visibility", strconv.Itoa(immutatest.IDNeedsApproval)).out
-	for _, want := range []string{"Verdict:             cannot see", "You do not meet the subscription policy"} {
+	for _, want := range []string{"Verdict:             cannot see", "you do not meet the subscription policy"} {
 		if !strings.Contains(mine, want) {
 			t.Errorf("visibility %d: no %q in\n%s", immutatest.IDNeedsApproval, want, mine)
 		}

@@ -52,12 +52,13 @@ func Judge(reports []apiclient.VisibilityReport, who string) Verdict {
 			add(&v.Why, "the server says: "+format.Inline(reason))
 		}
 		if r.SubscriptionPolicyMet != nil && !*r.SubscriptionPolicyMet {
+			// Why lines follow "why " mid-sentence: "you", not "You".
 			add(&v.Why, fmt.Sprintf("%s %s not meet the subscription policy (subscriptionPolicyMet: false)",
-				s.cap(), s.verb("does", "do")))
+				s.obj(), s.verb("does", "do")))
 		}
 		if r.DataSourceVisibilitiesCount > 0 && (r.UserVisibilitiesCount <= 0 || r.NoVisibilities) {
 			add(&v.Why, fmt.Sprintf("%s %s none of the source's %d visibility %s: every row is hidden (noVisibilities)",
-				s.cap(), s.verb("has", "have"), r.DataSourceVisibilitiesCount, plural(r.DataSourceVisibilitiesCount, "value", "values")))
+				s.obj(), s.verb("has", "have"), r.DataSourceVisibilitiesCount, plural(r.DataSourceVisibilitiesCount, "value", "values")))
 		}
 		purpose = purpose || r.HasPurposeRule
 		for _, c := range r.Masked {

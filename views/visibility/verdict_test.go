@@ -59,7 +59,7 @@ func TestJudge(t *testing.T) {
 	if v := Judge(nil, ""); !v.CanSee {
 		t.Errorf("no report: %+v", v)
 	}
-	if v := Judge([]apiclient.VisibilityReport{report(t, `{"subscriptionPolicyMet":false}`)}, ""); !strings.HasPrefix(v.Why[0], "You do not meet") {
+	if v := Judge([]apiclient.VisibilityReport{report(t, `{"subscriptionPolicyMet":false}`)}, ""); !strings.HasPrefix(v.Why[0], "you do not meet") {
 		t.Errorf("the caller: %q", v.Why[0])
 	}
 }
@@ -90,7 +90,7 @@ func TestWriteVerdictNoColor(t *testing.T) {
 func TestMyVisibilityLeadsWithTheVerdict(t *testing.T) {
 	for _, c := range []struct{ js, first, also string }{
 		{`{"dataSource":16,"dataSourceName":"Web Sales","subscriptionPolicyMet":false,"whereClause":"a = 1","sqlStatement":"SELECT 1"}`,
-			"✗ CANNOT SEE  You cannot see Web Sales", "You do not meet the subscription policy (subscriptionPolicyMet: false)"},
+			"✗ CANNOT SEE  You cannot see Web Sales", "you do not meet the subscription policy (subscriptionPolicyMet: false)"},
 		{`{"dataSource":16,"dataSourceName":"Web Sales","whereClause":"a = 1","sqlStatement":"SELECT 1"}`,
 			"✓ CAN SEE  You can see Web Sales", "but rows are filtered"},
 	} {
