@@ -230,11 +230,20 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 	return tea.Batch(tag(e.id, e.v.Init()), m.setStatus("switched to profile "+safe.Line(s.Profile), views.Success))
 }
 
+// listFilterFree is a view the list's server filters do not narrow (the
+// inbox): the header leaves them out there, lest it read as narrowed.
+type listFilterFree interface{ IgnoresListFilter() bool }
+
 // filterBadge is the header's word on the server filters ("" when none).
 func (m *Model) filterBadge() string {
 	l := cmdline.Label(m.cl.filter)
 	if l == "" {
 		return ""
+	}
+	if n := len(m.stack); n > 0 {
+		if v, ok := m.stack[n-1].v.(listFilterFree); ok && v.IgnoresListFilter() {
+			return ""
+		}
 	}
 	return m.ctx.Styles.Accent.Render("filter: " + safe.Line(l))
 }

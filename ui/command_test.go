@@ -346,3 +346,24 @@ func TestCompletesHandlersOfTheList(t *testing.T) {
 		}
 	})
 }
+
+// The inbox is not narrowed by the list's server filters: its header does
+// not show them; back on the list it does again.
+func TestInboxHeaderLeavesOutTheListFilter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newRoot(t, fakeWithDetail(), 110, 30, nil)
+		command(t, m, "mine")
+		if !strings.Contains(lines(screen(m))[0], "filter: sub:mine") {
+			t.Fatalf("header does not say the filter:\n%s", screen(m))
+		}
+		run(t, m, press("p"))
+		scr := screen(m)
+		if !strings.Contains(scr, "Pending requests") || strings.Contains(lines(scr)[0], "filter:") {
+			t.Errorf("inbox header:\n%s", scr)
+		}
+		run(t, m, press("esc"))
+		if !strings.Contains(lines(screen(m))[0], "filter: sub:mine") {
+			t.Errorf("back on the list:\n%s", screen(m))
+		}
+	})
+}

@@ -215,6 +215,10 @@ func (m *Model) Title() string {
 	return "Pending requests"
 }
 
+// IgnoresListFilter tells the root's header that the list's server filters
+// (:mine, :failed…) do not narrow the inbox.
+func (m *Model) IgnoresListFilter() bool { return true }
+
 // CapturesInput is true while the filter is being typed.
 func (m *Model) CapturesInput() bool { return m.typing }
 
