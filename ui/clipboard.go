@@ -82,5 +82,9 @@ func (m *Model) copyText(msg views.CopyMsg) tea.Cmd {
 		return m.setStatus("copying "+what+" failed: "+err.Error(), views.Warn)
 	}
 	// One line: the status line clips it to the width.
-	return m.setStatus("copied "+what+": "+strings.Join(strings.Fields(msg.Text), " "), views.Success)
+	line := "copied " + what + ": " + strings.Join(strings.Fields(msg.Text), " ")
+	if msg.Note != "" {
+		line += " (" + msg.Note + ")"
+	}
+	return m.setStatus(line, views.Success)
 }

@@ -88,5 +88,11 @@ func TestCopyMsgEdges(t *testing.T) {
 		if !strings.Contains(screen(m), "copied source id: 334 line two") {
 			t.Errorf("status line:\n%s", screen(m))
 		}
+		// The URL w copies when no browser starts comes before the reason,
+		// so an 80-column status line still shows it.
+		run(t, m, routed{to: id, msg: views.CopyMsg{Text: "https://acme.immuta.com/#/data-source/334/overview", What: "web UI URL", Note: "no browser: xdg-open is not installed and BROWSER is not set"}})
+		if !strings.Contains(screen(m), "copied web UI URL: https://acme.immuta.com/#/data-source/334/overview (no browser: xdg-open") {
+			t.Errorf("the URL should come before the reason:\n%s", screen(m))
+		}
 	})
 }

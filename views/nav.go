@@ -320,6 +320,9 @@ type ServerFilterMsg struct{ Opts apiclient.ListOptions }
 type CopyMsg struct {
 	Text string
 	What string
+	// Note follows the text in parentheses ("no browser: ..."): after it,
+	// so a clipped status line still shows what was copied.
+	Note string
 }
 
 // Copy returns the command that copies text (see CopyMsg).

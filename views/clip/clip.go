@@ -239,7 +239,7 @@ func Open(ctx *views.Context, id int64) tea.Cmd {
 	}
 	return func() tea.Msg {
 		if err := open(u); err != nil {
-			return views.CopyMsg{Text: u, What: "web UI URL (no browser: " + safe.Line(err.Error()) + ")"}
+			return views.CopyMsg{Text: u, What: "web UI URL", Note: "no browser: " + safe.Line(err.Error())}
 		}
 		return views.StatusMsg{Text: "opened in the browser: " + u, Level: views.Success}
 	}

@@ -176,7 +176,7 @@ func TestOpenFallsBackToCopy(t *testing.T) {
 	op.err = errors.New("xdg-open is not installed")
 	msgs := viewtest.CollectAll(clip.Open(ctx, 9))
 	c, ok := msgs[0].(views.CopyMsg)
-	if !ok || c.Text != tenant+"/#/data-source/9/overview" || c.What != "web UI URL (no browser: xdg-open is not installed)" {
+	if !ok || c.Text != tenant+"/#/data-source/9/overview" || c.What != "web UI URL" || c.Note != "no browser: xdg-open is not installed" {
 		t.Errorf("fallback %v", msgs)
 	}
 
