@@ -47,8 +47,12 @@ type KeyMap struct {
 	// in it, Complete completes the word and HistoryPrev/HistoryNext walk
 	// the commands run before (kept across runs).
 	Command, Complete, HistoryPrev, HistoryNext key.Binding
-	// ListColumns opens the list's column menu (show, hide, reorder).
-	ListColumns key.Binding
+	// ListColumns opens the list's column menu (show, hide, reorder);
+	// in it, MoveUp and MoveDown move the column under the cursor.
+	ListColumns, MoveUp, MoveDown key.Binding
+	// FindNext and FindPrev go to the next and previous match of a / search
+	// within a page (the detail and its raw JSON).
+	FindNext, FindPrev key.Binding
 }
 
 // ForceQuit is not rebindable: ctrl+c always leaves.
@@ -126,6 +130,10 @@ func Default() KeyMap {
 		HistoryNext: b("newer command", "down", "ctrl+n"),
 
 		ListColumns: b("choose columns", "H"),
+		MoveUp:      b("move up", "K"),
+		MoveDown:    b("move down", "J"),
+		FindNext:    b("next match", "n"),
+		FindPrev:    b("previous match", "N"),
 	}
 }
 
@@ -164,7 +172,8 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"requests": &k.Requests, "approve": &k.Approve, "deny": &k.Deny, "report": &k.Report,
 		"columns": &k.Columns, "add_tag": &k.AddTag, "remove_tag": &k.RemoveTag,
 		"copy": &k.Copy, "open_web": &k.OpenWeb, "export": &k.Export,
-		"request_log": &k.RequestLog, "list_columns": &k.ListColumns,
+		"request_log": &k.RequestLog, "list_columns": &k.ListColumns, "move_up": &k.MoveUp, "move_down": &k.MoveDown,
+		"find_next": &k.FindNext, "find_prev": &k.FindPrev,
 		"command": &k.Command, "complete": &k.Complete, "history_prev": &k.HistoryPrev, "history_next": &k.HistoryNext,
 	}
 }

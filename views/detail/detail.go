@@ -569,10 +569,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Filter) && m.src != nil:
 		return m.startFind()
-	case key.Matches(msg, findNext) && m.find.Query != "":
+	case key.Matches(msg, k.FindNext) && m.find.Query != "":
 		m.stepFind(1)
 		return nil
-	case key.Matches(msg, findPrev) && m.find.Query != "":
+	case key.Matches(msg, k.FindPrev) && m.find.Query != "":
 		m.stepFind(-1)
 		return nil
 	}
@@ -751,7 +751,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "find")),
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
 	case m.find.Query != "":
-		return []key.Binding{findNext, relabel(k.Filter, "search again"), relabel(k.Back, "clear search")}
+		return []key.Binding{k.FindNext, k.FindPrev, relabel(k.Filter, "search again"), relabel(k.Back, "clear search")}
 	case m.raw:
 		return []key.Binding{relabel(k.Down, "scroll"), relabel(k.Raw, "overview"), relabel(k.Filter, "search"), k.Refresh}
 	case m.focus == focusLineage:
@@ -791,7 +791,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	acts := []key.Binding{k.Raw, k.Copy}
 	if m.src != nil {
-		acts = append(acts, relabel(k.Filter, "search the text"), findNext)
+		acts = append(acts, relabel(k.Filter, "search the text"), k.FindNext, k.FindPrev)
 	}
 	if !m.gone {
 		acts = append(acts, k.OpenWeb, k.Access, k.Visibility, k.Columns)

@@ -3,7 +3,6 @@ package detail
 import (
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -23,10 +22,6 @@ type findState struct {
 	pager.Find
 }
 
-var (
-	findNext = key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/prev match"))
-	findPrev = key.NewBinding(key.WithKeys("N"))
-)
 
 func (m *Model) startFind() tea.Cmd {
 	in := textinput.New()
@@ -93,7 +88,7 @@ func (m *Model) findLine() string {
 		m.find.input.Width = max(m.w-2, 1)
 		return ansi.Truncate(m.find.input.View(), m.w, "…")
 	case m.find.Query != "":
-		return ansi.Truncate(st.Accent.Render("/"+m.find.Query)+st.Muted.Render("  "+m.find.Status()+" · n/N next/prev · esc clears"), m.w, "…")
+		return ansi.Truncate(st.Accent.Render("/"+m.find.Query)+st.Muted.Render("  "+m.find.Status()+" · "+m.vctx.Keys.FindNext.Help().Key+"/"+m.vctx.Keys.FindPrev.Help().Key+" next/prev · esc clears"), m.w, "…")
 	}
 	return ""
 }

@@ -106,13 +106,13 @@ func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
 		cm.cursor = max(cm.cursor-1, 0)
 	case key.Matches(msg, k.Down):
 		cm.cursor = min(cm.cursor+1, len(cm.order)-1)
-	case msg.String() == "K" && cm.cursor > 0:
+	case key.Matches(msg, k.MoveUp) && cm.cursor > 0:
 		cm.order[cm.cursor-1], cm.order[cm.cursor] = cm.order[cm.cursor], cm.order[cm.cursor-1]
 		cm.cursor--
-	case msg.String() == "J" && cm.cursor < len(cm.order)-1:
+	case key.Matches(msg, k.MoveDown) && cm.cursor < len(cm.order)-1:
 		cm.order[cm.cursor+1], cm.order[cm.cursor] = cm.order[cm.cursor], cm.order[cm.cursor+1]
 		cm.cursor++
-	case msg.Type == tea.KeySpace || msg.String() == " " || msg.Type == tea.KeyEnter:
+	case key.Matches(msg, k.Mark) || msg.Type == tea.KeyEnter:
 		c := cm.order[cm.cursor]
 		others := 0 // shown columns besides TAGS, which shows only when known
 		for _, o := range cm.order {
@@ -151,7 +151,8 @@ func (m *Model) menuLines() []string {
 		}
 		lines = append(lines, cur+box+" "+name)
 	}
-	lines = append(lines, "", "space show/hide", "K/J move up/down", "esc close")
+	k := m.ctx.Keys
+	lines = append(lines, "", k.Mark.Help().Key+" show/hide", k.MoveUp.Help().Key+"/"+k.MoveDown.Help().Key+" move up/down", "esc close")
 	w := 0
 	for _, l := range lines {
 		w = max(w, ansi.StringWidth(l))

@@ -782,8 +782,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	if m.colMenu != nil {
 		return []key.Binding{
-			key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "show/hide")),
-			key.NewBinding(key.WithKeys("K"), key.WithHelp("K/J", "move up/down")),
+			short(m.ctx.Keys.Mark, "show/hide"), m.ctx.Keys.MoveUp, m.ctx.Keys.MoveDown,
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
 		}
 	}
