@@ -8,6 +8,8 @@ package requests
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -49,9 +51,9 @@ type row struct {
 	key               uint64
 	who, kind, email  string
 	source, date, ago string
-	needs             string
-	search            string // who + " " + email + " " + source: what the filter matches
-	whoEnd, emailEnd  int    // where who and email end in search
+	needs             []string // fullest first; see needs
+	search            string   // who + " " + email + " " + source: what the filter matches
+	whoEnd, emailEnd  int      // where who and email end in search
 	sourceID          int64
 	decidable         bool // it has a request id
 	fromProject       string
@@ -449,35 +451,40 @@ func makeRow(r apiclient.PendingRequest, now time.Time) row {
 	return x
 }
 
-// needs says which approvals a request still waits for: the permission
-// each needs, and who must give it when the server names them.
-func needs(r apiclient.PendingRequest) string {
+// needs says which approvals a request still waits for, fullest first:
+// the permission each needs, who must give it when the server names them,
+// and how many steps of several are done ("GOVERNANCE (1 of 2 done)");
+// then shorter forms, whole words, for a narrow column to pick from.
+func needs(r apiclient.PendingRequest) []string {
 	w := r.Waiting()
 	if len(w) == 0 {
 		if len(r.Approvals) == 0 {
-			return "an approval"
+			return []string{"an approval"}
 		}
-		return "none (all given)"
+		return []string{"none (all given)"}
 	}
-	parts := make([]string, 0, len(w))
+	full := make([]string, 0, len(w))
+	bare := make([]string, 0, len(w))
 	for _, a := range w {
 		p := format.Inline(a.RequiredPermission)
 		if p == "" {
 			p = "approval"
 		}
+		bare = append(bare, p)
 		if who := format.Inline(a.Approver); who != "" {
 			p += " (" + who + ")"
 		}
 		if on := format.Inline(a.OwnerModelName); on != "" {
 			p += " of " + on
 		}
-		parts = append(parts, p)
+		full = append(full, p)
 	}
-	s := strings.Join(parts, ", ")
-	if len(w) > 1 {
-		s = itoa(int64(len(w))) + ": " + s
+	progress := ""
+	if n := len(r.Approvals); n > 1 && n > len(w) {
+		progress = fmt.Sprintf(" (%d of %d done)", n-len(w), n)
 	}
-	return s
+	forms := []string{strings.Join(full, ", ") + progress, strings.Join(bare, ", ") + progress, strings.Join(bare, ", ")}
+	return slices.Compact(forms)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -51,7 +51,18 @@ var columns = []column{
 		}
 		return r.date
 	}},
-	{title: "Needs", drop: 3, min: 8, comfy: 16, cell: func(_ *Model, r *row, _ int) string { return r.needs }},
+	{title: "Needs", drop: 3, min: 8, comfy: 16, cell: func(_ *Model, r *row, w int) string {
+		// The fullest form that fits; the shortest is clipped by the cell.
+		for _, s := range r.needs {
+			if ansi.StringWidth(s) <= w {
+				return s
+			}
+		}
+		if len(r.needs) == 0 {
+			return ""
+		}
+		return r.needs[len(r.needs)-1]
+	}},
 	{title: "Status", drop: 1, min: 12, comfy: 30, cell: func(m *Model, r *row, _ int) string {
 		if f, ok := m.failures[r.req.ID]; ok && r.decidable {
 			return "✗ " + f
@@ -115,6 +126,15 @@ func (m *Model) layout(w int, visible []row) (idx []int, widths []int) {
 	if extra < 0 {
 		widths[0] = avail
 		return active, widths
+	}
+	// A failure's reason is the point of the Status column: it grows
+	// first, the others share what is left.
+	for j, i := range active {
+		if i == statusCol {
+			add := min(max(want(i)-widths[j], 0), extra)
+			widths[j] += add
+			extra -= add
+		}
 	}
 	for extra > 0 {
 		var needy []int
