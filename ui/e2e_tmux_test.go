@@ -235,7 +235,7 @@ func TestE2EWalkthrough(t *testing.T) {
 	s.waitCrumb("Data sources")
 	s.waitFor(waitTimeout, "/Derived Healthcare")
 	s.esc()
-	sc = s.waitUntil("the filter cleared, the cursor on its row", waitTimeout, func(sc string) bool {
+	s.waitUntil("the filter cleared, the cursor on its row", waitTimeout, func(sc string) bool {
 		rs := listRows(sc)
 		c := selectedRow(rs)
 		return strings.Contains(sc, loadedText(total)) && c >= 0 && rs[c].Name() == immutatest.NameDerived
