@@ -364,6 +364,9 @@ func (r *run) decide(verb, done string, ids []int64, asJSON bool, send func(cont
 		return err
 	}
 	if n := len(failures) + len(strays); n > 0 {
+		if len(ids) == 1 {
+			return fmt.Errorf("the request could not be %s", done)
+		}
 		return fmt.Errorf("%d of %d requests could not be %s", n, len(ids), done)
 	}
 	return nil

@@ -158,6 +158,10 @@ func TestRequestsApproveDeny(t *testing.T) {
 	if !strings.Contains(res.err, "1 of 2 requests could not be approved") || len(writesTo(srv, "POST", "/subscription/approve")) != 1 {
 		t.Errorf("partial approve: %s", res)
 	}
+	// One request: said in the singular.
+	if one := r.run("approve", "999999"); one.code != 1 || !strings.Contains(one.err, "the request could not be approved") || strings.Contains(one.err, "1 of 1") {
+		t.Errorf("approve of one unknown request: %s", one)
+	}
 	js := jsonObject(t, r.ok("deny", e, "--reason", "no", "--json").out)
 	if _, ok := js["failures"]; !ok {
 		t.Errorf("deny --json is not the server's answer: %v", js)
