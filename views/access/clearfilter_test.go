@@ -1,0 +1,34 @@
+package access
+
+import "testing"
+
+// Clearing the filter (esc while typing, or esc once kept) leaves the
+// cursor on the member that was selected, among all the members.
+func TestClearingTheFilterKeepsTheSelectedMember(t *testing.T) {
+	for _, how := range []string{"esc while typing", "esc after enter"} {
+		t.Run(how, func(t *testing.T) {
+			m := loaded(t, &fakeAPI{users: filterUsers(t, 300)}, 120, 30)
+			press(m, "/")
+			typeText(m, "user 12")
+			press(m, "down")
+			want := m.selectedKey()
+			if want == nil {
+				t.Fatal("nothing selected in the filtered list")
+			}
+			if how == "esc while typing" {
+				press(m, "esc")
+			} else {
+				press(m, "enter")
+				if !m.Back() {
+					t.Fatal("esc should clear the filter")
+				}
+			}
+			if m.query != "" || m.len() != len(m.rows) {
+				t.Fatalf("the filter is still on: %q, %d of %d", m.query, m.len(), len(m.rows))
+			}
+			if got := m.selectedKey(); got == nil || *got != *want {
+				t.Errorf("after clearing the cursor is on %v, want %v", got, want)
+			}
+		})
+	}
+}
