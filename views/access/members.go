@@ -277,6 +277,10 @@ func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
 		mn.cursor = max(mn.cursor-1, 0)
 	case key.Matches(msg, k.Down):
 		mn.cursor = min(mn.cursor+1, menuItems-1)
+	case key.Matches(msg, k.Top):
+		mn.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		mn.cursor = menuItems - 1
 	case msg.Type == tea.KeyLeft:
 		mn.toggle(-1)
 	case key.Matches(msg, k.Mark) || msg.Type == tea.KeyRight:
@@ -308,7 +312,7 @@ func (m *Model) menuHelp() []key.Binding {
 	k := m.ctx.Keys
 	t := k.Mark
 	toggle := key.NewBinding(key.WithKeys(t.Keys()...), key.WithHelp(t.Help().Key, "toggle"))
-	return []key.Binding{k.Up, k.Down, toggle, menuStep, menuApply, menuCancel}
+	return []key.Binding{k.Up, k.Down, k.Top, k.Bottom, toggle, menuStep, menuApply, menuCancel}
 }
 
 func (m *Model) sortBinding() key.Binding {

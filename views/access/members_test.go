@@ -526,3 +526,21 @@ func TestRefillPutsTwoGapsInPlace(t *testing.T) {
 		t.Errorf("the filter shows %d rows, want %d", len(shownRows(m)), len(want))
 	}
 }
+
+// In the f menu, G/end go to the last item and g/home back to the first,
+// as in the list: a → after G changes the last item, not the first.
+func TestFilterMenuTopAndBottom(t *testing.T) {
+	for _, keys := range [][2]string{{"G", "g"}, {"end", "home"}} {
+		api := &fakeAPI{users: members(4)}
+		m := loaded(t, api, 120, 24)
+		press(m, "f", keys[0], "right", "enter") // show: approved only
+		o := lastCall(t, api)
+		if o.Approved == nil || !*o.Approved || len(o.States) != 0 {
+			t.Fatalf("%s then →: asked %+v", keys[0], o)
+		}
+		press(m, "f", keys[0], keys[1], " ", "enter") // back to the top: state subscribed
+		if o := lastCall(t, api); len(o.States) != 1 {
+			t.Fatalf("%s %s then space: asked %+v", keys[0], keys[1], o)
+		}
+	}
+}
