@@ -69,7 +69,40 @@ func New(ctx *views.Context, spec Spec) *Model {
 	return m
 }
 
-func (m *Model) defaultPath() string { return m.spec.DefaultPath(m.Format()) }
+func (m *Model) defaultPath() string { return FreeName(m.spec.DefaultPath(m.Format())) }
+
+// FreeName is path, or when a file is there already the first of
+// "name-2.ext", "name-3.ext"… that is free: the offered default never
+// meets "already exists". Past 999 taken it gives path back, and Create
+// says why.
+func FreeName(path string) string {
+	if path == "" || !exists(path) {
+		return path
+	}
+	ext := filepath.Ext(path)
+	base := strings.TrimSuffix(path, ext)
+	for i := 2; i < 1000; i++ {
+		if p := fmt.Sprintf("%s-%d%s", base, i, ext); !exists(p) {
+			return p
+		}
+	}
+	return path
+}
+
+// exists reads path as Create does (~/ is the home folder).
+func exists(path string) bool {
+	_, err := os.Lstat(expandHome(path))
+	return err == nil
+}
+
+func expandHome(path string) string {
+	if strings.HasPrefix(path, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, path[2:])
+		}
+	}
+	return path
+}
 
 // Path and Format are what the form holds now.
 func (m *Model) Path() string   { return m.path.Value() }
@@ -183,10 +216,11 @@ func (m *Model) submit() tea.Cmd {
 func (m *Model) FocusPath() { m.focusOn(0) }
 
 // Create makes the file at path for writing, never over an existing one
-// (0600: exports list what the tenant holds). On failure it returns the
-// form's hint.
+// (0600: exports list what the tenant holds). A leading ~/ is the home
+// folder, as a shell would read it (the path is typed, and :export FILE
+// looks like a shell line). On failure it returns the form's hint.
 func Create(path string) (*os.File, string) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.OpenFile(expandHome(path), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	switch {
 	case err == nil:
 		return f, ""

@@ -87,4 +87,47 @@ func TestCreate(t *testing.T) {
 	if _, hint := fileform.Create(filepath.Join(dir, "no", "a.csv")); !strings.Contains(hint, "does not exist") {
 		t.Errorf("missing folder: %q", hint)
 	}
+	// ~/ is the home folder (it said "The folder ~ does not exist.").
+	t.Setenv("HOME", dir)
+	f, hint = fileform.Create("~/b.csv")
+	if hint != "" {
+		t.Fatalf("~/b.csv: %s", hint)
+	}
+	f.Close()
+	if _, err := os.Stat(filepath.Join(dir, "b.csv")); err != nil {
+		t.Errorf("~/b.csv not in the home folder: %v", err)
+	}
+}
+
+// The offered name moves on to the next free one when the file is there:
+// out-2.csv, then out-3.csv; another format's free name is kept as is.
+func TestDefaultNameMovesToTheNextFree(t *testing.T) {
+	dir := t.TempDir()
+	spec := fileform.Spec{
+		Title: "Export", Formats: []string{"csv", "json"},
+		DefaultPath: func(f string) string { return filepath.Join(dir, "out."+f) },
+		Submit:      func(string, string) (tea.Cmd, string) { return nil, "" },
+	}
+	ctx := viewtest.Context(&viewtest.FakeAPI{})
+	if m := fileform.New(ctx, spec); m.Path() != filepath.Join(dir, "out.csv") {
+		t.Fatalf("nothing there: %q", m.Path())
+	}
+	for _, want := range []string{"out-2.csv", "out-3.csv"} {
+		prev := fileform.New(ctx, spec).Path()
+		if err := os.WriteFile(prev, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		m := fileform.New(ctx, spec)
+		if m.Path() != filepath.Join(dir, want) {
+			t.Fatalf("after %s: offered %q, want %s", filepath.Base(prev), m.Path(), want)
+		}
+		if _, hint := fileform.Create(m.Path()); hint != "" {
+			t.Fatalf("the offered name is taken: %s", hint)
+		}
+		os.Remove(m.Path())
+		m.SetFormat(1)
+		if m.Path() != filepath.Join(dir, "out.json") {
+			t.Errorf("json: %q", m.Path())
+		}
+	}
 }
