@@ -567,3 +567,26 @@ func TestNeedsReadsWholeWords(t *testing.T) {
 	}
 	viewtest.CheckBounds(t, r.inbox.V.View(), 110, 16)
 }
+
+// At 80 columns the Type column gives way: a group's request keeps a
+// "(group)" after its name, as the CLI prints it; with the column there
+// is no such marker.
+func TestGroupMarkedWithoutTheTypeColumn(t *testing.T) {
+	r := newRig(t, newAPI(demoRequests()...), requests.Options{})
+	r.inbox.V.SetSize(80, 24)
+	scr := r.inbox.Screen()
+	if strings.Contains(scr, "Type") {
+		t.Fatalf("the Type column is still there at 80:\n%s", scr)
+	}
+	if l := rowLine(scr, "store-analysts"); !strings.Contains(l, "store-analysts (group)") {
+		t.Errorf("group at 80: %q", l)
+	}
+	if l := rowLine(scr, "Ada Lovelace"); strings.Contains(l, "(group)") {
+		t.Errorf("a user marked as a group: %q", l)
+	}
+	viewtest.CheckBounds(t, r.inbox.V.View(), 80, 24)
+	r.inbox.V.SetSize(110, 24)
+	if scr := r.inbox.Screen(); strings.Contains(scr, "(group)") || !strings.Contains(scr, "Type") {
+		t.Errorf("at 110:\n%s", scr)
+	}
+}

@@ -140,10 +140,12 @@ func join(a, b string) string {
 
 // Model is the inbox.
 type Model struct {
-	ctx    *views.Context
-	opts   Options
-	base   context.Context
-	cancel context.CancelFunc
+	// typeHidden: the last layout left out the Type column (see columns).
+	typeHidden bool
+	ctx        *views.Context
+	opts       Options
+	base       context.Context
+	cancel     context.CancelFunc
 
 	// loading
 	gen       uint64

@@ -2,6 +2,7 @@ package requests
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -36,7 +37,18 @@ const (
 )
 
 var columns = []column{
-	{title: "Who", drop: 0, min: 8, comfy: 18, field: whoField, cell: func(_ *Model, r *row, _ int) string { return r.who }},
+	{title: "Who", drop: 0, min: 8, comfy: 18, field: whoField, cell: func(m *Model, r *row, w int) string {
+		// Without the Type column a group would read as a bare name: the
+		// marker stays, the name is what gets clipped.
+		const mark = " (group)"
+		if !m.typeHidden || r.kind != "group" {
+			return r.who
+		}
+		if ansi.StringWidth(r.who)+len(mark) > w && w > len(mark)+3 {
+			return ansi.Truncate(r.who, w-len(mark), "…") + mark
+		}
+		return r.who + mark
+	}},
 	{title: "Type", drop: 6, min: 4, comfy: 5, cell: func(_ *Model, r *row, _ int) string { return r.kind }},
 	{title: "Email", drop: 4, min: 10, comfy: 22, field: emailField, cell: func(_ *Model, r *row, _ int) string { return r.email }},
 	{title: "Source", drop: 2, min: 8, comfy: 20, field: sourceField, cell: func(_ *Model, r *row, _ int) string {
@@ -71,7 +83,10 @@ var columns = []column{
 	}},
 }
 
-const statusCol = 6
+const (
+	typeCol   = 1
+	statusCol = 6
+)
 
 // natural is a column's widest content among the rows given.
 func (m *Model) natural(i int, rows []row) int {
@@ -96,6 +111,7 @@ func (m *Model) layout(w int, visible []row) (idx []int, widths []int) {
 	if len(m.failures) > 0 {
 		active = append(active, statusCol)
 	}
+	m.typeHidden = false
 	nat := make(map[int]int, len(active))
 	for _, i := range active {
 		nat[i] = m.natural(i, visible)
@@ -117,6 +133,10 @@ func (m *Model) layout(w int, visible []row) (idx []int, widths []int) {
 			}
 		}
 		active = append(active[:worst:worst], active[worst+1:]...)
+	}
+	if !slices.Contains(active, typeCol) {
+		m.typeHidden = true
+		nat[0] = m.natural(0, visible) // names grow by " (group)"
 	}
 	widths = make([]int, len(active))
 	extra := avail - total()
