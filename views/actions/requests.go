@@ -242,16 +242,20 @@ func decisionSpec(ctx *views.Context, rs []Request, deny bool, exp *time.Time, r
 	if len(rs) == 1 {
 		title = fmt.Sprintf("%s request %d", verb, rs[0].ID)
 	}
+	// What is sent (the reason, the expiry) comes first: a short
+	// terminal cuts the body from its end, and the list of requests is
+	// what can go.
 	var body []string
-	body = append(body, requestLines(rs, 8)...)
 	switch {
 	case deny:
-		body = append(body, "", "Reason: "+safe.Line(reason))
+		body = append(body, "Reason: "+safe.Line(reason))
 	case exp != nil:
-		body = append(body, "", "Access ends on "+format.Date(*exp)+".")
+		body = append(body, "Access ends on "+format.Date(*exp)+".")
 	default:
-		body = append(body, "", "Access does not expire.")
+		body = append(body, "Access does not expire.")
 	}
+	body = append(body, "")
+	body = append(body, requestLines(rs, 8)...)
 	item := func(id int64) string {
 		switch {
 		case deny:

@@ -590,3 +590,23 @@ func TestGroupMarkedWithoutTheTypeColumn(t *testing.T) {
 		t.Errorf("at 110:\n%s", scr)
 	}
 }
+
+// On a short terminal (60×15) the deny dialog keeps the reason, which is
+// what is sent; the list of requests is what gets cut.
+func TestDenyDialogKeepsTheReasonWhenShort(t *testing.T) {
+	r := newRig(t, newAPI(demoRequests()...), requests.Options{})
+	for _, who := range []string{"Ada Lovelace", "Mia Young", "store-analysts", "Olga Meyer", "Sofia Miller"} {
+		r.selectRow(who)
+		r.key("space")
+	}
+	r.key("X")
+	r.typeText("no business need")
+	r.key("enter")
+	r.modal.V.SetSize(60, 11) // the body of a 60×15 terminal
+	scr := r.modal.Screen()
+	wantIn(t, scr, "Reason: no business need", "[Cancel]")
+	if strings.Contains(scr, "Sofia Miller → Web Sales") {
+		t.Errorf("the whole list fits: the test does not test the cut\n%s", scr)
+	}
+	viewtest.CheckBounds(t, r.modal.V.View(), 60, 11)
+}
