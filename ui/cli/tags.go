@@ -346,7 +346,12 @@ may be null, whether it is the primary key, its tags and description.
 			}
 			d, err := r.env.Client.GetDictionary(r.ctx, id)
 			if err != nil {
-				return notFound(err, "the data dictionary of data source %d", id)
+				// Worded as the TUI's columns view: "the data dictionary of
+				// data source 1 not found" read as a broken sentence.
+				if errors.Is(err, apiclient.ErrNotFound) {
+					return &subjectError{msg: fmt.Sprintf("data source %d has no data dictionary (the server answered: not found)", id), cause: err}
+				}
+				return err
 			}
 			if asJSON {
 				return writeJSON(r.io.Out, d)

@@ -67,7 +67,7 @@ func TestTagsAndColumns(t *testing.T) {
 	if md, ok := d["metadata"].([]any); !ok || len(md) != len(lines) || num(d["dataSource"]) != 26 {
 		t.Errorf("columns --json: %v", d)
 	}
-	r.fails(1, "data dictionary of data source 1 not found", "columns", "1")
+	r.fails(1, "data source 1 has no data dictionary (the server answered: not found)", "columns", "1")
 }
 
 func TestTagsAddRm(t *testing.T) {
