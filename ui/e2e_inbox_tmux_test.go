@@ -363,7 +363,7 @@ func TestE2EInboxTwoApprovals(t *testing.T) {
 	s.waitUntil("the inbox loaded", startTimeout, func(sc string) bool { return inboxCount(sc) > 0 })
 	selectInInbox(t, s, pick.Entity.Name)
 	sc := s.waitFor(waitTimeout, "1 of ")
-	if l := inboxLine(sc, pick.Entity.Name); !strings.Contains(l, "2: OWNER") {
+	if l := inboxLine(sc, pick.Entity.Name); !strings.Contains(l, "OWNER") || !strings.Contains(l, ", GO") || strings.Contains(l, "2:") {
 		t.Fatalf("the request should need two approvals: %q\n%s", l, sc)
 	}
 	s.send("A")
