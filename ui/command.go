@@ -255,7 +255,8 @@ func (m *Model) commandHelp() string {
 		names = append(names, n)
 	}
 	k := m.ctx.Keys
-	keys := fmt.Sprintf("%s opens it · %s completes · %s / %s older / newer · enter runs · esc cancels",
+	// Two lines: as one it ran past 80 columns and lost "esc cancels".
+	keys := fmt.Sprintf("%s opens it · %s completes · enter runs · esc cancels\n%s / %s: the commands run before",
 		k.Command.Help().Key, k.Complete.Help().Key, k.HistoryPrev.Help().Key, k.HistoryNext.Help().Key)
 	return m.ctx.Styles.Title.Render("Commands") + "\n" + m.ctx.Styles.Muted.Render(keys+"\n"+strings.Join(cmdline.Usage(slices.Sorted(slices.Values(names))), "\n"))
 }

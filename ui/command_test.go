@@ -320,7 +320,7 @@ func TestHelpCommandListsTheCommands(t *testing.T) {
 		command(t, m, "help")
 		scr := screen(m)
 		for _, want := range []string{"Commands", ":ctx PROFILE", ":export FORMAT [FILE]", "saved views: broken",
-			"tab completes", "↑/ctrl+p / ↓/ctrl+n older / newer"} {
+			"tab completes", "↑/ctrl+p / ↓/ctrl+n: the commands run before"} {
 			if !strings.Contains(scr, want) {
 				t.Errorf(":help lacks %q:\n%s", want, scr)
 			}

@@ -69,7 +69,8 @@ var builtins = []command{
 	{"handler", "NAME", "add a handler type filter"},
 	{"schema", "NAME", "only sources in this SQL schema"},
 	{"search", "TEXT", "server search of names (empty: none)"},
-	{"sort", "FIELD [desc]", "the server's order: " + strings.Join(apiclient.DataSourceSortFields, ", ")},
+	// The fields are listed by tab: written out, they ran past 80 columns.
+	{"sort", "FIELD [asc|desc]", "the server's order (tab lists the fields)"},
 	{"all", "", "clear the server filters"},
 	{"requests", "", "pending access requests"},
 	{"ctx", "PROFILE", "switch to another profile"},
