@@ -272,9 +272,14 @@ func (m *Model) loc() *time.Location { return m.ctx.Clock().Location() }
 // wider than most of them, and the path gets the room (80 columns leave
 // it 35).
 const (
-	gutter = 2 // "› " marks the selected row without colour
-	sep    = 1
+	gutter  = 2 // "› " marks the selected row without colour
+	sep     = 1
+	minPath = 28 // below it, narrowDrops go first (60 columns: 29)
 )
+
+// narrowDrops are the columns (indexes in cols) hidden in turn when the
+// path would get less than minPath: retries, size, duration.
+var narrowDrops = []int{5, 4, 3}
 
 func pad(s string, w int, right bool) string {
 	s = ansi.Truncate(s, w, "…")
@@ -314,10 +319,22 @@ func (m *Model) View() string {
 		used += c.w + sep
 	}
 	last := len(cols) - 1
+	// On a narrow terminal the path is what tells requests apart:
+	// retries, then size, then duration give it their room (0 hides).
+	for _, i := range narrowDrops {
+		if m.w-used+sep >= minPath {
+			break
+		}
+		used -= widths[i] + sep
+		widths[i] = 0
+	}
 	widths[last] = max(m.w-used+sep, 4)
 	var hb strings.Builder
 	hb.WriteString(strings.Repeat(" ", gutter))
 	for i, c := range cols {
+		if widths[i] == 0 {
+			continue
+		}
 		if i > 0 {
 			hb.WriteString(strings.Repeat(" ", sep))
 		}
@@ -335,6 +352,9 @@ func (m *Model) View() string {
 			b.WriteString(strings.Repeat(" ", gutter))
 		}
 		for j, c := range cols {
+			if widths[j] == 0 {
+				continue
+			}
 			if j > 0 {
 				b.WriteString(base.Render(strings.Repeat(" ", sep)))
 			}

@@ -232,3 +232,21 @@ func TestShownRequestEvicted(t *testing.T) {
 		t.Errorf("list:\n%s", s)
 	}
 }
+
+// At 60 columns the path keeps its room (it got 14 columns, so every
+// /dataSource/… row looked alike): retries and size give way first.
+func TestNarrowKeepsThePath(t *testing.T) {
+	d, m := open(t, fixedLog(), 60, 10)
+	lines := strings.Split(d.Screen(), "\n")
+	if strings.Contains(lines[1], "RETRIES") || strings.Contains(lines[1], "SIZE") || !strings.Contains(lines[1], "TOOK") {
+		t.Errorf("header at 60: %q", lines[1])
+	}
+	if !strings.Contains(lines[3], "/dataSource/26") || !strings.Contains(lines[4], "/dataSource?size=100&sort") {
+		t.Errorf("paths at 60:\n%s", d.Screen())
+	}
+	viewtest.CheckBounds(t, m.View(), 60, 10)
+	d2, _ := open(t, fixedLog(), 80, 10)
+	if !strings.Contains(d2.Screen(), "RETRIES") {
+		t.Errorf("80 columns keep every column:\n%s", d2.Screen())
+	}
+}
