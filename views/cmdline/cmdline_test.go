@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/keymap"
@@ -299,5 +300,33 @@ func TestHistoryIgnoresADamagedFile(t *testing.T) {
 	}
 	if e := LoadHistory(filepath.Join(t.TempDir(), "none")).Entries(); len(e) != 0 {
 		t.Errorf("missing file: %v", e)
+	}
+}
+
+// Tab past the candidates the row has room for: the row moves on so the
+// one in the line is shown (saved views, listed last, were never seen).
+func TestHintsFollowTheCandidate(t *testing.T) {
+	env := Env{Profiles: []string{"prod"}, Views: map[string]apiclient.ListOptions{"broken": {}}}
+	m := newModel(env, nil)
+	typeIn(m, "tab")
+	if h := ansi.Strip(m.Hints()); strings.Contains(h, "broken") || !strings.HasSuffix(strings.TrimSpace(h), "…") {
+		t.Fatalf("80 columns should not hold every command: %q", h)
+	}
+	for range 40 {
+		if m.Value() == "broken" {
+			break
+		}
+		typeIn(m, "tab")
+	}
+	if m.Value() != "broken" {
+		t.Fatalf("tab never reached the saved view: %q", m.Value())
+	}
+	h := ansi.Strip(m.Hints())
+	if !strings.Contains(h, "broken") || !strings.HasPrefix(h, "…") || ansi.StringWidth(h) > 80 {
+		t.Errorf("hints with broken in the line: %q", h)
+	}
+	typeIn(m, "tab") // wraps to the first: the row starts at the beginning again
+	if h := ansi.Strip(m.Hints()); !strings.HasPrefix(h, "failed") {
+		t.Errorf("after wrapping: %q", h)
 	}
 }

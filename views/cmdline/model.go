@@ -182,8 +182,35 @@ func (m *Model) Hints() string {
 	}
 	var b strings.Builder
 	w := 0
+	cands := make([]string, len(m.cands))
 	for i, c := range m.cands {
-		c = safe.Line(strings.TrimSpace(c))
+		cands[i] = safe.Line(strings.TrimSpace(c))
+	}
+	// The row starts late enough that the candidate tab put in the line
+	// is on it (the saved views come last and were never seen), "… "
+	// saying some come before.
+	start := 0
+	if m.cand > 0 {
+		need := 1 // the closing "…"
+		for i := m.cand; i >= 0; i-- {
+			cw := ansi.StringWidth(cands[i]) + 2
+			lead := 0
+			if i > 0 {
+				lead = 3
+			}
+			if need+cw+lead > m.width {
+				break
+			}
+			need += cw
+			start = i
+		}
+	}
+	if start > 0 {
+		b.WriteString(st.Muted.Render("…  "))
+		w = 3
+	}
+	for i := start; i < len(cands); i++ {
+		c := cands[i]
 		cw := ansi.StringWidth(c) + 2
 		if w+cw > m.width {
 			b.WriteString(st.Muted.Render("…"))
