@@ -241,9 +241,16 @@ func (f *TagForm) View() string {
 	var body []string
 	label := st.Modal.FieldLabel.Render("Tag ")
 	if f.remove {
-		// A window of choices around the one picked, so a long list fits.
-		lo := max(f.choice-3, 0)
-		for i := lo; i < len(f.choices) && i < lo+7; i++ {
+		// A window of choices around the one picked, so a long list fits;
+		// on a short terminal the window is what the box has room for
+		// (the head's blank line given up first), so the pick is seen.
+		win := 7
+		if room := maxLines - len(head) - 2; room < win+1 && len(f.choices) > 1 {
+			head = head[:len(head)-1]
+			win = max(room, 1)
+		}
+		lo := max(min(f.choice-win/2, len(f.choices)-win), 0)
+		for i := lo; i < len(f.choices) && i < lo+win; i++ {
 			mark := "  "
 			name := f.choices[i]
 			if i == f.choice {
@@ -252,8 +259,8 @@ func (f *TagForm) View() string {
 			}
 			body = append(body, ansi.Truncate(mark+name, inner, "…"))
 		}
-		if len(f.choices) > lo+7 {
-			body = append(body, st.Muted.Render(fmt.Sprintf("  … %d more", len(f.choices)-lo-7)))
+		if len(f.choices) > lo+win {
+			body = append(body, st.Muted.Render(fmt.Sprintf("  … %d more", len(f.choices)-lo-win)))
 		}
 	} else {
 		in := f.input

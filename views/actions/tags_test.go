@@ -308,3 +308,30 @@ func TestGoldenRemoveTagDialog(t *testing.T) {
 	_, d := nextModal[*actions.Dialog](t, fdrv)
 	golden(t, d, always)
 }
+
+// At 60x15 the remove picker had room for one tag and "…": → moved the
+// pick onto tags not shown. The pick stays on screen as it moves.
+func TestRemoveTagPickerShortTerminal(t *testing.T) {
+	api, ctx := newTagAPI()
+	names := []string{"A.One", "B.Two", "C.Three", "D.Four", "E.Five", "F.Six"}
+	api.tags[1] = names
+	_, form := openTagForm(t, actions.RemoveTag(marked(ctx), target(api.FakeAPI, 1), api.current(1)))
+	d := viewtest.New(t, form, 60, 11)
+	for i, n := range names {
+		if i > 0 {
+			d.Key("right")
+		}
+		if form.Value() != n {
+			t.Fatalf("pick %d is %q, want %q", i, form.Value(), n)
+		}
+		scr := d.Screen()
+		picked := false
+		for _, l := range strings.Split(scr, "\n") {
+			picked = picked || strings.Contains(l, "▸") && strings.Contains(l, n)
+		}
+		if !picked || !strings.Contains(scr, "esc cancels") {
+			t.Errorf("%s picked but not shown at 60x11:\n%s", n, scr)
+		}
+	}
+	viewtest.CheckBounds(t, form.View(), 60, 11)
+}
