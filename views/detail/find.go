@@ -22,7 +22,6 @@ type findState struct {
 	pager.Find
 }
 
-
 func (m *Model) startFind() tea.Cmd {
 	in := textinput.New()
 	in.Prompt = "/"
