@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/apiclient/paging"
 )
 
 // Lister lists one page of a source's members (GET /dataSource/{id}/access).
@@ -151,31 +152,92 @@ func walkOne(ctx context.Context, l Lister, s Source, o Options) Done {
 		limit = DefaultMaxMembers
 	}
 	opts := o.Access
-	opts.Size = size
-	for offset := 0; ; {
-		opts.Offset = offset
-		pctx, done := call()
+	// The loader does not wait for its requests once cancelled, and Walk
+	// returns only once every request it started has ended: walkOne waits
+	// for its own (and starts none after it has stopped).
+	var (
+		mu      sync.Mutex
+		stopped bool
+		wg      sync.WaitGroup
+	)
+	fetch := func(ctx context.Context, offset, n int) ([]apiclient.AccessUser, int, error) {
+		mu.Lock()
+		if stopped {
+			mu.Unlock()
+			return nil, -1, context.Canceled
+		}
+		wg.Add(1)
+		mu.Unlock()
+		defer wg.Done()
+		// Every request asks for the page size, as before the loader
+		// (which trims its last span to the count): the rows past n are
+		// dropped.
+		opts := opts
+		opts.Offset, opts.Size = offset, size
+		pctx, done := o.timeout(ctx)
+		defer done()
 		p, err := l.ListAccess(pctx, s.ID, opts)
-		done()
-		if err != nil {
-			d.Err = err
+		if err != nil || p == nil {
+			return nil, -1, err // no page: the end, as an empty one
+		}
+		users := p.Users
+		if len(users) > n {
+			users = users[:n]
+		}
+		return users, p.Count, nil
+	}
+	// One loader per source. Walk already runs Concurrency sources at a
+	// time, so each loader keeps one request in flight: the requests in
+	// flight stay bounded by Walk's Concurrency (a lookup and a page are
+	// never in flight together for one source). Every page is the access
+	// page size; the first failed page fails the source (MaxFailRun 1);
+	// one member past MaxMembers is asked for, to tell "exactly the cap"
+	// from "more". No key: members are kept as the server lists them, as
+	// before the loader.
+	ld := paging.Start(ctx, fetch, nil, paging.Options{
+		FirstPage: size, MinPage: size, MaxPage: size,
+		Concurrency: 1, MaxFailRun: 1, Limit: limit + 1,
+	})
+	defer func() {
+		ld.Cancel()
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+		wg.Wait()
+	}()
+	for {
+		b, ok := ld.Next(ctx)
+		if !ok {
+			// Closed without a last batch, or ctx ended: cancelled.
+			if d.Err = ctx.Err(); d.Err == nil {
+				d.Err = context.Canceled
+			}
 			return d
 		}
-		if p == nil || len(p.Users) == 0 {
+		if b.Err != nil {
+			d.Err = b.Err
 			return d
 		}
-		for _, u := range p.Users {
+		for _, u := range b.Items {
 			if len(d.Rows) >= limit {
 				d.Err = fmt.Errorf("more than %d members: stopped there", limit)
 				return d
 			}
 			d.Rows = append(d.Rows, RowOf(d.Source, u))
 		}
-		offset += len(p.Users)
-		// The count, when the server gives one, says where the end is;
-		// without it a short page is the last.
-		if (p.Count >= 0 && offset >= p.Count) || (p.Count < 0 && len(p.Users) < size) {
+		if b.Last {
+			if b.Progress.Err != nil && d.Err == nil {
+				d.Err = b.Progress.Err
+			}
 			return d
 		}
 	}
+}
+
+// timeout is the context of one request: Options.Timeout's, or ctx's.
+func (o Options) timeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if o.Timeout != nil {
+		return o.Timeout(ctx)
+	}
+	return context.WithCancel(ctx)
 }
