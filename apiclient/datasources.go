@@ -125,6 +125,14 @@ func (c *Client) AllDataSources(ctx context.Context, o ListOptions) iter.Seq2[Da
 // one page and the total (-1 when unknown). A server that ignores offset and
 // sends the same page again would otherwise be walked forever: that ends
 // with an ErrMalformed error.
+//
+// Why this is not apiclient/paging's loader (which every list view, the
+// CLI listings and the access report use): these iterators are pulled by
+// their consumer one item at a time, and callers that stop early (a lookup
+// by name or email, --limit) must not cause a request they never read. The
+// loader fetches ahead of its reader by design, so it would send pages
+// nobody asked for; this walk asks for the next page only when the
+// consumer reaches it.
 func walk[T any](offset, size int, path string, fetch func(offset, size int) ([]T, int, error), raw func(*T) json.RawMessage) iter.Seq2[T, error] {
 	if size <= 0 {
 		size = DefaultPageSize
