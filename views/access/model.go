@@ -13,12 +13,12 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/sahilm/fuzzy"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/paging"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/filtered"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/pager"
 )
@@ -58,19 +58,12 @@ type row struct {
 	widths naturals
 }
 
-// shown is a row of the filtered table with the bytes of its search string
-// that matched.
-type shown struct {
-	idx     int
-	matched []int
-}
-
 // filterMsg is the result of filtering rows by query off the UI goroutine.
 type filterMsg struct {
 	gen   uint64
 	query string
 	rows  []row
-	view  []shown
+	view  []filtered.Shown
 }
 
 // Model is the table of users with access to one data source.
@@ -115,10 +108,10 @@ type Model struct {
 	// time, so fast typing does not start one per key: when it ends, the
 	// one wanted then starts.
 	filterGen, running uint64
-	view               []shown // nil when no filter is applied
-	viewRows           []row   // the rows view indexes
-	viewQ              string  // the query view is for
-	viewGen            uint64  // the gen of the result view is
+	view               []filtered.Shown // nil when no filter is applied
+	viewRows           []row            // the rows view indexes
+	viewQ              string           // the query view is for
+	viewGen            uint64           // the gen of the result view is
 
 	cursor, offset int
 	w, h           int
@@ -442,28 +435,11 @@ func (m *Model) moveTo(k userKey) bool {
 }
 
 // len and at read the shown rows, filtered or not.
-func (m *Model) len() int {
-	if m.view != nil {
-		return len(m.view)
-	}
-	return len(m.rows)
-}
+func (m *Model) len() int { return filtered.Len(m.rows, m.view) }
 
-func (m *Model) at(i int) (*row, []int) {
-	if m.view != nil {
-		s := m.view[i]
-		return &m.viewRows[s.idx], s.matched
-	}
-	return &m.rows[i], nil
-}
+func (m *Model) at(i int) (*row, []int) { return filtered.At(m.rows, m.viewRows, m.view, i) }
 
-func (m *Model) selected() *row {
-	if m.cursor < 0 || m.cursor >= m.len() {
-		return nil
-	}
-	r, _ := m.at(m.cursor)
-	return r
-}
+func (m *Model) selected() *row { return filtered.Selected(m.rows, m.viewRows, m.view, m.cursor) }
 
 func (m *Model) selectedKey() *userKey {
 	if r := m.selected(); r != nil {
@@ -473,22 +449,11 @@ func (m *Model) selectedKey() *userKey {
 	return nil
 }
 
-// rowSource feeds the rows' search strings to fuzzy without copying them.
-type rowSource []row
-
-func (s rowSource) String(i int) string { return s[i].search }
-func (s rowSource) Len() int            { return len(s) }
-
 // filterRows matches query against rows, best first: sahilm/fuzzy over
 // each row's search string. It runs off the UI goroutine; rows is never
 // changed once built (rebuildRows makes a new slice), so it may read them.
-func filterRows(query string, rows []row) []shown {
-	matches := fuzzy.FindFrom(query, rowSource(rows))
-	view := make([]shown, len(matches)) // not nil, even when empty: a filter is on
-	for i, mt := range matches {
-		view[i] = shown{idx: mt.Index, matched: mt.MatchedIndexes}
-	}
-	return view
+func filterRows(query string, rows []row) []filtered.Shown {
+	return filtered.Match(query, rows, func(r *row) string { return r.search })
 }
 
 // refilter asks for the filter on the query and rows now: at once when

@@ -5,6 +5,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/dsbrowse/dsbrowse/views/filtered"
 )
 
 // column is one column of the users table.
@@ -120,23 +122,7 @@ func layout(w int, nat naturals) (idx []int, widths []int) {
 	}
 	// Share what is left, none beyond its natural width; what nobody needs
 	// stays as trailing space.
-	for extra > 0 {
-		var needy []int
-		for j, i := range active {
-			if widths[j] < want(i) {
-				needy = append(needy, j)
-			}
-		}
-		if len(needy) == 0 {
-			break
-		}
-		share := max(extra/len(needy), 1)
-		for _, j := range needy {
-			add := min(share, want(active[j])-widths[j], extra)
-			widths[j] += add
-			extra -= add
-		}
-	}
+	filtered.Spread(active, widths, extra, want)
 	return active, widths
 }
 

@@ -19,13 +19,13 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/sahilm/fuzzy"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/paging"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/actions"
+	"github.com/dsbrowse/dsbrowse/views/filtered"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/pager"
 )
@@ -59,11 +59,6 @@ type row struct {
 	fromProject       string
 }
 
-type shown struct {
-	idx     int
-	matched []int
-}
-
 // batchMsg is one batch of the loader of generation gen.
 type batchMsg struct {
 	gen uint64
@@ -76,7 +71,7 @@ type filterMsg struct {
 	gen   uint64
 	query string
 	rows  []row
-	view  []shown
+	view  []filtered.Shown
 }
 
 // search is a server search: the call's name, email and modelName.
@@ -172,7 +167,7 @@ type Model struct {
 	typing             bool
 	query              string
 	filterGen, running uint64
-	view               []shown
+	view               []filtered.Shown
 	viewRows           []row
 	viewQ              string
 	viewGen            uint64
@@ -576,28 +571,11 @@ func (m *Model) nextKept(gone map[uint64]bool) *uint64 {
 
 // --- the shown rows ---------------------------------------------------
 
-func (m *Model) len() int {
-	if m.view != nil {
-		return len(m.view)
-	}
-	return len(m.rows)
-}
+func (m *Model) len() int { return filtered.Len(m.rows, m.view) }
 
-func (m *Model) at(i int) (*row, []int) {
-	if m.view != nil {
-		s := m.view[i]
-		return &m.viewRows[s.idx], s.matched
-	}
-	return &m.rows[i], nil
-}
+func (m *Model) at(i int) (*row, []int) { return filtered.At(m.rows, m.viewRows, m.view, i) }
 
-func (m *Model) selected() *row {
-	if m.cursor < 0 || m.cursor >= m.len() {
-		return nil
-	}
-	r, _ := m.at(m.cursor)
-	return r
-}
+func (m *Model) selected() *row { return filtered.Selected(m.rows, m.viewRows, m.view, m.cursor) }
 
 func (m *Model) selectedKey() *uint64 {
 	if r := m.selected(); r != nil {
@@ -639,20 +617,10 @@ func (m *Model) targets() []actions.Request {
 
 // --- filter -------------------------------------------------------------
 
-type rowSource []row
-
-func (s rowSource) String(i int) string { return s[i].search }
-func (s rowSource) Len() int            { return len(s) }
-
 // filterRows matches query against rows, best first. It runs off the UI
 // goroutine: rows is never changed once built (a new slice replaces it).
-func filterRows(query string, rows []row) []shown {
-	matches := fuzzy.FindFrom(query, rowSource(rows))
-	view := make([]shown, len(matches)) // not nil: a filter is on
-	for i, mt := range matches {
-		view[i] = shown{idx: mt.Index, matched: mt.MatchedIndexes}
-	}
-	return view
+func filterRows(query string, rows []row) []filtered.Shown {
+	return filtered.Match(query, rows, func(r *row) string { return r.search })
 }
 
 func (m *Model) refilter() tea.Cmd {

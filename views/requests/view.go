@@ -10,6 +10,7 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views/filtered"
 	"github.com/dsbrowse/dsbrowse/views/format"
 )
 
@@ -156,23 +157,7 @@ func (m *Model) layout(w int, visible []row) (idx []int, widths []int) {
 			extra -= add
 		}
 	}
-	for extra > 0 {
-		var needy []int
-		for j, i := range active {
-			if widths[j] < want(i) {
-				needy = append(needy, j)
-			}
-		}
-		if len(needy) == 0 {
-			break
-		}
-		share := max(extra/len(needy), 1)
-		for _, j := range needy {
-			add := min(share, want(active[j])-widths[j], extra)
-			widths[j] += add
-			extra -= add
-		}
-	}
+	filtered.Spread(active, widths, extra, want)
 	return active, widths
 }
 
