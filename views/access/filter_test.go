@@ -94,7 +94,7 @@ func filterMsgs(t *testing.T, cmd tea.Cmd) []filterMsg {
 func queries(msgs []filterMsg) []string {
 	var out []string
 	for _, f := range msgs {
-		out = append(out, f.query)
+		out = append(out, f.Query)
 	}
 	return out
 }
@@ -105,7 +105,7 @@ func TestStaleFilterResultIsDropped(t *testing.T) {
 	m := loaded(t, &fakeAPI{users: filterUsers(t, 2000)}, 120, 30)
 	press(m, "/")
 	first := filterMsgs(t, typeKey(m, 'u')) // "u": computed, not yet delivered
-	if len(first) != 1 || first[0].query != "u" {
+	if len(first) != 1 || first[0].Query != "u" {
 		t.Fatalf("typing u filtered %q", queries(first))
 	}
 	if more := filterMsgs(t, typeKey(m, '1')); len(more) != 0 {
@@ -115,11 +115,11 @@ func TestStaleFilterResultIsDropped(t *testing.T) {
 		t.Errorf("no sign that the filter is running:\n%s", m.View())
 	}
 	_, cmd := m.Update(first[0])
-	if m.view != nil || m.viewQ == "u" {
+	if m.filter.On() || m.filter.Query() == "u" {
 		t.Fatalf("the result for %q was shown after %q was typed", "u", m.query)
 	}
 	next := filterMsgs(t, cmd)
-	if len(next) != 1 || next[0].query != "u1" {
+	if len(next) != 1 || next[0].Query != "u1" {
 		t.Fatalf("dropping the stale result started %q, want the filter for u1", queries(next))
 	}
 	m.Update(next[0])
@@ -138,7 +138,7 @@ func TestStaleFilterResultIsDropped(t *testing.T) {
 			t.Errorf("a stale result after esc started %q", queries(filterMsgs(t, cmd)))
 		}
 	}
-	if m.view != nil || m.len() != len(m.rows) || strings.Contains(m.View(), "match") {
+	if m.filter.On() || m.len() != len(m.rows) || strings.Contains(m.View(), "match") {
 		t.Fatalf("a result arriving after esc filtered the table: %d of %d shown", m.len(), len(m.rows))
 	}
 
@@ -205,8 +205,8 @@ func TestFastTypingShowsTheFinalFilter(t *testing.T) {
 				}
 			}
 			d.settle()
-			if m.query != typed || m.viewQ != typed {
-				t.Fatalf("query %q, shown %q", m.query, m.viewQ)
+			if m.query != typed || m.filter.Query() != typed {
+				t.Fatalf("query %q, shown %q", m.query, m.filter.Query())
 			}
 			want := filteredBefore(m, typed)
 			if got := shownRows(m); !slices.Equal(got, want) || len(want) == 0 {

@@ -58,13 +58,8 @@ type row struct {
 	widths naturals
 }
 
-// filterMsg is the result of filtering rows by query off the UI goroutine.
-type filterMsg struct {
-	gen   uint64
-	query string
-	rows  []row
-	view  []filtered.Shown
-}
+// filterMsg is the result of filtering rows off the UI goroutine.
+type filterMsg = filtered.Msg[row]
 
 // Model is the table of users with access to one data source.
 type Model struct {
@@ -101,17 +96,9 @@ type Model struct {
 	input  textinput.Model
 	typing bool
 	query  string
-	// The filter runs off the UI goroutine: with 50,000 users it takes
-	// longer than a frame. filterGen names the result wanted now (the
-	// query on the rows now); one with another gen is stale and dropped.
-	// running is the gen of the filter in flight (0: none). One runs at a
-	// time, so fast typing does not start one per key: when it ends, the
-	// one wanted then starts.
-	filterGen, running uint64
-	view               []filtered.Shown // nil when no filter is applied
-	viewRows           []row            // the rows view indexes
-	viewQ              string           // the query view is for
-	viewGen            uint64           // the gen of the result view is
+	// off the UI goroutine, one at a time (see filtered.Filter): with
+	// 50,000 users it takes longer than a frame.
+	filter filtered.Filter[row]
 
 	cursor, offset int
 	w, h           int
@@ -133,7 +120,8 @@ func New(ctx *views.Context, id int64, name string) *Model {
 	in.TextStyle = ctx.Styles.Filter.Text
 	in.PlaceholderStyle = ctx.Styles.Muted
 	in.Cursor.SetMode(cursor.CursorStatic)
-	return &Model{ctx: ctx, id: id, name: name, base: base, cancel: cancel, input: in, count: -1}
+	return &Model{ctx: ctx, id: id, name: name, base: base, cancel: cancel, input: in, count: -1,
+		filter: filtered.New(rowSearch)}
 }
 
 // Init loads the first page.
@@ -410,7 +398,7 @@ func (m *Model) rebuildRows(sel *userKey) tea.Cmd {
 	if m.query != "" {
 		cmd = m.refilter()
 	}
-	if m.view == nil {
+	if !m.filter.On() {
 		target := sel
 		if m.restore != nil {
 			target = m.restore
@@ -435,11 +423,11 @@ func (m *Model) moveTo(k userKey) bool {
 }
 
 // len and at read the shown rows, filtered or not.
-func (m *Model) len() int { return filtered.Len(m.rows, m.view) }
+func (m *Model) len() int { return m.filter.Len(m.rows) }
 
-func (m *Model) at(i int) (*row, []int) { return filtered.At(m.rows, m.viewRows, m.view, i) }
+func (m *Model) at(i int) (*row, []int) { return m.filter.At(m.rows, i) }
 
-func (m *Model) selected() *row { return filtered.Selected(m.rows, m.viewRows, m.view, m.cursor) }
+func (m *Model) selected() *row { return m.filter.Selected(m.rows, m.cursor) }
 
 func (m *Model) selectedKey() *userKey {
 	if r := m.selected(); r != nil {
@@ -449,52 +437,21 @@ func (m *Model) selectedKey() *userKey {
 	return nil
 }
 
-// filterRows matches query against rows, best first: sahilm/fuzzy over
-// each row's search string. It runs off the UI goroutine; rows is never
-// changed once built (rebuildRows makes a new slice), so it may read them.
-func filterRows(query string, rows []row) []filtered.Shown {
-	return filtered.Match(query, rows, func(r *row) string { return r.search })
-}
-
-// refilter asks for the filter on the query and rows now: at once when
-// none is running, else when the one running ends.
-func (m *Model) refilter() tea.Cmd {
-	m.filterGen = gens.Add(1)
-	if m.query == "" {
-		m.view, m.viewRows, m.viewQ, m.viewGen = nil, nil, "", 0
-		return nil
-	}
-	if m.running != 0 {
-		return nil
-	}
-	return m.startFilter()
-}
-
-func (m *Model) startFilter() tea.Cmd {
-	gen, q, rows := m.filterGen, m.query, m.rows
-	m.running = gen
-	return func() tea.Msg { return filterMsg{gen: gen, query: q, rows: rows, view: filterRows(q, rows)} }
-}
+// refilter asks for the filter on the query and rows now.
+func (m *Model) refilter() tea.Cmd { return m.filter.Want(m.query, m.rows) }
 
 // filterPending says the table does not yet show the filter's result for
 // the query and rows now.
-func (m *Model) filterPending() bool { return m.query != "" && m.viewGen != m.filterGen }
+func (m *Model) filterPending() bool { return m.filter.Pending(m.query) }
 
 // onFilter shows a filter's result, unless a later keystroke, a new page
 // or a cleared filter has made it stale (or it is another view's).
 func (m *Model) onFilter(msg filterMsg) tea.Cmd {
-	if msg.gen == m.running {
-		m.running = 0
-	}
-	if msg.gen != m.filterGen {
-		if m.running == 0 && m.filterPending() {
-			return m.startFilter()
-		}
-		return nil
-	}
 	sel := m.selectedKey()
-	newQuery := msg.query != m.viewQ
-	m.view, m.viewRows, m.viewQ, m.viewGen = msg.view, msg.rows, msg.query, msg.gen
+	shown, newQuery, cmd := m.filter.OnResult(msg, m.query, m.rows)
+	if !shown {
+		return cmd
+	}
 	switch {
 	case m.restore != nil:
 		if m.moveTo(*m.restore) {
@@ -794,3 +751,6 @@ func orGroup(name string) string {
 	}
 	return "this member"
 }
+
+// rowSearch is what the filter matches: a row's search string.
+func rowSearch(r *row) string { return r.search }

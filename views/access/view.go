@@ -135,8 +135,8 @@ func (m *Model) menuView() string {
 func (m *Model) filterLine() string {
 	st := m.ctx.Styles
 	n, of := m.len(), len(m.rows)
-	if m.view != nil {
-		of = len(m.viewRows)
+	if m.filter.On() {
+		of = m.filter.Of()
 	}
 	info := fmt.Sprintf("%d of %d match", n, of)
 	if m.filterPending() {

@@ -1,8 +1,9 @@
 // Package filtered holds what the access table and the requests inbox
-// share about their rows: the fuzzy match of a local filter, reading the
-// rows shown (filtered or not) and sharing a table's spare width among its
-// columns. The views keep their own filter state machine, whose fields
-// their tests read.
+// share about their rows, written once so the two cannot drift: the local
+// fuzzy filter run off the UI goroutine (Filter), reading the rows shown,
+// filtered or not, and sharing a table's spare width among its columns.
+// The views keep the query, the rows, the cursor and what to do with a
+// result (where the cursor goes), which differ between them.
 package filtered
 
 import "github.com/sahilm/fuzzy"

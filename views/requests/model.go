@@ -67,12 +67,7 @@ type batchMsg struct {
 }
 
 // filterMsg is the result of filtering rows off the UI goroutine.
-type filterMsg struct {
-	gen   uint64
-	query string
-	rows  []row
-	view  []filtered.Shown
-}
+type filterMsg = filtered.Msg[row]
 
 // search is a server search: the call's name, email and modelName.
 type search struct {
@@ -163,14 +158,10 @@ type Model struct {
 
 	// local filter, as in the access view: off the UI goroutine, one at
 	// a time, the stale results dropped by generation.
-	input              textinput.Model
-	typing             bool
-	query              string
-	filterGen, running uint64
-	view               []filtered.Shown
-	viewRows           []row
-	viewQ              string
-	viewGen            uint64
+	input  textinput.Model
+	typing bool
+	query  string
+	filter filtered.Filter[row]
 
 	cursor, offset int
 	w, h           int
@@ -194,7 +185,7 @@ func New(ctx *views.Context, o Options) *Model {
 	in.PlaceholderStyle = ctx.Styles.Muted
 	in.Cursor.SetMode(cursor.CursorStatic)
 	o.SourceName = safe.Line(o.SourceName)
-	return &Model{ctx: ctx, opts: o, base: base, cancel: cancel, input: in,
+	return &Model{ctx: ctx, opts: o, base: base, cancel: cancel, input: in, filter: filtered.New(rowSearch),
 		marks: map[uint64]bool{}, failures: map[int64]string{}}
 }
 
@@ -493,7 +484,7 @@ func (m *Model) afterRows(sel *uint64) tea.Cmd {
 	if m.query != "" {
 		cmd = m.refilter()
 	}
-	if m.view == nil && sel != nil {
+	if !m.filter.On() && sel != nil {
 		m.moveTo(*sel)
 	}
 	m.clamp()
@@ -571,11 +562,11 @@ func (m *Model) nextKept(gone map[uint64]bool) *uint64 {
 
 // --- the shown rows ---------------------------------------------------
 
-func (m *Model) len() int { return filtered.Len(m.rows, m.view) }
+func (m *Model) len() int { return m.filter.Len(m.rows) }
 
-func (m *Model) at(i int) (*row, []int) { return filtered.At(m.rows, m.viewRows, m.view, i) }
+func (m *Model) at(i int) (*row, []int) { return m.filter.At(m.rows, i) }
 
-func (m *Model) selected() *row { return filtered.Selected(m.rows, m.viewRows, m.view, m.cursor) }
+func (m *Model) selected() *row { return m.filter.Selected(m.rows, m.cursor) }
 
 func (m *Model) selectedKey() *uint64 {
 	if r := m.selected(); r != nil {
@@ -617,45 +608,17 @@ func (m *Model) targets() []actions.Request {
 
 // --- filter -------------------------------------------------------------
 
-// filterRows matches query against rows, best first. It runs off the UI
-// goroutine: rows is never changed once built (a new slice replaces it).
-func filterRows(query string, rows []row) []filtered.Shown {
-	return filtered.Match(query, rows, func(r *row) string { return r.search })
-}
+// refilter asks for the filter on the query and rows now.
+func (m *Model) refilter() tea.Cmd { return m.filter.Want(m.query, m.rows) }
 
-func (m *Model) refilter() tea.Cmd {
-	m.filterGen = gens.Add(1)
-	if m.query == "" {
-		m.view, m.viewRows, m.viewQ, m.viewGen = nil, nil, "", 0
-		return nil
-	}
-	if m.running != 0 {
-		return nil
-	}
-	return m.startFilter()
-}
-
-func (m *Model) startFilter() tea.Cmd {
-	gen, q, rows := m.filterGen, m.query, m.rows
-	m.running = gen
-	return func() tea.Msg { return filterMsg{gen: gen, query: q, rows: rows, view: filterRows(q, rows)} }
-}
-
-func (m *Model) filterPending() bool { return m.query != "" && m.viewGen != m.filterGen }
+func (m *Model) filterPending() bool { return m.filter.Pending(m.query) }
 
 func (m *Model) onFilter(msg filterMsg) tea.Cmd {
-	if msg.gen == m.running {
-		m.running = 0
-	}
-	if msg.gen != m.filterGen {
-		if m.running == 0 && m.filterPending() {
-			return m.startFilter()
-		}
-		return nil
-	}
 	sel := m.selectedKey()
-	newQuery := msg.query != m.viewQ
-	m.view, m.viewRows, m.viewQ, m.viewGen = msg.view, msg.rows, msg.query, msg.gen
+	shown, newQuery, cmd := m.filter.OnResult(msg, m.query, m.rows)
+	if !shown {
+		return cmd
+	}
 	switch {
 	case newQuery:
 		m.cursor, m.offset = 0, 0
@@ -923,3 +886,6 @@ func (m *Model) clearBinding() key.Binding {
 	}
 	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, what))
 }
+
+// rowSearch is what the filter matches: a row's search string.
+func rowSearch(r *row) string { return r.search }
