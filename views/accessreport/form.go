@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -110,10 +109,6 @@ type job struct {
 	fatal   error // the walk stopped: the file could not be written
 }
 
-// progressEvery spaces the status line's updates: a thousand sources a
-// second must not mean a thousand redraws.
-const progressEvery = 150 * time.Millisecond
-
 // start runs the walk on its own goroutine; first is the status line
 // before any source is done.
 func start(ctx *views.Context, f *os.File, path string, fmtt report.Format, srcs []report.Source) (j *job, first string) {
@@ -194,22 +189,7 @@ func (j *job) line() string {
 // itself again while it runs, the final word when it has ended. It runs
 // without a view (the form has closed): the root shows its statuses.
 func (j *job) wait() tea.Cmd {
-	return func() tea.Msg {
-		select {
-		case <-j.end:
-			return j.final()
-		case <-j.notify:
-		}
-		// Gather what comes within progressEvery into one update.
-		t := time.NewTimer(progressEvery)
-		defer t.Stop()
-		select {
-		case <-j.end:
-			return j.final()
-		case <-t.C:
-		}
-		return tea.BatchMsg{views.Status(j.line(), views.Info), j.wait()}
-	}
+	return fileform.Watch(j.end, j.notify, j.line, j.final)
 }
 
 func (j *job) final() tea.Msg {

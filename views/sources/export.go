@@ -26,7 +26,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -204,27 +203,10 @@ func (j *exportJob) line() string {
 	return fmt.Sprintf("export: %d of %d sources fetched → %s", j.fetched, j.total, safe.Line(j.path))
 }
 
-// exportEvery spaces the status line's progress updates.
-const exportEvery = 150 * time.Millisecond
-
 // wait reports the export: progress while it runs, the final word when
 // it has ended. It runs without a view: the root shows its statuses.
 func (j *exportJob) wait() tea.Cmd {
-	return func() tea.Msg {
-		select {
-		case <-j.end:
-			return j.final()
-		case <-j.notify:
-		}
-		t := time.NewTimer(exportEvery)
-		defer t.Stop()
-		select {
-		case <-j.end:
-			return j.final()
-		case <-t.C:
-		}
-		return tea.BatchMsg{views.Status(j.line(), views.Info), j.wait()}
-	}
+	return fileform.Watch(j.end, j.notify, j.line, j.final)
 }
 
 func (j *exportJob) final() tea.Msg {
