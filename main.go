@@ -14,9 +14,9 @@ import (
 	"syscall"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui"
 	"github.com/dsbrowse/dsbrowse/ui/cli"
 	"github.com/dsbrowse/dsbrowse/ui/config"
+	"github.com/dsbrowse/dsbrowse/ui/tui"
 	"github.com/dsbrowse/dsbrowse/views/cmdline"
 )
 
@@ -40,7 +40,7 @@ func main() {
 		// The TUI ended on a signal or a panic, with the terminal restored:
 		// say so on the normal screen, and exit as the shell expects.
 		fmt.Fprintln(os.Stderr, "dsbrowse: "+tuiEnd.Error())
-		if pe, ok := tuiEnd.(*ui.PanicError); ok && pe.Stack != nil {
+		if pe, ok := tuiEnd.(*tui.PanicError); ok && pe.Stack != nil {
 			fmt.Fprintf(os.Stderr, "\n%s", pe.Stack)
 		}
 		code = tuiEnd.ExitCode()
@@ -56,7 +56,7 @@ var tuiEnd interface {
 
 // runTUI runs the terminal UI with the resolved connection.
 func runTUI(env *cli.Env) error {
-	o := ui.Options{API: env.Client, Host: env.Client.Host(), ReadOnly: env.ReadOnly}
+	o := tui.Options{API: env.Client, Host: env.Client.Host(), ReadOnly: env.ReadOnly}
 	if t := env.Target; t != nil {
 		o.Profile = t.ProfileName
 		o.Protected, o.PageSize, o.Concurrency, o.Timeout = t.Protected, t.PageSize, t.Concurrency, t.Timeout
@@ -90,9 +90,9 @@ func runTUI(env *cli.Env) error {
 	// Nothing may write to the terminal while the TUI owns it: log only
 	// where --debug says (the default discards).
 	slog.SetDefault(env.Logger)
-	err := ui.Run(o)
-	var se *ui.SignalError
-	var pe *ui.PanicError
+	err := tui.Run(o)
+	var se *tui.SignalError
+	var pe *tui.PanicError
 	switch {
 	case errors.As(err, &se):
 		tuiEnd = se
@@ -107,20 +107,20 @@ func runTUI(env *cli.Env) error {
 // commands wires the TUI's command line: the config's saved views, the
 // profiles :ctx switches to (their clients record into the session's one
 // request log), and the history file in the state directory.
-func commands(env *cli.Env, log *apiclient.RequestLog) ui.Commands {
-	c := ui.Commands{Profiles: env.ProfileNames()}
+func commands(env *cli.Env, log *apiclient.RequestLog) tui.Commands {
+	c := tui.Commands{Profiles: env.ProfileNames()}
 	if env.Config != nil {
 		c.Views = env.Config.Views
 	}
 	if dir := config.StateDir(); dir != "" {
 		c.HistoryPath = filepath.Join(dir, cmdline.HistoryFile)
 	}
-	c.Open = func(name string) (*ui.Session, error) {
+	c.Open = func(name string) (*tui.Session, error) {
 		t, client, err := env.Connect(name, apiclient.WithRequestLog(log))
 		if err != nil {
 			return nil, err
 		}
-		return &ui.Session{
+		return &tui.Session{
 			API: client, Profile: name, Host: client.Host(), ReadOnly: t.ReadOnly, Protected: t.Protected,
 			PageSize: t.PageSize, Concurrency: t.Concurrency, MaxPageSize: t.MaxPageSize, FixedPaging: t.FixedPaging,
 			MaxRows: t.MaxRows, Timeout: t.Timeout, TenantURL: t.URL, WebURL: t.WebURL,

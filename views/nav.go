@@ -15,7 +15,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/paging"
 	"github.com/dsbrowse/dsbrowse/keymap"
-	"github.com/dsbrowse/dsbrowse/ui/styles"
+	"github.com/dsbrowse/dsbrowse/views/styles"
 )
 
 // View is one screen on the root's stack, or the modal.
@@ -82,9 +82,9 @@ type API interface {
 	SourceContacts(ctx context.Context, id int64) (*apiclient.Contacts, error)
 }
 
-// Context is what every view shares: the client, keys, styles and the
+// Session is what every view shares: the client, keys, styles and the
 // session's settings. The root builds it once.
-type Context struct {
+type Session struct {
 	API     API
 	Keys    keymap.KeyMap
 	Styles  *styles.Styles
@@ -124,28 +124,28 @@ type Context struct {
 
 // Paging is how list loads page under this session's profile (page_size,
 // max_page_size, concurrency, fixed_paging); every list loader uses it.
-func (c *Context) Paging() paging.Options {
-	return paging.Profile(c.PageSize, c.MaxPageSize, c.Concurrency, c.FixedPaging)
+func (sess *Session) Paging() paging.Options {
+	return paging.Profile(sess.PageSize, sess.MaxPageSize, sess.Concurrency, sess.FixedPaging)
 }
 
-// DefaultTimeout bounds a request when the Context sets no Timeout.
+// DefaultTimeout bounds a request when the Session sets no Timeout.
 const DefaultTimeout = 30 * time.Second
 
 // WithTimeout derives the context for one request from parent: it ends
 // after c.Timeout (DefaultTimeout when that is not positive), or with
 // parent. Call the CancelFunc when the request is done.
-func (c *Context) WithTimeout(parent context.Context) (context.Context, context.CancelFunc) {
+func (sess *Session) WithTimeout(parent context.Context) (context.Context, context.CancelFunc) {
 	d := DefaultTimeout
-	if c != nil && c.Timeout > 0 {
-		d = c.Timeout
+	if sess != nil && sess.Timeout > 0 {
+		d = sess.Timeout
 	}
 	return context.WithTimeout(parent, d)
 }
 
 // Clock is the time now by c.Now, or by the system clock when c sets none.
-func (c *Context) Clock() time.Time {
-	if c != nil && c.Now != nil {
-		return c.Now()
+func (sess *Session) Clock() time.Time {
+	if sess != nil && sess.Now != nil {
+		return sess.Now()
 	}
 	return time.Now()
 }
@@ -428,16 +428,16 @@ func (c *WriteClaim) Release() {
 	}
 }
 
-// writesInit guards the lazy creation of a Context's Writes.
+// writesInit guards the lazy creation of a Session's Writes.
 var writesInit sync.Mutex
 
 // Writes is the session's set of sources with a write in progress: one
 // set for every view, so that the list and the detail see the same flows.
-func (c *Context) Writes() *Writes {
+func (sess *Session) Writes() *Writes {
 	writesInit.Lock()
 	defer writesInit.Unlock()
-	if c.writes == nil {
-		c.writes = &Writes{}
+	if sess.writes == nil {
+		sess.writes = &Writes{}
 	}
-	return c.writes
+	return sess.writes
 }

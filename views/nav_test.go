@@ -8,31 +8,31 @@ import (
 
 func TestContextWithTimeout(t *testing.T) {
 	for _, c := range []struct {
-		ctx  *Context
+		sess *Session
 		want time.Duration
 	}{
-		{&Context{Timeout: 5 * time.Second}, 5 * time.Second},
-		{&Context{}, DefaultTimeout},
-		{&Context{Timeout: -time.Second}, DefaultTimeout},
+		{&Session{Timeout: 5 * time.Second}, 5 * time.Second},
+		{&Session{}, DefaultTimeout},
+		{&Session{Timeout: -time.Second}, DefaultTimeout},
 		{nil, DefaultTimeout},
 	} {
 		start := time.Now()
-		ctx, cancel := c.ctx.WithTimeout(context.Background())
+		ctx, cancel := c.sess.WithTimeout(context.Background())
 		deadline, ok := ctx.Deadline()
 		cancel()
 		if !ok {
-			t.Fatalf("%+v: no deadline", c.ctx)
+			t.Fatalf("%+v: no deadline", c.sess)
 		}
 		if got := deadline.Sub(start); got < c.want || got > c.want+time.Second {
-			t.Errorf("%+v: deadline in %v, want %v", c.ctx, got, c.want)
+			t.Errorf("%+v: deadline in %v, want %v", c.sess, got, c.want)
 		}
 		if ctx.Err() == nil {
-			t.Errorf("%+v: cancel did not end the context", c.ctx)
+			t.Errorf("%+v: cancel did not end the context", c.sess)
 		}
 	}
 	// The parent still ends it.
 	parent, stop := context.WithCancel(context.Background())
-	ctx, cancel := (&Context{}).WithTimeout(parent)
+	ctx, cancel := (&Session{}).WithTimeout(parent)
 	defer cancel()
 	stop()
 	if ctx.Err() == nil {
@@ -42,11 +42,11 @@ func TestContextWithTimeout(t *testing.T) {
 
 func TestContextClock(t *testing.T) {
 	fixed := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
-	if got := (&Context{Now: func() time.Time { return fixed }}).Clock(); !got.Equal(fixed) {
+	if got := (&Session{Now: func() time.Time { return fixed }}).Clock(); !got.Equal(fixed) {
 		t.Errorf("Clock() = %v, want the context's clock", got)
 	}
-	for _, c := range []*Context{{}, nil} {
-		if got := c.Clock(); time.Since(got) > time.Minute || time.Since(got) < 0 {
+	for _, sess := range []*Session{{}, nil} {
+		if got := sess.Clock(); time.Since(got) > time.Minute || time.Since(got) < 0 {
 			t.Errorf("Clock() = %v, want the system clock", got)
 		}
 	}

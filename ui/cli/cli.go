@@ -21,7 +21,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/immutatest"
 	"github.com/dsbrowse/dsbrowse/ui/config"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // DefaultDemoSources is how many sources --demo generates.

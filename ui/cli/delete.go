@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // Deleting is two different things, and the command line keeps them apart:

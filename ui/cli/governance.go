@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // Access levels as the API names them.

@@ -11,8 +11,8 @@ import (
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/paging"
 	"github.com/dsbrowse/dsbrowse/ui/config"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
-	"github.com/dsbrowse/dsbrowse/ui/trace"
+	"github.com/dsbrowse/dsbrowse/views/safe"
+	"github.com/dsbrowse/dsbrowse/views/trace"
 )
 
 // Paging of the listing commands. A script wants the whole list soon and

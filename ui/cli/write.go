@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 var subscribeCommand = &command{

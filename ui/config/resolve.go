@@ -17,7 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // ErrNoConnection is returned by Resolve when nothing says which tenant to

@@ -170,7 +170,7 @@ func TestServerCappedPageSize(t *testing.T) {
 	m.SetSize(80, 10)
 	// A server that never returns more than 50 at once.
 	capAPI := &cappedAPI{fakeAPI: api, limit: 50}
-	m.ctx.API = capAPI
+	m.sess.API = capAPI
 	drive(m, m.Init())
 	if len(m.rows) != 230 {
 		t.Fatalf("%d rows", len(m.rows))
@@ -210,7 +210,7 @@ func TestFilterNarrowsHighlightsAndClears(t *testing.T) {
 	// The matched characters carry the match style.
 	lipgloss.SetColorProfile(termenv.TrueColor)
 	styled := m.View()
-	hit := m.ctx.Styles.Table.Match.Reverse(true).Render("Tommy")
+	hit := m.sess.Styles.Table.Match.Reverse(true).Render("Tommy")
 	lipgloss.SetColorProfile(termenv.Ascii)
 	if hit == "Tommy" || !strings.Contains(styled, hit) {
 		t.Errorf("no highlighted match %q in %q", hit, styled)

@@ -45,9 +45,9 @@ func benchMembers(n int) []apiclient.AccessUser {
 // FakeAPI, sized as a large terminal.
 func loadedMembers(b *testing.B, n int) *Model {
 	api := &viewtest.FakeAPI{Access: map[int64][]apiclient.AccessUser{16: benchMembers(n)}}
-	ctx := viewtest.Context(api)
-	ctx.PageSize = 1000
-	m := New(ctx, 16, "Web Sales")
+	sess := viewtest.Context(api)
+	sess.PageSize = 1000
+	m := New(sess, 16, "Web Sales")
 	viewtest.New(b, m, 200, 60)
 	if len(m.rows) != n {
 		b.Fatalf("%d of %d members loaded", len(m.rows), n)

@@ -19,7 +19,7 @@ func init() { lipgloss.SetColorProfile(termenv.Ascii) }
 
 var fixedNow = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
 
-func testCtx(api views.API) *views.Context { return viewtest.ContextAt(api, fixedNow) }
+func testCtx(api views.API) *views.Session { return viewtest.ContextAt(api, fixedNow) }
 
 // fakeAPI is an in-memory views.API for the calls of this package's views.
 type fakeAPI struct {

@@ -264,7 +264,7 @@ func (m *Model) openMenu() {
 }
 
 func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	mn := m.menu
 	switch {
 	case msg.Type == tea.KeyEsc || key.Matches(msg, k.Back):
@@ -309,19 +309,19 @@ var (
 )
 
 func (m *Model) menuHelp() []key.Binding {
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	t := k.Mark
 	toggle := key.NewBinding(key.WithKeys(t.Keys()...), key.WithHelp(t.Help().Key, "toggle"))
 	return []key.Binding{k.Up, k.Down, k.Top, k.Bottom, toggle, menuStep, menuApply, menuCancel}
 }
 
 func (m *Model) sortBinding() key.Binding {
-	k := m.ctx.Keys.Sort
+	k := m.sess.Keys.Sort
 	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "sort (server)"))
 }
 
 func (m *Model) reverseBinding() key.Binding {
-	k := m.ctx.Keys.SortReverse
+	k := m.sess.Keys.SortReverse
 	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "reverse sort"))
 }
 
@@ -335,8 +335,8 @@ func (m *Model) target() actions.Target {
 // member writes and the pending requests. It reports false for a key
 // that is none of them.
 func (m *Model) memberKey(msg tea.KeyMsg) (tea.Cmd, bool) {
-	k := m.ctx.Keys
-	if m.ctx.ReadOnly {
+	k := m.sess.Keys
+	if m.sess.ReadOnly {
 		// The root leaves these keys to the view (another view may use
 		// them to read): say why nothing happens.
 		for _, b := range k.MemberWriteKeys() {
@@ -365,14 +365,14 @@ func (m *Model) memberKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return m.setQueryOpts(q), true
 	case key.Matches(msg, k.EditMember):
 		if r := m.selected(); r != nil {
-			return actions.EditMember(m.ctx, m.target(), r.user), true
+			return actions.EditMember(m.sess, m.target(), r.user), true
 		}
 	case key.Matches(msg, k.Revoke):
 		if r := m.selected(); r != nil {
-			return actions.RevokeMember(m.ctx, m.target(), r.user), true
+			return actions.RevokeMember(m.sess, m.target(), r.user), true
 		}
 	case key.Matches(msg, k.AddMember):
-		return actions.AddMember(m.ctx, m.target()), true
+		return actions.AddMember(m.sess, m.target()), true
 	case key.Matches(msg, k.Requests):
 		return m.openRequests(), true
 	default:
@@ -392,7 +392,7 @@ func (m *Model) onAccessChanged(msg views.AccessChangedMsg) tea.Cmd {
 		return m.reload()
 	}
 	sel := m.selectedKey()
-	now := m.ctx.Clock()
+	now := m.sess.Clock()
 	i := -1
 	for j := range m.rows {
 		if msg.AccessID != 0 && m.rows[j].user.SubscriptionID == msg.AccessID {

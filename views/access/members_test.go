@@ -208,9 +208,9 @@ func TestMemberKeysStartTheFlows(t *testing.T) {
 }
 
 func TestReadOnlyMemberKeys(t *testing.T) {
-	ctx := testCtx(&fakeAPI{users: members(3)})
-	ctx.ReadOnly, ctx.Keys = true, ctx.Keys.WithoutWrites()
-	m := New(ctx, 16, "Web Sales")
+	sess := testCtx(&fakeAPI{users: members(3)})
+	sess.ReadOnly, sess.Keys = true, sess.Keys.WithoutWrites()
+	m := New(sess, 16, "Web Sales")
 	m.SetSize(100, 24)
 	drive(m, m.Init())
 	for _, k := range []string{"e", "D", "A"} {
@@ -255,13 +255,13 @@ func TestHelpListsTheMemberKeys(t *testing.T) {
 		}
 	}
 	// Rebound keys are the ones that work and the ones shown.
-	ctx := testCtx(&fakeAPI{users: members(3)})
-	keys, err := ctx.Keys.Apply(map[string][]string{"member_filters": {"F"}, "revoke": {"ctrl+x"}})
+	sess := testCtx(&fakeAPI{users: members(3)})
+	keys, err := sess.Keys.Apply(map[string][]string{"member_filters": {"F"}, "revoke": {"ctrl+x"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx.Keys = keys
-	m = New(ctx, 16, "Web Sales")
+	sess.Keys = keys
+	m = New(sess, 16, "Web Sales")
 	m.SetSize(100, 24)
 	drive(m, m.Init())
 	press(m, "f")

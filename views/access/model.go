@@ -16,11 +16,11 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/paging"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/filtered"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/pager"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 const loadLabel = "loading access users"
@@ -63,7 +63,7 @@ type filterMsg = filtered.Msg[row]
 
 // Model is the table of users with access to one data source.
 type Model struct {
-	ctx    *views.Context
+	sess   *views.Session
 	id     int64
 	name   string
 	base   context.Context
@@ -111,16 +111,16 @@ var (
 )
 
 // New makes the access table for source id, named name.
-func New(ctx *views.Context, id int64, name string) *Model {
+func New(sess *views.Session, id int64, name string) *Model {
 	base, cancel := context.WithCancel(context.Background())
 	in := textinput.New()
 	in.Prompt = "/ "
 	in.Placeholder = "name or email"
-	in.PromptStyle = ctx.Styles.Filter.Prompt
-	in.TextStyle = ctx.Styles.Filter.Text
-	in.PlaceholderStyle = ctx.Styles.Muted
+	in.PromptStyle = sess.Styles.Filter.Prompt
+	in.TextStyle = sess.Styles.Filter.Text
+	in.PlaceholderStyle = sess.Styles.Muted
 	in.Cursor.SetMode(cursor.CursorStatic)
-	return &Model{ctx: ctx, id: id, name: name, base: base, cancel: cancel, input: in, count: -1,
+	return &Model{sess: sess, id: id, name: name, base: base, cancel: cancel, input: in, count: -1,
 		filter: filtered.New(rowSearch)}
 }
 
@@ -163,9 +163,9 @@ func (m *Model) reload() tea.Cmd {
 		k := r.key
 		m.restore = &k
 	}
-	vctx, api, id, q, now := m.ctx, m.ctx.API, m.id, m.q, m.ctx.Clock()
+	sess, api, id, q, now := m.sess, m.sess.API, m.id, m.q, m.sess.Clock()
 	fetch := func(ctx context.Context, offset, size int) ([]row, int, error) {
-		c, cancel := vctx.WithTimeout(ctx)
+		c, cancel := sess.WithTimeout(ctx)
 		defer cancel()
 		p, err := api.ListAccess(c, id, q.options(size, offset))
 		if err != nil {
@@ -182,7 +182,7 @@ func (m *Model) reload() tea.Cmd {
 		}
 		return rows, p.Count, nil
 	}
-	m.loader = paging.Start(m.base, fetch, rowKey, m.ctx.Paging())
+	m.loader = paging.Start(m.base, fetch, rowKey, m.sess.Paging())
 	m.reloading, m.fresh = m.started, true
 	m.started, m.inflight, m.err = true, true, nil
 	if !m.reloading {
@@ -523,7 +523,7 @@ func (m *Model) typingKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	switch {
 	case key.Matches(msg, k.Up):
 		m.move(-1)
@@ -551,7 +551,7 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 			if r.user.Profile <= 0 {
 				// A group has no profile: its user page would ask for
 				// /users/0/... and show only 404s. Its members have pages.
-				how := m.ctx.Keys.ExpandGroups.Help().Key + " lists its members"
+				how := m.sess.Keys.ExpandGroups.Help().Key + " lists its members"
 				if m.q.expand {
 					how = "its members are the rows 'user via " + orGroup(r.user.Name) + "'"
 				}
@@ -668,7 +668,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	// The footer is one line with the global keys after these: short
 	// words, movement left to ? (the full help says each key in full).
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	var out []key.Binding
 	if m.selected() != nil {
 		out = append(out, m.openBinding())
@@ -702,7 +702,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.typing {
 		return [][]key.Binding{{filterKeep, filterClear, filterMove}}
 	}
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	var out [][]key.Binding
 	if m.len() > 1 {
 		out = append(out, []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom})
@@ -735,12 +735,12 @@ var (
 )
 
 func (m *Model) openBinding() key.Binding {
-	k := m.ctx.Keys.Open
+	k := m.sess.Keys.Open
 	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "what they see"))
 }
 
 func (m *Model) clearBinding() key.Binding {
-	k := m.ctx.Keys.Back
+	k := m.sess.Keys.Back
 	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "clear filter"))
 }
 

@@ -37,7 +37,7 @@ type userReportMsg struct {
 // UserModel shows what one user sees of a data source: who they are, their
 // policyInfo (masking, visibilities, filters) and their visibility report.
 type UserModel struct {
-	ctx    *views.Context
+	sess   *views.Session
 	id     int64
 	name   string
 	user   apiclient.AccessUser
@@ -61,9 +61,9 @@ var (
 )
 
 // NewUser makes the view of user on source id (named name).
-func NewUser(ctx *views.Context, id int64, name string, user apiclient.AccessUser) *UserModel {
+func NewUser(sess *views.Session, id int64, name string, user apiclient.AccessUser) *UserModel {
 	base, cancel := context.WithCancel(context.Background())
-	return &UserModel{ctx: ctx, id: id, name: name, user: user, base: base, cancel: cancel, pager: pager.New(&ctx.Keys)}
+	return &UserModel{sess: sess, id: id, name: name, user: user, base: base, cancel: cancel, pager: pager.New(&sess.Keys)}
 }
 
 // Init fetches the policy info and the visibility report at once.
@@ -91,15 +91,15 @@ func (m *UserModel) load() tea.Cmd {
 	m.infoWait, m.reportWait = true, true
 	m.infoErr, m.reportErr = nil, nil
 	m.rebuild()
-	vctx, api, base, id, profile, gen := m.ctx, m.ctx.API, m.base, m.id, m.user.Profile, m.gen
+	sess, api, base, id, profile, gen := m.sess, m.sess.API, m.base, m.id, m.user.Profile, m.gen
 	info := views.Track(policyLabel, func() tea.Msg {
-		ctx, cancel := vctx.WithTimeout(base)
+		ctx, cancel := sess.WithTimeout(base)
 		defer cancel()
 		p, err := api.UserPolicyInfo(ctx, id, profile)
 		return policyMsg{gen: gen, info: p, err: err}
 	})
 	report := views.Track(reportLabel, func() tea.Msg {
-		ctx, cancel := vctx.WithTimeout(base)
+		ctx, cancel := sess.WithTimeout(base)
 		defer cancel()
 		r, err := api.UserVisibilityReport(ctx, id, profile)
 		return userReportMsg{gen: gen, reports: r, err: err}
@@ -147,7 +147,7 @@ func (m *UserModel) Update(msg tea.Msg) (views.View, tea.Cmd) {
 		if m.pager.Update(msg) {
 			return m, nil
 		}
-		k := m.ctx.Keys
+		k := m.sess.Keys
 		switch {
 		case key.Matches(msg, k.Raw) && m.hasData():
 			m.raw = !m.raw
@@ -195,7 +195,7 @@ func (m *UserModel) rebuild() {
 // why not), then who the user is, what is masked and filtered for them,
 // the SQL statement, their policy info and the rest of their report.
 func (m *UserModel) readable(d *format.Doc) {
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	u := m.user
 	who := m.Title()
 	switch {
@@ -230,7 +230,7 @@ func (m *UserModel) readable(d *format.Doc) {
 	}
 	field("Profile", fmt.Sprintf("%d", u.Profile))
 	if t, ok := format.ParseTime(u.CreatedAt); ok {
-		field("Since", format.Date(t)+" ("+format.Ago(t, m.ctx.Clock())+")")
+		field("Since", format.Date(t)+" ("+format.Ago(t, m.sess.Clock())+")")
 	}
 
 	// Masked columns: the policy info's (it names the action); the
@@ -305,19 +305,19 @@ func (m *UserModel) readable(d *format.Doc) {
 				}
 				d.Add(0, st.Muted.Render(fmt.Sprintf("report %d of %d", i+1, len(m.reports))))
 			}
-			d.Append(strings.Split(visibility.RenderRest(st, r, d.Width(), m.ctx.Clock(), who), "\n")...)
+			d.Append(strings.Split(visibility.RenderRest(st, r, d.Width(), m.sess.Clock(), who), "\n")...)
 		}
 	}
 	if m.infoErr != nil || m.reportErr != nil {
 		d.Blank()
-		d.Add(0, st.Muted.Render("Press "+m.ctx.Keys.Refresh.Help().Key+" to try again."))
+		d.Add(0, st.Muted.Render("Press "+m.sess.Keys.Refresh.Help().Key+" to try again."))
 	}
 }
 
 // rawJSON lays out what the server sent.
 func (m *UserModel) rawJSON(d *format.Doc) {
-	st := m.ctx.Styles
-	d.Add(0, st.Muted.Render("Raw JSON · "+m.ctx.Keys.Raw.Help().Key+" for the readable view"))
+	st := m.sess.Styles
+	d.Add(0, st.Muted.Render("Raw JSON · "+m.sess.Keys.Raw.Help().Key+" for the readable view"))
 	d.Blank()
 	d.Add(0, st.Section.Render("policyInfo"))
 	if m.info != nil {
@@ -374,9 +374,9 @@ func orDash(s string) string {
 func (m *UserModel) actions() []key.Binding {
 	var act []key.Binding
 	if m.hasData() {
-		act = append(act, pager.RawToggle(m.ctx.Keys.Raw, m.raw))
+		act = append(act, pager.RawToggle(m.sess.Keys.Raw, m.raw))
 	}
-	return append(act, m.ctx.Keys.Refresh)
+	return append(act, m.sess.Keys.Refresh)
 }
 
 // ShortHelp lists the keys that do something now.

@@ -7,8 +7,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // View draws the status line, the filter, the column header and only the
@@ -17,7 +17,7 @@ func (m *Model) View() string {
 	if m.w <= 0 || m.h <= 0 {
 		return ""
 	}
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	name := format.Inline(m.name)
 	if name == "" {
 		name = "this data source"
@@ -32,10 +32,10 @@ func (m *Model) View() string {
 			msg = st.Muted.Render("Loading the users with access to " + name + "…")
 		case m.err != nil:
 			msg = st.Error.Render("Could not load the users with access to "+name+": "+format.Inline(apiclient.Explain(m.err))) +
-				"\n" + st.Muted.Render("Press "+m.ctx.Keys.Refresh.Help().Key+" to try again.")
+				"\n" + st.Muted.Render("Press "+m.sess.Keys.Refresh.Help().Key+" to try again.")
 		case m.q.active():
 			msg = st.Muted.Render("No member of " + name + " matches " + m.q.describe() + ". Press " +
-				m.ctx.Keys.MemberFilters.Help().Key + " to change the filters.")
+				m.sess.Keys.MemberFilters.Help().Key + " to change the filters.")
 		default:
 			msg = st.Muted.Render("Nobody has access to " + name + ".")
 		}
@@ -75,7 +75,7 @@ func (m *Model) View() string {
 }
 
 func (m *Model) statusLine() string {
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	var s string
 	if m.count >= 0 {
 		s = fmt.Sprintf("%d of %d loaded", len(m.rows), m.count)
@@ -100,24 +100,24 @@ func (m *Model) statusLine() string {
 		if len(m.gaps) > 0 && !m.loading() {
 			retry = " fetches only those"
 		}
-		s += st.Error.Render(" · " + what + ": " + format.Inline(apiclient.Explain(m.err)) + " (" + m.ctx.Keys.Refresh.Help().Key + retry + ")")
+		s += st.Error.Render(" · " + what + ": " + format.Inline(apiclient.Explain(m.err)) + " (" + m.sess.Keys.Refresh.Help().Key + retry + ")")
 	}
 	return s
 }
 
 // queryLine says which server filters and sort the list was asked with.
 func (m *Model) queryLine() string {
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	return ansi.Truncate(st.Filter.Prompt.Render("server: ")+st.Filter.Text.Render(m.q.describe())+
-		st.Filter.Info.Render("  ("+m.ctx.Keys.MemberFilters.Help().Key+" changes)"), m.w, "…")
+		st.Filter.Info.Render("  ("+m.sess.Keys.MemberFilters.Help().Key+" changes)"), m.w, "…")
 }
 
 // menuView draws the filter menu in place of the table: a title, then the
 // items in a window around the cursor.
 func (m *Model) menuView() string {
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	head := []string{st.Bold.Render("Show which members (asked of the server)"),
-		st.Muted.Render("none ticked = all · " + m.ctx.Keys.Mark.Help().Key + " toggles · ←/→ sort · enter applies · esc cancels")}
+		st.Muted.Render("none ticked = all · " + m.sess.Keys.Mark.Help().Key + " toggles · ←/→ sort · enter applies · esc cancels")}
 	items := m.menu.lines()
 	room := max(m.h-len(head), 1)
 	lo := max(min(m.menu.cursor-room/2, len(items)-room), 0)
@@ -133,7 +133,7 @@ func (m *Model) menuView() string {
 }
 
 func (m *Model) filterLine() string {
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	n, of := m.len(), len(m.rows)
 	if m.filter.On() {
 		of = m.filter.Of()
@@ -148,11 +148,11 @@ func (m *Model) filterLine() string {
 		return in.View() + st.Filter.Info.Render("  "+info)
 	}
 	return st.Filter.Prompt.Render("/ ") + st.Filter.Text.Render(safe.Line(m.query)) +
-		st.Filter.Info.Render("  "+info+" · "+m.ctx.Keys.Back.Help().Key+" clears")
+		st.Filter.Info.Render("  "+info+" · "+m.sess.Keys.Back.Help().Key+" clears")
 }
 
 func (m *Model) renderRow(i int, idx, widths []int) string {
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	r, matched := m.at(i)
 	base, match := st.Table.Cell, st.Table.Match
 	var b strings.Builder

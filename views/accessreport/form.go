@@ -18,10 +18,10 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/report"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/fileform"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // running is true while an export writes: one at a time, so that two
@@ -32,7 +32,7 @@ var running atomic.Bool
 // (views/fileform) with the walk behind its submit.
 type Model struct {
 	*fileform.Model
-	ctx     *views.Context
+	sess    *views.Session
 	sources []report.Source
 }
 
@@ -44,18 +44,18 @@ var (
 // New is the form for sources, described by what ("the 40 data sources
 // matching the filter"). The file defaults to
 // ./access-report-YYYYMMDD.csv (today by the context's clock).
-func New(ctx *views.Context, sources []report.Source, what string) *Model {
-	m := &Model{ctx: ctx, sources: sources}
+func New(sess *views.Session, sources []report.Source, what string) *Model {
+	m := &Model{sess: sess, sources: sources}
 	names := make([]string, len(report.Formats))
 	for i, f := range report.Formats {
 		names[i] = string(f)
 	}
-	m.Model = fileform.New(ctx, fileform.Spec{
+	m.Model = fileform.New(sess, fileform.Spec{
 		Title:   "Export an access report",
 		Intro:   fmt.Sprintf("One row per member of %s: source id, name, SQL table, member type, id, name, email, state, approved, expiration, since.", safe.Line(what)),
 		Formats: names,
 		DefaultPath: func(f string) string {
-			return fmt.Sprintf("./access-report-%s.%s", ctx.Clock().Format("20060102"), f)
+			return fmt.Sprintf("./access-report-%s.%s", sess.Clock().Format("20060102"), f)
 		},
 		Submit: m.submit,
 	})
@@ -86,7 +86,7 @@ func (m *Model) submit(p, f string) (tea.Cmd, string) {
 		m.FocusPath()
 		return nil, hint
 	}
-	j, first := start(m.ctx, file, p, report.Format(f), m.sources)
+	j, first := start(m.sess, file, p, report.Format(f), m.sources)
 	return tea.Batch(views.Status(first, views.Info), j.wait()), ""
 }
 
@@ -95,7 +95,7 @@ func (m *Model) submit(p, f string) (tea.Cmd, string) {
 // job is one export running: the walk's goroutine updates it, the
 // status line reads it.
 type job struct {
-	ctx    *views.Context
+	sess   *views.Session
 	path   string
 	total  int
 	notify chan struct{} // one pending wake-up: a change since the last read
@@ -111,10 +111,10 @@ type job struct {
 
 // start runs the walk on its own goroutine; first is the status line
 // before any source is done.
-func start(ctx *views.Context, f *os.File, path string, fmtt report.Format, srcs []report.Source) (j *job, first string) {
-	j = &job{ctx: ctx, path: path, total: len(srcs), notify: make(chan struct{}, 1), end: make(chan struct{})}
+func start(sess *views.Session, f *os.File, path string, fmtt report.Format, srcs []report.Source) (j *job, first string) {
+	j = &job{sess: sess, path: path, total: len(srcs), notify: make(chan struct{}, 1), end: make(chan struct{})}
 	first = j.line()
-	conc := ctx.Concurrency
+	conc := sess.Concurrency
 	if conc <= 0 {
 		conc = 4
 	}
@@ -130,10 +130,10 @@ func start(ctx *views.Context, f *os.File, path string, fmtt report.Format, srcs
 					}
 				}
 			}
-			err = report.Walk(context.Background(), ctx.API, seq, report.Options{
+			err = report.Walk(context.Background(), sess.API, seq, report.Options{
 				Concurrency: conc, Lookup: true,
-				Access:  apiclient.AccessOptions{Size: max(ctx.PageSize, report.DefaultPageSize)},
-				Timeout: func(c context.Context) (context.Context, context.CancelFunc) { return ctx.WithTimeout(c) },
+				Access:  apiclient.AccessOptions{Size: max(sess.PageSize, report.DefaultPageSize)},
+				Timeout: func(c context.Context) (context.Context, context.CancelFunc) { return sess.WithTimeout(c) },
 			}, func(d report.Done) error {
 				for _, r := range d.Rows {
 					if err := w.Write(r); err != nil {

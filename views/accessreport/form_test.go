@@ -91,8 +91,8 @@ func statuses(d *viewtest.Driver) []views.StatusMsg {
 // per (source, member) with the CLI's columns, and ends with a count.
 func TestExportCSVReadsBack(t *testing.T) {
 	api, srcs := fixture()
-	ctx := viewtest.Context(api)
-	m := accessreport.New(ctx, srcs, "the 3 marked data sources")
+	sess := viewtest.Context(api)
+	m := accessreport.New(sess, srcs, "the 3 marked data sources")
 	d := viewtest.New(t, m, 80, 20)
 	if m.Path() != "./access-report-20261121.csv" || m.Format() != report.CSV {
 		t.Fatalf("defaults %q %q", m.Path(), m.Format())
@@ -146,8 +146,8 @@ func TestExportCSVReadsBack(t *testing.T) {
 func TestExportFailingSourceCounted(t *testing.T) {
 	api, srcs := fixture()
 	api.fail[2] = &apiclient.APIError{StatusCode: 403, Method: "GET", Path: "/dataSource/2/access", Message: "not an owner"}
-	ctx := viewtest.Context(api)
-	d := viewtest.New(t, accessreport.New(ctx, srcs, "3 sources"), 80, 20)
+	sess := viewtest.Context(api)
+	d := viewtest.New(t, accessreport.New(sess, srcs, "3 sources"), 80, 20)
 	out := filepath.Join(t.TempDir(), "r.csv")
 	setPath(d, out)
 	d.Key("ctrl+s")
@@ -167,8 +167,8 @@ func TestExportFailingSourceCounted(t *testing.T) {
 // JSON is one array that reads back.
 func TestExportJSON(t *testing.T) {
 	api, srcs := fixture()
-	ctx := viewtest.Context(api)
-	m := accessreport.New(ctx, srcs[:1], "1 data source")
+	sess := viewtest.Context(api)
+	m := accessreport.New(sess, srcs[:1], "1 data source")
 	d := viewtest.New(t, m, 80, 20)
 	d.Key("tab", "right")
 	if m.Format() != report.JSON || m.Path() != "./access-report-20261121.json" {
@@ -201,12 +201,12 @@ func TestExportJSON(t *testing.T) {
 // with the name as typed.
 func TestExportRefusesExistingFile(t *testing.T) {
 	api, srcs := fixture()
-	ctx := viewtest.Context(api)
+	sess := viewtest.Context(api)
 	out := filepath.Join(t.TempDir(), "keep.csv")
 	if err := os.WriteFile(out, []byte("precious"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	m := accessreport.New(ctx, srcs, "3 sources")
+	m := accessreport.New(sess, srcs, "3 sources")
 	d := viewtest.New(t, m, 80, 20)
 	setPath(d, out)
 	d.Key("ctrl+s")

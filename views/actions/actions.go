@@ -11,8 +11,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // Target is a source an action works on.
@@ -48,11 +48,11 @@ func unknownOutcome(err error) bool {
 }
 
 // protect adds the profile-name prompt on a protected profile.
-func protect(ctx *views.Context, s Spec) Spec {
-	if ctx.Protected {
+func protect(sess *views.Session, s Spec) Spec {
+	if sess.Protected {
 		s.Typed = append(s.Typed, Typed{
-			Label: fmt.Sprintf("%s is a protected profile: type its name to confirm", safe.Line(ctx.Profile)),
-			Want:  ctx.Profile,
+			Label: fmt.Sprintf("%s is a protected profile: type its name to confirm", safe.Line(sess.Profile)),
+			Want:  sess.Profile,
 		})
 	}
 	return s
@@ -93,12 +93,12 @@ func ids(ts []Target) string {
 // claim takes ts for one write flow. When another flow already holds one
 // of them it takes nothing and returns the status that says so: one write
 // flow per source at a time, whichever key or view started it.
-func claim(ctx *views.Context, ts []Target) (*views.WriteClaim, tea.Cmd) {
+func claim(sess *views.Session, ts []Target) (*views.WriteClaim, tea.Cmd) {
 	idList := make([]int64, len(ts))
 	for i, t := range ts {
 		idList[i] = t.ID
 	}
-	c, busy, ok := ctx.Writes().Claim(idList)
+	c, busy, ok := sess.Writes().Claim(idList)
 	if ok {
 		return c, nil
 	}
@@ -113,19 +113,19 @@ func claim(ctx *views.Context, ts []Target) (*views.WriteClaim, tea.Cmd) {
 }
 
 // open returns the command that opens a dialog for spec, holding c.
-func open(ctx *views.Context, spec Spec, c *views.WriteClaim) tea.Cmd {
-	d := NewDialog(ctx, spec)
+func open(sess *views.Session, spec Spec, c *views.WriteClaim) tea.Cmd {
+	d := NewDialog(sess, spec)
 	d.claim = c
 	return views.OpenModal(d)
 }
 
 // refetch reads the given sources again and reports each as changed (or
 // removed), so every view shows the server's state.
-func refetch(ctx *views.Context, idList []int64) tea.Cmd {
+func refetch(sess *views.Session, idList []int64) tea.Cmd {
 	if len(idList) == 0 {
 		return nil
 	}
-	api := ctx.API
+	api := sess.API
 	return views.Track("refreshing changed sources", func() tea.Msg {
 		var cmds []tea.Cmd
 		var mu sync.Mutex
@@ -147,7 +147,7 @@ func refetch(ctx *views.Context, idList []int64) tea.Cmd {
 						mu.Unlock()
 					}
 				}()
-				rctx, cancel := ctx.WithTimeout(context.Background())
+				rctx, cancel := sess.WithTimeout(context.Background())
 				defer cancel()
 				d, err := api.GetDataSource(rctx, id)
 				mu.Lock()
@@ -169,7 +169,7 @@ func refetch(ctx *views.Context, idList []int64) tea.Cmd {
 }
 
 // Subscribe opens the subscribe dialog for ts.
-func Subscribe(ctx *views.Context, ts []Target) tea.Cmd {
+func Subscribe(sess *views.Session, ts []Target) tea.Cmd {
 	if len(ts) == 0 {
 		return nil
 	}
@@ -194,7 +194,7 @@ func Subscribe(ctx *views.Context, ts []Target) tea.Cmd {
 		return views.Status(text, views.Warn)
 	}
 	ts = offer
-	c, refused := claim(ctx, ts)
+	c, refused := claim(sess, ts)
 	if refused != nil {
 		return refused
 	}
@@ -207,12 +207,12 @@ func Subscribe(ctx *views.Context, ts []Target) tea.Cmd {
 		body = append(body, "", "Left out, yours already: "+skip+".")
 	}
 	body = append(body, "", "Sources with an automatic policy grant access at once; others wait for an owner's approval.")
-	api := ctx.API
-	spec := protect(ctx, Spec{
+	api := sess.API
+	spec := protect(sess, Spec{
 		Title: title, Body: body, ConfirmLabel: "Subscribe",
 		Call: fmt.Sprintf("POST /dataSource/subscribe {\"dataSourceIds\":[%s]}", ids(ts)),
 		Run: func(base context.Context) Result {
-			rctx, cancel := ctx.WithTimeout(base)
+			rctx, cancel := sess.WithTimeout(base)
 			defer cancel()
 			idList := make([]int64, len(ts))
 			byID := map[int64]string{}
@@ -231,23 +231,23 @@ func Subscribe(ctx *views.Context, ts []Target) tea.Cmd {
 				for _, t := range ts {
 					r.Outcomes = append(r.Outcomes, Outcome{Text: t.Name + ": " + line})
 				}
-				r.Follow = []tea.Cmd{refetch(ctx, idList)}
+				r.Follow = []tea.Cmd{refetch(sess, idList)}
 				return r
 			}
 			if res == nil {
 				res = &apiclient.SubscribeResult{} // an empty answer: every source is reported unknown
 			}
-			r := subscribeResult(res, ts, byID, ctx, idList)
+			r := subscribeResult(res, ts, byID, sess, idList)
 			if skip != "" {
 				r.Summary += "; left out, yours already: " + skip
 			}
 			return r
 		},
 	})
-	return open(ctx, spec, c)
+	return open(sess, spec, c)
 }
 
-func subscribeResult(res *apiclient.SubscribeResult, ts []Target, byID map[int64]string, ctx *views.Context, idList []int64) Result {
+func subscribeResult(res *apiclient.SubscribeResult, ts []Target, byID map[int64]string, sess *views.Session, idList []int64) Result {
 	var r Result
 	seen := map[int64]bool{}
 	var subscribed, pending, owned, failed int
@@ -300,7 +300,7 @@ func subscribeResult(res *apiclient.SubscribeResult, ts []Target, byID map[int64
 	if owned > 0 {
 		r.Summary += fmt.Sprintf(", owned already %d", owned)
 	}
-	r.Follow = []tea.Cmd{refetch(ctx, idList)}
+	r.Follow = []tea.Cmd{refetch(sess, idList)}
 	return r
 }
 
@@ -308,17 +308,17 @@ func subscribeResult(res *apiclient.SubscribeResult, ts []Target, byID map[int64
 // hard delete), then opens the disable or delete dialog. The sources are
 // taken for this flow from the key press until the dialog closes: a second
 // key on one of them meanwhile is refused, never a second dialog.
-func Delete(ctx *views.Context, ts []Target) tea.Cmd {
+func Delete(sess *views.Session, ts []Target) tea.Cmd {
 	if len(ts) == 0 {
 		return nil
 	}
 	ts = sanitize(ts)
-	c, refused := claim(ctx, ts)
+	c, refused := claim(sess, ts)
 	if refused != nil {
 		return refused
 	}
 	return views.Track("checking current state", func() tea.Msg {
-		msg, d := check(ctx, ts)
+		msg, d := check(sess, ts)
 		if d == nil {
 			c.Release() // the flow ends here
 			return msg
@@ -330,14 +330,14 @@ func Delete(ctx *views.Context, ts []Target) tea.Cmd {
 
 // check reads each source again and returns what to show: the dialog (also
 // returned, to hand it the flow's claim), or why there is none.
-func check(ctx *views.Context, ts []Target) (tea.Msg, *Dialog) {
-	api := ctx.API
+func check(sess *views.Session, ts []Target) (tea.Msg, *Dialog) {
+	api := sess.API
 	fresh := make([]Target, 0, len(ts))
 	var gone []tea.Cmd
 	for _, t := range ts {
 		// Each read has its own time: a long bulk list must not run
 		// out of one shared deadline.
-		d, err := readRow(ctx, api, context.Background(), t.ID)
+		d, err := readRow(sess, api, context.Background(), t.ID)
 		switch {
 		case errors.Is(err, apiclient.ErrNotFound):
 			// Already gone: nothing to delete, and the list should
@@ -361,7 +361,7 @@ func check(ctx *views.Context, ts []Target) (tea.Msg, *Dialog) {
 	if len(gone) > 0 {
 		gone = append(gone, views.Status(fmt.Sprintf("%d already deleted on the server", len(gone)), views.Warn))
 	}
-	dlg := NewDialog(ctx, deleteSpec(ctx, fresh))
+	dlg := NewDialog(sess, deleteSpec(sess, fresh))
 	return tea.BatchMsg(append(gone, views.Emit(views.OpenModalMsg{M: dlg}))), dlg
 }
 
@@ -380,8 +380,8 @@ func (e errWrongSource) Error() string {
 // may answer for another one. Either must stop a write.
 // readRow reads source id with its own timeout and checks that the answer
 // is that source: every read a write flow decides on goes through here.
-func readRow(ctx *views.Context, api views.API, base context.Context, id int64) (*apiclient.DataSource, error) {
-	rctx, cancel := ctx.WithTimeout(base)
+func readRow(sess *views.Session, api views.API, base context.Context, id int64) (*apiclient.DataSource, error) {
+	rctx, cancel := sess.WithTimeout(base)
 	defer cancel()
 	d, err := api.GetDataSource(rctx, id)
 	if err == nil {
@@ -400,7 +400,7 @@ func sameSource(d *apiclient.DataSource, id int64) error {
 	return nil
 }
 
-func deleteSpec(ctx *views.Context, ts []Target) Spec {
+func deleteSpec(sess *views.Session, ts []Target) Spec {
 	var active, disabled []Target
 	for _, t := range ts {
 		if t.Disabled {
@@ -444,14 +444,14 @@ func deleteSpec(ctx *views.Context, ts []Target) Spec {
 		}
 		s.Call = fmt.Sprintf("DELETE /dataSource/{id} for %s", ids(ts))
 	}
-	api := ctx.API
+	api := sess.API
 	s.Run = func(base context.Context) Result {
 		var r Result
 		var undo []Target
 		var deleted, failed int
 		var surprises []string
 		for _, t := range ts {
-			o := deleteOne(ctx, api, base, t)
+			o := deleteOne(sess, api, base, t)
 			r.Outcomes = append(r.Outcomes, o.Outcome)
 			r.Follow = append(r.Follow, o.follow)
 			switch o.state {
@@ -474,13 +474,13 @@ func deleteSpec(ctx *views.Context, ts []Target) Spec {
 			r.Summary = "permanently deleted by the server: " + strings.Join(surprises, ", ") + " · " + r.Summary
 		}
 		if len(undo) > 0 {
-			r.Undo = NewDialog(ctx, restoreSpec(ctx, undo))
+			r.Undo = NewDialog(sess, restoreSpec(sess, undo))
 			r.UndoLabel = "undo: restore"
 			r.Summary += " · u restores"
 		}
 		return r
 	}
-	return protect(ctx, s)
+	return protect(sess, s)
 }
 
 // What a DELETE did to one source, as far as the answer and the read that
@@ -507,16 +507,16 @@ type deleteOutcome struct {
 // client disabled the source after the dialog's check, or the answer was
 // lost, only that read can tell a disable from a permanent delete. The
 // answer's hardDelete is believed; anything short of that is checked.
-func deleteOne(ctx *views.Context, api views.API, base context.Context, t Target) deleteOutcome {
+func deleteOne(sess *views.Session, api views.API, base context.Context, t Target) deleteOutcome {
 	if !t.Disabled {
 		// A dialog can stay open for minutes: read the state again just
 		// before the DELETE, so that a source someone disabled meanwhile
 		// is not deleted for good by a dialog that said "disable".
-		if o, stop := recheck(ctx, api, base, t); stop {
+		if o, stop := recheck(sess, api, base, t); stop {
 			return o
 		}
 	}
-	rctx, cancel := ctx.WithTimeout(base)
+	rctx, cancel := sess.WithTimeout(base)
 	res, err := api.DeleteDataSource(rctx, t.ID)
 	cancel()
 	if err != nil && !unknownOutcome(err) {
@@ -538,7 +538,7 @@ func deleteOne(ctx *views.Context, api views.API, base context.Context, t Target
 		return gone()
 	}
 
-	d, rerr := readRow(ctx, api, base, t.ID)
+	d, rerr := readRow(sess, api, base, t.ID)
 	if errors.Is(rerr, apiclient.ErrNotFound) {
 		return gone()
 	}
@@ -579,8 +579,8 @@ func deleteOne(ctx *views.Context, api views.API, base context.Context, t Target
 
 // recheck reads a source about to be disabled. It stops the DELETE (and
 // says why; nothing is sent) unless the source still reads as active.
-func recheck(ctx *views.Context, api views.API, base context.Context, t Target) (deleteOutcome, bool) {
-	d, err := readRow(ctx, api, base, t.ID)
+func recheck(sess *views.Session, api views.API, base context.Context, t Target) (deleteOutcome, bool) {
+	d, err := readRow(sess, api, base, t.ID)
 	switch {
 	case errors.Is(err, apiclient.ErrNotFound):
 		return deleteOutcome{Outcome: Outcome{Text: fmt.Sprintf("%s: already deleted on the server; nothing sent", t.Name)},
@@ -603,7 +603,7 @@ func stateWord(d *apiclient.DataSource) string {
 }
 
 // Restore opens the restore dialog for the disabled sources among ts.
-func Restore(ctx *views.Context, ts []Target) tea.Cmd {
+func Restore(sess *views.Session, ts []Target) tea.Cmd {
 	var disabled []Target
 	for _, t := range sanitize(ts) {
 		if t.Disabled {
@@ -613,20 +613,20 @@ func Restore(ctx *views.Context, ts []Target) tea.Cmd {
 	if len(disabled) == 0 {
 		return views.Status("only disabled data sources can be restored", views.Warn)
 	}
-	c, refused := claim(ctx, disabled)
+	c, refused := claim(sess, disabled)
 	if refused != nil {
 		return refused
 	}
-	return open(ctx, restoreSpec(ctx, disabled), c)
+	return open(sess, restoreSpec(sess, disabled), c)
 }
 
-func restoreSpec(ctx *views.Context, ts []Target) Spec {
+func restoreSpec(sess *views.Session, ts []Target) Spec {
 	title := fmt.Sprintf("Restore %s", ts[0].Name)
 	if len(ts) > 1 {
 		title = fmt.Sprintf("Restore %d data sources", len(ts))
 	}
-	api := ctx.API
-	return protect(ctx, Spec{
+	api := sess.API
+	return protect(sess, Spec{
 		Title: title, ConfirmLabel: "Restore",
 		Body: append([]string{"Re-enable:"}, names(ts, 8)...),
 		Call: fmt.Sprintf("PUT /dataSource/{id} {\"deleted\":false} for %s", ids(ts)),
@@ -634,7 +634,7 @@ func restoreSpec(ctx *views.Context, ts []Target) Spec {
 			var r Result
 			ok := 0
 			for _, t := range ts {
-				o, done, follow := restoreOne(ctx, api, base, t)
+				o, done, follow := restoreOne(sess, api, base, t)
 				r.Outcomes = append(r.Outcomes, o)
 				r.Follow = append(r.Follow, follow)
 				if done {
@@ -652,14 +652,14 @@ func restoreSpec(ctx *views.Context, ts []Target) Spec {
 // restoreOne sends one restore and tells what happened from the answer and
 // a read right after it (Immuta documents the PUT's answer as an untyped
 // string, so the answer alone may not show the source).
-func restoreOne(ctx *views.Context, api views.API, base context.Context, t Target) (Outcome, bool, tea.Cmd) {
-	rctx, cancel := ctx.WithTimeout(base)
+func restoreOne(sess *views.Session, api views.API, base context.Context, t Target) (Outcome, bool, tea.Cmd) {
+	rctx, cancel := sess.WithTimeout(base)
 	ans, err := api.RestoreDataSource(rctx, t.ID)
 	cancel()
 	if err != nil && !unknownOutcome(err) {
 		return Outcome{Text: fmt.Sprintf("%s: not restored: %s", t.Name, apiclient.Explain(err))}, false, nil
 	}
-	d, rerr := readRow(ctx, api, base, t.ID)
+	d, rerr := readRow(sess, api, base, t.ID)
 	switch {
 	case errors.Is(rerr, apiclient.ErrNotFound):
 		return Outcome{Text: fmt.Sprintf("%s (%d): not restored: it is gone from the server (permanently deleted)", t.Name, t.ID)}, false,

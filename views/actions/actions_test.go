@@ -36,9 +36,9 @@ func serverDelete(api *viewtest.FakeAPI) {
 }
 
 func TestDisableActiveSource(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
-	drv, d := openDialog(t, actions.Delete(ctx, targets(api, 2)), 100, 30)
+	drv, d := openDialog(t, actions.Delete(sess, targets(api, 2)), 100, 30)
 	if d.Title() != "Disable Customers (soft delete)" {
 		t.Fatalf("title %q", d.Title())
 	}
@@ -66,7 +66,7 @@ func TestDisableActiveSource(t *testing.T) {
 }
 
 func TestDisableHandlerMessageShown(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
 	inner := api.DeleteFn
 	api.DeleteFn = func(id int64) (*apiclient.DeleteResult, error) {
@@ -74,16 +74,16 @@ func TestDisableHandlerMessageShown(t *testing.T) {
 		res.HandlerDeleteErrorMessage = "bucket policy\x1b[2J kept"
 		return res, err
 	}
-	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
+	drv, _ := openDialog(t, actions.Delete(sess, targets(api, 1)), 100, 30)
 	drv.Key("y")
 	wantScreen(t, drv, "Orders: disabled (soft delete); handler said: bucket policy␛[2J kept")
 	viewtest.CheckBounds(t, drv.V.View(), 100, 30)
 }
 
 func TestHardDeleteNeedsTheExactName(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
-	drv, d := openDialog(t, actions.Delete(ctx, targets(api, 4)), 100, 30)
+	drv, d := openDialog(t, actions.Delete(sess, targets(api, 4)), 100, 30)
 	if d.Title() != "Delete Old Orders permanently: this cannot be undone" {
 		t.Fatalf("title %q", d.Title())
 	}
@@ -133,9 +133,9 @@ func TestHardDeleteNeedsTheExactName(t *testing.T) {
 }
 
 func TestHardDeleteOnlyEscCancels(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
-	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 4)), 100, 30)
+	drv, _ := openDialog(t, actions.Delete(sess, targets(api, 4)), 100, 30)
 	drv.Key("n")
 	if closed(drv) {
 		t.Fatal("n closed a dialog with a text field: it should be typed")
@@ -149,10 +149,10 @@ func TestHardDeleteOnlyEscCancels(t *testing.T) {
 
 // The buttons of the hard-delete dialog confirm only with the name typed.
 func TestHardDeleteButtonsCheckTheName(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
-	marked(ctx)
-	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 5)), 100, 30)
+	marked(sess)
+	drv, _ := openDialog(t, actions.Delete(sess, targets(api, 5)), 100, 30)
 	if hl := highlighted(t, drv); hl != "" {
 		t.Fatalf("a button is highlighted while the field has focus: %q", hl)
 	}
@@ -184,10 +184,10 @@ func TestHardDeleteButtonsCheckTheName(t *testing.T) {
 // disabled, must get the permanent dialog: a stale state never turns a
 // disable into a hard delete.
 func TestDeleteRereadsTheState(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
 	stale := actions.Target{ID: 4, Name: "Old Orders", Disabled: false}
-	drv, d := openDialog(t, actions.Delete(ctx, []actions.Target{stale}), 100, 30)
+	drv, d := openDialog(t, actions.Delete(sess, []actions.Target{stale}), 100, 30)
 	if !strings.HasPrefix(d.Title(), "Delete Old Orders permanently") {
 		t.Fatalf("title %q, want the permanent dialog", d.Title())
 	}
@@ -196,20 +196,20 @@ func TestDeleteRereadsTheState(t *testing.T) {
 
 	// And the other way: a row shown disabled that was restored meanwhile
 	// gets the soft dialog.
-	api2, ctx2 := fixture()
+	api2, sess := fixture()
 	serverDelete(api2)
-	_, d2 := openDialog(t, actions.Delete(ctx2, []actions.Target{{ID: 1, Name: "Orders", Disabled: true}}), 100, 30)
+	_, d2 := openDialog(t, actions.Delete(sess, []actions.Target{{ID: 1, Name: "Orders", Disabled: true}}), 100, 30)
 	if d2.Title() != "Disable Orders (soft delete)" {
 		t.Fatalf("title %q", d2.Title())
 	}
 }
 
 func TestDeleteStateCheckFails(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
 	// A source already gone is dropped from the list with a word, and no
 	// dialog opens when nothing is left.
-	msgs := viewtest.Collect(actions.Delete(ctx, []actions.Target{{ID: 99, Name: "Gone"}}))
+	msgs := viewtest.Collect(actions.Delete(sess, []actions.Target{{ID: 99, Name: "Gone"}}))
 	if len(msgs) != 2 {
 		t.Fatalf("messages %+v", msgs)
 	}
@@ -222,22 +222,22 @@ func TestDeleteStateCheckFails(t *testing.T) {
 	// Any other failure to read the state stops the delete with an error
 	// naming the source.
 	api.GetErr = &apiclient.APIError{StatusCode: 503, Method: "GET", Path: "/dataSource/1"}
-	msgs = viewtest.Collect(actions.Delete(ctx, []actions.Target{{ID: 1, Name: "Orders"}}))
+	msgs = viewtest.Collect(actions.Delete(sess, []actions.Target{{ID: 1, Name: "Orders"}}))
 	em, ok := msgs[0].(views.ErrorMsg)
 	if len(msgs) != 1 || !ok || !errors.Is(em.Err, apiclient.ErrServer) || !strings.Contains(em.What, "Orders") {
 		t.Fatalf("got %#v, want an ErrorMsg naming the source", msgs)
 	}
 	api.GetErr = nil
 	wantWrites(t, api)
-	if actions.Delete(ctx, nil) != nil || actions.Subscribe(ctx, nil) != nil {
+	if actions.Delete(sess, nil) != nil || actions.Subscribe(sess, nil) != nil {
 		t.Error("an action on nothing returned a command")
 	}
 }
 
 func TestBulkDeleteMixedNeedsTheCount(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
-	drv, d := openDialog(t, actions.Delete(ctx, targets(api, 1, 4, 2)), 100, 30)
+	drv, d := openDialog(t, actions.Delete(sess, targets(api, 1, 4, 2)), 100, 30)
 	if d.Title() != "Delete 3 data sources: 1 permanently, this cannot be undone" {
 		t.Fatalf("title %q", d.Title())
 	}
@@ -293,16 +293,16 @@ func TestBulkDeleteMixedNeedsTheCount(t *testing.T) {
 }
 
 func TestBulkDisableAllActive(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
-	drv, d := openDialog(t, actions.Delete(ctx, targets(api, 1, 2, 3)), 100, 30)
+	drv, d := openDialog(t, actions.Delete(sess, targets(api, 1, 2, 3)), 100, 30)
 	if d.Title() != "Disable or delete 3 data sources" {
 		t.Fatalf("title %q", d.Title())
 	}
 	noScreen(t, drv, "Type the number")
 	drv.Key("enter") // focus on Cancel
 	wantWrites(t, api)
-	drv, _ = openDialog(t, actions.Delete(ctx, targets(api, 1, 2, 3)), 100, 30)
+	drv, _ = openDialog(t, actions.Delete(sess, targets(api, 1, 2, 3)), 100, 30)
 	drv.Key("y")
 	wantWrites(t, api, "delete 1", "delete 2", "delete 3")
 }
@@ -310,7 +310,7 @@ func TestBulkDisableAllActive(t *testing.T) {
 // Per item: one failure does not stop the others, and each line says
 // what happened to its source.
 func TestBulkDeleteReportsEachItem(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
 	inner := api.DeleteFn
 	api.DeleteFn = func(id int64) (*apiclient.DeleteResult, error) {
@@ -322,7 +322,7 @@ func TestBulkDeleteReportsEachItem(t *testing.T) {
 		}
 		return inner(id)
 	}
-	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 1, 2, 3)), 100, 40)
+	drv, _ := openDialog(t, actions.Delete(sess, targets(api, 1, 2, 3)), 100, 40)
 	drv.Key("y")
 	wantWrites(t, api, "delete 1", "delete 2", "delete 3")
 	wantScreen(t, drv,
@@ -353,9 +353,9 @@ func TestDeleteUnknownOutcomeNotRetried(t *testing.T) {
 	}
 	for name, err := range cases {
 		t.Run(name, func(t *testing.T) {
-			api, ctx := fixture()
+			api, sess := fixture()
 			api.DeleteFn = func(int64) (*apiclient.DeleteResult, error) { return nil, err }
-			drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
+			drv, _ := openDialog(t, actions.Delete(sess, targets(api, 1)), 100, 30)
 			drv.Key("y")
 			wantWrites(t, api, "delete 1")
 			wantScreen(t, drv, "✗ Orders: no clear answer", "the server may or may not have disabled it. Refresh (r) to see.")
@@ -378,11 +378,11 @@ func TestDeleteUnknownOutcomeNotRetried(t *testing.T) {
 	}
 
 	// The permanent delete says "deleted".
-	api, ctx := fixture()
+	api, sess := fixture()
 	api.DeleteFn = func(int64) (*apiclient.DeleteResult, error) {
 		return nil, &apiclient.APIError{StatusCode: 503, Method: "DELETE", Path: "/dataSource/4"}
 	}
-	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 4)), 100, 30)
+	drv, _ := openDialog(t, actions.Delete(sess, targets(api, 4)), 100, 30)
 	typeText(drv, "Old Orders")
 	drv.Key("enter")
 	wantWrites(t, api, "delete 4")
@@ -392,30 +392,30 @@ func TestDeleteUnknownOutcomeNotRetried(t *testing.T) {
 // An empty answer to a DELETE must not crash the program, and is not
 // taken for a disable: the read that follows tells what happened.
 func TestDeleteEmptyAnswer(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
 	inner := api.DeleteFn
 	api.DeleteFn = func(id int64) (*apiclient.DeleteResult, error) {
 		_, _ = inner(id)
 		return nil, nil
 	}
-	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
+	drv, _ := openDialog(t, actions.Delete(sess, targets(api, 1)), 100, 30)
 	drv.Key("y")
 	wantWrites(t, api, "delete 1")
 	wantScreen(t, drv, "✓ Orders: disabled (soft delete)")
 
 	// The same empty answer for a source that did not change: no tick.
-	api, ctx = fixture()
+	api, sess = fixture()
 	api.DeleteFn = func(int64) (*apiclient.DeleteResult, error) { return nil, nil }
-	drv, _ = openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
+	drv, _ = openDialog(t, actions.Delete(sess, targets(api, 1)), 100, 30)
 	drv.Key("y")
 	wantScreen(t, drv, "✗ Orders: the server answered, but it still reads as active")
 }
 
 func TestUndoAfterDisable(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
-	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 3)), 100, 30)
+	drv, _ := openDialog(t, actions.Delete(sess, targets(api, 3)), 100, 30)
 	drv.Key("y")
 	help := drv.V.ShortHelp()
 	if len(help) != 2 || help[1].Help().Desc != "undo: restore" {
@@ -449,11 +449,11 @@ func TestUndoAfterDisable(t *testing.T) {
 }
 
 func TestNoUndoInReadOnly(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
-	ctx.ReadOnly = true
-	ctx.Keys = ctx.Keys.WithoutWrites()
-	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 3)), 100, 30)
+	sess.ReadOnly = true
+	sess.Keys = sess.Keys.WithoutWrites()
+	drv, _ := openDialog(t, actions.Delete(sess, targets(api, 3)), 100, 30)
 	drv.Key("y")
 	noScreen(t, drv, "undo: restore")
 	drv.Key("u")
@@ -466,10 +466,10 @@ func TestNoUndoInReadOnly(t *testing.T) {
 }
 
 func TestRestore(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
 	// Only the disabled ones are restored.
-	drv, d := openDialog(t, actions.Restore(ctx, targets(api, 1, 4, 5)), 100, 30)
+	drv, d := openDialog(t, actions.Restore(sess, targets(api, 1, 4, 5)), 100, 30)
 	if d.Title() != "Restore 2 data sources" {
 		t.Fatalf("title %q", d.Title())
 	}
@@ -482,21 +482,21 @@ func TestRestore(t *testing.T) {
 		t.Errorf("status %q", st.Text)
 	}
 
-	msgs := viewtest.Collect(actions.Restore(ctx, targets(api, 1)))
+	msgs := viewtest.Collect(actions.Restore(sess, targets(api, 1)))
 	if st, ok := msgs[0].(views.StatusMsg); !ok || st.Level != views.Warn {
 		t.Fatalf("restoring an active source: %+v", msgs)
 	}
 }
 
 func TestRestoreFailures(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	api.RestoreFn = func(id int64) (*apiclient.DataSource, error) {
 		if id == 4 {
 			return nil, &apiclient.TransportError{Method: "PUT", Path: "/dataSource/4", Err: errors.New("connection refused")}
 		}
 		return nil, &apiclient.APIError{StatusCode: 403, Method: "PUT", Path: "/dataSource/5"}
 	}
-	drv, _ := openDialog(t, actions.Restore(ctx, targets(api, 4, 5)), 100, 30)
+	drv, _ := openDialog(t, actions.Restore(sess, targets(api, 4, 5)), 100, 30)
 	drv.Key("y")
 	wantWrites(t, api, "restore 4", "restore 5")
 	wantScreen(t, drv, "✗ Old Orders: no clear answer (cannot reach the server: connection refused); it may or may not be restored. Refresh (r) to see.",
@@ -504,14 +504,14 @@ func TestRestoreFailures(t *testing.T) {
 }
 
 func TestSubscribeSingle(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	api.SubscribeFn = func(r apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error) {
 		d := source(api, 2)
 		d.SubscriptionStatus = "subscribed"
 		setSource(api, d)
 		return subscribed(2), nil
 	}
-	drv, d := openDialog(t, actions.Subscribe(ctx, targets(api, 2)), 100, 30)
+	drv, d := openDialog(t, actions.Subscribe(sess, targets(api, 2)), 100, 30)
 	if d.Title() != "Subscribe to Customers" {
 		t.Fatalf("title %q", d.Title())
 	}
@@ -527,7 +527,7 @@ func TestSubscribeSingle(t *testing.T) {
 }
 
 func TestSubscribeBulkReportsEachItem(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	api.SubscribeFn = func(r apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error) {
 		var raw apiclient.SubscribeResult
 		if err := raw.UnmarshalJSON([]byte(`{
@@ -537,7 +537,7 @@ func TestSubscribeBulkReportsEachItem(t *testing.T) {
 		}
 		return &raw, nil
 	}
-	drv, d := openDialog(t, actions.Subscribe(ctx, targets(api, 1, 2, 3)), 100, 30)
+	drv, d := openDialog(t, actions.Subscribe(sess, targets(api, 1, 2, 3)), 100, 30)
 	if d.Title() != "Subscribe to 3 data sources" {
 		t.Fatalf("title %q", d.Title())
 	}
@@ -563,9 +563,9 @@ func TestSubscribeBulkReportsEachItem(t *testing.T) {
 func TestSubscribeMissingAnswers(t *testing.T) {
 	for name, res := range map[string]*apiclient.SubscribeResult{"partial": subscribed(1), "empty": nil} {
 		t.Run(name, func(t *testing.T) {
-			api, ctx := fixture()
+			api, sess := fixture()
 			api.SubscribeFn = func(apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error) { return res, nil }
-			drv, _ := openDialog(t, actions.Subscribe(ctx, targets(api, 1, 2)), 100, 30)
+			drv, _ := openDialog(t, actions.Subscribe(sess, targets(api, 1, 2)), 100, 30)
 			drv.Key("y")
 			wantScreen(t, drv, "✗ Customers: no answer from the server for this one; refresh to see")
 			st, _ := viewtest.Last[views.StatusMsg](drv)
@@ -591,9 +591,9 @@ func TestSubscribeCallFails(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			api, ctx := fixture()
+			api, sess := fixture()
 			api.SubscribeFn = func(apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error) { return nil, c.err }
-			drv, _ := openDialog(t, actions.Subscribe(ctx, targets(api, 1, 2)), 100, 30)
+			drv, _ := openDialog(t, actions.Subscribe(sess, targets(api, 1, 2)), 100, 30)
 			drv.Key("y")
 			wantWrites(t, api, "subscribe [1 2]")
 			wantScreen(t, drv, c.want)
@@ -608,25 +608,25 @@ func TestSubscribeCallFails(t *testing.T) {
 
 // On a protected profile every write asks for the profile name typed.
 func TestProtectedProfileEveryWrite(t *testing.T) {
-	openers := map[string]func(*viewtest.FakeAPI, *views.Context) (*viewtest.Driver, string){
-		"subscribe": func(api *viewtest.FakeAPI, ctx *views.Context) (*viewtest.Driver, string) {
-			drv, _ := openDialog(t, actions.Subscribe(ctx, targets(api, 1)), 100, 30)
+	openers := map[string]func(*viewtest.FakeAPI, *views.Session) (*viewtest.Driver, string){
+		"subscribe": func(api *viewtest.FakeAPI, sess *views.Session) (*viewtest.Driver, string) {
+			drv, _ := openDialog(t, actions.Subscribe(sess, targets(api, 1)), 100, 30)
 			return drv, "subscribe [1]"
 		},
-		"disable": func(api *viewtest.FakeAPI, ctx *views.Context) (*viewtest.Driver, string) {
-			drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
+		"disable": func(api *viewtest.FakeAPI, sess *views.Session) (*viewtest.Driver, string) {
+			drv, _ := openDialog(t, actions.Delete(sess, targets(api, 1)), 100, 30)
 			return drv, "delete 1"
 		},
-		"bulk disable": func(api *viewtest.FakeAPI, ctx *views.Context) (*viewtest.Driver, string) {
-			drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 1, 2)), 100, 30)
+		"bulk disable": func(api *viewtest.FakeAPI, sess *views.Session) (*viewtest.Driver, string) {
+			drv, _ := openDialog(t, actions.Delete(sess, targets(api, 1, 2)), 100, 30)
 			return drv, "delete 1"
 		},
-		"restore": func(api *viewtest.FakeAPI, ctx *views.Context) (*viewtest.Driver, string) {
-			drv, _ := openDialog(t, actions.Restore(ctx, targets(api, 4)), 100, 30)
+		"restore": func(api *viewtest.FakeAPI, sess *views.Session) (*viewtest.Driver, string) {
+			drv, _ := openDialog(t, actions.Restore(sess, targets(api, 4)), 100, 30)
 			return drv, "restore 4"
 		},
-		"undo": func(api *viewtest.FakeAPI, ctx *views.Context) (*viewtest.Driver, string) {
-			drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 3)), 100, 30)
+		"undo": func(api *viewtest.FakeAPI, sess *views.Session) (*viewtest.Driver, string) {
+			drv, _ := openDialog(t, actions.Delete(sess, targets(api, 3)), 100, 30)
 			typeText(drv, "prod")
 			drv.Key("enter", "u")
 			om, ok := viewtest.Last[views.OpenModalMsg](drv)
@@ -639,11 +639,11 @@ func TestProtectedProfileEveryWrite(t *testing.T) {
 	}
 	for name, open := range openers {
 		t.Run(name, func(t *testing.T) {
-			api, ctx := fixture()
+			api, sess := fixture()
 			serverDelete(api)
 			api.SubscribeFn = func(r apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error) { return subscribed(1), nil }
-			ctx.Protected, ctx.Profile = true, "prod"
-			drv, call := open(api, ctx)
+			sess.Protected, sess.Profile = true, "prod"
+			drv, call := open(api, sess)
 			wantScreen(t, drv, `prod is a protected profile: type its name to confirm`)
 			drv.Key("y", "n") // letters go to the field
 			drv.Key("enter")
@@ -669,10 +669,10 @@ func TestProtectedProfileEveryWrite(t *testing.T) {
 
 // A protected hard delete asks for both the name and the profile.
 func TestProtectedHardDelete(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
-	ctx.Protected, ctx.Profile = true, "prod"
-	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 4)), 100, 30)
+	sess.Protected, sess.Profile = true, "prod"
+	drv, _ := openDialog(t, actions.Delete(sess, targets(api, 4)), 100, 30)
 	typeText(drv, "Old Orders")
 	drv.Key("enter") // to the profile field
 	wantWrites(t, api)
@@ -686,10 +686,10 @@ func TestProtectedHardDelete(t *testing.T) {
 
 // The bulk count is asked for first, then the profile.
 func TestProtectedBulkHardDelete(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
-	ctx.Protected, ctx.Profile = true, "prod"
-	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 4, 5)), 100, 30)
+	sess.Protected, sess.Profile = true, "prod"
+	drv, _ := openDialog(t, actions.Delete(sess, targets(api, 4, 5)), 100, 30)
 	typeText(drv, "2")
 	drv.Key("enter") // to the profile field
 	typeText(drv, "prd")
@@ -710,9 +710,9 @@ func TestProtectedBulkHardDelete(t *testing.T) {
 }
 
 func TestBulkDeleteSkipsSourcesAlreadyGone(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
-	msgs := viewtest.Collect(actions.Delete(ctx, []actions.Target{{ID: 99, Name: "Gone"}, {ID: 1, Name: "Orders"}}))
+	msgs := viewtest.Collect(actions.Delete(sess, []actions.Target{{ID: 99, Name: "Gone"}, {ID: 1, Name: "Orders"}}))
 	var removed, opened bool
 	for _, m := range msgs {
 		switch m := m.(type) {
@@ -730,12 +730,12 @@ func TestBulkDeleteSkipsSourcesAlreadyGone(t *testing.T) {
 // A write that failed before it left (its auth could not be settled) did
 // nothing: the dialog says it failed, not that the server may have done it.
 func TestDeleteNotSentIsNotUncertain(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	api.DeleteFn = func(int64) (*apiclient.DeleteResult, error) {
 		return nil, fmt.Errorf("DELETE /dataSource/1: %w: %w", apiclient.ErrNotSent,
 			&apiclient.TransportError{Method: "GET", Path: "/bim/rpc/user/current", Err: errors.New("connection refused")})
 	}
-	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
+	drv, _ := openDialog(t, actions.Delete(sess, targets(api, 1)), 100, 30)
 	drv.Key("y")
 	wantScreen(t, drv, "✗ Orders")
 	noScreen(t, drv, "may or may not")

@@ -15,9 +15,9 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // Typed is a phrase the user must type exactly before the dialog confirms
@@ -76,7 +76,7 @@ const (
 // Dialog is a modal confirm dialog. It owns its request: closing it cancels
 // what is still running.
 type Dialog struct {
-	ctx    *views.Context
+	sess   *views.Session
 	spec   Spec
 	base   context.Context
 	cancel context.CancelFunc
@@ -99,10 +99,10 @@ type Dialog struct {
 }
 
 // NewDialog returns a dialog for spec.
-func NewDialog(ctx *views.Context, spec Spec) *Dialog {
+func NewDialog(sess *views.Session, spec Spec) *Dialog {
 	base, cancel := context.WithCancel(context.Background())
-	d := &Dialog{ctx: ctx, spec: spec, base: base, cancel: cancel, field: -1,
-		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(ctx.Styles.Accent))}
+	d := &Dialog{sess: sess, spec: spec, base: base, cancel: cancel, field: -1,
+		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(sess.Styles.Accent))}
 	for i, t := range spec.Typed {
 		in := textinput.New()
 		in.Prompt = "> "
@@ -238,7 +238,7 @@ func (d *Dialog) Update(msg tea.Msg) (views.View, tea.Cmd) {
 }
 
 func (d *Dialog) key(msg tea.KeyMsg) tea.Cmd {
-	k := d.ctx.Keys
+	k := d.sess.Keys
 	if d.leaving {
 		return nil
 	}
@@ -246,7 +246,7 @@ func (d *Dialog) key(msg tea.KeyMsg) tea.Cmd {
 	case running:
 		return nil // nothing may start twice; ctrl+c still quits (root)
 	case done:
-		if d.result.Undo != nil && key.Matches(msg, k.WriteKeys()[3]) && !d.ctx.ReadOnly {
+		if d.result.Undo != nil && key.Matches(msg, k.WriteKeys()[3]) && !d.sess.ReadOnly {
 			// The undo continues this flow: it takes over the sources,
 			// and only it may replace this dialog (the root's rule).
 			u := d.result.Undo
@@ -320,8 +320,8 @@ func (d *Dialog) ShortHelp() []key.Binding {
 		return []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("…", "working"))}
 	case done:
 		out := []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter/esc", "close"))}
-		if d.result.Undo != nil && !d.ctx.ReadOnly {
-			u := d.ctx.Keys.WriteKeys()[3]
+		if d.result.Undo != nil && !d.sess.ReadOnly {
+			u := d.sess.Keys.WriteKeys()[3]
 			out = append(out, key.NewBinding(key.WithKeys(u.Keys()...), key.WithHelp(u.Help().Key, d.result.UndoLabel)))
 		}
 		return out
@@ -354,7 +354,7 @@ func (d *Dialog) confirmLabel() string {
 func (d *Dialog) boxWidth() int { return max(min(d.w-4, 76), 20) }
 
 func (d *Dialog) View() string {
-	st := d.ctx.Styles
+	st := d.sess.Styles
 	box, title := st.Modal.Box, st.Modal.Title
 	if d.spec.Danger {
 		box, title = st.Modal.DangerBox, st.Modal.DangerTitle
@@ -396,7 +396,7 @@ func (d *Dialog) View() string {
 // and buttons, the spinner, or the outcomes. compact keeps only the
 // focused field.
 func (d *Dialog) tail(inner int, compact bool) []string {
-	st := d.ctx.Styles
+	st := d.sess.Styles
 	var b []string
 	switch d.phase {
 	case asking:
@@ -446,8 +446,8 @@ func (d *Dialog) doneHint() string {
 	if d.spec.back != nil && d.result.refused {
 		return "enter goes back to the form (what you typed is kept)"
 	}
-	if d.result.Undo != nil && !d.ctx.ReadOnly {
-		return fmt.Sprintf("enter closes · %s %s", d.ctx.Keys.WriteKeys()[3].Help().Key, d.result.UndoLabel)
+	if d.result.Undo != nil && !d.sess.ReadOnly {
+		return fmt.Sprintf("enter closes · %s %s", d.sess.Keys.WriteKeys()[3].Help().Key, d.result.UndoLabel)
 	}
 	return "enter closes"
 }
@@ -456,7 +456,7 @@ func (d *Dialog) doneHint() string {
 // in the active style and also bracketed, so that the focus shows without
 // colours too (NO_COLOR, or the Ascii profile, drops reverse video).
 func (d *Dialog) buttons(inner int) []string {
-	st := d.ctx.Styles
+	st := d.sess.Styles
 	cancel, ok := st.Modal.Button, st.Modal.Button
 	active := st.Modal.ButtonActive
 	if d.spec.Danger {

@@ -17,12 +17,12 @@ import (
 // call succeeds.
 func subscribeDialog(t *testing.T) (*viewtest.FakeAPI, *viewtest.Driver) {
 	t.Helper()
-	api, ctx := fixture()
-	marked(ctx)
+	api, sess := fixture()
+	marked(sess)
 	api.SubscribeFn = func(r apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error) {
 		return subscribed(r.DataSourceIDs...), nil
 	}
-	drv, _ := openDialog(t, actions.Subscribe(ctx, targets(api, 1)), 100, 30)
+	drv, _ := openDialog(t, actions.Subscribe(sess, targets(api, 1)), 100, 30)
 	return api, drv
 }
 
@@ -116,8 +116,8 @@ func TestConfirmHighlightedButtonIsWhatEnterPresses(t *testing.T) {
 
 // Without colours (NO_COLOR) the focus must still show.
 func TestConfirmFocusVisibleWithoutColour(t *testing.T) {
-	api, ctx := fixture()
-	drv, _ := openDialog(t, actions.Subscribe(ctx, targets(api, 1)), 100, 30)
+	api, sess := fixture()
+	drv, _ := openDialog(t, actions.Subscribe(sess, targets(api, 1)), 100, 30)
 	wantScreen(t, drv, "[Cancel]", "Subscribe")
 	noScreen(t, drv, "[Subscribe]")
 	drv.Key("tab")
@@ -126,9 +126,9 @@ func TestConfirmFocusVisibleWithoutColour(t *testing.T) {
 }
 
 func TestConfirmRunsOnceWhileRunning(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
-	_, d := openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
+	_, d := openDialog(t, actions.Delete(sess, targets(api, 1)), 100, 30)
 
 	// y starts the request; its command is held back, so the request is
 	// still under way while more keys arrive.
@@ -185,10 +185,10 @@ func TestConfirmDoneKeys(t *testing.T) {
 // A spec run by hand: default label, outcomes, follow-ups and the level
 // of the status line.
 func TestDialogGenericSpec(t *testing.T) {
-	_, ctx := fixture()
-	marked(ctx)
+	_, sess := fixture()
+	marked(sess)
 	ran, followed := 0, 0
-	d := actions.NewDialog(ctx, actions.Spec{
+	d := actions.NewDialog(sess, actions.Spec{
 		Title: "Do the thing", Body: []string{"line one", "line two"}, Call: "POST /thing",
 		Run: func(context.Context) actions.Result {
 			ran++

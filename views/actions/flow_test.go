@@ -85,20 +85,20 @@ func TestSecondWriteKeyRefusedWhileCheckInFlight(t *testing.T) {
 	api, _ := fixture()
 	serverDelete(api)
 	g := gated(api)
-	ctx := viewtest.Context(g)
+	sess := viewtest.Context(g)
 
 	first := make(chan []tea.Msg, 1)
-	go func() { first <- viewtest.CollectAll(actions.Delete(ctx, targets(api, 2))) }()
+	go func() { first <- viewtest.CollectAll(actions.Delete(sess, targets(api, 2))) }()
 	<-g.started // the first check is waiting for the server
 
 	// D again, and every other write key on the same source: refused
 	// with a word, nothing asked of the server.
 	second := make(chan []tea.Msg, 1)
-	go func() { second <- viewtest.CollectAll(actions.Delete(ctx, targets(api, 2))) }()
+	go func() { second <- viewtest.CollectAll(actions.Delete(sess, targets(api, 2))) }()
 	other := [][]tea.Msg{
-		viewtest.CollectAll(actions.Subscribe(ctx, targets(api, 2))),
-		viewtest.CollectAll(actions.Restore(ctx, []actions.Target{{ID: 2, Name: "Customers", Disabled: true}})),
-		viewtest.CollectAll(actions.Delete(ctx, targets(api, 1, 2))), // a bulk one that includes it
+		viewtest.CollectAll(actions.Subscribe(sess, targets(api, 2))),
+		viewtest.CollectAll(actions.Restore(sess, []actions.Target{{ID: 2, Name: "Customers", Disabled: true}})),
+		viewtest.CollectAll(actions.Delete(sess, targets(api, 1, 2))), // a bulk one that includes it
 	}
 	close(g.release)
 	msgs := append(<-first, <-second...)
@@ -134,14 +134,14 @@ func TestSecondWriteKeyRefusedWhileCheckInFlight(t *testing.T) {
 
 	// While the dialog shows its result the source is still taken; once it
 	// closes, the next D starts a new flow.
-	if msgs := viewtest.CollectAll(actions.Delete(ctx, targets(api, 2))); len(dialogsIn(msgs)) != 0 {
+	if msgs := viewtest.CollectAll(actions.Delete(sess, targets(api, 2))); len(dialogsIn(msgs)) != 0 {
 		t.Fatalf("a second dialog opened while the first shows its result: %#v", msgs)
 	}
 	drv.Key("enter")
 	if !closed(drv) {
 		t.Fatal("enter did not close the result")
 	}
-	_, d := openDialog(t, actions.Delete(ctx, targets(api, 2)), 100, 30)
+	_, d := openDialog(t, actions.Delete(sess, targets(api, 2)), 100, 30)
 	if !strings.HasPrefix(d.Title(), "Delete Customers permanently") {
 		t.Fatalf("after the flow ended: %q", d.Title())
 	}
@@ -151,11 +151,11 @@ func TestSecondWriteKeyRefusedWhileCheckInFlight(t *testing.T) {
 // left to delete, the root closing the dialog, and a request that ends
 // after its dialog was closed.
 func TestWriteFlowReleasedWhenItEnds(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
-	busy := func(id int64) bool { return ctx.Writes().Busy(id) }
+	busy := func(id int64) bool { return sess.Writes().Busy(id) }
 
-	drv, _ := openDialog(t, actions.Subscribe(ctx, targets(api, 1)), 100, 30)
+	drv, _ := openDialog(t, actions.Subscribe(sess, targets(api, 1)), 100, 30)
 	if !busy(1) {
 		t.Fatal("an open dialog does not hold its source")
 	}
@@ -164,16 +164,16 @@ func TestWriteFlowReleasedWhenItEnds(t *testing.T) {
 		t.Fatal("cancel kept the source busy")
 	}
 
-	_, d := openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
+	_, d := openDialog(t, actions.Delete(sess, targets(api, 1)), 100, 30)
 	d.Close() // the root closing it (quit, or a refused modal)
 	if busy(1) {
 		t.Fatal("Close kept the source busy")
 	}
 
 	api.GetErr = &apiclient.APIError{StatusCode: 403, Method: "GET", Path: "/dataSource/1"}
-	viewtest.CollectAll(actions.Delete(ctx, targets(api, 1)))
+	viewtest.CollectAll(actions.Delete(sess, targets(api, 1)))
 	api.GetErr = nil
-	viewtest.CollectAll(actions.Delete(ctx, []actions.Target{{ID: 99, Name: "Gone"}}))
+	viewtest.CollectAll(actions.Delete(sess, []actions.Target{{ID: 99, Name: "Gone"}}))
 	if busy(1) || busy(99) {
 		t.Fatal("a check that ended without a dialog kept its sources busy")
 	}
@@ -185,7 +185,7 @@ func TestWriteFlowReleasedWhenItEnds(t *testing.T) {
 		<-answer
 		return &apiclient.DeleteResult{Success: true, ID: id, Disabled: true}, nil
 	}
-	_, d = openDialog(t, actions.Delete(ctx, targets(api, 3)), 100, 30)
+	_, d = openDialog(t, actions.Delete(sess, targets(api, 3)), 100, 30)
 	_, cmd := d.Update(viewtest.KeyMsg("y"))
 	ran := make(chan []tea.Msg, 1)
 	go func() { ran <- viewtest.CollectAll(cmd) }()
@@ -217,8 +217,8 @@ func TestDeleteCheckAnswerMustNameTheRow(t *testing.T) {
 			api, _ := fixture()
 			serverDelete(api)
 			a := &answerAPI{FakeAPI: api, answer: c.answer}
-			ctx := viewtest.Context(a)
-			msgs := viewtest.CollectAll(actions.Delete(ctx, targets(api, 2)))
+			sess := viewtest.Context(a)
+			msgs := viewtest.CollectAll(actions.Delete(sess, targets(api, 2)))
 			if ds := dialogsIn(msgs); len(ds) != 0 {
 				t.Fatalf("a dialog opened on a bad re-read: %q %q", ds[0].Title(), ds[0].View())
 			}
@@ -232,7 +232,7 @@ func TestDeleteCheckAnswerMustNameTheRow(t *testing.T) {
 				t.Fatalf("want an error naming Customers and %q, got %#v", c.want, msgs)
 			}
 			wantWrites(t, api)
-			if ctx.Writes().Busy(2) {
+			if sess.Writes().Busy(2) {
 				t.Error("the stopped flow kept the source busy")
 			}
 		})
@@ -241,12 +241,12 @@ func TestDeleteCheckAnswerMustNameTheRow(t *testing.T) {
 
 // The id of the DELETE is the row's even when the re-read renames it.
 func TestDeleteUsesTheRowsID(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
 	d := source(api, 2)
 	d.Name = "Customers (renamed)"
 	setSource(api, d)
-	drv, dlg := openDialog(t, actions.Delete(ctx, targets(api, 2)), 100, 30)
+	drv, dlg := openDialog(t, actions.Delete(sess, targets(api, 2)), 100, 30)
 	wantScreen(t, drv, "→ DELETE /dataSource/2")
 	if !strings.Contains(dlg.Title(), "Customers (renamed)") {
 		t.Errorf("title %q, want the current name", dlg.Title())
@@ -284,9 +284,9 @@ func TestDeleteResultFromTheServer(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			api, ctx := fixture()
+			api, sess := fixture()
 			serverDelete(api)
-			drv, d := openDialog(t, actions.Delete(ctx, targets(api, 2)), 100, 30)
+			drv, d := openDialog(t, actions.Delete(sess, targets(api, 2)), 100, 30)
 			if d.Title() != "Disable Customers (soft delete)" {
 				t.Fatalf("title %q", d.Title())
 			}
@@ -316,30 +316,30 @@ func TestDeleteResultFromTheServer(t *testing.T) {
 // an answer the read contradicts is not taken on trust.
 func TestDeleteResultWhenTheReadDisagrees(t *testing.T) {
 	// Lost answer, source still there (disabled or not): unknown.
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
 	inner := api.DeleteFn
 	api.DeleteFn = func(id int64) (*apiclient.DeleteResult, error) {
 		_, _ = inner(id)
 		return nil, &apiclient.APIError{StatusCode: 502, Method: "DELETE", Path: "/dataSource/1"}
 	}
-	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
+	drv, _ := openDialog(t, actions.Delete(sess, targets(api, 1)), 100, 30)
 	drv.Key("y")
 	wantScreen(t, drv, "✗ Orders: no clear answer", "the server may or may not have disabled it")
 	noScreen(t, drv, "✓", "undo: restore")
 
 	// The answer says disabled, the read says active: not "✓ disabled".
-	api, ctx = fixture()
+	api, sess = fixture()
 	api.DeleteFn = func(id int64) (*apiclient.DeleteResult, error) {
 		return &apiclient.DeleteResult{Success: true, ID: id, Disabled: true}, nil
 	}
-	drv, _ = openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
+	drv, _ = openDialog(t, actions.Delete(sess, targets(api, 1)), 100, 30)
 	drv.Key("y")
 	wantScreen(t, drv, "✗ Orders: the server answered, but it still reads as active")
 	noScreen(t, drv, "✓")
 
 	// The answer names another source: the read decides.
-	api, ctx = fixture()
+	api, sess = fixture()
 	serverDelete(api)
 	inner = api.DeleteFn
 	api.DeleteFn = func(id int64) (*apiclient.DeleteResult, error) {
@@ -347,7 +347,7 @@ func TestDeleteResultWhenTheReadDisagrees(t *testing.T) {
 		r.ID = 9
 		return r, err
 	}
-	drv, _ = openDialog(t, actions.Delete(ctx, targets(api, 1)), 100, 30)
+	drv, _ = openDialog(t, actions.Delete(sess, targets(api, 1)), 100, 30)
 	drv.Key("y")
 	wantScreen(t, drv, "✓ Orders: disabled (soft delete)")
 }
@@ -375,9 +375,9 @@ func TestRestoreResultFromTheServer(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			api, ctx := fixture()
+			api, sess := fixture()
 			api.RestoreFn = func(id int64) (*apiclient.DataSource, error) { return c.restore(api, id) }
-			drv, _ := openDialog(t, actions.Restore(ctx, targets(api, 4)), 100, 30)
+			drv, _ := openDialog(t, actions.Restore(sess, targets(api, 4)), 100, 30)
 			drv.Key("y")
 			wantWrites(t, api, "restore 4")
 			wantScreen(t, drv, c.want)
@@ -407,9 +407,9 @@ func TestDisableRechecksBeforeSending(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			api, ctx := fixture()
+			api, sess := fixture()
 			serverDelete(api)
-			drv, d := openDialog(t, actions.Delete(ctx, targets(api, 2)), 100, 30)
+			drv, d := openDialog(t, actions.Delete(sess, targets(api, 2)), 100, 30)
 			if d.Title() != "Disable Customers (soft delete)" {
 				t.Fatalf("title %q", d.Title())
 			}

@@ -28,25 +28,25 @@ func golden(t *testing.T, d *actions.Dialog, ready func() bool, keys ...tea.KeyM
 func always() bool { return true }
 
 func TestGoldenDisableDialog(t *testing.T) {
-	api, ctx := fixture()
-	_, d := openDialog(t, actions.Delete(ctx, targets(api, 2)), 80, 24)
+	api, sess := fixture()
+	_, d := openDialog(t, actions.Delete(sess, targets(api, 2)), 80, 24)
 	golden(t, d, always)
 }
 
 func TestGoldenHardDeleteDialog(t *testing.T) {
-	api, ctx := fixture()
-	_, d := openDialog(t, actions.Delete(ctx, targets(api, 4)), 80, 24)
+	api, sess := fixture()
+	_, d := openDialog(t, actions.Delete(sess, targets(api, 4)), 80, 24)
 	golden(t, d, always)
 }
 
 func TestGoldenSubscribeResult(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	api.SubscribeFn = func(r apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error) {
 		return &apiclient.SubscribeResult{
 			Success: []apiclient.Subscription{{ModelID: "1", State: "subscribed"}, {ModelID: "2", State: "pending"}},
 			InError: []apiclient.SubscribeFailure{{DataSourceID: 3, Message: "Ledger requires an attestation"}},
 		}, nil
 	}
-	_, d := openDialog(t, actions.Subscribe(ctx, targets(api, 1, 2, 3)), 80, 24)
+	_, d := openDialog(t, actions.Subscribe(sess, targets(api, 1, 2, 3)), 80, 24)
 	golden(t, d, d.Done, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
 }

@@ -21,7 +21,7 @@ func init() { lipgloss.SetColorProfile(termenv.Ascii) }
 // fixture returns a fake API holding three active sources (1 Orders,
 // 2 Customers, 3 Ledger) and two disabled ones (4 Old Orders, 5 Old
 // Ledger), and a context over it.
-func fixture() (*viewtest.FakeAPI, *views.Context) {
+func fixture() (*viewtest.FakeAPI, *views.Session) {
 	api := &viewtest.FakeAPI{Sources: []apiclient.DataSource{
 		{ID: 1, Name: "Orders", SubscriptionStatus: "not_subscribed"},
 		{ID: 2, Name: "Customers", SubscriptionStatus: "not_subscribed"},
@@ -164,11 +164,11 @@ func all[T any](drv *viewtest.Driver) []T {
 
 // marked makes the active button styles visible in plain text: the
 // button enter would press is drawn as «label».
-func marked(ctx *views.Context) *views.Context {
+func marked(sess *views.Session) *views.Session {
 	mark := lipgloss.NewStyle().Transform(func(s string) string { return "«" + s + "»" })
-	ctx.Styles.Modal.ButtonActive = mark
-	ctx.Styles.Modal.DangerButtonActive = mark
-	return ctx
+	sess.Styles.Modal.ButtonActive = mark
+	sess.Styles.Modal.DangerButtonActive = mark
+	return sess
 }
 
 // highlighted returns the label drawn with the active button style.

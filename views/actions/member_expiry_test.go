@@ -12,12 +12,12 @@ import (
 // it says so instead of a bare "nothing to change" (seen on --demo: the
 // hint read "or empty for none" and clearing it changed nothing).
 func TestClearingAnExpirationSaysItIsKept(t *testing.T) {
-	api, ctx := newMemberAPI()
+	api, sess := newMemberAPI()
 	u := member(77, 1001, "Ann Lee", "ann@example.com", "subscribed")
 	u.Raw, _ = json.Marshal(map[string]any{"subscriptionId": 77, "profile": 1001, "name": "Ann Lee",
 		"email": "ann@example.com", "state": "subscribed", "type": "user", "expiration": "2027-02-28T00:00:00.000Z"})
 	api.members[0] = u
-	fdrv, form := openForm(t, actions.EditMember(ctx, src, api.get(77)), 100, 24)
+	fdrv, form := openForm(t, actions.EditMember(sess, src, api.get(77)), 100, 24)
 	if got := form.Values()[1]; got != "2027-02-28" {
 		t.Fatalf("the date field holds %q", got)
 	}

@@ -59,7 +59,7 @@ func (f *formField) value() string {
 
 // MemberForm is the modal form of a member write.
 type MemberForm struct {
-	ctx    *views.Context
+	sess   *views.Session
 	src    Target
 	member *apiclient.AccessUser // nil: add a member
 	claim  *views.WriteClaim
@@ -82,9 +82,9 @@ var (
 	_ views.Closing = (*MemberForm)(nil)
 )
 
-func newMemberForm(ctx *views.Context, src Target, u *apiclient.AccessUser, c *views.WriteClaim) *MemberForm {
-	m := &MemberForm{ctx: ctx, src: src, member: u, claim: c, errs: map[int]string{},
-		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(ctx.Styles.Accent))}
+func newMemberForm(sess *views.Session, src Target, u *apiclient.AccessUser, c *views.WriteClaim) *MemberForm {
+	m := &MemberForm{sess: sess, src: src, member: u, claim: c, errs: map[int]string{},
+		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(sess.Styles.Accent))}
 	m.base, m.cancel = context.WithCancel(context.Background())
 	text := func(k fieldKind, placeholder, value string) formField {
 		in := textinput.New()
@@ -197,9 +197,9 @@ func (m *MemberForm) expires() (*time.Time, string) {
 	}
 	t, err := apiclient.ParseDate(s)
 	if err != nil {
-		return nil, "a date as YYYY-MM-DD, e.g. " + m.ctx.Clock().AddDate(0, 1, 0).UTC().Format(time.DateOnly)
+		return nil, "a date as YYYY-MM-DD, e.g. " + m.sess.Clock().AddDate(0, 1, 0).UTC().Format(time.DateOnly)
 	}
-	today := m.ctx.Clock().UTC().Truncate(24 * time.Hour)
+	today := m.sess.Clock().UTC().Truncate(24 * time.Hour)
 	if t.Before(today) {
 		return nil, "that date has passed"
 	}
@@ -246,9 +246,9 @@ func (m *MemberForm) submit() tea.Cmd {
 	}
 	group := m.field(fieldType).value() == "group"
 	m.phase = formResolving
-	vctx, base, src := m.ctx, m.base, m.src.ID
+	sess, base, src := m.sess, m.base, m.src.ID
 	return tea.Batch(m.spin.Tick, views.Track("looking up "+who, func() tea.Msg {
-		r, err := resolveMember(vctx, base, src, group, who)
+		r, err := resolveMember(sess, base, src, group, who)
 		return resolvedMsg{r: r, err: err}
 	}))
 }
@@ -308,7 +308,7 @@ func (m *MemberForm) editSpec(ch apiclient.AccessChange) Spec {
 		Body:         body,
 		Call:         setCall(m.src.ID, u.SubscriptionID, ch),
 		ConfirmLabel: "Change",
-		Run:          setRun(m.ctx, m.src, u, ch),
+		Run:          setRun(m.sess, m.src, u, ch),
 	}
 }
 
@@ -329,7 +329,7 @@ func (m *MemberForm) addSpec(who string, req apiclient.AddAccessRequest) Spec {
 		Body:         []string{"  • " + who, "", fmt.Sprintf("As %s, %s.", req.State, until)},
 		Call:         addCall(m.src.ID, req),
 		ConfirmLabel: "Add",
-		Run:          addRun(m.ctx, m.src, who, req),
+		Run:          addRun(m.sess, m.src, who, req),
 	}
 }
 
@@ -338,7 +338,7 @@ func (m *MemberForm) addSpec(who string, req apiclient.AddAccessRequest) Spec {
 // is cancelled or refused.
 func (m *MemberForm) handOff(spec Spec) tea.Cmd {
 	spec.back = m.back
-	d := NewDialog(m.ctx, protect(m.ctx, spec))
+	d := NewDialog(m.sess, protect(m.sess, spec))
 	d.claim, m.claim = m.claim, nil
 	m.phase = formHanded
 	return views.OpenModal(d)
@@ -383,7 +383,7 @@ func (m *MemberForm) key(msg tea.KeyMsg) tea.Cmd {
 	if m.phase != formEditing {
 		return nil
 	}
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	f := &m.fields[m.focus]
 	switch {
 	case key.Matches(msg, k.Submit):
@@ -431,7 +431,7 @@ func (m *MemberForm) ShortHelp() []key.Binding {
 	if m.phase == formResolving {
 		return []key.Binding{formEsc}
 	}
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	out := []key.Binding{k.NextField, k.PrevField}
 	if m.fields[m.focus].choiceField() {
 		out = append(out, formChoose)
@@ -459,7 +459,7 @@ func (m *MemberForm) label(k fieldKind) string {
 const labelWidth = 9
 
 func (m *MemberForm) View() string {
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	box := st.Modal.Box
 	width := max(min(m.w-4, 76), 30)
 	inner := width - box.GetHorizontalFrameSize()
@@ -492,7 +492,7 @@ func (m *MemberForm) View() string {
 		tail = append(tail, ansi.Truncate(m.spin.View()+" looking up "+m.field(fieldWho).value()+"… (nothing is sent)", inner, "…"))
 	default:
 		tail = append(tail, st.Muted.Render(ansi.Truncate(fmt.Sprintf("%s moves · ←/→ picks · %s confirms · esc cancels",
-			m.ctx.Keys.NextField.Help().Key, m.ctx.Keys.Submit.Help().Key), inner, "…")))
+			m.sess.Keys.NextField.Help().Key, m.sess.Keys.Submit.Help().Key), inner, "…")))
 	}
 	if len(head)+len(body)+len(tail) > maxLines {
 		// Short of room: the title, the focused field (and its error),
@@ -521,7 +521,7 @@ func (m *MemberForm) View() string {
 
 // fieldLines draws field i on one line (label, value) and its error.
 func (m *MemberForm) fieldLines(i, inner int) []string {
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	f := &m.fields[i]
 	mark := "  "
 	if i == m.focus {

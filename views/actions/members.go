@@ -21,8 +21,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // MemberStates are the states a member can be given (denied is the
@@ -41,9 +41,9 @@ func memberName(u apiclient.AccessUser) string {
 }
 
 // memberRefusal says why no write may start on u, or is nil.
-func memberRefusal(ctx *views.Context, u apiclient.AccessUser) tea.Cmd {
+func memberRefusal(sess *views.Session, u apiclient.AccessUser) tea.Cmd {
 	switch {
-	case ctx.ReadOnly:
+	case sess.ReadOnly:
 		return views.Status("read-only mode: writes are disabled", views.Warn)
 	case u.Type == "policy":
 		return views.Status(memberName(u)+" has access through a policy: change the policy, not the member", views.Warn)
@@ -56,27 +56,27 @@ func memberRefusal(ctx *views.Context, u apiclient.AccessUser) tea.Cmd {
 }
 
 // RevokeMember opens the dialog that revokes u's access to src.
-func RevokeMember(ctx *views.Context, src Target, u apiclient.AccessUser) tea.Cmd {
-	if r := memberRefusal(ctx, u); r != nil {
+func RevokeMember(sess *views.Session, src Target, u apiclient.AccessUser) tea.Cmd {
+	if r := memberRefusal(sess, u); r != nil {
 		return r
 	}
 	src = sanitize([]Target{src})[0]
-	c, refused := claim(ctx, []Target{src})
+	c, refused := claim(sess, []Target{src})
 	if refused != nil {
 		return refused
 	}
-	return open(ctx, revokeSpec(ctx, src, u), c)
+	return open(sess, revokeSpec(sess, src, u), c)
 }
 
-func revokeSpec(ctx *views.Context, src Target, u apiclient.AccessUser) Spec {
+func revokeSpec(sess *views.Session, src Target, u apiclient.AccessUser) Spec {
 	name := memberName(u)
 	ch := apiclient.AccessChange{State: "denied"}
-	return protect(ctx, Spec{
+	return protect(sess, Spec{
 		Title:        fmt.Sprintf("Revoke %s's access to %s", name, src.Name),
 		Body:         []string{memberLine(u), "", "They lose access at once (state denied). Adding them again (A) asks for a new grant."},
 		Call:         setCall(src.ID, u.SubscriptionID, ch),
 		ConfirmLabel: "Revoke",
-		Run:          setRun(ctx, src, u, ch),
+		Run:          setRun(sess, src, u, ch),
 	})
 }
 
@@ -174,8 +174,8 @@ func answerState(ans *apiclient.WriteAnswer) (state, exp string) {
 
 // setRun sends one PUT and tells what it did from the answer and a read
 // of the member right after it.
-func setRun(ctx *views.Context, src Target, u apiclient.AccessUser, ch apiclient.AccessChange) func(context.Context) Result {
-	api := ctx.API
+func setRun(sess *views.Session, src Target, u apiclient.AccessUser, ch apiclient.AccessChange) func(context.Context) Result {
+	api := sess.API
 	return func(base context.Context) Result {
 		name := memberName(u)
 		revoke := ch.State == "denied"
@@ -183,14 +183,14 @@ func setRun(ctx *views.Context, src Target, u apiclient.AccessUser, ch apiclient
 		if revoke {
 			verb = "revoked"
 		}
-		rctx, cancel := ctx.WithTimeout(base)
+		rctx, cancel := sess.WithTimeout(base)
 		ans, err := api.SetAccess(rctx, src.ID, u.SubscriptionID, ch)
 		cancel()
 		if err != nil && !unknownOutcome(err) {
 			msg := fmt.Sprintf("%s: not %s: %s", name, verb, apiclient.Explain(err))
 			return Result{Failed: true, refused: true, Summary: msg, Outcomes: []Outcome{{Text: msg}}}
 		}
-		fresh, found, rerr := readMember(ctx, base, src.ID, u)
+		fresh, found, rerr := readMember(sess, base, src.ID, u)
 		gone := rerr == nil && (!found || fresh.State == "denied")
 		var r Result
 		switch {
@@ -287,15 +287,15 @@ func describeNow(revoke bool, u apiclient.AccessUser) string {
 // readMember finds the entry u.SubscriptionID in src's access list,
 // searching by u's email or name (the list has no call for one entry).
 // found is false when the search saw every hit and none was it.
-func readMember(ctx *views.Context, base context.Context, sourceID int64, u apiclient.AccessUser) (apiclient.AccessUser, bool, error) {
+func readMember(sess *views.Session, base context.Context, sourceID int64, u apiclient.AccessUser) (apiclient.AccessUser, bool, error) {
 	search := strings.TrimSpace(u.Email)
 	if search == "" {
 		search = strings.TrimSpace(u.Name)
 	}
 	const size, most = 100, 20 // pages: a search that matches 2,000 is not settled
 	for page := 0; page < most; page++ {
-		rctx, cancel := ctx.WithTimeout(base)
-		p, err := ctx.API.ListAccess(rctx, sourceID, apiclient.AccessOptions{SearchText: search, Size: size, Offset: page * size, ExpandGroups: u.Type == "user"})
+		rctx, cancel := sess.WithTimeout(base)
+		p, err := sess.API.ListAccess(rctx, sourceID, apiclient.AccessOptions{SearchText: search, Size: size, Offset: page * size, ExpandGroups: u.Type == "user"})
 		cancel()
 		if err != nil {
 			return apiclient.AccessUser{}, false, err
@@ -320,10 +320,10 @@ func readMember(ctx *views.Context, base context.Context, sourceID int64, u apic
 // addRun sends one POST and tells what the answer says; the access views
 // of the source then load again (where the new member sits is the
 // server's order).
-func addRun(ctx *views.Context, src Target, who string, req apiclient.AddAccessRequest) func(context.Context) Result {
-	api := ctx.API
+func addRun(sess *views.Session, src Target, who string, req apiclient.AddAccessRequest) func(context.Context) Result {
+	api := sess.API
 	return func(base context.Context) Result {
-		rctx, cancel := ctx.WithTimeout(base)
+		rctx, cancel := sess.WithTimeout(base)
 		ans, err := api.AddAccess(rctx, src.ID, req)
 		cancel()
 		reload := []tea.Cmd{views.Emit(views.AccessChangedMsg{SourceID: src.ID, Reload: true})}
@@ -369,7 +369,7 @@ func (e errLookup) Error() string { return e.msg }
 // list (searchText), the one lookup the API offers here. Only an exact
 // email or name (case aside) counts; none or several is an error that
 // names the candidates.
-func resolveMember(ctx *views.Context, base context.Context, sourceID int64, group bool, typed string) (resolved, error) {
+func resolveMember(sess *views.Session, base context.Context, sourceID int64, group bool, typed string) (resolved, error) {
 	typed = strings.TrimSpace(typed)
 	kind := "profile"
 	if group {
@@ -385,9 +385,9 @@ func resolveMember(ctx *views.Context, base context.Context, sourceID int64, gro
 	if group {
 		typ = "group"
 	}
-	rctx, cancel := ctx.WithTimeout(base)
+	rctx, cancel := sess.WithTimeout(base)
 	defer cancel()
-	p, err := ctx.API.ListAccess(rctx, sourceID, apiclient.AccessOptions{SearchText: typed, MemberTypes: []string{typ}, ExpandGroups: !group, Size: 50})
+	p, err := sess.API.ListAccess(rctx, sourceID, apiclient.AccessOptions{SearchText: typed, MemberTypes: []string{typ}, ExpandGroups: !group, Size: 50})
 	if err != nil {
 		return resolved{}, fmt.Errorf("looking up %q: %w", safe.Line(typed), err)
 	}
@@ -484,27 +484,27 @@ func candidates(us []apiclient.AccessUser, group bool) string {
 // --- entry points --------------------------------------------------------
 
 // EditMember opens the form that changes u's state and expiration.
-func EditMember(ctx *views.Context, src Target, u apiclient.AccessUser) tea.Cmd {
-	if r := memberRefusal(ctx, u); r != nil {
+func EditMember(sess *views.Session, src Target, u apiclient.AccessUser) tea.Cmd {
+	if r := memberRefusal(sess, u); r != nil {
 		return r
 	}
 	src = sanitize([]Target{src})[0]
-	c, refused := claim(ctx, []Target{src})
+	c, refused := claim(sess, []Target{src})
 	if refused != nil {
 		return refused
 	}
-	return views.OpenModal(newMemberForm(ctx, src, &u, c))
+	return views.OpenModal(newMemberForm(sess, src, &u, c))
 }
 
 // AddMember opens the form that adds a user or a group to src.
-func AddMember(ctx *views.Context, src Target) tea.Cmd {
-	if ctx.ReadOnly {
+func AddMember(sess *views.Session, src Target) tea.Cmd {
+	if sess.ReadOnly {
 		return views.Status("read-only mode: writes are disabled", views.Warn)
 	}
 	src = sanitize([]Target{src})[0]
-	c, refused := claim(ctx, []Target{src})
+	c, refused := claim(sess, []Target{src})
 	if refused != nil {
 		return refused
 	}
-	return views.OpenModal(newMemberForm(ctx, src, nil, c))
+	return views.OpenModal(newMemberForm(sess, src, nil, c))
 }

@@ -50,7 +50,7 @@ func member(sub, profile int64, name, email, state string) apiclient.AccessUser 
 	return u
 }
 
-func newMemberAPI() (*memberAPI, *views.Context) {
+func newMemberAPI() (*memberAPI, *views.Session) {
 	f := &viewtest.FakeAPI{}
 	m := &memberAPI{FakeAPI: f, members: []apiclient.AccessUser{
 		member(77, 1001, "Ann Lee", "ann@example.com", "subscribed"),
@@ -220,11 +220,11 @@ func accessChanges(drv *viewtest.Driver) []views.AccessChangedMsg {
 }
 
 func TestRevokeMemberCancelFocusedSentOnce(t *testing.T) {
-	api, ctx := newMemberAPI()
+	api, sess := newMemberAPI()
 	ann := api.get(77)
 
 	// Cancel is focused: enter cancels, nothing is sent.
-	drv, _ := openDialog(t, actions.RevokeMember(marked(ctx), src, ann), 80, 24)
+	drv, _ := openDialog(t, actions.RevokeMember(marked(sess), src, ann), 80, 24)
 	wantScreen(t, drv, "Revoke Ann Lee's access to Web Sales")
 	wantCall(t, drv, `PUT /dataSource/16/access/77 {"state":"denied"}`)
 	if got := highlighted(t, drv); got != "Cancel" {
@@ -237,7 +237,7 @@ func TestRevokeMemberCancelFocusedSentOnce(t *testing.T) {
 
 	// y twice (a double press): one PUT, the member read again, the row
 	// told to leave.
-	drv, d := openDialog(t, actions.RevokeMember(ctx, src, ann), 80, 24)
+	drv, d := openDialog(t, actions.RevokeMember(sess, src, ann), 80, 24)
 	_, first := drv.V.Update(viewtest.KeyMsg("y"))
 	if _, second := drv.V.Update(viewtest.KeyMsg("y")); second != nil {
 		t.Fatal("a second y while the first runs returned a command")
@@ -261,12 +261,12 @@ func TestRevokeMemberCancelFocusedSentOnce(t *testing.T) {
 }
 
 func TestMemberWritesRefusedReadOnly(t *testing.T) {
-	api, ctx := newMemberAPI()
-	ctx.ReadOnly = true
+	api, sess := newMemberAPI()
+	sess.ReadOnly = true
 	for name, cmd := range map[string]tea.Cmd{
-		"revoke": actions.RevokeMember(ctx, src, api.get(77)),
-		"edit":   actions.EditMember(ctx, src, api.get(77)),
-		"add":    actions.AddMember(ctx, src),
+		"revoke": actions.RevokeMember(sess, src, api.get(77)),
+		"edit":   actions.EditMember(sess, src, api.get(77)),
+		"add":    actions.AddMember(sess, src),
 	} {
 		if got := statusText(t, cmd); !strings.Contains(got, "read-only") {
 			t.Errorf("%s: status %q", name, got)
@@ -276,28 +276,28 @@ func TestMemberWritesRefusedReadOnly(t *testing.T) {
 		t.Fatal("a write was sent in read-only mode")
 	}
 	// The claim was never taken: a write is possible once writes are.
-	if ctx.Writes().Busy(srcID) {
+	if sess.Writes().Busy(srcID) {
 		t.Fatal("the source stays busy")
 	}
 }
 
 func TestPolicyAndUnknownSubscriptionRefused(t *testing.T) {
-	api, ctx := newMemberAPI()
+	api, sess := newMemberAPI()
 	pol := api.get(81)
-	if got := statusText(t, actions.RevokeMember(ctx, src, pol)); !strings.Contains(got, "through a policy") {
+	if got := statusText(t, actions.RevokeMember(sess, src, pol)); !strings.Contains(got, "through a policy") {
 		t.Errorf("policy member: %q", got)
 	}
 	noSub := api.get(77)
 	noSub.SubscriptionID = 0
-	if got := statusText(t, actions.EditMember(ctx, src, noSub)); !strings.Contains(got, "no subscription id") {
+	if got := statusText(t, actions.EditMember(sess, src, noSub)); !strings.Contains(got, "no subscription id") {
 		t.Errorf("no subscription id: %q", got)
 	}
 }
 
 func TestMemberWriteProtectedPrompt(t *testing.T) {
-	api, ctx := newMemberAPI()
-	ctx.Protected, ctx.Profile = true, "prod"
-	drv, _ := openDialog(t, actions.RevokeMember(ctx, src, api.get(77)), 80, 24)
+	api, sess := newMemberAPI()
+	sess.Protected, sess.Profile = true, "prod"
+	drv, _ := openDialog(t, actions.RevokeMember(sess, src, api.get(77)), 80, 24)
 	wantScreen(t, drv, "prod is a protected profile: type its name to confirm")
 	drv.Key("enter") // nothing typed
 	if len(api.setCalls()) != 0 {
@@ -312,30 +312,30 @@ func TestMemberWriteProtectedPrompt(t *testing.T) {
 }
 
 func TestOneMemberWriteFlowPerSource(t *testing.T) {
-	api, ctx := newMemberAPI()
-	fdrv, _ := openForm(t, actions.EditMember(ctx, src, api.get(77)), 80, 24)
+	api, sess := newMemberAPI()
+	fdrv, _ := openForm(t, actions.EditMember(sess, src, api.get(77)), 80, 24)
 	// The form holds the source: a revoke, a second edit, an add, or a
 	// disable of the source itself, are refused.
 	for name, cmd := range map[string]tea.Cmd{
-		"revoke": actions.RevokeMember(ctx, src, api.get(78)),
-		"edit":   actions.EditMember(ctx, src, api.get(78)),
-		"add":    actions.AddMember(ctx, src),
-		"delete": actions.Delete(ctx, []actions.Target{src}),
+		"revoke": actions.RevokeMember(sess, src, api.get(78)),
+		"edit":   actions.EditMember(sess, src, api.get(78)),
+		"add":    actions.AddMember(sess, src),
+		"delete": actions.Delete(sess, []actions.Target{src}),
 	} {
 		if got := statusText(t, cmd); !strings.Contains(got, "a write on Web Sales is already in progress") {
 			t.Errorf("%s while the form is open: %q", name, got)
 		}
 	}
 	fdrv.Key("esc")
-	if !closed(fdrv) || ctx.Writes().Busy(srcID) {
+	if !closed(fdrv) || sess.Writes().Busy(srcID) {
 		t.Fatal("esc did not end the flow")
 	}
-	openDialog(t, actions.RevokeMember(ctx, src, api.get(78)), 80, 24)
+	openDialog(t, actions.RevokeMember(sess, src, api.get(78)), 80, 24)
 }
 
 func TestEditMemberStateAndExpiry(t *testing.T) {
-	api, ctx := newMemberAPI()
-	fdrv, form := openForm(t, actions.EditMember(ctx, src, api.get(77)), 80, 24)
+	api, sess := newMemberAPI()
+	fdrv, form := openForm(t, actions.EditMember(sess, src, api.get(77)), 80, 24)
 	wantScreen(t, fdrv, "Change Ann Lee's access to Web Sales", "PUT /dataSource/16/access/77", "[subscribed]")
 	fdrv.Key("right") // subscribed → expert
 	fdrv.Key("tab")
@@ -365,14 +365,14 @@ func TestEditMemberStateAndExpiry(t *testing.T) {
 		t.Fatalf("access changes %+v", ch)
 	}
 	ddrv.Key("enter")
-	if !closed(ddrv) || ctx.Writes().Busy(srcID) {
+	if !closed(ddrv) || sess.Writes().Busy(srcID) {
 		t.Fatal("the flow did not end with the dialog")
 	}
 }
 
 func TestEditMemberBadInputKept(t *testing.T) {
-	api, ctx := newMemberAPI()
-	fdrv, form := openForm(t, actions.EditMember(ctx, src, api.get(77)), 80, 24)
+	api, sess := newMemberAPI()
+	fdrv, form := openForm(t, actions.EditMember(sess, src, api.get(77)), 80, 24)
 	// Nothing changed: said, nothing opened.
 	fdrv.Key("ctrl+s")
 	wantScreen(t, fdrv, "nothing to change")
@@ -396,9 +396,9 @@ func TestEditMemberBadInputKept(t *testing.T) {
 }
 
 func TestRefusedEditGoesBackToTheForm(t *testing.T) {
-	api, ctx := newMemberAPI()
+	api, sess := newMemberAPI()
 	api.setErr = &apiclient.APIError{StatusCode: 400, Method: "PUT", Path: "/dataSource/16/access/77", Message: "owners cannot expire"}
-	fdrv, form := openForm(t, actions.EditMember(ctx, src, api.get(77)), 80, 24)
+	fdrv, form := openForm(t, actions.EditMember(sess, src, api.get(77)), 80, 24)
 	fdrv.Key("right", "right", "tab") // owner
 	typeText(fdrv, "2026-12-31")
 	fdrv.Key("enter")
@@ -414,7 +414,7 @@ func TestRefusedEditGoesBackToTheForm(t *testing.T) {
 		t.Fatalf("what was typed is lost: %q", got)
 	}
 	wantScreen(t, back, "owners cannot expire")
-	if !ctx.Writes().Busy(srcID) {
+	if !sess.Writes().Busy(srcID) {
 		t.Fatal("the form came back without its flow's claim")
 	}
 	// Cancel in the dialog comes back too; esc in the form ends it all.
@@ -423,7 +423,7 @@ func TestRefusedEditGoesBackToTheForm(t *testing.T) {
 	ddrv.Key("n")
 	back, _ = nextModal[*actions.MemberForm](t, ddrv)
 	back.Key("esc")
-	if !closed(back) || ctx.Writes().Busy(srcID) {
+	if !closed(back) || sess.Writes().Busy(srcID) {
 		t.Fatal("esc did not end the flow")
 	}
 	if got := api.setCalls(); len(got) != 1 {
@@ -432,10 +432,10 @@ func TestRefusedEditGoesBackToTheForm(t *testing.T) {
 }
 
 func TestNoClearAnswerIsNotResent(t *testing.T) {
-	api, ctx := newMemberAPI()
+	api, sess := newMemberAPI()
 	api.setErr = fmt.Errorf("PUT: %w", apiclient.ErrUnreachable)
 	// The read after it fails too: nothing settles it.
-	drv, _ := openDialog(t, actions.RevokeMember(ctx, src, api.get(78)), 80, 24)
+	drv, _ := openDialog(t, actions.RevokeMember(sess, src, api.get(78)), 80, 24)
 	api.listErr = fmt.Errorf("GET: %w", apiclient.ErrUnreachable)
 	drv.Key("y")
 	wantScreen(t, drv, "no clear answer", "may or may not have revoked it", "Refresh (r) to see")
@@ -449,8 +449,8 @@ func TestNoClearAnswerIsNotResent(t *testing.T) {
 }
 
 func TestAddMemberByLookup(t *testing.T) {
-	api, ctx := newMemberAPI()
-	fdrv, form := openForm(t, actions.AddMember(ctx, src), 80, 24)
+	api, sess := newMemberAPI()
+	fdrv, form := openForm(t, actions.AddMember(sess, src), 80, 24)
 	wantScreen(t, fdrv, "Add a member to Web Sales", "POST /dataSource/16/access", "[user]")
 	fdrv.Key("tab")
 
@@ -494,8 +494,8 @@ func TestAddMemberByLookup(t *testing.T) {
 }
 
 func TestAddGroupByIDWithExpiry(t *testing.T) {
-	api, ctx := newMemberAPI()
-	fdrv, _ := openForm(t, actions.AddMember(ctx, src), 80, 24)
+	api, sess := newMemberAPI()
+	fdrv, _ := openForm(t, actions.AddMember(sess, src), 80, 24)
 	fdrv.Key("right", "tab") // group
 	typeText(fdrv, "42")
 	fdrv.Key("tab", "tab")
@@ -516,9 +516,9 @@ func TestAddGroupByIDWithExpiry(t *testing.T) {
 }
 
 func TestRefusedAddKeepsInput(t *testing.T) {
-	api, ctx := newMemberAPI()
+	api, sess := newMemberAPI()
 	api.addErr = &apiclient.APIError{StatusCode: 409, Method: "POST", Path: "/dataSource/16/access", Message: "already a member"}
-	fdrv, form := openForm(t, actions.AddMember(ctx, src), 80, 24)
+	fdrv, form := openForm(t, actions.AddMember(sess, src), 80, 24)
 	fdrv.Key("tab")
 	typeText(fdrv, "1001")
 	fdrv.Key("ctrl+s")
@@ -544,14 +544,14 @@ func goldenView(t *testing.T, v views.View, ready func() bool) {
 }
 
 func TestGoldenRevokeMemberDialog(t *testing.T) {
-	api, ctx := newMemberAPI()
-	_, d := openDialog(t, actions.RevokeMember(ctx, src, api.get(77)), 80, 24)
+	api, sess := newMemberAPI()
+	_, d := openDialog(t, actions.RevokeMember(sess, src, api.get(77)), 80, 24)
 	golden(t, d, always)
 }
 
 func TestGoldenEditMemberForm(t *testing.T) {
-	api, ctx := newMemberAPI()
-	fdrv, f := openForm(t, actions.EditMember(ctx, src, api.get(79)), 80, 24)
+	api, sess := newMemberAPI()
+	fdrv, f := openForm(t, actions.EditMember(sess, src, api.get(79)), 80, 24)
 	fdrv.Key("right", "tab")
 	typeText(fdrv, "2026-13-01")
 	fdrv.Key("enter") // a bad date: the error under the field
@@ -559,8 +559,8 @@ func TestGoldenEditMemberForm(t *testing.T) {
 }
 
 func TestGoldenAddMemberAmbiguous(t *testing.T) {
-	_, ctx := newMemberAPI()
-	fdrv, f := openForm(t, actions.AddMember(ctx, src), 80, 24)
+	_, sess := newMemberAPI()
+	fdrv, f := openForm(t, actions.AddMember(sess, src), 80, 24)
 	fdrv.Key("tab")
 	typeText(fdrv, "Bob Stone")
 	fdrv.Key("ctrl+s")
@@ -568,8 +568,8 @@ func TestGoldenAddMemberAmbiguous(t *testing.T) {
 }
 
 func TestGoldenChangeMemberConfirm(t *testing.T) {
-	api, ctx := newMemberAPI()
-	fdrv, _ := openForm(t, actions.EditMember(ctx, src, api.get(77)), 80, 24)
+	api, sess := newMemberAPI()
+	fdrv, _ := openForm(t, actions.EditMember(sess, src, api.get(77)), 80, 24)
 	fdrv.Key("right", "tab")
 	typeText(fdrv, "2026-12-31")
 	fdrv.Key("enter")
@@ -578,8 +578,8 @@ func TestGoldenChangeMemberConfirm(t *testing.T) {
 }
 
 func TestAddGroupByNameAndExpandedMemberRefused(t *testing.T) {
-	api, ctx := newMemberAPI()
-	fdrv, _ := openForm(t, actions.AddMember(ctx, src), 80, 24)
+	api, sess := newMemberAPI()
+	fdrv, _ := openForm(t, actions.AddMember(sess, src), 80, 24)
 	fdrv.Key("right", "tab") // group
 	typeText(fdrv, "analysts")
 	fdrv.Key("ctrl+s")
@@ -593,15 +593,15 @@ func TestAddGroupByNameAndExpandedMemberRefused(t *testing.T) {
 	// A user listed through a group (expandGroups) has no entry of their own.
 	viaGroup := apiclient.AccessUser{Profile: 1005, Name: "Cy Ng", Type: "user", State: "subscribed",
 		Raw: json.RawMessage(`{"profile":1005,"name":"Cy Ng","subscriptionId":null,"viaGroup":{"id":33,"name":"Analysts"}}`)}
-	if got := statusText(t, actions.RevokeMember(ctx, src, viaGroup)); !strings.Contains(got, "through the group Analysts") {
+	if got := statusText(t, actions.RevokeMember(sess, src, viaGroup)); !strings.Contains(got, "through the group Analysts") {
 		t.Errorf("status %q", got)
 	}
 }
 
 func TestProtectedProfileAsksBeforeAnEditAndAnAdd(t *testing.T) {
-	api, ctx := newMemberAPI()
-	ctx.Protected, ctx.Profile = true, "prod"
-	fdrv, _ := openForm(t, actions.EditMember(ctx, src, api.get(78)), 80, 24)
+	api, sess := newMemberAPI()
+	sess.Protected, sess.Profile = true, "prod"
+	fdrv, _ := openForm(t, actions.EditMember(sess, src, api.get(78)), 80, 24)
 	fdrv.Key("right", "ctrl+s")
 	ddrv, _ := nextModal[*actions.Dialog](t, fdrv)
 	wantScreen(t, ddrv, "prod is a protected profile: type its name to confirm")
@@ -618,7 +618,7 @@ func TestProtectedProfileAsksBeforeAnEditAndAnAdd(t *testing.T) {
 	}
 	ddrv.Key("enter") // closes the result: the flow ends
 
-	fdrv, _ = openForm(t, actions.AddMember(ctx, src), 80, 24)
+	fdrv, _ = openForm(t, actions.AddMember(sess, src), 80, 24)
 	fdrv.Key("tab")
 	typeText(fdrv, "1001")
 	fdrv.Key("ctrl+s")
@@ -636,10 +636,10 @@ func TestMemberModalsWithinBounds(t *testing.T) {
 	for _, sz := range [][2]int{{100, 30}, {60, 20}, {40, 12}, {40, 10}} {
 		w, h := sz[0], sz[1]
 		name := fmt.Sprintf("%dx%d", w, h)
-		api, ctx := newMemberAPI()
-		ctx.Protected, ctx.Profile = true, "prod"
+		api, sess := newMemberAPI()
+		sess.Protected, sess.Profile = true, "prod"
 
-		fdrv, _ := openForm(t, actions.AddMember(ctx, src), w, h)
+		fdrv, _ := openForm(t, actions.AddMember(sess, src), w, h)
 		fdrv.Key("tab")
 		typeText(fdrv, "bob stone")
 		fdrv.Key("ctrl+s") // ambiguous: a three-line error under the field
@@ -648,7 +648,7 @@ func TestMemberModalsWithinBounds(t *testing.T) {
 		within(t, name+" add form, last field", fdrv.Screen(), w, h, "Expires")
 		fdrv.Key("esc")
 
-		fdrv, _ = openForm(t, actions.EditMember(ctx, src, api.get(77)), w, h)
+		fdrv, _ = openForm(t, actions.EditMember(sess, src, api.get(77)), w, h)
 		fdrv.Key("right", "ctrl+s")
 		ddrv, _ := nextModal[*actions.Dialog](t, fdrv)
 		ddrv.V.SetSize(w, h)
@@ -674,17 +674,17 @@ func within(t *testing.T, what, scr string, w, h int, want string) {
 }
 
 func TestHostileMemberNamesAreSafe(t *testing.T) {
-	api, ctx := newMemberAPI()
+	api, sess := newMemberAPI()
 	evil := member(90, 1090, "Eve\x1b]0;owned\x07\u202eLin", "eve\x1b[2J@example.com", "subscribed")
 	api.members = append(api.members, evil)
-	for name, cmd := range map[string]tea.Cmd{"revoke": actions.RevokeMember(ctx, src, evil)} {
+	for name, cmd := range map[string]tea.Cmd{"revoke": actions.RevokeMember(sess, src, evil)} {
 		drv, _ := openDialog(t, cmd, 80, 24)
 		if scr := drv.V.View(); strings.ContainsAny(scr, "\x07\u202e") || strings.Contains(scr, "\x1b]") || strings.Contains(scr, "\x1b[2J") {
 			t.Errorf("%s: the dialog draws the server's controls: %q", name, scr)
 		}
 		drv.Key("esc")
 	}
-	fdrv, _ := openForm(t, actions.AddMember(ctx, src), 80, 24)
+	fdrv, _ := openForm(t, actions.AddMember(sess, src), 80, 24)
 	fdrv.Key("tab")
 	typeText(fdrv, "eve")
 	fdrv.Key("ctrl+s") // a near match: the candidates are named

@@ -21,8 +21,8 @@ func (panickyAPI) GetDataSource(context.Context, int64) (*apiclient.DataSource, 
 // goroutine of its own it would kill the process with the screen still in
 // the alternate buffer.
 func TestRefetchPanicStaysOnTheCommandsGoroutine(t *testing.T) {
-	ctx := viewtest.Context(panickyAPI{&viewtest.FakeAPI{}})
-	start := refetch(ctx, []int64{1, 2, 3})().(views.RequestStartMsg)
+	sess := viewtest.Context(panickyAPI{&viewtest.FakeAPI{}})
+	start := refetch(sess, []int64{1, 2, 3})().(views.RequestStartMsg)
 	defer func() {
 		if r := recover(); r != "bug in a read" {
 			t.Fatalf("recovered %v, want the read's panic", r)

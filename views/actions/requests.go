@@ -21,9 +21,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // Request is a pending access request an approve or deny works on.
@@ -40,21 +40,21 @@ const MaxReason = 1000
 // progress: a second key on a request already in a form, a dialog or a
 // call is refused, so that no request is decided twice at once. Request
 // ids are not data source ids, so they have a set of their own.
-var requestClaims sync.Map // *views.Context → *views.Writes
+var requestClaims sync.Map // *views.Session → *views.Writes
 
-func requestWrites(ctx *views.Context) *views.Writes {
-	v, _ := requestClaims.LoadOrStore(ctx, &views.Writes{})
+func requestWrites(sess *views.Session) *views.Writes {
+	v, _ := requestClaims.LoadOrStore(sess, &views.Writes{})
 	return v.(*views.Writes)
 }
 
 // Approve opens the approve form for rs.
-func Approve(ctx *views.Context, rs []Request) tea.Cmd { return decide(ctx, rs, false) }
+func Approve(sess *views.Session, rs []Request) tea.Cmd { return decide(sess, rs, false) }
 
 // Deny opens the deny form for rs.
-func Deny(ctx *views.Context, rs []Request) tea.Cmd { return decide(ctx, rs, true) }
+func Deny(sess *views.Session, rs []Request) tea.Cmd { return decide(sess, rs, true) }
 
-func decide(ctx *views.Context, rs []Request, deny bool) tea.Cmd {
-	if ctx.ReadOnly {
+func decide(sess *views.Session, rs []Request, deny bool) tea.Cmd {
+	if sess.ReadOnly {
 		return views.Status("read-only mode: writes are disabled", views.Warn)
 	}
 	var ok []Request
@@ -71,11 +71,11 @@ func decide(ctx *views.Context, rs []Request, deny bool) tea.Cmd {
 	for i, r := range ok {
 		idList[i] = r.ID
 	}
-	c, busy, took := requestWrites(ctx).Claim(idList)
+	c, busy, took := requestWrites(sess).Claim(idList)
 	if !took {
 		return views.Status(fmt.Sprintf("a decision on request %d is already in progress", busy), views.Warn)
 	}
-	return views.OpenModal(newDecisionForm(ctx, ok, deny, c))
+	return views.OpenModal(newDecisionForm(sess, ok, deny, c))
 }
 
 func (r Request) line() string {
@@ -105,7 +105,7 @@ func requestLines(rs []Request, n int) []string {
 // needs, before the confirm dialog. It is a modal; it holds the flow's
 // claim on the requests until it hands it to the dialog, or is cancelled.
 type DecisionForm struct {
-	ctx   *views.Context
+	sess  *views.Session
 	reqs  []Request
 	deny  bool
 	input textinput.Model
@@ -123,7 +123,7 @@ var (
 	_ views.Closer  = (*DecisionForm)(nil)
 )
 
-func newDecisionForm(ctx *views.Context, rs []Request, deny bool, c *views.WriteClaim) *DecisionForm {
+func newDecisionForm(sess *views.Session, rs []Request, deny bool, c *views.WriteClaim) *DecisionForm {
 	in := textinput.New()
 	in.Prompt = "> "
 	if deny {
@@ -134,7 +134,7 @@ func newDecisionForm(ctx *views.Context, rs []Request, deny bool, c *views.Write
 		in.Placeholder = "YYYY-MM-DD, or empty for no end"
 	}
 	in.Focus()
-	return &DecisionForm{ctx: ctx, reqs: rs, deny: deny, input: in, claim: c}
+	return &DecisionForm{sess: sess, reqs: rs, deny: deny, input: in, claim: c}
 }
 
 func (f *DecisionForm) Init() tea.Cmd { return textinput.Blink }
@@ -190,7 +190,7 @@ func (f *DecisionForm) Update(msg tea.Msg) (views.View, tea.Cmd) {
 	switch {
 	case km.Type == tea.KeyEsc:
 		return f, f.close()
-	case km.Type == tea.KeyEnter || key.Matches(km, f.ctx.Keys.Submit):
+	case km.Type == tea.KeyEnter || key.Matches(km, f.sess.Keys.Submit):
 		return f, f.submit()
 	}
 	var cmd tea.Cmd
@@ -214,26 +214,26 @@ func (f *DecisionForm) submit() tea.Cmd {
 			f.hint = safe.Line(err.Error())
 			return nil
 		}
-		if !t.After(f.ctx.Clock()) {
+		if !t.After(f.sess.Clock()) {
 			f.hint = fmt.Sprintf("%s is not in the future: access would end at once.", format.Date(t))
 			return nil
 		}
 		exp = &t
 	}
-	spec := decisionSpec(f.ctx, f.reqs, f.deny, exp, v)
+	spec := decisionSpec(f.sess, f.reqs, f.deny, exp, v)
 	spec.back = func(c *views.WriteClaim, refusal string) tea.Cmd {
 		// Cancelled, or refused: the form again, as it was typed.
 		f.claim, f.leaving, f.closed, f.hint = c, false, false, refusal
 		return views.OpenModal(f)
 	}
-	d := NewDialog(f.ctx, protect(f.ctx, spec))
+	d := NewDialog(f.sess, protect(f.sess, spec))
 	d.claim, f.claim = f.claim, nil
 	f.leaving = true
 	return views.OpenModal(d)
 }
 
 // decisionSpec is the confirm dialog of one approve or deny call.
-func decisionSpec(ctx *views.Context, rs []Request, deny bool, exp *time.Time, reason string) Spec {
+func decisionSpec(sess *views.Session, rs []Request, deny bool, exp *time.Time, reason string) Spec {
 	verb, path := "Approve", "/subscription/approve"
 	if deny {
 		verb, path = "Deny", "/subscription/deny"
@@ -273,12 +273,12 @@ func decisionSpec(ctx *views.Context, rs []Request, deny bool, exp *time.Time, r
 		}
 		items = append(items, item(r.ID))
 	}
-	api := ctx.API
+	api := sess.API
 	return Spec{
 		Title: title, Body: body, ConfirmLabel: verb,
 		Call: fmt.Sprintf(`POST %s {"requests":[%s]}`, path, strings.Join(items, ",")),
 		Run: func(base context.Context) Result {
-			rctx, cancel := ctx.WithTimeout(base)
+			rctx, cancel := sess.WithTimeout(base)
 			defer cancel()
 			var res *apiclient.DecisionResult
 			var err error
@@ -386,7 +386,7 @@ func (f *DecisionForm) ShortHelp() []key.Binding {
 func (f *DecisionForm) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
 
 func (f *DecisionForm) View() string {
-	st := f.ctx.Styles
+	st := f.sess.Styles
 	box := st.Modal.Box
 	width := max(min(f.w-4, 76), 20)
 	inner := width - box.GetHorizontalFrameSize()

@@ -35,81 +35,81 @@ func TestDialogsWithinBounds(t *testing.T) {
 		open func(t *testing.T, w, h int) *viewtest.Driver
 		want []string // must stay visible
 	}
-	setup := func(protected bool) (*viewtest.FakeAPI, *views.Context) {
-		api, ctx := fixture()
+	setup := func(protected bool) (*viewtest.FakeAPI, *views.Session) {
+		api, sess := fixture()
 		serverDelete(api)
 		api.SubscribeFn = func(r apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error) {
 			return subscribed(r.DataSourceIDs...), nil
 		}
 		if protected {
-			ctx.Protected, ctx.Profile = true, "prod"
+			sess.Protected, sess.Profile = true, "prod"
 		}
-		return api, ctx
+		return api, sess
 	}
 	states := []state{
 		{"subscribe one", func(t *testing.T, w, h int) *viewtest.Driver {
-			api, ctx := setup(false)
-			drv, _ := openDialog(t, actions.Subscribe(ctx, targets(api, 1)), w, h)
+			api, sess := setup(false)
+			drv, _ := openDialog(t, actions.Subscribe(sess, targets(api, 1)), w, h)
 			return drv
 		}, []string{"Cancel", "Subscribe"}},
 		{"subscribe many", func(t *testing.T, w, h int) *viewtest.Driver {
-			api, ctx := setup(false)
-			drv, _ := openDialog(t, actions.Subscribe(ctx, targets(api, manySources(api, 20)...)), w, h)
+			api, sess := setup(false)
+			drv, _ := openDialog(t, actions.Subscribe(sess, targets(api, manySources(api, 20)...)), w, h)
 			return drv
 		}, []string{"Cancel", "Subscribe"}},
 		{"subscribe many result", func(t *testing.T, w, h int) *viewtest.Driver {
-			api, ctx := setup(false)
-			drv, _ := openDialog(t, actions.Subscribe(ctx, targets(api, manySources(api, 20)...)), w, h)
+			api, sess := setup(false)
+			drv, _ := openDialog(t, actions.Subscribe(sess, targets(api, manySources(api, 20)...)), w, h)
 			drv.Key("y")
 			return drv
 		}, []string{"enter closes"}},
 		{"disable", func(t *testing.T, w, h int) *viewtest.Driver {
-			api, ctx := setup(false)
-			drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 1)), w, h)
+			api, sess := setup(false)
+			drv, _ := openDialog(t, actions.Delete(sess, targets(api, 1)), w, h)
 			return drv
 		}, []string{"Disable Orders", "Cancel", "Disable"}},
 		{"disable done", func(t *testing.T, w, h int) *viewtest.Driver {
-			api, ctx := setup(false)
-			drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 1)), w, h)
+			api, sess := setup(false)
+			drv, _ := openDialog(t, actions.Delete(sess, targets(api, 1)), w, h)
 			drv.Key("y")
 			return drv
 		}, []string{"Orders: disabled", "enter closes"}},
 		{"hard delete", func(t *testing.T, w, h int) *viewtest.Driver {
-			api, ctx := setup(false)
-			drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 4)), w, h)
+			api, sess := setup(false)
+			drv, _ := openDialog(t, actions.Delete(sess, targets(api, 4)), w, h)
 			typeText(drv, "Old Ord")
 			return drv
 		}, []string{"Delete Old", "> Old Ord", "Cancel"}},
 		{"hard delete hint", func(t *testing.T, w, h int) *viewtest.Driver {
-			api, ctx := setup(false)
-			drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 4)), w, h)
+			api, sess := setup(false)
+			drv, _ := openDialog(t, actions.Delete(sess, targets(api, 4)), w, h)
 			drv.Key("enter")
 			return drv
 		}, []string{"Delete Old", "exactly", "Cancel"}},
 		{"protected hard delete, second field", func(t *testing.T, w, h int) *viewtest.Driver {
-			api, ctx := setup(true)
-			drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 4)), w, h)
+			api, sess := setup(true)
+			drv, _ := openDialog(t, actions.Delete(sess, targets(api, 4)), w, h)
 			typeText(drv, "Old Orders")
 			drv.Key("enter")
 			typeText(drv, "pr")
 			return drv
 		}, []string{"Delete Old", "> pr", "Cancel"}},
 		{"protected bulk, first field", func(t *testing.T, w, h int) *viewtest.Driver {
-			api, ctx := setup(true)
+			api, sess := setup(true)
 			ids := append([]int64{4, 5}, manySources(api, 10)...)
-			drv, _ := openDialog(t, actions.Delete(ctx, targets(api, ids...)), w, h)
+			drv, _ := openDialog(t, actions.Delete(sess, targets(api, ids...)), w, h)
 			typeText(drv, "1")
 			return drv
 		}, []string{"Delete 12", "> 1", "Cancel"}},
 		{"bulk result", func(t *testing.T, w, h int) *viewtest.Driver {
-			api, ctx := setup(false)
-			drv, _ := openDialog(t, actions.Delete(ctx, targets(api, append([]int64{1, 2, 3}, manySources(api, 12)...)...)), w, h)
+			api, sess := setup(false)
+			drv, _ := openDialog(t, actions.Delete(sess, targets(api, append([]int64{1, 2, 3}, manySources(api, 12)...)...)), w, h)
 			drv.Key("y")
 			return drv
 		}, []string{"enter closes"}},
 		{"running", func(t *testing.T, w, h int) *viewtest.Driver {
-			api, ctx := setup(false)
-			_, d := openDialog(t, actions.Delete(ctx, targets(api, 1)), w, h)
+			api, sess := setup(false)
+			_, d := openDialog(t, actions.Delete(sess, targets(api, 1)), w, h)
 			d.Update(viewtest.KeyMsg("y")) // the command is not run: still running
 			return &viewtest.Driver{T: t, V: d}
 		}, []string{"working"}},
@@ -133,8 +133,8 @@ func TestDialogsWithinBounds(t *testing.T) {
 
 // Modals resize with the terminal.
 func TestDialogResizes(t *testing.T) {
-	api, ctx := fixture()
-	drv, d := openDialog(t, actions.Subscribe(ctx, targets(api, manySources(api, 12)...)), 100, 30)
+	api, sess := fixture()
+	drv, d := openDialog(t, actions.Subscribe(sess, targets(api, manySources(api, 12)...)), 100, 30)
 	wide := d.View()
 	for _, sz := range [][2]int{{40, 12}, {60, 20}, {30, 10}, {100, 30}} {
 		d.SetSize(sz[0], sz[1])
@@ -151,7 +151,7 @@ const hostile = "Evil\x1b[2J\x1b]0;pwned\x07 \u202eName\r\nsecond\tline\x9b31m"
 // Names and messages from the server, or a caller that forgot to clean a
 // name, never reach the terminal as control sequences.
 func TestHostileNamesSanitized(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	api.Sources = append(api.Sources,
 		apiclient.DataSource{ID: 66, Name: hostile},
 		apiclient.DataSource{ID: 67, Name: hostile, Deleted: true})
@@ -186,27 +186,27 @@ func TestHostileNamesSanitized(t *testing.T) {
 		}
 	}
 
-	drv, _ := openDialog(t, actions.Subscribe(ctx, []actions.Target{raw}), 100, 30)
+	drv, _ := openDialog(t, actions.Subscribe(sess, []actions.Target{raw}), 100, 30)
 	check("subscribe", drv)
 	wantScreen(t, drv, "Evil␛[2J␛]0;pwned␇")
 	drv.Key("y")
 	check("subscribe result", drv)
 	drv.Key("enter") // the next dialog on this source waits for this one to close
 
-	drv, _ = openDialog(t, actions.Delete(ctx, []actions.Target{raw}), 100, 30)
+	drv, _ = openDialog(t, actions.Delete(sess, []actions.Target{raw}), 100, 30)
 	check("disable", drv)
 	drv.Key("y")
 	check("disable result", drv)
 
-	drv, _ = openDialog(t, actions.Delete(ctx, []actions.Target{{ID: 67, Name: "fine"}}), 100, 30)
+	drv, _ = openDialog(t, actions.Delete(sess, []actions.Target{{ID: 67, Name: "fine"}}), 100, 30)
 	check("hard delete", drv) // the name comes from the server's fresh state
 	drv.Key("esc")
 
-	drv, _ = openDialog(t, actions.Restore(ctx, []actions.Target{{ID: 67, Name: hostile, Disabled: true}}), 100, 30)
+	drv, _ = openDialog(t, actions.Restore(sess, []actions.Target{{ID: 67, Name: hostile, Disabled: true}}), 100, 30)
 	check("restore", drv)
 
 	// Pasted into the name field: controls are dropped, not drawn.
-	drv, _ = openDialog(t, actions.Delete(ctx, targets(api, 4)), 100, 30)
+	drv, _ = openDialog(t, actions.Delete(sess, targets(api, 4)), 100, 30)
 	drv.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(hostile), Paste: true})
 	check("pasted", drv)
 }
@@ -214,9 +214,9 @@ func TestHostileNamesSanitized(t *testing.T) {
 // A name pasted with invisible bidi marks is the name: the marks are
 // dropped as they arrive.
 func TestPastedBidiMarksDropped(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	serverDelete(api)
-	drv, _ := openDialog(t, actions.Delete(ctx, targets(api, 4)), 100, 30)
+	drv, _ := openDialog(t, actions.Delete(sess, targets(api, 4)), 100, 30)
 	drv.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("\u202aOld\u200f Orders\u202c"), Paste: true})
 	wantScreen(t, drv, "> Old Orders")
 	drv.Key("enter")

@@ -13,12 +13,12 @@ import (
 // Bulk subscribe offers only the sources that are not yours yet: the
 // others are left out of the request and counted by state.
 func TestSubscribeOffersOnlySourcesNotYours(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	ts := targets(api, 1, 2, 3)
 	ts[0].Subscription = "owner"
 	ts[2].Subscription = "subscribed"
 	api.SubscribeFn = func(r apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error) { return subscribed(2), nil }
-	drv, d := openDialog(t, actions.Subscribe(ctx, ts), 100, 30)
+	drv, d := openDialog(t, actions.Subscribe(sess, ts), 100, 30)
 	if d.Title() != "Subscribe to Customers" {
 		t.Fatalf("title %q: only Customers is not yours", d.Title())
 	}
@@ -36,10 +36,10 @@ func TestSubscribeOffersOnlySourcesNotYours(t *testing.T) {
 
 // When every source is yours, no dialog opens and nothing is sent.
 func TestSubscribeNothingToDo(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	ts := targets(api, 1, 2)
 	ts[0].Subscription, ts[1].Subscription = "owner", "pending"
-	msgs := viewtest.Collect(actions.Subscribe(ctx, ts))
+	msgs := viewtest.Collect(actions.Subscribe(sess, ts))
 	if len(msgs) != 1 {
 		t.Fatalf("messages %v", msgs)
 	}
@@ -52,7 +52,7 @@ func TestSubscribeNothingToDo(t *testing.T) {
 
 // A source the server answers as owned is not counted as subscribed.
 func TestSubscribeCountsOwnedAsOwned(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	api.SubscribeFn = func(r apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error) {
 		var raw apiclient.SubscribeResult
 		if err := raw.UnmarshalJSON([]byte(`{"success": [{"modelId": 1, "state": "owner"}, {"modelId": 2, "state": "subscribed"}]}`)); err != nil {
@@ -60,7 +60,7 @@ func TestSubscribeCountsOwnedAsOwned(t *testing.T) {
 		}
 		return &raw, nil
 	}
-	drv, _ := openDialog(t, actions.Subscribe(ctx, targets(api, 1, 2)), 100, 30)
+	drv, _ := openDialog(t, actions.Subscribe(sess, targets(api, 1, 2)), 100, 30)
 	drv.Key("y")
 	wantScreen(t, drv, "Orders: you own it already (not subscribed)", "✓ Customers: subscribed")
 	st, _ := viewtest.Last[views.StatusMsg](drv)

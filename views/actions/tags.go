@@ -22,41 +22,41 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // AddTag opens the form that adds a tag to src; current are the tags the
 // view shows (a name already there is refused before anything is sent).
-func AddTag(ctx *views.Context, src Target, current apiclient.Tags) tea.Cmd {
-	return openTagForm(ctx, src, current, false)
+func AddTag(sess *views.Session, src Target, current apiclient.Tags) tea.Cmd {
+	return openTagForm(sess, src, current, false)
 }
 
 // RemoveTag opens the form that removes one of current (the source's tags
 // as the view shows them) from src.
-func RemoveTag(ctx *views.Context, src Target, current apiclient.Tags) tea.Cmd {
-	if !ctx.ReadOnly && len(current) == 0 {
+func RemoveTag(sess *views.Session, src Target, current apiclient.Tags) tea.Cmd {
+	if !sess.ReadOnly && len(current) == 0 {
 		return views.Status(safe.Line(src.Name)+" has no tags to remove", views.Warn)
 	}
-	return openTagForm(ctx, src, current, true)
+	return openTagForm(sess, src, current, true)
 }
 
-func openTagForm(ctx *views.Context, src Target, current apiclient.Tags, remove bool) tea.Cmd {
-	if ctx.ReadOnly {
+func openTagForm(sess *views.Session, src Target, current apiclient.Tags, remove bool) tea.Cmd {
+	if sess.ReadOnly {
 		return views.Status("read-only mode: writes are disabled", views.Warn)
 	}
 	src = sanitize([]Target{src})[0]
-	c, refused := claim(ctx, []Target{src})
+	c, refused := claim(sess, []Target{src})
 	if refused != nil {
 		return refused
 	}
-	return views.OpenModal(newTagForm(ctx, src, current, remove, c))
+	return views.OpenModal(newTagForm(sess, src, current, remove, c))
 }
 
 // TagForm is the modal that takes the tag of a tag write.
 type TagForm struct {
-	ctx     *views.Context
+	sess    *views.Session
 	src     Target
 	current apiclient.Tags
 	remove  bool
@@ -78,8 +78,8 @@ var (
 	_ views.Closing = (*TagForm)(nil)
 )
 
-func newTagForm(ctx *views.Context, src Target, current apiclient.Tags, remove bool, c *views.WriteClaim) *TagForm {
-	f := &TagForm{ctx: ctx, src: src, current: current, remove: remove, claim: c}
+func newTagForm(sess *views.Session, src Target, current apiclient.Tags, remove bool, c *views.WriteClaim) *TagForm {
+	f := &TagForm{sess: sess, src: src, current: current, remove: remove, claim: c}
 	in := textinput.New()
 	in.Prompt = ""
 	in.Placeholder = "e.g. PII.Email"
@@ -153,7 +153,7 @@ func (f *TagForm) key(msg tea.KeyMsg) tea.Cmd {
 	if msg.Type == tea.KeyEsc {
 		return f.close()
 	}
-	if msg.Type == tea.KeyEnter || key.Matches(msg, f.ctx.Keys.Submit) {
+	if msg.Type == tea.KeyEnter || key.Matches(msg, f.sess.Keys.Submit) {
 		return f.submit()
 	}
 	if f.remove {
@@ -178,7 +178,7 @@ func (f *TagForm) key(msg tea.KeyMsg) tea.Cmd {
 func (f *TagForm) submit() tea.Cmd {
 	if f.remove {
 		name := f.current[f.choice].Name
-		return f.handOff(removeTagSpec(f.ctx, f.src, name))
+		return f.handOff(removeTagSpec(f.sess, f.src, name))
 	}
 	name := strings.TrimSpace(f.input.Value())
 	if err := apiclient.CheckTagName(name); err != nil {
@@ -189,12 +189,12 @@ func (f *TagForm) submit() tea.Cmd {
 		f.errText = f.src.Name + " already has this tag"
 		return nil
 	}
-	return f.handOff(addTagSpec(f.ctx, f.src, name, len(f.current)))
+	return f.handOff(addTagSpec(f.sess, f.src, name, len(f.current)))
 }
 
 func (f *TagForm) handOff(spec Spec) tea.Cmd {
 	spec.back = f.back
-	d := NewDialog(f.ctx, protect(f.ctx, spec))
+	d := NewDialog(f.sess, protect(f.sess, spec))
 	d.claim, f.claim = f.claim, nil
 	f.handed = true
 	return views.OpenModal(d)
@@ -224,7 +224,7 @@ func (f *TagForm) ShortHelp() []key.Binding {
 func (f *TagForm) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
 
 func (f *TagForm) View() string {
-	st := f.ctx.Styles
+	st := f.sess.Styles
 	box := st.Modal.Box
 	width := max(min(f.w-4, 76), 30)
 	inner := width - box.GetHorizontalFrameSize()
@@ -296,7 +296,7 @@ func tagBody(name string) string {
 	return string(b)
 }
 
-func addTagSpec(ctx *views.Context, src Target, name string, have int) Spec {
+func addTagSpec(sess *views.Session, src Target, name string, have int) Spec {
 	shown := safe.Line(name)
 	body := []string{"  • " + shown, ""}
 	body = append(body, fmt.Sprintf("%s has %d tag%s now.", src.Name, have, plural(have)),
@@ -306,11 +306,11 @@ func addTagSpec(ctx *views.Context, src Target, name string, have int) Spec {
 		Body:         body,
 		Call:         fmt.Sprintf("POST /tag/datasource/%d %s", src.ID, safe.Line(tagBody(name))),
 		ConfirmLabel: "Add tag",
-		Run:          tagRun(ctx, src, name, false),
+		Run:          tagRun(sess, src, name, false),
 	}
 }
 
-func removeTagSpec(ctx *views.Context, src Target, name string) Spec {
+func removeTagSpec(sess *views.Session, src Target, name string) Spec {
 	shown := safe.Line(name)
 	return Spec{
 		Title: fmt.Sprintf("Remove tag %q from %s", shown, src.Name),
@@ -319,7 +319,7 @@ func removeTagSpec(ctx *views.Context, src Target, name string) Spec {
 		Call:         fmt.Sprintf("DELETE /tag/datasource/%d/%s", src.ID, safe.Line(url.PathEscape(name))),
 		ConfirmLabel: "Remove tag",
 		Danger:       true,
-		Run:          tagRun(ctx, src, name, true),
+		Run:          tagRun(sess, src, name, true),
 	}
 }
 
@@ -332,15 +332,15 @@ func plural(n int) string {
 
 // tagRun sends one add or remove and tells what it did from the answer
 // and the source's tags read right after it.
-func tagRun(ctx *views.Context, src Target, name string, remove bool) func(context.Context) Result {
-	api := ctx.API
+func tagRun(sess *views.Session, src Target, name string, remove bool) func(context.Context) Result {
+	api := sess.API
 	return func(base context.Context) Result {
 		shown := fmt.Sprintf("%q", safe.Line(name))
 		verb, done := "added", "added to"
 		if remove {
 			verb, done = "removed", "removed from"
 		}
-		rctx, cancel := ctx.WithTimeout(base)
+		rctx, cancel := sess.WithTimeout(base)
 		var err error
 		var added *apiclient.TagsAdded
 		if remove {
@@ -353,7 +353,7 @@ func tagRun(ctx *views.Context, src Target, name string, remove bool) func(conte
 			msg := fmt.Sprintf("%s: tag %s not %s: %s", src.Name, shown, verb, apiclient.Explain(err))
 			return Result{Failed: true, refused: true, Summary: msg, Outcomes: []Outcome{{Text: msg}}}
 		}
-		rctx, cancel = ctx.WithTimeout(base)
+		rctx, cancel = sess.WithTimeout(base)
 		tags, rerr := api.ListSourceTags(rctx, src.ID)
 		cancel()
 		var now apiclient.Tags
@@ -363,7 +363,7 @@ func tagRun(ctx *views.Context, src Target, name string, remove bool) func(conte
 		// Every view showing the source's tags takes the ones read back
 		// (or loads them again when the read failed); the list's row is
 		// read again for its tags column.
-		follow := []tea.Cmd{views.Emit(views.TagsChangedMsg{SourceID: src.ID, Tags: now}), refetch(ctx, []int64{src.ID})}
+		follow := []tea.Cmd{views.Emit(views.TagsChangedMsg{SourceID: src.ID, Tags: now}), refetch(sess, []int64{src.ID})}
 		has := rerr == nil && now.Has(name)
 		want := !remove // the tag should be there after an add
 		r := Result{Follow: follow}

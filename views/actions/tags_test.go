@@ -26,8 +26,8 @@ type tagAPI struct {
 	apply         bool // carry a write out even when it answers addErr/removeErr
 }
 
-func newTagAPI() (*tagAPI, *views.Context) {
-	api, ctx := fixture()
+func newTagAPI() (*tagAPI, *views.Session) {
+	api, sess := fixture()
 	t := &tagAPI{FakeAPI: api, tags: map[int64][]string{1: {"PII", "Gold"}}, apply: true}
 	names := func(id int64) apiclient.Tags {
 		var out apiclient.Tags
@@ -70,7 +70,7 @@ func newTagAPI() (*tagAPI, *views.Context) {
 		}
 		return &apiclient.WriteAnswer{}, nil
 	}
-	return t, ctx
+	return t, sess
 }
 
 func (t *tagAPI) current(id int64) apiclient.Tags {
@@ -99,9 +99,9 @@ func openTagForm(t *testing.T, cmd tea.Cmd) (*viewtest.Driver, *actions.TagForm)
 func tagsChanged(drv *viewtest.Driver) []views.TagsChangedMsg { return all[views.TagsChangedMsg](drv) }
 
 func TestAddTagCancelFocusedSentOnce(t *testing.T) {
-	api, ctx := newTagAPI()
+	api, sess := newTagAPI()
 	src := target(api.FakeAPI, 1)
-	fdrv, form := openTagForm(t, actions.AddTag(marked(ctx), src, api.current(1)))
+	fdrv, form := openTagForm(t, actions.AddTag(marked(sess), src, api.current(1)))
 	wantScreen(t, fdrv, "Add a tag to Orders", "→ POST /tag/datasource/1")
 	typeText(fdrv, "PII.Email")
 	fdrv.Key("enter")
@@ -139,16 +139,16 @@ func TestAddTagCancelFocusedSentOnce(t *testing.T) {
 		t.Error("the source was not read again for the list's row")
 	}
 	ddrv.Key("enter")
-	if !closed(ddrv) || ctx.Writes().Busy(1) {
+	if !closed(ddrv) || sess.Writes().Busy(1) {
 		t.Fatal("the flow did not end")
 	}
 }
 
 func TestRemoveTagPicksOneAndSendsOnce(t *testing.T) {
-	api, ctx := newTagAPI()
+	api, sess := newTagAPI()
 	api.tags[1] = []string{"PII", "Team A/B"}
 	src := target(api.FakeAPI, 1)
-	fdrv, form := openTagForm(t, actions.RemoveTag(marked(ctx), src, api.current(1)))
+	fdrv, form := openTagForm(t, actions.RemoveTag(marked(sess), src, api.current(1)))
 	wantScreen(t, fdrv, "Remove a tag from Orders", "PII", "Team A/B")
 	fdrv.Key("right")
 	if form.Value() != "Team A/B" {
@@ -170,33 +170,33 @@ func TestRemoveTagPicksOneAndSendsOnce(t *testing.T) {
 		t.Fatalf("tags changed %+v", ch)
 	}
 	// No tags left to offer: said, no form.
-	if got := statusText(t, actions.RemoveTag(ctx, target(api.FakeAPI, 2), nil)); !strings.Contains(got, "Customers has no tags to remove") {
+	if got := statusText(t, actions.RemoveTag(sess, target(api.FakeAPI, 2), nil)); !strings.Contains(got, "Customers has no tags to remove") {
 		t.Errorf("no tags: %q", got)
 	}
 }
 
 func TestTagWritesReadOnlyAndOneFlowPerSource(t *testing.T) {
-	api, ctx := newTagAPI()
+	api, sess := newTagAPI()
 	src := target(api.FakeAPI, 1)
-	ro := *ctx
+	ro := *sess
 	ro.ReadOnly = true
 	for _, cmd := range []tea.Cmd{actions.AddTag(&ro, src, nil), actions.RemoveTag(&ro, src, api.current(1))} {
 		if got := statusText(t, cmd); got != "read-only mode: writes are disabled" {
 			t.Errorf("read-only: %q", got)
 		}
 	}
-	fdrv, _ := openTagForm(t, actions.AddTag(ctx, src, api.current(1)))
+	fdrv, _ := openTagForm(t, actions.AddTag(sess, src, api.current(1)))
 	for name, cmd := range map[string]tea.Cmd{
-		"add":    actions.AddTag(ctx, src, nil),
-		"remove": actions.RemoveTag(ctx, src, api.current(1)),
-		"delete": actions.Delete(ctx, []actions.Target{src}),
+		"add":    actions.AddTag(sess, src, nil),
+		"remove": actions.RemoveTag(sess, src, api.current(1)),
+		"delete": actions.Delete(sess, []actions.Target{src}),
 	} {
 		if got := statusText(t, cmd); !strings.Contains(got, "a write on Orders is already in progress") {
 			t.Errorf("%s while the form is open: %q", name, got)
 		}
 	}
 	fdrv.Key("esc")
-	if !closed(fdrv) || ctx.Writes().Busy(1) {
+	if !closed(fdrv) || sess.Writes().Busy(1) {
 		t.Fatal("esc did not end the flow")
 	}
 	if len(api.adds)+len(api.removes) != 0 {
@@ -205,8 +205,8 @@ func TestTagWritesReadOnlyAndOneFlowPerSource(t *testing.T) {
 }
 
 func TestAddTagBadInputKept(t *testing.T) {
-	api, ctx := newTagAPI()
-	fdrv, form := openTagForm(t, actions.AddTag(ctx, target(api.FakeAPI, 1), api.current(1)))
+	api, sess := newTagAPI()
+	fdrv, form := openTagForm(t, actions.AddTag(sess, target(api.FakeAPI, 1), api.current(1)))
 	fdrv.Key("enter")
 	wantScreen(t, fdrv, "✗ a tag name is needed")
 	typeText(fdrv, "PII")
@@ -223,10 +223,10 @@ func TestAddTagBadInputKept(t *testing.T) {
 }
 
 func TestRefusedAddGoesBackToTheFormWithInput(t *testing.T) {
-	api, ctx := newTagAPI()
+	api, sess := newTagAPI()
 	api.apply = false
 	api.addErr = &apiclient.APIError{StatusCode: 400, Method: "POST", Path: "/tag/datasource/1", Message: "Tag Bogus does not exist"}
-	fdrv, form := openTagForm(t, actions.AddTag(ctx, target(api.FakeAPI, 1), api.current(1)))
+	fdrv, form := openTagForm(t, actions.AddTag(sess, target(api.FakeAPI, 1), api.current(1)))
 	typeText(fdrv, "Bogus")
 	fdrv.Key("enter")
 	ddrv, _ := nextModal[*actions.Dialog](t, fdrv)
@@ -238,16 +238,16 @@ func TestRefusedAddGoesBackToTheFormWithInput(t *testing.T) {
 		t.Fatalf("the input is lost: %q", form.Value())
 	}
 	wantScreen(t, back, "Tag Bogus does not exist")
-	if !ctx.Writes().Busy(1) || len(api.adds) != 1 {
-		t.Fatalf("claim %v, adds %q", ctx.Writes().Busy(1), api.adds)
+	if !sess.Writes().Busy(1) || len(api.adds) != 1 {
+		t.Fatalf("claim %v, adds %q", sess.Writes().Busy(1), api.adds)
 	}
 }
 
 func TestUnclearTagAnswerIsNotResent(t *testing.T) {
 	// Lost answer, the read back shows it done: said so, success.
-	api, ctx := newTagAPI()
+	api, sess := newTagAPI()
 	api.removeErr = fmt.Errorf("DELETE: %w", apiclient.ErrUnreachable)
-	fdrv, _ := openTagForm(t, actions.RemoveTag(ctx, target(api.FakeAPI, 1), api.current(1)))
+	fdrv, _ := openTagForm(t, actions.RemoveTag(sess, target(api.FakeAPI, 1), api.current(1)))
 	fdrv.Key("enter")
 	ddrv, _ := nextModal[*actions.Dialog](t, fdrv)
 	ddrv.Key("y")
@@ -255,10 +255,10 @@ func TestUnclearTagAnswerIsNotResent(t *testing.T) {
 
 	// Lost answer, nothing done, and the read fails too: may or may not,
 	// and enter closes (no form to send it again from).
-	api, ctx = newTagAPI()
+	api, sess = newTagAPI()
 	api.apply = false
 	api.addErr = fmt.Errorf("POST: %w", apiclient.ErrUnreachable)
-	fdrv, _ = openTagForm(t, actions.AddTag(ctx, target(api.FakeAPI, 1), api.current(1)))
+	fdrv, _ = openTagForm(t, actions.AddTag(sess, target(api.FakeAPI, 1), api.current(1)))
 	typeText(fdrv, "New")
 	fdrv.Key("enter")
 	ddrv, _ = nextModal[*actions.Dialog](t, fdrv)
@@ -275,9 +275,9 @@ func TestUnclearTagAnswerIsNotResent(t *testing.T) {
 }
 
 func TestTagWriteProtectedPrompt(t *testing.T) {
-	api, ctx := newTagAPI()
-	ctx.Protected, ctx.Profile = true, "prod"
-	fdrv, _ := openTagForm(t, actions.AddTag(ctx, target(api.FakeAPI, 1), api.current(1)))
+	api, sess := newTagAPI()
+	sess.Protected, sess.Profile = true, "prod"
+	fdrv, _ := openTagForm(t, actions.AddTag(sess, target(api.FakeAPI, 1), api.current(1)))
 	typeText(fdrv, "New")
 	fdrv.Key("enter")
 	ddrv, _ := nextModal[*actions.Dialog](t, fdrv)
@@ -294,16 +294,16 @@ func TestTagWriteProtectedPrompt(t *testing.T) {
 }
 
 func TestGoldenAddTagForm(t *testing.T) {
-	api, ctx := newTagAPI()
-	fdrv, f := openTagForm(t, actions.AddTag(ctx, target(api.FakeAPI, 1), api.current(1)))
+	api, sess := newTagAPI()
+	fdrv, f := openTagForm(t, actions.AddTag(sess, target(api.FakeAPI, 1), api.current(1)))
 	typeText(fdrv, "PII")
 	fdrv.Key("enter")
 	goldenView(t, f, always)
 }
 
 func TestGoldenRemoveTagDialog(t *testing.T) {
-	api, ctx := newTagAPI()
-	fdrv, _ := openTagForm(t, actions.RemoveTag(ctx, target(api.FakeAPI, 1), api.current(1)))
+	api, sess := newTagAPI()
+	fdrv, _ := openTagForm(t, actions.RemoveTag(sess, target(api.FakeAPI, 1), api.current(1)))
 	fdrv.Key("right", "enter")
 	_, d := nextModal[*actions.Dialog](t, fdrv)
 	golden(t, d, always)
@@ -312,10 +312,10 @@ func TestGoldenRemoveTagDialog(t *testing.T) {
 // At 60x15 the remove picker had room for one tag and "…": → moved the
 // pick onto tags not shown. The pick stays on screen as it moves.
 func TestRemoveTagPickerShortTerminal(t *testing.T) {
-	api, ctx := newTagAPI()
+	api, sess := newTagAPI()
 	names := []string{"A.One", "B.Two", "C.Three", "D.Four", "E.Five", "F.Six"}
 	api.tags[1] = names
-	_, form := openTagForm(t, actions.RemoveTag(marked(ctx), target(api.FakeAPI, 1), api.current(1)))
+	_, form := openTagForm(t, actions.RemoveTag(marked(sess), target(api.FakeAPI, 1), api.current(1)))
 	d := viewtest.New(t, form, 60, 11)
 	for i, n := range names {
 		if i > 0 {

@@ -11,8 +11,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // unsubscribable are the subscription states the caller can leave with
@@ -43,22 +43,22 @@ func OwnerCannotUnsubscribe(name string) string {
 // dialog for those the caller is subscribed to; the others are skipped
 // and counted. Like Delete, the sources are taken for this flow from the
 // key press until the dialog closes.
-func Unsubscribe(ctx *views.Context, ts []Target) tea.Cmd {
+func Unsubscribe(sess *views.Session, ts []Target) tea.Cmd {
 	if len(ts) == 0 {
 		return nil
 	}
-	if ctx.ReadOnly {
+	if sess.ReadOnly {
 		// The keymap hides the key and the client refuses the DELETE;
 		// this keeps a view that forgot the first from even asking.
 		return views.Status("read-only mode: writes are disabled", views.Warn)
 	}
 	ts = sanitize(ts)
-	c, refused := claim(ctx, ts)
+	c, refused := claim(sess, ts)
 	if refused != nil {
 		return refused
 	}
 	return views.Track("checking subscriptions", func() tea.Msg {
-		msg, d := checkSubscriptions(ctx, ts)
+		msg, d := checkSubscriptions(sess, ts)
 		if d == nil {
 			c.Release() // the flow ends here
 			return msg
@@ -71,13 +71,13 @@ func Unsubscribe(ctx *views.Context, ts []Target) tea.Cmd {
 // checkSubscriptions reads each source and returns what to show: the
 // dialog (also returned, to hand it the flow's claim), or why there is
 // none.
-func checkSubscriptions(ctx *views.Context, ts []Target) (tea.Msg, *Dialog) {
+func checkSubscriptions(sess *views.Session, ts []Target) (tea.Msg, *Dialog) {
 	var subscribed, pending []Target
 	var follow []tea.Cmd
 	skipped := map[string]int{}
 	unknown := 0
 	for _, t := range ts {
-		d, err := readRow(ctx, ctx.API, context.Background(), t.ID)
+		d, err := readRow(sess, sess.API, context.Background(), t.ID)
 		switch {
 		case errors.Is(err, apiclient.ErrNotFound):
 			follow = append(follow, views.Emit(views.SourceRemovedMsg{ID: t.ID}))
@@ -119,7 +119,7 @@ func checkSubscriptions(ctx *views.Context, ts []Target) (tea.Msg, *Dialog) {
 		}
 		return tea.BatchMsg(append(follow, views.Status(text, views.Warn))), nil
 	}
-	dlg := NewDialog(ctx, unsubscribeSpec(ctx, subscribed, pending, skip, len(ts)-len(subscribed)-len(pending), unknown))
+	dlg := NewDialog(sess, unsubscribeSpec(sess, subscribed, pending, skip, len(ts)-len(subscribed)-len(pending), unknown))
 	return tea.BatchMsg(append(follow, views.Emit(views.OpenModalMsg{M: dlg}))), dlg
 }
 
@@ -151,7 +151,7 @@ func skippedWords(m map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-func unsubscribeSpec(ctx *views.Context, subscribed, pending []Target, skip string, skipped, unknown int) Spec {
+func unsubscribeSpec(sess *views.Session, subscribed, pending []Target, skip string, skipped, unknown int) Spec {
 	ts := append(slices.Clone(subscribed), pending...)
 	title := fmt.Sprintf("Unsubscribe from %s", ts[0].Name)
 	confirm := "Unsubscribe"
@@ -185,15 +185,15 @@ func unsubscribeSpec(ctx *views.Context, subscribed, pending []Target, skip stri
 		body = append(body, "", fmt.Sprintf("Skipped %d you are not subscribed to (%s).", skipped, skip))
 	}
 	body = append(body, "", fmt.Sprintf("Getting access back means subscribing again (%s), which may need an owner's approval.",
-		ctx.Keys.Subscribe.Help().Key))
-	api := ctx.API
-	return protect(ctx, Spec{
+		sess.Keys.Subscribe.Help().Key))
+	api := sess.API
+	return protect(sess, Spec{
 		Title: title, Body: body, ConfirmLabel: confirm, Call: call,
 		Run: func(base context.Context) Result {
 			var r Result
 			unsubbed, withdrawn := 0, 0
 			for _, t := range ts {
-				o, ok, follow := unsubscribeOne(ctx, api, base, t)
+				o, ok, follow := unsubscribeOne(sess, api, base, t)
 				r.Outcomes = append(r.Outcomes, o)
 				r.Follow = append(r.Follow, follow)
 				switch {
@@ -224,8 +224,8 @@ func unsubscribeSpec(ctx *views.Context, subscribed, pending []Target, skip stri
 // unsubscribeOne sends one unsubscribe and tells what happened from the
 // answer and a read of the source right after it (the answer is untyped:
 // only subscriptionStatus says where the caller stands now).
-func unsubscribeOne(ctx *views.Context, api views.API, base context.Context, t Target) (Outcome, bool, tea.Cmd) {
-	rctx, cancel := ctx.WithTimeout(base)
+func unsubscribeOne(sess *views.Session, api views.API, base context.Context, t Target) (Outcome, bool, tea.Cmd) {
+	rctx, cancel := sess.WithTimeout(base)
 	_, err := api.Unsubscribe(rctx, t.ID)
 	cancel()
 	done, not := "unsubscribed", "not unsubscribed"
@@ -237,7 +237,7 @@ func unsubscribeOne(ctx *views.Context, api views.API, base context.Context, t T
 	}
 	// still: the read says the caller holds what the call was to end.
 	still := func(st string) bool { return CanUnsubscribe(st) || isPending(t.Subscription) && isPending(st) }
-	d, rerr := readRow(ctx, api, base, t.ID)
+	d, rerr := readRow(sess, api, base, t.ID)
 	var follow tea.Cmd
 	if rerr == nil {
 		follow = views.Emit(views.SourceChangedMsg{Source: *d})

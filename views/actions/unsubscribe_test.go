@@ -19,8 +19,8 @@ import (
 // subFixture is fixture with 1 Orders and 2 Customers subscribed, 3 Ledger
 // not subscribed and 6 Mine owned by the caller; the server unsubscribes
 // by setting the status to not_subscribed.
-func subFixture() (*viewtest.FakeAPI, *views.Context) {
-	api, ctx := fixture()
+func subFixture() (*viewtest.FakeAPI, *views.Session) {
+	api, sess := fixture()
 	for _, id := range []int64{1, 2} {
 		d := source(api, id)
 		d.SubscriptionStatus = "subscribed"
@@ -33,7 +33,7 @@ func subFixture() (*viewtest.FakeAPI, *views.Context) {
 		setSource(api, d)
 		return &apiclient.WriteAnswer{}, nil
 	}
-	return api, ctx
+	return api, sess
 }
 
 // unsubs are the unsubscribe calls the fake saw, in order.
@@ -55,8 +55,8 @@ func wantUnsubs(t *testing.T, api *viewtest.FakeAPI, want ...string) {
 }
 
 func TestUnsubscribeCancelFocused(t *testing.T) {
-	api, ctx := subFixture()
-	drv, d := openDialog(t, actions.Unsubscribe(marked(ctx), targets(api, 2)), 100, 30)
+	api, sess := subFixture()
+	drv, d := openDialog(t, actions.Unsubscribe(marked(sess), targets(api, 2)), 100, 30)
 	if d.Title() != "Unsubscribe from Customers" {
 		t.Fatalf("title %q", d.Title())
 	}
@@ -76,11 +76,11 @@ func TestUnsubscribeCancelFocused(t *testing.T) {
 		t.Fatal("cancelled dialog ran")
 	}
 	// The flow ended: the source can be written to again.
-	if _, d2 := openDialog(t, actions.Unsubscribe(ctx, targets(api, 2)), 100, 30); d2 == nil {
+	if _, d2 := openDialog(t, actions.Unsubscribe(sess, targets(api, 2)), 100, 30); d2 == nil {
 		t.Fatal("no second dialog after cancel")
 	}
 	for _, k := range []string{"n", "esc"} {
-		drv, _ := openDialog(t, actions.Unsubscribe(ctx, targets(api, 1)), 100, 30)
+		drv, _ := openDialog(t, actions.Unsubscribe(sess, targets(api, 1)), 100, 30)
 		drv.Key(k)
 		if !closed(drv) {
 			t.Fatalf("%s did not cancel", k)
@@ -90,10 +90,10 @@ func TestUnsubscribeCancelFocused(t *testing.T) {
 }
 
 func TestUnsubscribeSentOnceAndRowUpdated(t *testing.T) {
-	api, ctx := subFixture()
-	drv, d := openDialog(t, actions.Unsubscribe(ctx, targets(api, 2)), 100, 30)
+	api, sess := subFixture()
+	drv, d := openDialog(t, actions.Unsubscribe(sess, targets(api, 2)), 100, 30)
 	// A second key press while the dialog is open is refused: one flow.
-	again := viewtest.CollectAll(actions.Unsubscribe(ctx, targets(api, 2)))
+	again := viewtest.CollectAll(actions.Unsubscribe(sess, targets(api, 2)))
 	if len(dialogsIn(again)) != 0 || !slices.Contains(statusesIn(again), "a write on Customers is already in progress") {
 		t.Fatalf("second key: %#v", again)
 	}
@@ -113,7 +113,7 @@ func TestUnsubscribeSentOnceAndRowUpdated(t *testing.T) {
 		t.Fatalf("SourceChangedMsg = %+v", ch)
 	}
 	// Afterwards there is nothing left to unsubscribe from.
-	msgs := viewtest.CollectAll(actions.Unsubscribe(ctx, targets(api, 2)))
+	msgs := viewtest.CollectAll(actions.Unsubscribe(sess, targets(api, 2)))
 	if len(dialogsIn(msgs)) != 0 || !slices.Contains(statusesIn(msgs), "you are not subscribed to Customers (1 not subscribed); nothing to unsubscribe") {
 		t.Fatalf("after: %q", statusesIn(msgs))
 	}
@@ -123,8 +123,8 @@ func TestUnsubscribeSentOnceAndRowUpdated(t *testing.T) {
 // Marked rows: only those the caller is subscribed to are offered; the
 // others are counted, by what they are.
 func TestUnsubscribeMarkedSkipsOthers(t *testing.T) {
-	api, ctx := subFixture()
-	drv, d := openDialog(t, actions.Unsubscribe(ctx, targets(api, 1, 3, 2, 6)), 100, 30)
+	api, sess := subFixture()
+	drv, d := openDialog(t, actions.Unsubscribe(sess, targets(api, 1, 3, 2, 6)), 100, 30)
 	if d.Title() != "Unsubscribe from 2 data sources" {
 		t.Fatalf("title %q", d.Title())
 	}
@@ -140,12 +140,12 @@ func TestUnsubscribeMarkedSkipsOthers(t *testing.T) {
 
 	drv.Key("enter") // closes the result: the flow ends
 	// None of them: a status line, no dialog, nothing held.
-	msgs := viewtest.CollectAll(actions.Unsubscribe(ctx, targets(api, 3, 6)))
+	msgs := viewtest.CollectAll(actions.Unsubscribe(sess, targets(api, 3, 6)))
 	if len(dialogsIn(msgs)) != 0 || !slices.Contains(statusesIn(msgs),
 		"you are subscribed to none of the 2 data sources (1 not subscribed, 1 owner); nothing to unsubscribe") {
 		t.Fatalf("none: %#v", msgs)
 	}
-	if ctx.Writes().Busy(3) || ctx.Writes().Busy(6) {
+	if sess.Writes().Busy(3) || sess.Writes().Busy(6) {
 		t.Fatal("a flow that opened nothing still holds its sources")
 	}
 }
@@ -153,15 +153,15 @@ func TestUnsubscribeMarkedSkipsOthers(t *testing.T) {
 // The row's state is never trusted: a row that says subscribed, for a
 // source the server says is not, sends nothing.
 func TestUnsubscribeStaleRowSendsNothing(t *testing.T) {
-	api, ctx := subFixture()
-	msgs := viewtest.CollectAll(actions.Unsubscribe(ctx, []actions.Target{{ID: 3, Name: "Ledger"}}))
+	api, sess := subFixture()
+	msgs := viewtest.CollectAll(actions.Unsubscribe(sess, []actions.Target{{ID: 3, Name: "Ledger"}}))
 	if len(dialogsIn(msgs)) != 0 {
 		t.Fatal("dialog for a source the caller is not subscribed to")
 	}
 	wantUnsubs(t, api)
 	// A failed read stops the flow with one error and sends nothing.
 	api.GetErr = &apiclient.APIError{StatusCode: 500, Message: "down"}
-	msgs = viewtest.CollectAll(actions.Unsubscribe(ctx, targets(api, 1)))
+	msgs = viewtest.CollectAll(actions.Unsubscribe(sess, targets(api, 1)))
 	var errs []views.ErrorMsg
 	for _, m := range msgs {
 		if e, ok := m.(views.ErrorMsg); ok {
@@ -175,9 +175,9 @@ func TestUnsubscribeStaleRowSendsNothing(t *testing.T) {
 }
 
 func TestUnsubscribeProtectedProfile(t *testing.T) {
-	api, ctx := subFixture()
-	ctx.Protected, ctx.Profile = true, "prod"
-	drv, _ := openDialog(t, actions.Unsubscribe(ctx, targets(api, 1)), 100, 30)
+	api, sess := subFixture()
+	sess.Protected, sess.Profile = true, "prod"
+	drv, _ := openDialog(t, actions.Unsubscribe(sess, targets(api, 1)), 100, 30)
 	wantScreen(t, drv, "prod is a protected profile: type its name to confirm")
 	drv.Key("y", "enter")
 	wantUnsubs(t, api)
@@ -214,9 +214,9 @@ func TestUnsubscribeOutcomes(t *testing.T) {
 			"Orders: the server answered, but it still reads as subscribed.", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			api, ctx := subFixture()
+			api, sess := subFixture()
 			api.UnsubscribeFn = func(id int64) (*apiclient.WriteAnswer, error) { return c.answer(api, id) }
-			drv, _ := openDialog(t, actions.Unsubscribe(ctx, targets(api, 1)), 120, 30)
+			drv, _ := openDialog(t, actions.Unsubscribe(sess, targets(api, 1)), 120, 30)
 			drv.Key("y")
 			wantUnsubs(t, api, "unsubscribe 1") // never retried
 			wantScreen(t, drv, c.want)
@@ -254,10 +254,10 @@ func TestUnsubscribeStateNotSaid(t *testing.T) {
 		}, "Quiet: unsubscribed (now not subscribed)", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			api, ctx := subFixture()
+			api, sess := subFixture()
 			setSource(api, apiclient.DataSource{ID: 7, Name: "Quiet"})
 			api.UnsubscribeFn = func(id int64) (*apiclient.WriteAnswer, error) { return c.answer(api, id) }
-			drv, _ := openDialog(t, actions.Unsubscribe(ctx, targets(api, 7, 3)), 120, 30)
+			drv, _ := openDialog(t, actions.Unsubscribe(sess, targets(api, 7, 3)), 120, 30)
 			wantScreen(t, drv, "• Quiet (7)", "The server did not say whether you are subscribed to 1 of them", "Skipped 1 you are not subscribed to (1 not subscribed).")
 			drv.Key("y")
 			wantUnsubs(t, api, "unsubscribe 7")
@@ -272,16 +272,16 @@ func TestUnsubscribeStateNotSaid(t *testing.T) {
 
 // Read-only refuses before anything is read or sent, whatever view asks.
 func TestUnsubscribeReadOnlyRefuses(t *testing.T) {
-	api, ctx := subFixture()
-	ctx.ReadOnly = true
-	msgs := viewtest.CollectAll(actions.Unsubscribe(ctx, targets(api, 1, 2)))
+	api, sess := subFixture()
+	sess.ReadOnly = true
+	msgs := viewtest.CollectAll(actions.Unsubscribe(sess, targets(api, 1, 2)))
 	if len(dialogsIn(msgs)) != 0 || !slices.Contains(statusesIn(msgs), "read-only mode: writes are disabled") {
 		t.Fatalf("%#v", msgs)
 	}
 	if len(api.Calls) != 0 {
 		t.Fatalf("read-only asked the server: %q", api.Calls)
 	}
-	if ctx.Writes().Busy(1) {
+	if sess.Writes().Busy(1) {
 		t.Fatal("read-only took the sources")
 	}
 }
@@ -294,9 +294,9 @@ func TestUnsubscribeDialogWithinBounds(t *testing.T) {
 		for _, many := range []bool{false, true} {
 			for _, sz := range sizes {
 				t.Run(fmt.Sprintf("protected=%v many=%v %dx%d", protected, many, sz[0], sz[1]), func(t *testing.T) {
-					api, ctx := subFixture()
+					api, sess := subFixture()
 					if protected {
-						ctx.Protected, ctx.Profile = true, "prod"
+						sess.Protected, sess.Profile = true, "prod"
 					}
 					ids := []int64{1}
 					if many {
@@ -308,7 +308,7 @@ func TestUnsubscribeDialogWithinBounds(t *testing.T) {
 						}
 						ids = append(ids, 3, 6)
 					}
-					drv, _ := openDialog(t, actions.Unsubscribe(ctx, targets(api, ids...)), sz[0], sz[1])
+					drv, _ := openDialog(t, actions.Unsubscribe(sess, targets(api, ids...)), sz[0], sz[1])
 					viewtest.CheckBounds(t, drv.V.View(), sz[0], sz[1])
 					wantScreen(t, drv, "Cancel", "Unsubscribe")
 					if protected {
@@ -330,11 +330,11 @@ func TestUnsubscribeDialogWithinBounds(t *testing.T) {
 // A pending request is withdrawn by the same call, and said so; an owner
 // is refused with the line the CLI prints.
 func TestUnsubscribeWithdrawsAPendingRequest(t *testing.T) {
-	api, ctx := subFixture()
+	api, sess := subFixture()
 	d3 := source(api, 3)
 	d3.SubscriptionStatus = "pending"
 	setSource(api, d3)
-	drv, d := openDialog(t, actions.Unsubscribe(ctx, targets(api, 3)), 100, 30)
+	drv, d := openDialog(t, actions.Unsubscribe(sess, targets(api, 3)), 100, 30)
 	if d == nil || d.Title() != "Withdraw your request for Ledger" {
 		t.Fatalf("dialog %v", d)
 	}
@@ -353,7 +353,7 @@ func TestUnsubscribeWithdrawsAPendingRequest(t *testing.T) {
 	// Marked with a subscription: both, each said for what it is.
 	d3.SubscriptionStatus = "pending"
 	setSource(api, d3)
-	drv, d = openDialog(t, actions.Unsubscribe(ctx, targets(api, 1, 3)), 100, 30)
+	drv, d = openDialog(t, actions.Unsubscribe(sess, targets(api, 1, 3)), 100, 30)
 	if d.Title() != "Unsubscribe from 2 data sources" {
 		t.Fatalf("title %q", d.Title())
 	}
@@ -365,7 +365,7 @@ func TestUnsubscribeWithdrawsAPendingRequest(t *testing.T) {
 	}
 	drv.Key("enter")
 
-	msgs := viewtest.CollectAll(actions.Unsubscribe(ctx, targets(api, 6)))
+	msgs := viewtest.CollectAll(actions.Unsubscribe(sess, targets(api, 6)))
 	if len(dialogsIn(msgs)) != 0 || !slices.Contains(statusesIn(msgs), "you own Mine: an owner cannot unsubscribe") {
 		t.Fatalf("owner: %q", statusesIn(msgs))
 	}

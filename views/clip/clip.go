@@ -18,9 +18,9 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/report"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 	"github.com/dsbrowse/dsbrowse/views/weblink"
 )
 
@@ -53,25 +53,25 @@ var Items = []Item{
 // Menu opens the copy menu for s. The menu reaches the screen through a
 // command, so a letter typed right after y may reach the view first: the
 // view hands its keys to Early, which copies with that letter.
-func Menu(ctx *views.Context, s Source) tea.Cmd {
+func Menu(sess *views.Session, s Source) tea.Cmd {
 	if s.ID <= 0 {
 		return nil
 	}
-	m := New(ctx, s)
-	onTheWay.Store(ctx, m)
+	m := New(sess, s)
+	onTheWay.Store(sess, m)
 	return views.OpenModal(m)
 }
 
 // onTheWay is each session's copy menu between y and its showing.
-var onTheWay sync.Map // *views.Context -> *Model
+var onTheWay sync.Map // *views.Session -> *Model
 
 // Early takes a key that reached a view while its copy menu was on its
 // way (y then a letter, typed faster than the menu opens): a letter
 // copies, esc drops the menu (which then closes as it opens); any other
 // key is the view's, and the menu opens. It reports whether it used the
 // key. Only the first key after y is looked at.
-func Early(ctx *views.Context, km tea.KeyMsg) (tea.Cmd, bool) {
-	v, ok := onTheWay.LoadAndDelete(ctx)
+func Early(sess *views.Session, km tea.KeyMsg) (tea.Cmd, bool) {
+	v, ok := onTheWay.LoadAndDelete(sess)
 	if !ok {
 		return nil, false
 	}
@@ -79,10 +79,10 @@ func Early(ctx *views.Context, km tea.KeyMsg) (tea.Cmd, bool) {
 	for _, it := range Items {
 		if km.String() == it.Key {
 			m.closed = true
-			return Copy(ctx, m.s, it.Key), true
+			return Copy(sess, m.s, it.Key), true
 		}
 	}
-	if km.Type == tea.KeyEsc || key.Matches(km, ctx.Keys.Back) {
+	if km.Type == tea.KeyEsc || key.Matches(km, sess.Keys.Back) {
 		m.closed = true
 		return nil, true
 	}
@@ -91,7 +91,7 @@ func Early(ctx *views.Context, km tea.KeyMsg) (tea.Cmd, bool) {
 
 // Model is the copy menu, a modal.
 type Model struct {
-	ctx    *views.Context
+	sess   *views.Session
 	s      Source
 	cursor int
 	closed bool
@@ -104,12 +104,12 @@ var (
 )
 
 // New is the menu for s.
-func New(ctx *views.Context, s Source) *Model { return &Model{ctx: ctx, s: s} }
+func New(sess *views.Session, s Source) *Model { return &Model{sess: sess, s: s} }
 
 // Init runs as the menu is shown: a menu whose key was taken early
 // closes at once.
 func (m *Model) Init() tea.Cmd {
-	onTheWay.CompareAndDelete(m.ctx, m)
+	onTheWay.CompareAndDelete(m.sess, m)
 	if m.closed {
 		return views.CloseModal
 	}
@@ -134,15 +134,15 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 	// The letters first: j is JSON here, not down.
 	for _, it := range Items {
 		if km.String() == it.Key {
-			return m, tea.Batch(m.close(), Copy(m.ctx, m.s, it.Key))
+			return m, tea.Batch(m.close(), Copy(m.sess, m.s, it.Key))
 		}
 	}
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	switch {
 	case km.Type == tea.KeyEsc || key.Matches(km, k.Back) || key.Matches(km, k.Copy) || km.String() == "q":
 		return m, m.close()
 	case km.Type == tea.KeyEnter:
-		return m, tea.Batch(m.close(), Copy(m.ctx, m.s, Items[m.cursor].Key))
+		return m, tea.Batch(m.close(), Copy(m.sess, m.s, Items[m.cursor].Key))
 	case km.Type == tea.KeyUp || km.Type == tea.KeyShiftTab:
 		m.cursor = (m.cursor + len(Items) - 1) % len(Items)
 		return m, nil
@@ -155,7 +155,7 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 
 // Copy is the command that copies item (an Items key) of s: at once when
 // the value is known, else after fetching the source.
-func Copy(ctx *views.Context, s Source, item string) tea.Cmd {
+func Copy(sess *views.Session, s Source, item string) tea.Cmd {
 	var it Item
 	for _, i := range Items {
 		if i.Key == item {
@@ -172,7 +172,7 @@ func Copy(ctx *views.Context, s Source, item string) tea.Cmd {
 		}
 		return views.Copy(safe.Line(name), it.What)
 	case "u":
-		u, err := URL(ctx, s.ID)
+		u, err := URL(sess, s.ID)
 		if err != nil {
 			return views.Status(safe.Line(err.Error()), views.Warn)
 		}
@@ -181,9 +181,9 @@ func Copy(ctx *views.Context, s Source, item string) tea.Cmd {
 		if s.Src != nil {
 			return func() tea.Msg { return fromSource(s.Src, it) }
 		}
-		api, id := ctx.API, s.ID
+		api, id := sess.API, s.ID
 		return func() tea.Msg {
-			c, cancel := ctx.WithTimeout(context.Background())
+			c, cancel := sess.WithTimeout(context.Background())
 			defer cancel()
 			d, err := api.GetDataSource(c, id)
 			if err != nil {
@@ -221,19 +221,19 @@ func fromSource(d *apiclient.DataSource, it Item) tea.Msg {
 }
 
 // URL is source id's page in the web UI, by the profile's web_url.
-func URL(ctx *views.Context, id int64) (string, error) {
-	return weblink.Build(ctx.WebURL, ctx.TenantURL, id)
+func URL(sess *views.Session, id int64) (string, error) {
+	return weblink.Build(sess.WebURL, sess.TenantURL, id)
 }
 
 // Open opens source id in the web UI: the browser starts in a command,
 // off the UI goroutine. When none can be started, the URL is copied and
 // the status line shows it with the reason.
-func Open(ctx *views.Context, id int64) tea.Cmd {
-	u, err := URL(ctx, id)
+func Open(sess *views.Session, id int64) tea.Cmd {
+	u, err := URL(sess, id)
 	if err != nil {
 		return views.Status(safe.Line(err.Error()), views.Warn)
 	}
-	open := ctx.OpenURL
+	open := sess.OpenURL
 	if open == nil {
 		open = weblink.System
 	}
@@ -268,7 +268,7 @@ func (m *Model) preview(it Item) string {
 		}
 		return m.s.Name
 	case "u":
-		if u, err := URL(m.ctx, m.s.ID); err == nil {
+		if u, err := URL(m.sess, m.s.ID); err == nil {
 			return u
 		}
 		return "(no URL)"
@@ -289,7 +289,7 @@ func (m *Model) View() string {
 	if m.closed {
 		return "" // taken early: it closes as it opens
 	}
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	box := st.Modal.Box
 	width := max(min(m.w-4, 72), 24)
 	inner := width - box.GetHorizontalFrameSize()

@@ -34,21 +34,21 @@ func (f *fakeOpener) open(u string) error {
 	return f.err
 }
 
-func fixture() (*viewtest.FakeAPI, *views.Context, *fakeOpener) {
+func fixture() (*viewtest.FakeAPI, *views.Session, *fakeOpener) {
 	srcs := viewtest.GenSources(12)
 	srcs[6].ConnectionString = "acme.snowflakecomputing.com:443/ANALYTICS"
 	api := &viewtest.FakeAPI{Sources: srcs}
-	ctx := viewtest.Context(api)
-	ctx.TenantURL = tenant
+	sess := viewtest.Context(api)
+	sess.TenantURL = tenant
 	op := &fakeOpener{}
-	ctx.OpenURL = op.open
-	return api, ctx, op
+	sess.OpenURL = op.open
+	return api, sess, op
 }
 
 // menuKeys runs keys in the menu and returns what reached the root.
-func menuKeys(t *testing.T, ctx *views.Context, s clip.Source, keys ...string) []tea.Msg {
+func menuKeys(t *testing.T, sess *views.Session, s clip.Source, keys ...string) []tea.Msg {
 	t.Helper()
-	d := viewtest.New(t, clip.New(ctx, s), 80, 20)
+	d := viewtest.New(t, clip.New(sess, s), 80, 20)
 	d.Key(keys...)
 	return d.Emitted
 }
@@ -67,7 +67,7 @@ func lastCopy(t *testing.T, msgs []tea.Msg) views.CopyMsg {
 // y then a letter copies at once, from a list row (the source fetched
 // for what the row lacks) and from the detail's source; the menu closes.
 func TestCopyLetters(t *testing.T) {
-	api, ctx, _ := fixture()
+	api, sess, _ := fixture()
 	row := clip.Source{ID: 7, Name: "Web Sales 00007"}
 	for _, tc := range []struct {
 		key, text, what string
@@ -79,7 +79,7 @@ func TestCopyLetters(t *testing.T) {
 		{"u", tenant + "/#/data-source/7/overview", "web UI URL"},
 		{"j", string(api.Sources[6].Raw), "source JSON"},
 	} {
-		msgs := menuKeys(t, ctx, row, tc.key)
+		msgs := menuKeys(t, sess, row, tc.key)
 		if got := lastCopy(t, msgs); got.Text != tc.text || got.What != tc.what {
 			t.Errorf("%s: copied %+v, want %q (%s)", tc.key, got, tc.text, tc.what)
 		}
@@ -98,24 +98,24 @@ func TestCopyLetters(t *testing.T) {
 	}
 
 	// enter copies the selected item; esc copies nothing.
-	if got := lastCopy(t, menuKeys(t, ctx, row, "down", "enter")); got.What != "source name" {
+	if got := lastCopy(t, menuKeys(t, sess, row, "down", "enter")); got.What != "source name" {
 		t.Errorf("down enter copied %+v", got)
 	}
 	for _, k := range []string{"esc", "y", "q"} {
-		msgs := menuKeys(t, ctx, row, k)
+		msgs := menuKeys(t, sess, row, k)
 		if len(msgs) != 1 || msgs[0] != tea.Msg(views.CloseModalMsg{}) {
 			t.Errorf("%s: %v", k, msgs)
 		}
 	}
 
 	// A source without a connection string says so.
-	msgs := menuKeys(t, ctx, clip.Source{ID: 3, Name: "x"}, "c")
+	msgs := menuKeys(t, sess, clip.Source{ID: 3, Name: "x"}, "c")
 	if s, ok := msgs[len(msgs)-1].(views.StatusMsg); !ok || s.Text != "data source 3 has no connection string to copy" {
 		t.Errorf("no connection string: %v", msgs)
 	}
 	// A failed fetch is an error naming it.
 	api.GetErr = errors.New("boom")
-	msgs = menuKeys(t, ctx, row, "j")
+	msgs = menuKeys(t, sess, row, "j")
 	if e, ok := msgs[len(msgs)-1].(views.ErrorMsg); !ok || e.What != "fetching data source 7 to copy its JSON" {
 		t.Errorf("failed fetch: %v", msgs)
 	}
@@ -124,8 +124,8 @@ func TestCopyLetters(t *testing.T) {
 // y in the list opens the menu on the selected row; w opens the row's
 // page through the opener. In the detail, y copies from the whole source.
 func TestCopyAndOpenKeys(t *testing.T) {
-	_, ctx, op := fixture()
-	list := sources.New(ctx)
+	_, sess, op := fixture()
+	list := sources.New(sess)
 	d := viewtest.New(t, list, 120, 20)
 	row, _ := list.Selected()
 	d.Key("y")
@@ -146,7 +146,7 @@ func TestCopyAndOpenKeys(t *testing.T) {
 		t.Errorf("status %v", d.Emitted)
 	}
 
-	dv := detail.New(ctx, 7, "Web Sales 00007")
+	dv := detail.New(sess, 7, "Web Sales 00007")
 	dd := viewtest.New(t, dv, 100, 30)
 	dd.Key("y")
 	om, ok = viewtest.Last[views.OpenModalMsg](dd)
@@ -172,22 +172,22 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // When no browser starts, the URL is copied and the status says why; a
 // template that gives no http(s) URL opens nothing and says so.
 func TestOpenFallsBackToCopy(t *testing.T) {
-	_, ctx, op := fixture()
+	_, sess, op := fixture()
 	op.err = errors.New("xdg-open is not installed")
-	msgs := viewtest.CollectAll(clip.Open(ctx, 9))
+	msgs := viewtest.CollectAll(clip.Open(sess, 9))
 	c, ok := msgs[0].(views.CopyMsg)
 	if !ok || c.Text != tenant+"/#/data-source/9/overview" || c.What != "web UI URL" || c.Note != "no browser: xdg-open is not installed" {
 		t.Errorf("fallback %v", msgs)
 	}
 
-	ctx.WebURL = "javascript:alert({id})"
-	msgs = viewtest.CollectAll(clip.Open(ctx, 9))
+	sess.WebURL = "javascript:alert({id})"
+	msgs = viewtest.CollectAll(clip.Open(sess, 9))
 	if s, ok := msgs[0].(views.StatusMsg); !ok || s.Level != views.Warn || !strings.Contains(s.Text, "not an http(s) URL") {
 		t.Errorf("bad template: %v", msgs)
 	}
-	ctx.WebURL = "{base}/ds/{id}"
-	ctx.TenantURL = "https://acme.immuta.com/\x1b[2J"
-	msgs = viewtest.CollectAll(clip.Open(ctx, 9))
+	sess.WebURL = "{base}/ds/{id}"
+	sess.TenantURL = "https://acme.immuta.com/\x1b[2J"
+	msgs = viewtest.CollectAll(clip.Open(sess, 9))
 	if s, ok := msgs[0].(views.StatusMsg); !ok || strings.ContainsRune(s.Text, 0x1b) {
 		t.Errorf("hostile tenant URL: %v", msgs)
 	}
@@ -199,13 +199,13 @@ func TestOpenFallsBackToCopy(t *testing.T) {
 // The copy menu at 80x20: from a list row (what needs a fetch says so),
 // and from the detail's source.
 func TestGoldenCopyMenu(t *testing.T) {
-	api, ctx, _ := fixture()
+	api, sess, _ := fixture()
 	for name, s := range map[string]clip.Source{
 		"row":    {ID: 7, Name: "Web Sales 00007"},
 		"detail": {ID: 7, Name: "Web Sales 00007", Src: &api.Sources[6]},
 	} {
 		t.Run(name, func(t *testing.T) {
-			m := clip.New(ctx, s)
+			m := clip.New(sess, s)
 			tm := teatest.NewTestModel(t, &viewtest.Harness{V: m, Ready: func() bool { return true }}, teatest.WithInitialTermSize(80, 20))
 			teatest.RequireEqualOutput(t, []byte(tm.FinalModel(t).View()))
 		})
@@ -216,8 +216,8 @@ func TestGoldenCopyMenu(t *testing.T) {
 // the list first and copies; the menu then closes as it opens. esc drops
 // it the same way; another key is the list's, and the menu opens.
 func TestCopyLetterBeforeMenuOpens(t *testing.T) {
-	_, ctx, _ := fixture()
-	list := sources.New(ctx)
+	_, sess, _ := fixture()
+	list := sources.New(sess)
 	d := viewtest.New(t, list, 120, 20)
 	row, _ := list.Selected()
 	d.Key("y", "i") // the menu's OpenModalMsg is not delivered yet
@@ -263,8 +263,8 @@ func TestCopyLetterBeforeMenuOpens(t *testing.T) {
 // way first and the highlighted item stays on screen as the cursor
 // moves, so enter never copies an item that cannot be seen.
 func TestMenuShortTerminalKeepsCursorVisible(t *testing.T) {
-	_, ctx, _ := fixture()
-	d := viewtest.New(t, clip.New(ctx, clip.Source{ID: 7, Name: "Web Sales 00007"}), 60, 11)
+	_, sess, _ := fixture()
+	d := viewtest.New(t, clip.New(sess, clip.Source{ID: 7, Name: "Web Sales 00007"}), 60, 11)
 	for _, it := range clip.Items[1:] {
 		d.Key("down")
 		scr := d.Screen()

@@ -12,7 +12,7 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/keymap"
-	"github.com/dsbrowse/dsbrowse/ui/styles"
+	"github.com/dsbrowse/dsbrowse/views/styles"
 )
 
 func TestRunFiltersCombine(t *testing.T) {

@@ -9,8 +9,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/keymap"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
-	"github.com/dsbrowse/dsbrowse/ui/styles"
+	"github.com/dsbrowse/dsbrowse/views/safe"
+	"github.com/dsbrowse/dsbrowse/views/styles"
 )
 
 // Outcome is what a key did to the command line.

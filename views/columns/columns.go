@@ -19,10 +19,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/pager"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // row is one column, made safe to draw once, when it loads.
@@ -63,7 +63,7 @@ type loadedMsg struct {
 // Model is the columns view of one source. It implements views.View,
 // views.Closer and views.Backer.
 type Model struct {
-	ctx    *views.Context
+	sess   *views.Session
 	id     int64
 	name   string
 	base   context.Context
@@ -93,14 +93,14 @@ var (
 
 // New returns the columns view of source id (name is the source's name,
 // unsanitized).
-func New(ctx *views.Context, id int64, name string) *Model {
+func New(sess *views.Session, id int64, name string) *Model {
 	base, cancel := context.WithCancel(context.Background())
 	in := textinput.New()
 	in.Prompt = "/ "
 	in.CharLimit = 256
-	in.PromptStyle = ctx.Styles.Filter.Prompt
-	in.TextStyle = ctx.Styles.Filter.Text
-	return &Model{ctx: ctx, id: id, name: name, base: base, cancel: cancel, input: in}
+	in.PromptStyle = sess.Styles.Filter.Prompt
+	in.TextStyle = sess.Styles.Filter.Text
+	return &Model{sess: sess, id: id, name: name, base: base, cancel: cancel, input: in}
 }
 
 func (m *Model) Init() tea.Cmd { return m.load() }
@@ -137,11 +137,11 @@ func (m *Model) sourceName() string {
 func (m *Model) load() tea.Cmd {
 	m.gen++
 	m.loading = true
-	gen, id, base, vctx := m.gen, m.id, m.base, m.ctx
+	gen, id, base, sess := m.gen, m.id, m.base, m.sess
 	return views.Track("loading the columns of "+m.sourceName(), func() tea.Msg {
-		ctx, cancel := vctx.WithTimeout(base)
+		ctx, cancel := sess.WithTimeout(base)
 		defer cancel()
-		d, err := vctx.API.GetDictionary(ctx, id)
+		d, err := sess.API.GetDictionary(ctx, id)
 		if err == nil && d == nil {
 			err = errors.New("the server sent no dictionary")
 		}
@@ -193,7 +193,7 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	if m.typing {
 		switch msg.Type {
 		case tea.KeyEsc:
@@ -411,7 +411,7 @@ func (m *Model) View() string {
 	if m.w <= 0 || m.h <= 0 {
 		return ""
 	}
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	name := m.sourceName()
 	if !m.loaded {
 		var msg string
@@ -420,7 +420,7 @@ func (m *Model) View() string {
 			msg = st.Muted.Render(name + " has no data dictionary (the server answered: not found).")
 		case m.err != nil:
 			msg = st.Error.Render("Could not load the columns of "+name+": "+format.Inline(apiclient.Explain(m.err))) +
-				"\n" + st.Muted.Render("Press "+m.ctx.Keys.Refresh.Help().Key+" to try again.")
+				"\n" + st.Muted.Render("Press "+m.sess.Keys.Refresh.Help().Key+" to try again.")
 		default:
 			msg = st.Muted.Render("Loading the columns of " + name + "…")
 		}
@@ -440,7 +440,7 @@ func (m *Model) View() string {
 			lines = append(lines, ansi.Truncate(in.View()+st.Filter.Info.Render("  "+info), m.w, ""))
 		} else {
 			lines = append(lines, ansi.Truncate(st.Filter.Prompt.Render("/ ")+st.Filter.Text.Render(safe.Line(m.query))+
-				st.Filter.Info.Render("  "+info+" · "+m.ctx.Keys.Back.Help().Key+" clears"), m.w, "…"))
+				st.Filter.Info.Render("  "+info+" · "+m.sess.Keys.Back.Help().Key+" clears"), m.w, "…"))
 		}
 	}
 	if len(m.rows) == 0 {
@@ -489,7 +489,7 @@ var (
 )
 
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	if m.typing {
 		return []key.Binding{keepFilter, clearFilter}
 	}
@@ -497,7 +497,7 @@ func (m *Model) ShortHelp() []key.Binding {
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	if m.typing {
 		return [][]key.Binding{{keepFilter, clearFilter}}
 	}

@@ -13,8 +13,8 @@ import (
 // show in its help only as they apply.
 func TestWriteActionsFromTheDetail(t *testing.T) {
 	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(3)}
-	ctx := viewtest.Context(api)
-	d := viewtest.New(t, New(ctx, 2, "Orders 00002"), 100, 30)
+	sess := viewtest.Context(api)
+	d := viewtest.New(t, New(sess, 2, "Orders 00002"), 100, 30)
 
 	help := func() string {
 		var b strings.Builder
@@ -65,10 +65,10 @@ func closeModal(d *viewtest.Driver) {
 // flow holds a source, its detail refuses every write key with a word.
 func TestWriteKeysRefusedWhileAFlowHoldsTheSource(t *testing.T) {
 	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(3)}
-	ctx := viewtest.Context(api)
-	d := viewtest.New(t, New(ctx, 2, "Orders 00002"), 100, 30)
+	sess := viewtest.Context(api)
+	d := viewtest.New(t, New(sess, 2, "Orders 00002"), 100, 30)
 	reads := len(api.Calls)
-	held, _, ok := ctx.Writes().Claim([]int64{2}) // a check started from the list
+	held, _, ok := sess.Writes().Claim([]int64{2}) // a check started from the list
 	if !ok {
 		t.Fatal("the source is taken before any write")
 	}

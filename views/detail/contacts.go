@@ -24,11 +24,11 @@ func (m *Model) loadContacts() tea.Cmd {
 	if m.closed {
 		return nil
 	}
-	id, parent, vctx := m.id, m.ctx, m.vctx
+	id, parent, sess := m.id, m.ctx, m.sess
 	return views.Track("loading the contacts of "+m.Title(), func() tea.Msg {
-		ctx, cancel := vctx.WithTimeout(parent)
+		ctx, cancel := sess.WithTimeout(parent)
 		defer cancel()
-		c, err := vctx.API.SourceContacts(ctx, id)
+		c, err := sess.API.SourceContacts(ctx, id)
 		if err != nil {
 			return nil
 		}

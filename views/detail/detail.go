@@ -23,12 +23,12 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/actions"
 	"github.com/dsbrowse/dsbrowse/views/clip"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/pager"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // generations are unique across every detail view, so a reply meant for
@@ -93,7 +93,7 @@ const (
 // Model is the detail view of one data source. Use New; it implements
 // views.View, views.Closer and views.Backer.
 type Model struct {
-	vctx   *views.Context
+	sess   *views.Session
 	id     int64
 	name   string // the name given to New, unsanitized
 	ctx    context.Context
@@ -139,9 +139,9 @@ var (
 
 // New returns the detail view of source id; name is shown until the source
 // has loaded. Requests start with Init.
-func New(vctx *views.Context, id int64, name string) *Model {
+func New(sess *views.Session, id int64, name string) *Model {
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &Model{vctx: vctx, id: id, name: name, ctx: ctx, cancel: cancel}
+	m := &Model{sess: sess, id: id, name: name, ctx: ctx, cancel: cancel}
 	m.rebuild()
 	return m
 }
@@ -218,11 +218,11 @@ func (m *Model) load() tea.Cmd {
 
 	// Capture values: the commands run on other goroutines.
 	gen, id, parent, w := m.gen, m.id, m.ctx, m.w
-	vctx, api := m.vctx, m.vctx.API
+	sess, api := m.sess, m.sess.API
 	label := "loading " + m.Title()
 
 	get := func() tea.Msg {
-		ctx, cancel := vctx.WithTimeout(parent)
+		ctx, cancel := sess.WithTimeout(parent)
 		defer cancel()
 		src, err := api.GetDataSource(ctx, id)
 		if err == nil && src == nil {
@@ -236,7 +236,7 @@ func (m *Model) load() tea.Cmd {
 	}
 	lineage := func(dir int) tea.Cmd {
 		return func() tea.Msg {
-			ctx, cancel := vctx.WithTimeout(parent)
+			ctx, cancel := sess.WithTimeout(parent)
 			defer cancel()
 			entries, err := api.Lineage(ctx, id, directions[dir])
 			return lineageMsg{gen: gen, id: id, dir: dir, entries: entries, err: err}
@@ -259,11 +259,11 @@ func (m *Model) loadTags() tea.Cmd {
 	}
 	m.tags.gen = generations.Add(1)
 	m.tags.loading = true
-	gen, id, parent, vctx := m.tags.gen, m.id, m.ctx, m.vctx
+	gen, id, parent, sess := m.tags.gen, m.id, m.ctx, m.sess
 	return views.Track("loading the tags of "+m.Title(), func() tea.Msg {
-		ctx, cancel := vctx.WithTimeout(parent)
+		ctx, cancel := sess.WithTimeout(parent)
 		defer cancel()
-		st, err := vctx.API.ListSourceTags(ctx, id)
+		st, err := sess.API.ListSourceTags(ctx, id)
 		if err == nil && st == nil {
 			err = errors.New("the server sent no tags")
 		}
@@ -559,10 +559,10 @@ func (m *Model) reselect(prev apiclient.LineageEntry, had bool) {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	if cmd, ok := clip.Early(m.vctx, msg); ok { // y then a letter, faster than the menu opens
+	if cmd, ok := clip.Early(m.sess, msg); ok { // y then a letter, faster than the menu opens
 		return cmd
 	}
-	k := m.vctx.Keys
+	k := m.sess.Keys
 	if m.find.typing {
 		return m.findKey(msg)
 	}
@@ -576,7 +576,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.stepFind(-1)
 		return nil
 	}
-	if m.vctx.ReadOnly && !m.gone {
+	if m.sess.ReadOnly && !m.gone {
 		// The root leaves the tag keys to the views: say why nothing
 		// happens.
 		for _, b := range k.TagWriteKeys() {
@@ -589,9 +589,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Columns) && !m.gone:
 		return views.Emit(views.OpenColumnsMsg{ID: m.id, Name: m.sourceName()})
 	case key.Matches(msg, k.AddTag) && !m.gone && m.src != nil:
-		return actions.AddTag(m.vctx, m.target()[0], m.shownTags())
+		return actions.AddTag(m.sess, m.target()[0], m.shownTags())
 	case key.Matches(msg, k.RemoveTag) && !m.gone && m.src != nil:
-		return actions.RemoveTag(m.vctx, m.target()[0], m.shownTags())
+		return actions.RemoveTag(m.sess, m.target()[0], m.shownTags())
 	case key.Matches(msg, k.Refresh):
 		return m.load()
 	case key.Matches(msg, k.Raw):
@@ -599,21 +599,21 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.rebuild()
 		return nil
 	case key.Matches(msg, k.Copy):
-		return clip.Menu(m.vctx, clip.Source{ID: m.id, Name: m.sourceName(), Src: m.src})
+		return clip.Menu(m.sess, clip.Source{ID: m.id, Name: m.sourceName(), Src: m.src})
 	case key.Matches(msg, k.OpenWeb) && !m.gone:
-		return clip.Open(m.vctx, m.id)
+		return clip.Open(m.sess, m.id)
 	case key.Matches(msg, k.Access) && !m.gone:
 		return views.Emit(views.OpenAccessMsg{ID: m.id, Name: m.sourceName()})
 	case key.Matches(msg, k.Visibility) && !m.gone:
 		return views.Emit(views.OpenMyVisibilityMsg{ID: m.id, Name: m.sourceName()})
 	case key.Matches(msg, k.Subscribe) && !m.gone:
-		return actions.Subscribe(m.vctx, m.target())
+		return actions.Subscribe(m.sess, m.target())
 	case key.Matches(msg, k.Unsubscribe) && !m.gone:
-		return actions.Unsubscribe(m.vctx, m.target())
+		return actions.Unsubscribe(m.sess, m.target())
 	case key.Matches(msg, k.Delete) && !m.gone:
-		return actions.Delete(m.vctx, m.target())
+		return actions.Delete(m.sess, m.target())
 	case key.Matches(msg, k.Restore) && !m.gone:
-		return actions.Restore(m.vctx, m.target())
+		return actions.Restore(m.sess, m.target())
 	}
 	if m.focus == focusLineage && !m.raw {
 		n := len(m.entries())
@@ -730,7 +730,7 @@ func (m *Model) writeKeys() []key.Binding {
 	if m.gone || m.src == nil {
 		return nil
 	}
-	k := m.vctx.Keys
+	k := m.sess.Keys
 	tags := []key.Binding{k.AddTag}
 	if len(m.shownTags()) > 0 {
 		tags = append(tags, k.RemoveTag)
@@ -745,7 +745,7 @@ func (m *Model) writeKeys() []key.Binding {
 }
 
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.vctx.Keys
+	k := m.sess.Keys
 	switch {
 	case m.find.typing:
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "find")),
@@ -772,7 +772,7 @@ func (m *Model) ShortHelp() []key.Binding {
 
 // FullHelp is the ? help, grouped.
 func (m *Model) FullHelp() [][]key.Binding {
-	k := m.vctx.Keys
+	k := m.sess.Keys
 	scroll := []key.Binding{relabel(k.Up, "scroll up"), relabel(k.Down, "scroll down"),
 		k.PageUp, k.PageDown, k.Top, k.Bottom}
 	if m.raw {
@@ -804,9 +804,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 
 func (m *Model) refreshKey() key.Binding {
 	if m.err != nil && m.src == nil {
-		return relabel(m.vctx.Keys.Refresh, "retry")
+		return relabel(m.sess.Keys.Refresh, "retry")
 	}
-	return m.vctx.Keys.Refresh
+	return m.sess.Keys.Refresh
 }
 
 // relabel returns b with another help text (b is a copy).

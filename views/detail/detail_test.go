@@ -124,7 +124,7 @@ func seeded(t testing.TB) *fakeAPI {
 	}
 }
 
-func testContext(api views.API) *views.Context { return viewtest.ContextAt(api, fixedNow) }
+func testContext(api views.API) *views.Session { return viewtest.ContextAt(api, fixedNow) }
 
 // feed delivers msgs and returns what the view's commands emit.
 func feed(t testing.TB, m *Model, msgs ...tea.Msg) []tea.Msg {

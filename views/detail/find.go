@@ -81,20 +81,20 @@ func (m *Model) clearFind() bool {
 
 // findLine is the search line under the page ("" when there is none).
 func (m *Model) findLine() string {
-	st := m.vctx.Styles
+	st := m.sess.Styles
 	switch {
 	case m.find.typing:
 		m.find.input.Width = max(m.w-2, 1)
 		return ansi.Truncate(m.find.input.View(), m.w, "…")
 	case m.find.Query != "":
-		return ansi.Truncate(st.Accent.Render("/"+m.find.Query)+st.Muted.Render("  "+m.find.Status()+" · "+m.vctx.Keys.FindNext.Help().Key+"/"+m.vctx.Keys.FindPrev.Help().Key+" next/prev · esc clears"), m.w, "…")
+		return ansi.Truncate(st.Accent.Render("/"+m.find.Query)+st.Muted.Render("  "+m.find.Status()+" · "+m.sess.Keys.FindNext.Help().Key+"/"+m.sess.Keys.FindPrev.Help().Key+" next/prev · esc clears"), m.w, "…")
 	}
 	return ""
 }
 
 // jsonStyles colour the raw JSON (plain under NO_COLOR: the styles are).
 func (m *Model) jsonStyles() pager.JSONStyles {
-	st := m.vctx.Styles
+	st := m.sess.Styles
 	return pager.JSONStyles{Key: st.Accent, String: st.Value, Number: st.Success, Literal: st.Warning}
 }
 

@@ -13,7 +13,7 @@ import (
 
 // Server values in words for the detail page: policy handlers, subscription
 // policies, creators. Every function here returns text that has been
-// through ui/safe; the generic formats are in views/format.
+// through views/safe; the generic formats are in views/format.
 
 // yesNo renders an optional boolean.
 func yesNo(b *bool, yes, no string) string {

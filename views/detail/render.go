@@ -9,9 +9,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
-	"github.com/dsbrowse/dsbrowse/ui/styles"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/safe"
+	"github.com/dsbrowse/dsbrowse/views/styles"
 )
 
 const (
@@ -43,7 +43,7 @@ func (m *Model) View() string {
 	body := m.h - len(out) - btoi(fl != "")
 	off := m.off[m.mode()]
 	for i := off; i < len(m.lines) && i < off+body; i++ {
-		out = append(out, m.find.Mark(m.lines[i], m.vctx.Styles.Table.Match.Reverse(i == m.find.Line())))
+		out = append(out, m.find.Mark(m.lines[i], m.sess.Styles.Table.Match.Reverse(i == m.find.Line())))
 	}
 	if fl != "" {
 		for len(out) < m.h-1 {
@@ -69,7 +69,7 @@ func (m *Model) bodyHeight() int {
 // header is one line: name, id, status word and handler on the left; the
 // mode, a refresh marker and the scroll position on the right.
 func (m *Model) header() string {
-	st := m.vctx.Styles
+	st := m.sess.Styles
 	sep := st.Subtle.Render(" · ")
 	title := m.Title()
 	status := m.statusWord()
@@ -140,7 +140,7 @@ func (m *Model) position() string {
 }
 
 func (m *Model) statusWord() string {
-	st := m.vctx.Styles
+	st := m.sess.Styles
 	switch {
 	case m.removed:
 		return st.StatusErr.Render("DELETED")
@@ -172,7 +172,7 @@ func (m *Model) notice() string {
 	if m.src == nil || m.w <= 0 {
 		return ""
 	}
-	st := m.vctx.Styles
+	st := m.sess.Styles
 	var s string
 	switch {
 	case m.removed:
@@ -195,7 +195,7 @@ func (m *Model) rebuild() {
 		m.lines = nil
 		return
 	}
-	p := &page{w: m.w, st: m.vctx.Styles}
+	p := &page{w: m.w, st: m.sess.Styles}
 	switch {
 	case m.src == nil:
 		m.placeholder(p)
@@ -237,8 +237,8 @@ func rawWrap(text string, w int) []string {
 
 // placeholder is the body before the source has loaded: loading or why not.
 func (m *Model) placeholder(p *page) {
-	st := m.vctx.Styles
-	k := m.vctx.Keys
+	st := m.sess.Styles
+	k := m.sess.Keys
 	switch {
 	case m.gone:
 		p.text(st.StatusErr, fmt.Sprintf("Data source %d no longer exists", m.id), 0)
@@ -258,7 +258,7 @@ func (m *Model) placeholder(p *page) {
 }
 
 func (m *Model) overview(p *page) {
-	s, now := m.src, m.vctx.Clock()
+	s, now := m.src, m.sess.Clock()
 	p.heading("Overview")
 	if d, cut := textHead(s.Description, maxDescription); cut {
 		p.kv("Description", d+"\n"+m.cutNote(len(s.Description)))
@@ -297,7 +297,7 @@ const maxTagLines = 100
 // tagSection lists the source's tags (GET /dataSource/{id}/tags), each
 // with how it was applied, and the keys that change them.
 func (m *Model) tagSection(p *page) {
-	st := m.vctx.Styles
+	st := m.sess.Styles
 	tags := m.shownTags()
 	p.blank()
 	p.heading("Tags")
@@ -332,7 +332,7 @@ func (m *Model) tagSection(p *page) {
 	if m.tags.err != nil && !m.tags.loaded {
 		p.text(st.Muted, "(from the source: the tags call failed: "+format.Inline(apiclient.Explain(m.tags.err))+")", indent)
 	}
-	k := m.vctx.Keys
+	k := m.sess.Keys
 	var hint []string
 	if k.AddTag.Enabled() {
 		hint = append(hint, k.AddTag.Help().Key+" adds a tag")
@@ -372,7 +372,7 @@ func (m *Model) checks(p *page) {
 	if len(info) == 0 {
 		return
 	}
-	st := m.vctx.Styles
+	st := m.sess.Styles
 	keys := make([]string, 0, len(info))
 	for k := range info {
 		keys = append(keys, k)
@@ -384,7 +384,7 @@ func (m *Model) checks(p *page) {
 		}
 		return keys[i] < keys[j]
 	})
-	now := m.vctx.Clock()
+	now := m.sess.Clock()
 	p.blank()
 	p.heading("Status checks")
 	for _, k := range keys {
@@ -422,9 +422,9 @@ func (m *Model) documentation(p *page) {
 	}
 	p.blank()
 	p.heading("Documentation")
-	p.text(m.vctx.Styles.Value, doc, indent)
+	p.text(m.sess.Styles.Value, doc, indent)
 	if cut {
-		p.text(m.vctx.Styles.Muted, m.cutNote(len(m.src.Documentation)), indent)
+		p.text(m.sess.Styles.Muted, m.cutNote(len(m.src.Documentation)), indent)
 	}
 }
 
@@ -446,7 +446,7 @@ func textHead(s string, n int) (string, bool) {
 // cutNote says that a text was cut, and where the rest is.
 func (m *Model) cutNote(size int) string {
 	return fmt.Sprintf("… cut here: %s in all, the whole text is in the raw JSON (%s)",
-		byteSize(size), m.vctx.Keys.Raw.Help().Key)
+		byteSize(size), m.sess.Keys.Raw.Help().Key)
 }
 
 // byteSize is n bytes in short words: "812 bytes", "64 KB", "10.0 MB".
@@ -461,7 +461,7 @@ func byteSize(n int) string {
 }
 
 func (m *Model) lineage(p *page) {
-	st := m.vctx.Styles
+	st := m.sess.Styles
 	p.blank()
 	p.heading("Lineage")
 	n := 0
@@ -491,7 +491,7 @@ func (m *Model) lineage(p *page) {
 // entry draws one lineage entry; the selected one has a marker (visible
 // without colour) and the selection style.
 func (m *Model) entry(e apiclient.LineageEntry, n int) string {
-	st := m.vctx.Styles
+	st := m.sess.Styles
 	selected := m.focus == focusLineage && n == m.cursor
 	name := format.Inline(e.DataSourceName)
 	if strings.TrimSpace(name) == "" {
@@ -504,7 +504,7 @@ func (m *Model) entry(e apiclient.LineageEntry, n int) string {
 		parts = append(parts, fmt.Sprintf("project #%d", e.ProjectID))
 	}
 	if e.CreatedAt != "" {
-		parts = append(parts, "created "+format.When(e.CreatedAt, m.vctx.Clock()))
+		parts = append(parts, "created "+format.When(e.CreatedAt, m.sess.Clock()))
 	}
 	if e.Deleted {
 		parts = append(parts, "deleted")

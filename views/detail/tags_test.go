@@ -57,8 +57,8 @@ func TestDetailTagsFallBackToTheSource(t *testing.T) {
 
 func TestDetailTagKeys(t *testing.T) {
 	api := tagged(t)
-	ctx := testContext(api)
-	d := viewtest.New(t, New(ctx, 2, "Orders 00002"), 100, 40)
+	sess := testContext(api)
+	d := viewtest.New(t, New(sess, 2, "Orders 00002"), 100, 40)
 	d.Key("C")
 	if m, ok := viewtest.Last[views.OpenColumnsMsg](d); !ok || m.ID != 2 || m.Name != "Orders 00002" {
 		t.Fatalf("C should open the columns: %+v", d.Emitted)
@@ -94,10 +94,10 @@ func TestDetailTagKeys(t *testing.T) {
 
 func TestDetailTagKeysReadOnly(t *testing.T) {
 	api := tagged(t)
-	ctx := testContext(api)
-	ctx.ReadOnly = true
-	ctx.Keys = ctx.Keys.WithoutWrites()
-	d := viewtest.New(t, New(ctx, 2, "Orders 00002"), 100, 40)
+	sess := testContext(api)
+	sess.ReadOnly = true
+	sess.Keys = sess.Keys.WithoutWrites()
+	d := viewtest.New(t, New(sess, 2, "Orders 00002"), 100, 40)
 	for _, k := range []string{"t", "T"} {
 		d.Emitted = nil
 		d.Key(k)

@@ -22,8 +22,8 @@ func TestUnsubscribeFromTheDetail(t *testing.T) {
 		api.Sources[id-1].Raw = json.RawMessage(`{"id":2,"name":"Orders 00002","subscriptionStatus":"not_subscribed"}`)
 		return &apiclient.WriteAnswer{}, nil
 	}
-	ctx := viewtest.Context(api)
-	d := viewtest.New(t, New(ctx, 2, "Orders 00002"), 100, 40)
+	sess := viewtest.Context(api)
+	d := viewtest.New(t, New(sess, 2, "Orders 00002"), 100, 40)
 	help := func() string {
 		var b strings.Builder
 		for _, k := range d.V.ShortHelp() {

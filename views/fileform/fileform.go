@@ -17,9 +17,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // Spec describes one form.
@@ -39,7 +39,7 @@ type Spec struct {
 
 // Model is the form, a modal.
 type Model struct {
-	ctx    *views.Context
+	sess   *views.Session
 	spec   Spec
 	path   textinput.Model
 	format int // index into spec.Formats
@@ -57,11 +57,11 @@ var (
 )
 
 // New is the form for spec, on its first format.
-func New(ctx *views.Context, spec Spec) *Model {
+func New(sess *views.Session, spec Spec) *Model {
 	in := textinput.New()
 	in.Prompt = "> "
 	in.CharLimit = 4096
-	m := &Model{ctx: ctx, spec: spec}
+	m := &Model{sess: sess, spec: spec}
 	in.SetValue(m.defaultPath())
 	in.CursorEnd()
 	in.Focus()
@@ -142,7 +142,7 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 		m.path, cmd = m.path.Update(msg)
 		return m, cmd
 	}
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	switch {
 	case km.Type == tea.KeyEsc:
 		return m, m.close()
@@ -245,7 +245,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	return []key.Binding{
 		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
-		m.ctx.Keys.Submit,
+		m.sess.Keys.Submit,
 		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
 }
@@ -253,7 +253,7 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
 
 func (m *Model) View() string {
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	box := st.Modal.Box
 	width := max(min(m.w-4, 76), 24)
 	inner := width - box.GetHorizontalFrameSize()

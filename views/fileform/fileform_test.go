@@ -108,16 +108,16 @@ func TestDefaultNameMovesToTheNextFree(t *testing.T) {
 		DefaultPath: func(f string) string { return filepath.Join(dir, "out."+f) },
 		Submit:      func(string, string) (tea.Cmd, string) { return nil, "" },
 	}
-	ctx := viewtest.Context(&viewtest.FakeAPI{})
-	if m := fileform.New(ctx, spec); m.Path() != filepath.Join(dir, "out.csv") {
+	sess := viewtest.Context(&viewtest.FakeAPI{})
+	if m := fileform.New(sess, spec); m.Path() != filepath.Join(dir, "out.csv") {
 		t.Fatalf("nothing there: %q", m.Path())
 	}
 	for _, want := range []string{"out-2.csv", "out-3.csv"} {
-		prev := fileform.New(ctx, spec).Path()
+		prev := fileform.New(sess, spec).Path()
 		if err := os.WriteFile(prev, nil, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		m := fileform.New(ctx, spec)
+		m := fileform.New(sess, spec)
 		if m.Path() != filepath.Join(dir, want) {
 			t.Fatalf("after %s: offered %q, want %s", filepath.Base(prev), m.Path(), want)
 		}

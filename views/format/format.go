@@ -1,7 +1,7 @@
 // Package format turns server values into short, plain text that is safe to
 // draw in a terminal: timestamps and ages, numbers, JSON on one line or
 // indented, and text cut to a box. Whatever came from the server has been
-// through ui/safe in what these functions return.
+// through views/safe in what these functions return.
 package format
 
 import (
@@ -16,7 +16,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // timeLayouts are the forms ParseTime accepts, tried in order. RFC3339Nano

@@ -6,7 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/dsbrowse/dsbrowse/ui/safe"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // maxWrap bounds the text WrapText reads, in bytes: a dialog shows a few

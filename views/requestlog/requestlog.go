@@ -21,10 +21,10 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/pager"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // Poll is how often an open log looks for new requests (a counter
@@ -36,7 +36,7 @@ type tickMsg struct{}
 // Model is the request log screen. It implements views.View and
 // views.Backer.
 type Model struct {
-	ctx  *views.Context
+	sess *views.Session
 	log  *apiclient.RequestLog
 	recs []apiclient.RequestRecord // newest first
 	seq  uint64
@@ -55,8 +55,8 @@ var (
 
 // New returns the log of ctx.RequestLog (a screen that says there is none
 // when it is nil).
-func New(ctx *views.Context) *Model {
-	m := &Model{ctx: ctx, log: ctx.RequestLog, page: pager.New(&ctx.Keys)}
+func New(sess *views.Session) *Model {
+	m := &Model{sess: sess, log: sess.RequestLog, page: pager.New(&sess.Keys)}
 	m.read()
 	return m
 }
@@ -146,7 +146,7 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	switch {
 	case key.Matches(msg, k.Copy):
 		r := m.selected()
@@ -266,7 +266,7 @@ var cols = []col{
 }
 
 // loc is the zone times are shown in: the clock's, so goldens are fixed.
-func (m *Model) loc() *time.Location { return m.ctx.Clock().Location() }
+func (m *Model) loc() *time.Location { return m.sess.Clock().Location() }
 
 // One space between columns: numbers are right-aligned under titles
 // wider than most of them, and the path gets the room (80 columns leave
@@ -297,7 +297,7 @@ func (m *Model) View() string {
 	if m.detail {
 		return m.page.View()
 	}
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	if m.log == nil {
 		return format.Clip(st.Muted.Render("This session keeps no request log."), m.w, m.h)
 	}
@@ -389,7 +389,7 @@ func (m *Model) detailText() string {
 	if r == nil {
 		return ""
 	}
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	d := format.NewDoc(max(m.page.Width(), 1))
 	d.Hard(0, st.Title.Render(safe.Line(r.Method+" "+r.URL)))
 	d.Blank()
@@ -431,7 +431,7 @@ func (m *Model) detailText() string {
 		}
 	}
 	d.Blank()
-	d.Add(0, st.Muted.Render(m.ctx.Keys.Copy.Help().Key+" copies it as a curl command that reads the key from $"+apiclient.KeyEnv+"; it never holds the key."))
+	d.Add(0, st.Muted.Render(m.sess.Keys.Copy.Help().Key+" copies it as a curl command that reads the key from $"+apiclient.KeyEnv+"; it never holds the key."))
 	return d.String()
 }
 
@@ -443,7 +443,7 @@ func relabel(b key.Binding, desc string) key.Binding {
 }
 
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	cp := relabel(k.Copy, "copy as curl")
 	if m.detail {
 		return m.page.ShortHelp(cp)
@@ -452,7 +452,7 @@ func (m *Model) ShortHelp() []key.Binding {
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	cp := relabel(k.Copy, "copy as curl")
 	if m.detail {
 		return m.page.FullHelp(cp, k.Refresh)

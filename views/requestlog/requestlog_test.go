@@ -34,9 +34,9 @@ func fixedLog() *apiclient.RequestLog {
 
 func open(t *testing.T, l *apiclient.RequestLog, w, h int) (*viewtest.Driver, *requestlog.Model) {
 	t.Helper()
-	ctx := viewtest.Context(&viewtest.FakeAPI{})
-	ctx.RequestLog = l
-	m := requestlog.New(ctx)
+	sess := viewtest.Context(&viewtest.FakeAPI{})
+	sess.RequestLog = l
+	m := requestlog.New(sess)
 	return viewtest.New(t, m, w, h), m
 }
 
@@ -195,9 +195,9 @@ func TestHelpNamesTheKeys(t *testing.T) {
 }
 
 func TestGoldenRequestLog(t *testing.T) {
-	ctx := viewtest.Context(&viewtest.FakeAPI{})
-	ctx.RequestLog = fixedLog()
-	m := requestlog.New(ctx)
+	sess := viewtest.Context(&viewtest.FakeAPI{})
+	sess.RequestLog = fixedLog()
+	m := requestlog.New(sess)
 	tm := teatest.NewTestModel(t, &viewtest.Harness{V: m, Ready: func() bool { return true }}, teatest.WithInitialTermSize(100, 8))
 	out := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).View()
 	viewtest.CheckBounds(t, out, 100, 8)

@@ -169,7 +169,7 @@ func demoRequests() []apiclient.PendingRequest {
 type rig struct {
 	t        *testing.T
 	api      *inboxAPI
-	ctx      *views.Context
+	sess     *views.Session
 	inbox    *viewtest.Driver
 	modal    *viewtest.Driver
 	seen     map[*viewtest.Driver]int
@@ -177,14 +177,14 @@ type rig struct {
 	w, h     int
 }
 
-func newRig(t *testing.T, api *inboxAPI, o requests.Options, tweak ...func(*views.Context)) *rig {
+func newRig(t *testing.T, api *inboxAPI, o requests.Options, tweak ...func(*views.Session)) *rig {
 	t.Helper()
-	ctx := viewtest.Context(api)
+	sess := viewtest.Context(api)
 	for _, f := range tweak {
-		f(ctx)
+		f(sess)
 	}
-	r := &rig{t: t, api: api, ctx: ctx, seen: map[*viewtest.Driver]int{}, w: 110, h: 16}
-	r.inbox = viewtest.New(t, requests.New(ctx, o), r.w, r.h)
+	r := &rig{t: t, api: api, sess: sess, seen: map[*viewtest.Driver]int{}, w: 110, h: 16}
+	r.inbox = viewtest.New(t, requests.New(sess, o), r.w, r.h)
 	r.pump()
 	return r
 }

@@ -47,7 +47,7 @@ func TestInboxPagesEverything(t *testing.T) {
 		reqs = append(reqs, req(int64(1000+i), fmt.Sprintf("User %04d", i), fmt.Sprintf("u%d@example.com", i), 16, "Web Sales", 1+i%20))
 	}
 	api := newAPI(reqs...)
-	r := newRig(t, api, requests.Options{}, func(c *views.Context) { c.PageSize = 50 })
+	r := newRig(t, api, requests.Options{}, func(sess *views.Session) { sess.PageSize = 50 })
 	wantIn(t, r.inbox.Screen(), "730 pending")
 	if len(api.asked) < 2 {
 		t.Errorf("%d page requests for 730 at 50 a page", len(api.asked))
@@ -141,8 +141,8 @@ func TestInboxEmpty(t *testing.T) {
 
 // A failed load says what happened and how to retry.
 func TestInboxLoadError(t *testing.T) {
-	ctx := viewtest.Context(failAPI{newAPI()})
-	d := viewtest.New(t, requests.New(ctx, requests.Options{}), 100, 10)
+	sess := viewtest.Context(failAPI{newAPI()})
+	d := viewtest.New(t, requests.New(sess, requests.Options{}), 100, 10)
 	wantIn(t, d.Screen(), "Could not load the pending access requests", "Press r to try again")
 	if e, ok := viewtest.Last[views.ErrorMsg](d); !ok || !strings.Contains(e.What, "pending requests") {
 		t.Errorf("no error for the root: %v", d.Emitted)
@@ -303,7 +303,7 @@ func TestFailuresShownBesideTheirRequests(t *testing.T) {
 // Read-only: the keys are not offered, and pressing one says why; no form.
 func TestReadOnlyRefuses(t *testing.T) {
 	api := newAPI(demoRequests()...)
-	r := newRig(t, api, requests.Options{}, func(c *views.Context) { c.ReadOnly = true; c.Keys = c.Keys.WithoutWrites() })
+	r := newRig(t, api, requests.Options{}, func(sess *views.Session) { sess.ReadOnly = true; sess.Keys = sess.Keys.WithoutWrites() })
 	for _, k := range []string{"A", "X"} {
 		r.key(k)
 		if r.modal != nil {
@@ -319,7 +319,7 @@ func TestReadOnlyRefuses(t *testing.T) {
 		}
 	}
 	// Even a flow started some other way is refused before any form.
-	msgs := viewtest.Collect(actions.Approve(r.ctx, []actions.Request{{ID: 901}}))
+	msgs := viewtest.Collect(actions.Approve(r.sess, []actions.Request{{ID: 901}}))
 	if len(msgs) != 1 {
 		t.Fatalf("%v", msgs)
 	}
@@ -331,7 +331,7 @@ func TestReadOnlyRefuses(t *testing.T) {
 // A protected profile asks for its name before anything is sent.
 func TestProtectedAsksForProfileName(t *testing.T) {
 	api := newAPI(demoRequests()...)
-	r := newRig(t, api, requests.Options{}, func(c *views.Context) { c.Protected = true; c.Profile = "prod" })
+	r := newRig(t, api, requests.Options{}, func(sess *views.Session) { sess.Protected = true; sess.Profile = "prod" })
 	r.selectRow("Ada Lovelace")
 	r.key("X")
 	r.typeText("duplicate")
@@ -430,8 +430,8 @@ func golden(t *testing.T, v views.View, w, h int, ready func() bool) {
 }
 
 func TestGoldenInbox(t *testing.T) {
-	ctx := viewtest.Context(newAPI(demoRequests()...))
-	m := requests.New(ctx, requests.Options{})
+	sess := viewtest.Context(newAPI(demoRequests()...))
+	m := requests.New(sess, requests.Options{})
 	golden(t, m, 110, 10, func() bool { return strings.Contains(m.View(), "5 pending") && !strings.Contains(m.View(), "loading") })
 }
 
@@ -512,7 +512,7 @@ func TestRefreshFailureKeepsRows(t *testing.T) {
 	api := newAPI(demoRequests()...)
 	r := newRig(t, api, requests.Options{})
 	flaky := &failAPI{api}
-	r.ctx.API = flaky
+	r.sess.API = flaky
 	r.key("r")
 	scr := r.inbox.Screen()
 	wantIn(t, scr, "5 pending", "Ada Lovelace", "stopped:")

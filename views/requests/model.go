@@ -22,12 +22,12 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/paging"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/actions"
 	"github.com/dsbrowse/dsbrowse/views/filtered"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/pager"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 const loadLabel = "loading pending requests"
@@ -132,7 +132,7 @@ func join(a, b string) string {
 type Model struct {
 	// typeHidden: the last layout left out the Type column (see columns).
 	typeHidden bool
-	ctx        *views.Context
+	sess       *views.Session
 	opts       Options
 	base       context.Context
 	cancel     context.CancelFunc
@@ -174,18 +174,18 @@ var (
 )
 
 // New makes the inbox; Init starts loading.
-func New(ctx *views.Context, o Options) *Model {
+func New(sess *views.Session, o Options) *Model {
 	base, cancel := context.WithCancel(context.Background())
 	in := textinput.New()
 	in.Prompt = "/ "
 	in.Placeholder = "filter; tab searches the server (name:, email:, source:)"
 	in.CharLimit = 200
-	in.PromptStyle = ctx.Styles.Filter.Prompt
-	in.TextStyle = ctx.Styles.Filter.Text
-	in.PlaceholderStyle = ctx.Styles.Muted
+	in.PromptStyle = sess.Styles.Filter.Prompt
+	in.TextStyle = sess.Styles.Filter.Text
+	in.PlaceholderStyle = sess.Styles.Muted
 	in.Cursor.SetMode(cursor.CursorStatic)
 	o.SourceName = safe.Line(o.SourceName)
-	return &Model{ctx: ctx, opts: o, base: base, cancel: cancel, input: in, filter: filtered.New(rowSearch),
+	return &Model{sess: sess, opts: o, base: base, cancel: cancel, input: in, filter: filtered.New(rowSearch),
 		marks: map[uint64]bool{}, failures: map[int64]string{}}
 }
 
@@ -253,9 +253,9 @@ func (m *Model) reload() tea.Cmd {
 		m.loader.Cancel()
 	}
 	m.gen = gens.Add(1)
-	vctx, api, o := m.ctx, m.ctx.API, m.pendingOptions()
+	sess, api, o := m.sess, m.sess.API, m.pendingOptions()
 	fetch := func(ctx context.Context, offset, size int) ([]apiclient.PendingRequest, int, error) {
-		c, cancel := vctx.WithTimeout(ctx)
+		c, cancel := sess.WithTimeout(ctx)
 		defer cancel()
 		q := o
 		q.Offset, q.Size = offset, size
@@ -268,7 +268,7 @@ func (m *Model) reload() tea.Cmd {
 		}
 		return p.Hits, p.Count, nil
 	}
-	m.loader = paging.Start(m.base, fetch, keyOf, m.ctx.Paging())
+	m.loader = paging.Start(m.base, fetch, keyOf, m.sess.Paging())
 	m.reloading, m.fresh = m.started, true
 	m.started, m.loading, m.err = true, true, nil
 	return m.next()
@@ -350,7 +350,7 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 	if b.Err != nil {
 		m.err = b.Err
 	}
-	now := m.ctx.Clock()
+	now := m.sess.Clock()
 	for i := range b.Items {
 		r := &b.Items[i]
 		if !m.keep(r) {
@@ -665,7 +665,7 @@ func (m *Model) typingKey(msg tea.KeyMsg) tea.Cmd {
 	case msg.Type == tea.KeyEsc:
 		m.clearFilter()
 		return nil
-	case key.Matches(msg, m.ctx.Keys.ServerSearch):
+	case key.Matches(msg, m.sess.Keys.ServerSearch):
 		// What was typed becomes a server search; the local filter goes.
 		s := parseSearch(m.input.Value())
 		m.clearFilter()
@@ -695,8 +695,8 @@ func (m *Model) typingKey(msg tea.KeyMsg) tea.Cmd {
 // --- keys -----------------------------------------------------------------
 
 func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.ctx.Keys
-	if m.ctx.ReadOnly {
+	k := m.sess.Keys
+	if m.sess.ReadOnly {
 		for _, b := range k.DecisionWriteKeys() {
 			if key.Matches(msg, b) {
 				return views.Status("read-only mode: writes are disabled", views.Warn)
@@ -733,9 +733,9 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 			m.move(1)
 		}
 	case key.Matches(msg, k.Approve):
-		return actions.Approve(m.ctx, m.targets())
+		return actions.Approve(m.sess, m.targets())
 	case key.Matches(msg, k.Deny):
-		return actions.Deny(m.ctx, m.targets())
+		return actions.Deny(m.sess, m.targets())
 	case key.Matches(msg, k.Open):
 		if r := m.selected(); r != nil && r.sourceID != 0 {
 			return views.Emit(views.OpenSourceMsg{ID: r.sourceID, Name: r.req.Model.Name})
@@ -814,7 +814,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.typing {
 		return []key.Binding{filterKeep, filterClear, m.searchBinding()}
 	}
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	var out []key.Binding
 	if m.selected() != nil {
 		out = append(out, m.writeKeys()...)
@@ -832,7 +832,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.typing {
 		return [][]key.Binding{{filterKeep, filterClear, m.searchBinding(), filterMove}}
 	}
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		append(append([]key.Binding{k.Mark}, m.writeKeys()...), m.openBinding()),
@@ -841,19 +841,19 @@ func (m *Model) FullHelp() [][]key.Binding {
 }
 
 func (m *Model) filterKeys() []key.Binding {
-	out := []key.Binding{m.ctx.Keys.Filter}
+	out := []key.Binding{m.sess.Keys.Filter}
 	if m.query != "" || m.srv.on() || len(m.marks) > 0 {
 		out = append(out, m.clearBinding())
 	}
-	return append(out, m.ctx.Keys.Refresh)
+	return append(out, m.sess.Keys.Refresh)
 }
 
 // writeKeys are approve and deny, unless the session is read-only.
 func (m *Model) writeKeys() []key.Binding {
-	if m.ctx.ReadOnly {
+	if m.sess.ReadOnly {
 		return nil
 	}
-	return []key.Binding{m.ctx.Keys.Approve, m.ctx.Keys.Deny}
+	return []key.Binding{m.sess.Keys.Approve, m.sess.Keys.Deny}
 }
 
 var (
@@ -863,18 +863,18 @@ var (
 )
 
 func (m *Model) searchBinding() key.Binding {
-	k := m.ctx.Keys.ServerSearch
+	k := m.sess.Keys.ServerSearch
 	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "search server"))
 }
 
 func (m *Model) openBinding() key.Binding {
-	k := m.ctx.Keys.Open
+	k := m.sess.Keys.Open
 	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "open the source"))
 }
 
 // clearBinding is esc, named for what it clears first (see Back).
 func (m *Model) clearBinding() key.Binding {
-	k := m.ctx.Keys.Back
+	k := m.sess.Keys.Back
 	what := "back"
 	switch {
 	case m.query != "":

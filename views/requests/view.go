@@ -9,9 +9,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views/filtered"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // column is one column of the inbox.
@@ -167,7 +167,7 @@ func (m *Model) View() string {
 	if m.w <= 0 || m.h <= 0 {
 		return ""
 	}
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	if len(m.rows) == 0 && !m.filterShown() {
 		var msg string
 		switch {
@@ -175,7 +175,7 @@ func (m *Model) View() string {
 			msg = st.Muted.Render("Loading the pending access requests" + m.scopeText() + "…")
 		case m.err != nil:
 			msg = st.Error.Render("Could not load the pending access requests"+m.scopeText()+": "+format.Inline(apiclient.Explain(m.err))) +
-				"\n" + st.Muted.Render("Press "+m.ctx.Keys.Refresh.Help().Key+" to try again.")
+				"\n" + st.Muted.Render("Press "+m.sess.Keys.Refresh.Help().Key+" to try again.")
 		default:
 			msg = m.statusLine() + "\n" + st.Muted.Render("No pending access requests"+m.scopeText()+m.searchWords()+". Nothing to approve.")
 		}
@@ -241,7 +241,7 @@ func (m *Model) searchWords() string {
 // statusLine says how many requests there are, what is loading, the
 // server search, the marks and a failed load.
 func (m *Model) statusLine() string {
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	s := st.Bold.Render(fmt.Sprintf("%d pending", len(m.rows)) + m.scopeText())
 	if m.srv.on() {
 		s += st.Accent.Render(" · server search:" + strings.TrimPrefix(m.searchWords(), " matching"))
@@ -261,7 +261,7 @@ func (m *Model) statusLine() string {
 		s += st.Muted.Render(" · loading the rest…")
 	}
 	if m.err != nil {
-		s += st.Error.Render(" · stopped: " + format.Inline(apiclient.Explain(m.err)) + " (" + m.ctx.Keys.Refresh.Help().Key + " to retry)")
+		s += st.Error.Render(" · stopped: " + format.Inline(apiclient.Explain(m.err)) + " (" + m.sess.Keys.Refresh.Help().Key + " to retry)")
 	}
 	return ansi.Truncate(s, m.w, "…")
 }
@@ -277,7 +277,7 @@ func (m *Model) failedShown() int {
 }
 
 func (m *Model) filterLine() string {
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	n, of := m.len(), len(m.rows)
 	if m.filter.On() {
 		of = m.filter.Of()
@@ -292,11 +292,11 @@ func (m *Model) filterLine() string {
 		return ansi.Truncate(in.View()+st.Filter.Info.Render("  "+info), m.w, "…")
 	}
 	return ansi.Truncate(st.Filter.Prompt.Render("/ ")+st.Filter.Text.Render(safe.Line(m.query))+
-		st.Filter.Info.Render("  "+info+" · "+m.ctx.Keys.Back.Help().Key+" clears"), m.w, "…")
+		st.Filter.Info.Render("  "+info+" · "+m.sess.Keys.Back.Help().Key+" clears"), m.w, "…")
 }
 
 func (m *Model) renderRow(i int, idx, widths []int) string {
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	r, matched := m.at(i)
 	base, match := st.Table.Cell, st.Table.Match
 	var b strings.Builder

@@ -12,8 +12,8 @@ import (
 
 // An empty form closes on esc at once: there is nothing to lose.
 func TestEscOnAnEmptyFormCloses(t *testing.T) {
-	_, ctx := fixture()
-	drv, _ := open(t, ctx, 100, 30)
+	_, sess := fixture()
+	drv, _ := open(t, sess, 100, 30)
 	drv.Key("esc")
 	if _, ok := viewtest.Last[views.CloseModalMsg](drv); !ok {
 		t.Fatal("esc on an empty form should close it")
@@ -23,8 +23,8 @@ func TestEscOnAnEmptyFormCloses(t *testing.T) {
 // ctrl+d removes the focused pair, the others keep their values and are
 // renumbered; the last pair cannot go; what is sent is the pairs left.
 func TestRemovePair(t *testing.T) {
-	api, ctx := fixture()
-	drv, m := open(t, ctx, 100, 40)
+	api, sess := fixture()
+	drv, m := open(t, sess, 100, 40)
 	fill(drv, "2", "one", "s3://b/1/")
 	move(drv, "ctrl+n")
 	typeText(drv, "two")
@@ -54,8 +54,8 @@ func TestRemovePair(t *testing.T) {
 
 // The hint line says every key and fits an 80-column terminal uncut.
 func TestHintFitsAt80(t *testing.T) {
-	_, ctx := fixture()
-	drv, _ := open(t, ctx, 80, 20) // the body of an 80×24 terminal
+	_, sess := fixture()
+	drv, _ := open(t, sess, 80, 20) // the body of an 80×24 terminal
 	found := false
 	for _, l := range strings.Split(drv.Screen(), "\n") {
 		if strings.Contains(l, "pair(s)") {

@@ -19,9 +19,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 type phase int
@@ -51,7 +51,7 @@ type field struct {
 
 // Model is the create form.
 type Model struct {
-	ctx    *views.Context
+	sess   *views.Session
 	base   context.Context
 	cancel context.CancelFunc
 	w, h   int
@@ -74,13 +74,13 @@ type Model struct {
 }
 
 // New returns an empty form.
-func New(ctx *views.Context) *Model {
+func New(sess *views.Session) *Model {
 	base, cancel := context.WithCancel(context.Background())
-	m := &Model{ctx: ctx, base: base, cancel: cancel,
-		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(ctx.Styles.Accent))}
+	m := &Model{sess: sess, base: base, cancel: cancel,
+		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(sess.Styles.Accent))}
 	m.fields = append(m.fields, newField(fIntegration, 0, "e.g. 2"))
 	m.addPair()
-	if ctx.Protected {
+	if sess.Protected {
 		m.fields = append(m.fields, newField(fProfile, 0, ""))
 	}
 	m.setFocus(0)
@@ -223,8 +223,8 @@ func (m *Model) validate() (apiclient.S3CreateRequest, bool) {
 			}
 			req.DataSources = append(req.DataSources, cur)
 		case fProfile:
-			if f.input.Value() != m.ctx.Profile {
-				m.errs[i] = fmt.Sprintf("type %q to confirm", m.ctx.Profile)
+			if f.input.Value() != m.sess.Profile {
+				m.errs[i] = fmt.Sprintf("type %q to confirm", m.sess.Profile)
 			}
 		}
 	}
@@ -263,9 +263,9 @@ func (m *Model) submit() tea.Cmd {
 		return nil
 	}
 	m.phase, m.server = submitting, ""
-	vctx, api, base := m.ctx, m.ctx.API, m.base
+	sess, api, base := m.sess, m.sess.API, m.base
 	return tea.Batch(m.spin.Tick, views.Track("creating S3 data sources", func() tea.Msg {
-		rctx, cancel := vctx.WithTimeout(base)
+		rctx, cancel := sess.WithTimeout(base)
 		defer cancel()
 		made, err := api.CreateS3(rctx, req)
 		return submittedMsg{made: made, err: err}
@@ -277,12 +277,12 @@ func (m *Model) submit() tea.Cmd {
 // sources exist whether or not the form is still open, so the list must
 // get them even when the user closes the form at once.
 func (m *Model) afterCreate(made []apiclient.S3Created) tea.Cmd {
-	vctx, api := m.ctx, m.ctx.API
+	sess, api := m.sess, m.sess.API
 	return views.Track("reading the new sources", func() tea.Msg {
 		handlers := map[int64]string{}
 		var added []apiclient.DataSource
 		for _, c := range made {
-			rctx, cancel := vctx.WithTimeout(context.Background())
+			rctx, cancel := sess.WithTimeout(context.Background())
 			if h, err := api.GetS3Handler(rctx, c.DataSourceID); err == nil {
 				handlers[c.DataSourceID] = fmt.Sprintf("handler %d: %s, integration %d, base %s, prefix %s",
 					h.ID, safe.Line(h.Type), h.Metadata.IntegrationID, safe.Line(h.AWSLocationPath), safe.Line(h.Metadata.Prefix))
@@ -338,7 +338,7 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	switch m.phase {
 	case submitting:
 		return nil
@@ -370,7 +370,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.submit()
 	case key.Matches(msg, k.AddPair):
 		m.addPair()
-		return m.setFocus(len(m.fields) - 2 - btoi(m.ctx.Protected))
+		return m.setFocus(len(m.fields) - 2 - btoi(m.sess.Protected))
 	case key.Matches(msg, k.NextField) || msg.Type == tea.KeyDown:
 		return m.setFocus((m.focus + 1) % len(m.fields))
 	case key.Matches(msg, k.PrevField) || msg.Type == tea.KeyUp:
@@ -449,7 +449,7 @@ func btoi(b bool) int {
 }
 
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	switch m.phase {
 	case submitting:
 		return []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("…", "creating"))}
@@ -475,11 +475,11 @@ func (m *Model) label(f field) string {
 	case fPrefix:
 		return fmt.Sprintf("Prefix #%d", f.pair+1)
 	}
-	return fmt.Sprintf("Protected profile: type %q to confirm", m.ctx.Profile)
+	return fmt.Sprintf("Protected profile: type %q to confirm", m.sess.Profile)
 }
 
 func (m *Model) View() string {
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	box := st.Modal.Box
 	width := max(min(m.w-4, 80), 24)
 	inner := width - box.GetHorizontalFrameSize()
@@ -517,7 +517,7 @@ func (m *Model) View() string {
 			// Short enough for an 80-column terminal (enter on the last
 			// field submits too: the README says so).
 			status = st.Muted.Render(ansi.Truncate(fmt.Sprintf("%d pair(s) · %s add · %s remove · %s submit · esc cancel",
-				m.pairs(), m.ctx.Keys.AddPair.Help().Key, m.ctx.Keys.RemovePair.Help().Key, m.ctx.Keys.Submit.Help().Key), inner, "…"))
+				m.pairs(), m.sess.Keys.AddPair.Help().Key, m.sess.Keys.RemovePair.Help().Key, m.sess.Keys.Submit.Help().Key), inner, "…"))
 			if m.discarding {
 				status = st.Warning.Render(ansi.Truncate("Discard what you typed? y discards · n keeps editing", inner, "…"))
 			}
@@ -595,15 +595,15 @@ func (m *Model) more(arrow string, lo, hi, inner int) string {
 		}
 	}
 	if errs > 0 {
-		return ansi.Truncate(m.ctx.Styles.Muted.Render(fmt.Sprintf("  %s %d more ", arrow, hi-lo))+
-			m.ctx.Styles.Modal.FieldError.Render(fmt.Sprintf("(%d in error)", errs)), inner, "…")
+		return ansi.Truncate(m.sess.Styles.Muted.Render(fmt.Sprintf("  %s %d more ", arrow, hi-lo))+
+			m.sess.Styles.Modal.FieldError.Render(fmt.Sprintf("(%d in error)", errs)), inner, "…")
 	}
-	return m.ctx.Styles.Muted.Render(ansi.Truncate(fmt.Sprintf("  %s %d more field(s)", arrow, hi-lo), inner, "…"))
+	return m.sess.Styles.Muted.Render(ansi.Truncate(fmt.Sprintf("  %s %d more field(s)", arrow, hi-lo), inner, "…"))
 }
 
 // fieldLines draws field i: its label, its input, and its error or warning.
 func (m *Model) fieldLines(i, inner int) []string {
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	f := m.fields[i]
 	label := m.label(f)
 	if i == m.focus {

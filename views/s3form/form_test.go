@@ -15,8 +15,8 @@ import (
 )
 
 func TestEmptySubmitShowsErrorsUnderEachField(t *testing.T) {
-	api, ctx := fixture()
-	drv, m := open(t, ctx, 100, 30)
+	api, sess := fixture()
+	drv, m := open(t, sess, 100, 30)
 	wantValues(t, m, "", "", "")
 	drv.Key("ctrl+s")
 	wantCreates(t, api)
@@ -39,8 +39,8 @@ func TestEmptySubmitShowsErrorsUnderEachField(t *testing.T) {
 func TestIntegrationIDMustBePositiveWholeNumber(t *testing.T) {
 	for _, v := range []string{"abc", "0", "-3", "1.5", "2a", "99999999999999999999"} {
 		t.Run(v, func(t *testing.T) {
-			api, ctx := fixture()
-			drv, m := open(t, ctx, 100, 30)
+			api, sess := fixture()
+			drv, m := open(t, sess, 100, 30)
 			fill(drv, v, "research", "s3://bucket/research/")
 			drv.Key("ctrl+s")
 			wantCreates(t, api)
@@ -51,8 +51,8 @@ func TestIntegrationIDMustBePositiveWholeNumber(t *testing.T) {
 		})
 	}
 	for v, want := range map[string]int64{"2": 2, " 7 ": 7, "+12": 12} {
-		api, ctx := fixture()
-		drv, _ := open(t, ctx, 100, 30)
+		api, sess := fixture()
+		drv, _ := open(t, sess, 100, 30)
 		fill(drv, v, "research", "s3://bucket/research/")
 		drv.Key("ctrl+s")
 		wantCreates(t, api, fmt.Sprintf("s3 create %d [{research s3://bucket/research/}]", want))
@@ -73,8 +73,8 @@ func TestNameAndPrefixRules(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name+"|"+c.prefix, func(t *testing.T) {
-			api, ctx := fixture()
-			drv, _ := open(t, ctx, 100, 30)
+			api, sess := fixture()
+			drv, _ := open(t, sess, 100, 30)
 			fill(drv, "2", c.name, c.prefix)
 			drv.Key("ctrl+s")
 			wantCreates(t, api)
@@ -86,8 +86,8 @@ func TestNameAndPrefixRules(t *testing.T) {
 }
 
 func TestDuplicateNamesRejected(t *testing.T) {
-	api, ctx := fixture()
-	drv, _ := open(t, ctx, 100, 40)
+	api, sess := fixture()
+	drv, _ := open(t, sess, 100, 40)
 	fill(drv, "2", "research", "s3://b/one/")
 	move(drv, "ctrl+n")
 	typeText(drv, "research")
@@ -103,11 +103,11 @@ func TestDuplicateNamesRejected(t *testing.T) {
 // A prefix without s3:// is sent as typed, with a warning that shows as
 // soon as the field is left, before anything is sent.
 func TestPrefixWithoutS3WarnsButSubmits(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	api.CreateS3Fn = func(apiclient.S3CreateRequest) ([]apiclient.S3Created, error) {
 		return nil, &apiclient.APIError{StatusCode: 400, Method: "POST", Path: "/native-s3/handler", Message: "bad prefix"}
 	}
-	drv, m := open(t, ctx, 100, 30)
+	drv, m := open(t, sess, 100, 30)
 	fill(drv, "2", "research", "bucket/research/")
 	move(drv, "shift+tab")
 	if got := below(drv, "Prefix #1", 2); got != "! no s3:// prefix: sent as typed" {
@@ -129,8 +129,8 @@ func TestPrefixWithoutS3WarnsButSubmits(t *testing.T) {
 }
 
 func TestAddPair(t *testing.T) {
-	api, ctx := fixture()
-	drv, m := open(t, ctx, 100, 40)
+	api, sess := fixture()
+	drv, m := open(t, sess, 100, 40)
 	fill(drv, "2", "one", "s3://b/one/")
 	move(drv, "ctrl+n")
 	wantScreen(t, drv, "Data source name #2", "Prefix #2", "2 pair(s)")
@@ -147,8 +147,8 @@ func TestAddPair(t *testing.T) {
 }
 
 func TestTabCycles(t *testing.T) {
-	_, ctx := fixture()
-	drv, m := open(t, ctx, 100, 30)
+	_, sess := fixture()
+	drv, m := open(t, sess, 100, 30)
 	typeText(drv, "1")
 	move(drv, "tab")
 	typeText(drv, "a")
@@ -171,8 +171,8 @@ func TestTabCycles(t *testing.T) {
 }
 
 func TestEnterMovesOnThenSubmitsOnTheLastField(t *testing.T) {
-	api, ctx := fixture()
-	drv, m := open(t, ctx, 100, 30)
+	api, sess := fixture()
+	drv, m := open(t, sess, 100, 30)
 	typeText(drv, "2")
 	drv.Key("enter")
 	wantCreates(t, api)
@@ -186,8 +186,8 @@ func TestEnterMovesOnThenSubmitsOnTheLastField(t *testing.T) {
 
 	// On the last field with errors elsewhere: nothing is sent, and the
 	// focus goes to the first error.
-	api, ctx = fixture()
-	drv, m = open(t, ctx, 100, 30)
+	api, sess = fixture()
+	drv, m = open(t, sess, 100, 30)
 	move(drv, "tab", "tab")
 	typeText(drv, "s3://b/r/")
 	drv.Key("enter")
@@ -197,8 +197,8 @@ func TestEnterMovesOnThenSubmitsOnTheLastField(t *testing.T) {
 }
 
 func TestCtrlSSubmitsFromTheFirstField(t *testing.T) {
-	api, ctx := fixture()
-	drv, _ := open(t, ctx, 100, 30)
+	api, sess := fixture()
+	drv, _ := open(t, sess, 100, 30)
 	fill(drv, "2", "research", "s3://b/r/")
 	move(drv, "tab") // back on the first field
 	if !strings.Contains(below(drv, "▸", 0), "Integration ID") {
@@ -209,8 +209,8 @@ func TestCtrlSSubmitsFromTheFirstField(t *testing.T) {
 }
 
 func TestNoSecondSubmitWhileRunning(t *testing.T) {
-	api, ctx := fixture()
-	drv, m := open(t, ctx, 100, 30)
+	api, sess := fixture()
+	drv, m := open(t, sess, 100, 30)
 	fill(drv, "2", "research", "s3://b/r/")
 	_, run := m.Update(viewtest.KeyMsg("ctrl+s"))
 	if run == nil {
@@ -246,9 +246,9 @@ func TestServerRefusalKeepsEveryValue(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			api, ctx := fixture()
+			api, sess := fixture()
 			api.CreateS3Fn = func(apiclient.S3CreateRequest) ([]apiclient.S3Created, error) { return nil, c.err }
-			drv, m := open(t, ctx, 100, 30)
+			drv, m := open(t, sess, 100, 30)
 			fill(drv, "2", "research", "s3://other/")
 			move(drv, "ctrl+n")
 			typeText(drv, "second")
@@ -283,9 +283,9 @@ func TestUnknownOutcomeNotRetried(t *testing.T) {
 		"deadline":  fmt.Errorf("POST /native-s3/handler: %w", context.DeadlineExceeded),
 	} {
 		t.Run(name, func(t *testing.T) {
-			api, ctx := fixture()
+			api, sess := fixture()
 			api.CreateS3Fn = func(apiclient.S3CreateRequest) ([]apiclient.S3Created, error) { return nil, err }
-			drv, m := open(t, ctx, 100, 30)
+			drv, m := open(t, sess, 100, 30)
 			fill(drv, "2", "research", "s3://b/r/")
 			drv.Key("ctrl+s")
 			wantCreates(t, api, "s3 create 2 [{research s3://b/r/}]")
@@ -296,14 +296,14 @@ func TestUnknownOutcomeNotRetried(t *testing.T) {
 }
 
 func TestSuccessShowsSourcesAndHandlers(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	var handlerCalls []int64
 	inner := api.S3HandlerFn
 	api.S3HandlerFn = func(id int64) (*apiclient.S3Handler, error) {
 		handlerCalls = append(handlerCalls, id)
 		return inner(id)
 	}
-	drv, _ := open(t, ctx, 100, 30)
+	drv, _ := open(t, sess, 100, 30)
 	fill(drv, "2", "research", "s3://bucket/research/")
 	move(drv, "ctrl+n")
 	typeText(drv, "archive")
@@ -350,8 +350,8 @@ func TestSuccessWhenReadsFail(t *testing.T) {
 	api.S3HandlerFn = func(int64) (*apiclient.S3Handler, error) {
 		return nil, &apiclient.APIError{StatusCode: 404, Method: "GET", Path: "/native-s3/handler/201"}
 	}
-	ctx := viewtest.Context(flaky{api, &apiclient.TransportError{Method: "GET", Path: "/dataSource/201", Err: errors.New("connection reset")}})
-	drv, _ := open(t, ctx, 100, 30)
+	sess := viewtest.Context(flaky{api, &apiclient.TransportError{Method: "GET", Path: "/dataSource/201", Err: errors.New("connection reset")}})
+	drv, _ := open(t, sess, 100, 30)
 	fill(drv, "2", "research", "s3://b/r/")
 	drv.Key("ctrl+s")
 	wantScreen(t, drv, "✓ research (id 201)", "handler: not found (404)")
@@ -365,8 +365,8 @@ func TestSuccessWhenReadsFail(t *testing.T) {
 // added to the list.
 func TestSuccessSourceNotFound(t *testing.T) {
 	api, _ := fixture()
-	ctx := viewtest.Context(flaky{api, &apiclient.APIError{StatusCode: 404, Method: "GET", Path: "/dataSource/201"}})
-	drv, _ := open(t, ctx, 100, 30)
+	sess := viewtest.Context(flaky{api, &apiclient.APIError{StatusCode: 404, Method: "GET", Path: "/dataSource/201"}})
+	drv, _ := open(t, sess, 100, 30)
 	fill(drv, "2", "research", "s3://b/r/")
 	drv.Key("ctrl+s")
 	if added, ok := viewtest.Last[views.SourcesAddedMsg](drv); ok {
@@ -375,17 +375,17 @@ func TestSuccessSourceNotFound(t *testing.T) {
 }
 
 func TestSuccessWithAnEmptyAnswer(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	api.CreateS3Fn = func(apiclient.S3CreateRequest) ([]apiclient.S3Created, error) { return nil, nil }
-	drv, _ := open(t, ctx, 100, 30)
+	drv, _ := open(t, sess, 100, 30)
 	fill(drv, "2", "research", "s3://b/r/")
 	drv.Key("ctrl+s")
 	wantScreen(t, drv, "The server accepted the request but did not say what it created. Refresh the list (r) to see the new sources.")
 }
 
 func TestEscCancelsAndTheNextFormIsEmpty(t *testing.T) {
-	api, ctx := fixture()
-	drv, m := open(t, ctx, 100, 30)
+	api, sess := fixture()
+	drv, m := open(t, sess, 100, 30)
 	fill(drv, "2", "research", "s3://b/r/")
 	move(drv, "ctrl+n")
 	// With input typed, esc asks first; n keeps every value.
@@ -403,7 +403,7 @@ func TestEscCancelsAndTheNextFormIsEmpty(t *testing.T) {
 	}
 	wantCreates(t, api)
 	m.Close()
-	next := s3form.New(ctx)
+	next := s3form.New(sess)
 	wantValues(t, next, "", "", "")
 	if s := viewtest.New(t, next, 100, 30).Screen(); strings.Contains(s, "s3://b/r/") || strings.Contains(s, "#2") {
 		t.Errorf("the next form is not empty:\n%s", s)
@@ -411,9 +411,9 @@ func TestEscCancelsAndTheNextFormIsEmpty(t *testing.T) {
 }
 
 func TestProtectedProfileField(t *testing.T) {
-	api, ctx := fixture()
-	ctx.Protected, ctx.Profile = true, "prod"
-	drv, m := open(t, ctx, 100, 40)
+	api, sess := fixture()
+	sess.Protected, sess.Profile = true, "prod"
+	drv, m := open(t, sess, 100, 40)
 	wantValues(t, m, "", "", "", "")
 	wantScreen(t, drv, `Protected profile: type "prod" to confirm`)
 	fill(drv, "2", "research", "s3://b/r/")
@@ -446,8 +446,8 @@ func TestProtectedProfileField(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	api, ctx := fixture()
-	drv, m := open(t, ctx, 100, 30)
+	api, sess := fixture()
+	drv, m := open(t, sess, 100, 30)
 	if m.Title() != "Create Native S3 data sources" || !m.CapturesInput() {
 		t.Error("title or input capture")
 	}

@@ -21,7 +21,7 @@ func init() { lipgloss.SetColorProfile(termenv.Ascii) }
 // fixture returns a fake whose create call answers like Immuta: one
 // source per pair, ids from 201, added to the fake's sources; and whose
 // handler call answers for those ids.
-func fixture() (*viewtest.FakeAPI, *views.Context) {
+func fixture() (*viewtest.FakeAPI, *views.Session) {
 	api := &viewtest.FakeAPI{}
 	var reqs []apiclient.S3CreateRequest
 	api.CreateS3Fn = func(r apiclient.S3CreateRequest) ([]apiclient.S3Created, error) {
@@ -48,9 +48,9 @@ func fixture() (*viewtest.FakeAPI, *views.Context) {
 	return api, viewtest.Context(api)
 }
 
-func open(t *testing.T, ctx *views.Context, w, h int) (*viewtest.Driver, *s3form.Model) {
+func open(t *testing.T, sess *views.Session, w, h int) (*viewtest.Driver, *s3form.Model) {
 	t.Helper()
-	m := s3form.New(ctx)
+	m := s3form.New(sess)
 	return viewtest.New(t, m, w, h), m
 }
 

@@ -25,20 +25,20 @@ const longRefusal = "The prefix s3://analytics-prod-eu/warehouse/raw/events/ is 
 func TestFormWithinBounds(t *testing.T) {
 	states := []struct {
 		name  string
-		setup func(t *testing.T, api *viewtest.FakeAPI, ctx *views.Context, w, h int) *viewtest.Driver
+		setup func(t *testing.T, api *viewtest.FakeAPI, sess *views.Session, w, h int) *viewtest.Driver
 		want  []string
 	}{
-		{"empty", func(t *testing.T, api *viewtest.FakeAPI, ctx *views.Context, w, h int) *viewtest.Driver {
-			drv, _ := open(t, ctx, w, h)
+		{"empty", func(t *testing.T, api *viewtest.FakeAPI, sess *views.Session, w, h int) *viewtest.Driver {
+			drv, _ := open(t, sess, w, h)
 			return drv
 		}, []string{"▸ Integration ID"}},
-		{"errors", func(t *testing.T, api *viewtest.FakeAPI, ctx *views.Context, w, h int) *viewtest.Driver {
-			drv, _ := open(t, ctx, w, h)
+		{"errors", func(t *testing.T, api *viewtest.FakeAPI, sess *views.Session, w, h int) *viewtest.Driver {
+			drv, _ := open(t, sess, w, h)
 			drv.Key("ctrl+s")
 			return drv
 		}, []string{"▸ Integration ID", "✗ required"}},
-		{"six pairs, focus on the last", func(t *testing.T, api *viewtest.FakeAPI, ctx *views.Context, w, h int) *viewtest.Driver {
-			drv, _ := open(t, ctx, w, h)
+		{"six pairs, focus on the last", func(t *testing.T, api *viewtest.FakeAPI, sess *views.Session, w, h int) *viewtest.Driver {
+			drv, _ := open(t, sess, w, h)
 			for range 5 {
 				move(drv, "ctrl+n")
 			}
@@ -46,39 +46,39 @@ func TestFormWithinBounds(t *testing.T) {
 			typeText(drv, "last-prefix")
 			return drv
 		}, []string{"▸ Prefix #6", "last-prefix", "more field(s)"}},
-		{"six pairs, focus in the middle", func(t *testing.T, api *viewtest.FakeAPI, ctx *views.Context, w, h int) *viewtest.Driver {
-			drv, _ := open(t, ctx, w, h)
+		{"six pairs, focus in the middle", func(t *testing.T, api *viewtest.FakeAPI, sess *views.Session, w, h int) *viewtest.Driver {
+			drv, _ := open(t, sess, w, h)
 			for range 5 {
 				move(drv, "ctrl+n")
 			}
 			move(drv, "shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab")
 			return drv
 		}, []string{"▸ Data source name #3", "more field(s)"}},
-		{"long refusal", func(t *testing.T, api *viewtest.FakeAPI, ctx *views.Context, w, h int) *viewtest.Driver {
+		{"long refusal", func(t *testing.T, api *viewtest.FakeAPI, sess *views.Session, w, h int) *viewtest.Driver {
 			api.CreateS3Fn = func(apiclient.S3CreateRequest) ([]apiclient.S3Created, error) {
 				return nil, &apiclient.APIError{StatusCode: 400, Method: "POST", Path: "/native-s3/handler", Message: longRefusal}
 			}
-			drv, _ := open(t, ctx, w, h)
+			drv, _ := open(t, sess, w, h)
 			fill(drv, "2", "research", "bucket/x/")
 			drv.Key("ctrl+s")
 			return drv
 		}, []string{"▸ Prefix #1", "Not created"}},
-		{"protected, profile field", func(t *testing.T, api *viewtest.FakeAPI, ctx *views.Context, w, h int) *viewtest.Driver {
-			ctx.Protected, ctx.Profile = true, "prod"
-			drv, _ := open(t, ctx, w, h)
+		{"protected, profile field", func(t *testing.T, api *viewtest.FakeAPI, sess *views.Session, w, h int) *viewtest.Driver {
+			sess.Protected, sess.Profile = true, "prod"
+			drv, _ := open(t, sess, w, h)
 			move(drv, "ctrl+n")
 			drv.Key("ctrl+s")
 			move(drv, "shift+tab")
 			return drv
 		}, []string{"▸ Protected profile"}},
-		{"submitting", func(t *testing.T, api *viewtest.FakeAPI, ctx *views.Context, w, h int) *viewtest.Driver {
-			drv, m := open(t, ctx, w, h)
+		{"submitting", func(t *testing.T, api *viewtest.FakeAPI, sess *views.Session, w, h int) *viewtest.Driver {
+			drv, m := open(t, sess, w, h)
 			fill(drv, "2", "research", "s3://b/r/")
 			m.Update(viewtest.KeyMsg("ctrl+s")) // the command is not run: still submitting
 			return drv
 		}, []string{"creating"}},
-		{"twelve created", func(t *testing.T, api *viewtest.FakeAPI, ctx *views.Context, w, h int) *viewtest.Driver {
-			drv, _ := open(t, ctx, w, h)
+		{"twelve created", func(t *testing.T, api *viewtest.FakeAPI, sess *views.Session, w, h int) *viewtest.Driver {
+			drv, _ := open(t, sess, w, h)
 			fill(drv, "2", "research-0", "s3://a-long-bucket-name/with/a/long/prefix/0/")
 			for i := 1; i < 12; i++ {
 				move(drv, "ctrl+n")
@@ -93,8 +93,8 @@ func TestFormWithinBounds(t *testing.T) {
 	for _, st := range states {
 		for _, sz := range sizes {
 			t.Run(fmt.Sprintf("%s %dx%d", st.name, sz[0], sz[1]), func(t *testing.T) {
-				api, ctx := fixture()
-				drv := st.setup(t, api, ctx, sz[0], sz[1])
+				api, sess := fixture()
+				drv := st.setup(t, api, sess, sz[0], sz[1])
 				viewtest.CheckBounds(t, drv.V.View(), sz[0], sz[1])
 				scr := drv.Screen()
 				for _, w := range st.want {
@@ -108,8 +108,8 @@ func TestFormWithinBounds(t *testing.T) {
 }
 
 func TestFormResizes(t *testing.T) {
-	_, ctx := fixture()
-	drv, m := open(t, ctx, 100, 30)
+	_, sess := fixture()
+	drv, m := open(t, sess, 100, 30)
 	for range 3 {
 		move(drv, "ctrl+n")
 	}
@@ -137,7 +137,7 @@ func TestHostileServerStringsSanitized(t *testing.T) {
 			}
 		}
 	}
-	api, ctx := fixture()
+	api, sess := fixture()
 	api.CreateS3Fn = func(apiclient.S3CreateRequest) ([]apiclient.S3Created, error) {
 		return []apiclient.S3Created{{DataSourceID: 9, DataSourceName: hostile, Prefix: hostile}}, nil
 	}
@@ -146,25 +146,25 @@ func TestHostileServerStringsSanitized(t *testing.T) {
 		h.Metadata.Prefix = hostile
 		return h, nil
 	}
-	drv, _ := open(t, ctx, 100, 30)
+	drv, _ := open(t, sess, 100, 30)
 	fill(drv, "2", "research", "s3://b/r/")
 	drv.Key("ctrl+s")
 	wantScreen(t, drv, "✓ Evil␛[2J␛]0;pwned␇", "handler 9: Evil␛[2J")
 	check(drv)
 
-	api, ctx = fixture()
+	api, sess = fixture()
 	api.CreateS3Fn = func(apiclient.S3CreateRequest) ([]apiclient.S3Created, error) {
 		return nil, &apiclient.APIError{StatusCode: 400, Method: "POST", Path: "/native-s3/handler", Message: hostile}
 	}
-	drv, _ = open(t, ctx, 100, 30)
+	drv, _ = open(t, sess, 100, 30)
 	fill(drv, "2", "research", "s3://b/r/")
 	drv.Key("ctrl+s")
 	wantScreen(t, drv, "Not created")
 	check(drv)
 
 	// What the user types or pastes is drawn safely too.
-	_, ctx = fixture()
-	drv, _ = open(t, ctx, 100, 30)
+	_, sess = fixture()
+	drv, _ = open(t, sess, 100, 30)
 	drv.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(hostile), Paste: true})
 	check(drv)
 }
@@ -172,12 +172,12 @@ func TestHostileServerStringsSanitized(t *testing.T) {
 // The form after the server refused: its message, the warning on the
 // prefix, and every value as typed.
 func TestGoldenFormWithServerError(t *testing.T) {
-	api, ctx := fixture()
+	api, sess := fixture()
 	api.CreateS3Fn = func(apiclient.S3CreateRequest) ([]apiclient.S3Created, error) {
 		return nil, &apiclient.APIError{StatusCode: 409, Method: "POST", Path: "/native-s3/handler",
 			Message: "A data source named research-data already exists"}
 	}
-	m, _ := open(t, ctx, 80, 24)
+	m, _ := open(t, sess, 80, 24)
 	h := &viewtest.Harness{V: m.V}
 	h.Ready = func() bool { return strings.Contains(h.V.View(), "Not created") }
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(80, 24))
@@ -202,8 +202,8 @@ func TestGoldenFormWithServerError(t *testing.T) {
 
 // Fields off screen still say they are in error.
 func TestHiddenErrorsAreCounted(t *testing.T) {
-	api, ctx := fixture()
-	drv, _ := open(t, ctx, 40, 12)
+	api, sess := fixture()
+	drv, _ := open(t, sess, 40, 12)
 	move(drv, "ctrl+n")
 	drv.Key("ctrl+s")
 	move(drv, "tab")
@@ -215,8 +215,8 @@ func TestHiddenErrorsAreCounted(t *testing.T) {
 // Bidi overrides and C1 controls typed or pasted into a field are
 // dropped: they would make the value read differently from what is sent.
 func TestPastedControlsDropped(t *testing.T) {
-	_, ctx := fixture()
-	drv, m := open(t, ctx, 100, 30)
+	_, sess := fixture()
+	drv, m := open(t, sess, 100, 30)
 	move(drv, "tab")
 	drv.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("re\u202esearch\u2066\x9b-data\u200f"), Paste: true})
 	if got := m.Values()[1]; got != "research-data" {

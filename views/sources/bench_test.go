@@ -198,9 +198,9 @@ func benchStyles() {
 
 // loadedModel is the list with rows loaded and sorted, sized w×h.
 func loadedModel(rows []Row, w, h int) *Model {
-	ctx := viewtest.Context(&viewtest.FakeAPI{})
+	sess := viewtest.Context(&viewtest.FakeAPI{})
 	benchStyles()
-	m := New(ctx)
+	m := New(sess)
 	m.SetSize(w, h)
 	d := m.newDataset(listOpts{})
 	d.rows = rows

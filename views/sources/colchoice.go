@@ -13,7 +13,7 @@ import (
 )
 
 // Choosing the list's columns: [list] columns in the config sets them and
-// their order (views.Context.ListColumns, checked at load), the column
+// their order (views.Session.ListColumns, checked at load), the column
 // menu (the list_columns key) shows and hides them for the session, and a
 // click on a header sorts by that column (again: reverses).
 
@@ -96,7 +96,7 @@ func (m *Model) applyMenu() {
 // enter shows/hides a column (one always stays), K/J move it up or down
 // the order, esc (or the menu's key again) closes.
 func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	cm := m.colMenu
 	switch {
 	case msg.Type == tea.KeyEsc || key.Matches(msg, k.Back) || key.Matches(msg, k.ListColumns) || key.Matches(msg, k.Quit):
@@ -151,7 +151,7 @@ func (m *Model) menuLines() []string {
 		}
 		lines = append(lines, cur+box+" "+name)
 	}
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	lines = append(lines, "", k.Mark.Help().Key+" show/hide", k.MoveUp.Help().Key+"/"+k.MoveDown.Help().Key+" move up/down", "esc close")
 	w := 0
 	for _, l := range lines {

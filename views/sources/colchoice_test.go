@@ -14,9 +14,9 @@ import (
 // listWith is the list with the config's [list] columns.
 func listWith(t *testing.T, cols []string, w, h int) (*viewtest.Driver, *Model) {
 	t.Helper()
-	ctx := viewtest.Context(&viewtest.FakeAPI{Sources: taggedSources(30)})
-	ctx.ListColumns = cols
-	m := New(ctx)
+	sess := viewtest.Context(&viewtest.FakeAPI{Sources: taggedSources(30)})
+	sess.ListColumns = cols
+	m := New(sess)
 	return viewtest.New(t, m, w, h), m
 }
 

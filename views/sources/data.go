@@ -9,8 +9,8 @@ import (
 	"sync/atomic"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // Row is what the list keeps of a source: the columns, already made safe to

@@ -30,9 +30,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/fileform"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 // ExportFormats are the formats of a list export, in the form's order.
@@ -72,8 +72,8 @@ func (m *Model) exportRows() ([]Row, string) {
 }
 
 // exportPath is the file offered for format f: ./dsbrowse-sources-YYYYMMDD.f.
-func exportPath(ctx *views.Context, f string) string {
-	return fmt.Sprintf("./dsbrowse-sources-%s.%s", ctx.Clock().Format("20060102"), f)
+func exportPath(sess *views.Session, f string) string {
+	return fmt.Sprintf("./dsbrowse-sources-%s.%s", sess.Clock().Format("20060102"), f)
 }
 
 // exportForm opens the export form for the rows the list shows or marks.
@@ -85,14 +85,14 @@ func (m *Model) exportForm() tea.Cmd {
 	if len(rows) == 1 {
 		what = "1 data source"
 	}
-	vctx := m.ctx
-	return views.OpenModal(fileform.New(vctx, fileform.Spec{
+	sess := m.sess
+	return views.OpenModal(fileform.New(sess, fileform.Spec{
 		Title: "Export data sources",
 		Intro: fmt.Sprintf("Writes %s. CSV: the list's columns. JSON and NDJSON: each source as the server sends it (%s).",
 			safe.Line(what), requests(len(rows))),
 		Formats:     ExportFormats,
-		DefaultPath: func(f string) string { return exportPath(vctx, f) },
-		Submit:      func(p, f string) (tea.Cmd, string) { return startExport(vctx, rows, p, f) },
+		DefaultPath: func(f string) string { return exportPath(sess, f) },
+		Submit:      func(p, f string) (tea.Cmd, string) { return startExport(sess, rows, p, f) },
 	}))
 }
 
@@ -118,13 +118,13 @@ func (m *Model) Export(format, path string) tea.Cmd {
 	case !ok:
 		return views.Status(fmt.Sprintf("unknown export format %q: use csv, json or ndjson", safe.Line(format)), views.Warn)
 	case path == "":
-		path = exportPath(m.ctx, format)
+		path = exportPath(m.sess, format)
 	}
 	rows, _ := m.exportRows()
 	if len(rows) == 0 {
 		return views.Status("no data source to export", views.Warn)
 	}
-	cmd, hint := startExport(m.ctx, rows, path, format)
+	cmd, hint := startExport(m.sess, rows, path, format)
 	if hint != "" {
 		return views.Status(hint, views.Warn)
 	}
@@ -134,7 +134,7 @@ func (m *Model) Export(format, path string) tea.Cmd {
 // startExport creates the file (never over an existing one) and writes
 // rows to it on a goroutine. hint is the form's word when the file cannot
 // be made.
-func startExport(ctx *views.Context, rows []Row, path, format string) (tea.Cmd, string) {
+func startExport(sess *views.Session, rows []Row, path, format string) (tea.Cmd, string) {
 	f, hint := fileform.Create(path)
 	if hint != "" {
 		return nil, hint
@@ -142,7 +142,7 @@ func startExport(ctx *views.Context, rows []Row, path, format string) (tea.Cmd, 
 	j := &exportJob{path: path, total: len(rows), notify: make(chan struct{}, 1), end: make(chan struct{})}
 	go func() {
 		defer close(j.end)
-		err := writeExport(ctx, f, format, rows, j)
+		err := writeExport(sess, f, format, rows, j)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
@@ -231,16 +231,16 @@ func (j *exportJob) final() tea.Msg {
 }
 
 // writeExport writes rows to w in format.
-func writeExport(ctx *views.Context, w io.Writer, format string, rows []Row, j *exportJob) error {
+func writeExport(sess *views.Session, w io.Writer, format string, rows []Row, j *exportJob) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if format == "csv" {
-		if err := writeCSV(ctx, bw, rows, j); err != nil {
+		if err := writeCSV(sess, bw, rows, j); err != nil {
 			return err
 		}
 		return bw.Flush()
 	}
 	n := 0
-	err := eachSource(ctx, rows, j, func(*Row) bool { return true }, func(r *Row, d *apiclient.DataSource, err error) error {
+	err := eachSource(sess, rows, j, func(*Row) bool { return true }, func(r *Row, d *apiclient.DataSource, err error) error {
 		if err != nil {
 			j.fail(r.ID, err)
 			return nil
@@ -297,7 +297,7 @@ func writeExport(ctx *views.Context, w io.Writer, format string, rows []Row, j *
 // source is fetched and the file gets the server's text: CSV is data.
 // Tabs and newlines became spaces and cannot be told apart from them;
 // such a row keeps its spaces.
-func writeCSV(ctx *views.Context, w io.Writer, rows []Row, j *exportJob) error {
+func writeCSV(sess *views.Session, w io.Writer, rows []Row, j *exportJob) error {
 	cols := []column{colName, colID, colHandler, colStatus, colSubscription, colSchema, colCreated}
 	for i := range rows {
 		if rows[i].Tags() != "" {
@@ -322,7 +322,7 @@ func writeCSV(ctx *views.Context, w io.Writer, rows []Row, j *exportJob) error {
 		}
 		return false
 	}
-	err := eachSource(ctx, rows, j, need, func(r *Row, d *apiclient.DataSource, err error) error {
+	err := eachSource(sess, rows, j, need, func(r *Row, d *apiclient.DataSource, err error) error {
 		for i, c := range cols {
 			rec[i] = r.cell(c)
 			if d != nil && err == nil {
@@ -405,8 +405,8 @@ func serverCell(d *apiclient.DataSource, c column) string {
 // when need says to fetch it (nil otherwise; err when the fetch failed).
 // The fetches run with the profile's concurrency, a window of rows at a
 // time (bounded memory, the rows' order kept); emit's error stops all.
-func eachSource(ctx *views.Context, rows []Row, j *exportJob, need func(*Row) bool, emit func(*Row, *apiclient.DataSource, error) error) error {
-	conc := ctx.Concurrency
+func eachSource(sess *views.Session, rows []Row, j *exportJob, need func(*Row) bool, emit func(*Row, *apiclient.DataSource, error) error) error {
+	conc := sess.Concurrency
 	if conc <= 0 {
 		conc = 4
 	}
@@ -434,8 +434,8 @@ func eachSource(ctx *views.Context, rows []Row, j *exportJob, need func(*Row) bo
 			go func() {
 				defer wg.Done()
 				for i := range next {
-					c, stop := ctx.WithTimeout(base)
-					d, err := ctx.API.GetDataSource(c, part[i].ID)
+					c, stop := sess.WithTimeout(base)
+					d, err := sess.API.GetDataSource(c, part[i].ID)
 					stop()
 					if err == nil && d == nil {
 						err = errors.New("no answer")

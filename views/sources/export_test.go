@@ -323,12 +323,12 @@ func BenchmarkExportCSV(b *testing.B) {
 	for i := range srcs {
 		rows[i] = rowOf(&srcs[i])
 	}
-	ctx := viewtest.Context(&viewtest.FakeAPI{})
+	sess := viewtest.Context(&viewtest.FakeAPI{})
 	var buf bytes.Buffer
 	for b.Loop() {
 		buf.Reset()
 		j := &exportJob{notify: make(chan struct{}, 1)}
-		if err := writeCSV(ctx, &buf, rows, j); err != nil {
+		if err := writeCSV(sess, &buf, rows, j); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -34,9 +34,9 @@ type pendingMsg struct {
 // the count unknown and says nothing: the header simply does not show it.
 func (m *Model) pendingCount() tea.Cmd {
 	m.inbox.gen++
-	gen, vctx, api, base := m.inbox.gen, m.ctx, m.ctx.API, m.base
+	gen, sess, api, base := m.inbox.gen, m.sess, m.sess.API, m.base
 	return func() tea.Msg {
-		c, cancel := vctx.WithTimeout(base)
+		c, cancel := sess.WithTimeout(base)
 		defer cancel()
 		p, err := api.ListPendingRequests(c, apiclient.PendingOptions{Size: 1})
 		if err != nil || p == nil || p.Count < 0 {
@@ -63,7 +63,7 @@ func (m *Model) pendingText() string {
 	if m.inbox.n == 1 {
 		s = "request"
 	}
-	return fmt.Sprintf("%s pending %s (%s)", humanCount(m.inbox.n), s, m.ctx.Keys.Requests.Help().Key)
+	return fmt.Sprintf("%s pending %s (%s)", humanCount(m.inbox.n), s, m.sess.Keys.Requests.Help().Key)
 }
 
 // exportReport opens the access report form for the marked sources, or
@@ -99,7 +99,7 @@ func (m *Model) exportReport() tea.Cmd {
 	if len(srcs) == 1 {
 		what = "1 data source"
 	}
-	return views.OpenModal(accessreport.New(m.ctx, srcs, what))
+	return views.OpenModal(accessreport.New(m.sess, srcs, what))
 }
 
 // short is b with a shorter help text: the list's ? help has one column

@@ -67,10 +67,10 @@ func rowKey(r *Row) uint64 { return uint64(r.ID) }
 
 // startLoad starts d's loader and waits for its first batch.
 func (m *Model) startLoad(d *dataset) tea.Cmd {
-	o := m.ctx.Paging()
+	o := m.sess.Paging()
 	o.Limit, o.MaxFailRun = d.cap, maxFailRun
 	d.room = new(atomic.Pointer[reservation])
-	d.ld = paging.Start(m.base, fetchRows(m.ctx.API, d.opts, d.cap, d.room), rowKey, o)
+	d.ld = paging.Start(m.base, fetchRows(m.sess.API, d.opts, d.cap, d.room), rowKey, o)
 	return m.wait(d)
 }
 
@@ -143,7 +143,7 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 		if d != m.reload && (!d.reported || halting) { // a refresh reports when it ends
 			// Once per load, and again when it stops: the header keeps count.
 			d.reported = true
-			r := m.ctx.Keys.Refresh.Help().Key
+			r := m.sess.Keys.Refresh.Help().Key
 			what := fmt.Sprintf("loading data sources: a page is left out, the rest keep loading (%s retries it)", r)
 			if halting {
 				what = fmt.Sprintf("loading data sources: stopped after %d pages failed in a row (%s goes on)", maxFailRun, r)

@@ -119,9 +119,9 @@ func BenchmarkLoad(b *testing.B) {
 					var ui durations
 					start := time.Now()
 					for b.Loop() {
-						ctx := viewtest.Context(client)
-						ctx.PageSize, ctx.Concurrency = lc.page, lc.conc
-						m := New(ctx)
+						sess := viewtest.Context(client)
+						sess.PageSize, sess.Concurrency = lc.page, lc.conc
+						m := New(sess)
 						m.SetSize(200, 60)
 						l := newLoop(m)
 						l.start(m.Init())

@@ -90,7 +90,7 @@ func (s *listServer) requests() []int {
 // loadFrom loads the list from s with the real client (which retries a
 // failed GET twice, 1 ms apart) and returns the driver once nothing is
 // left running.
-func loadFrom(t *testing.T, s *listServer, set func(*views.Context)) (*viewtest.Driver, *Model) {
+func loadFrom(t *testing.T, s *listServer, set func(*views.Session)) (*viewtest.Driver, *Model) {
 	t.Helper()
 	s.t = t
 	s.attempts = map[int]int{}
@@ -100,15 +100,15 @@ func loadFrom(t *testing.T, s *listServer, set func(*views.Context)) (*viewtest.
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := viewtest.Context(client)
+	sess := viewtest.Context(client)
 	// These tests pin the offsets of pages (a failure at 700, r asking for
 	// 700 alone): fixed pages of 200, 4 in flight, as the list paged when
 	// they were written. Adaptive paging has its own tests.
-	ctx.PageSize, ctx.Concurrency, ctx.FixedPaging = 200, 4, true
+	sess.PageSize, sess.Concurrency, sess.FixedPaging = 200, 4, true
 	if set != nil {
-		set(ctx)
+		set(sess)
 	}
-	m := New(ctx)
+	m := New(sess)
 	t.Cleanup(m.Close)
 	return viewtest.New(t, m, 160, 12), m
 }
@@ -122,7 +122,7 @@ func TestLoadStopsWhenPagesStopMakingSense(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		srv    *listServer
-		set    func(*views.Context)
+		set    func(*views.Session)
 		loaded int
 		limit  int // requests
 		word   string
@@ -134,9 +134,9 @@ func TestLoadStopsWhenPagesStopMakingSense(t *testing.T) {
 		{name: "no count, server ignores offset", srv: &listServer{rows: 5000, count: -1, ignoreOffset: true},
 			loaded: 200, limit: 3, word: "(stopped: page at 300 repeats loaded rows)"},
 		{name: "pages never end", srv: &listServer{count: 1_000_000_000, endless: true},
-			set: func(c *views.Context) { c.MaxRows = 1500 }, loaded: 1500, limit: 9, word: "(stopped at the 1,500-row cap)"},
+			set: func(sess *views.Session) { sess.MaxRows = 1500 }, loaded: 1500, limit: 9, word: "(stopped at the 1,500-row cap)"},
 		{name: "no count, pages never end", srv: &listServer{count: -1, endless: true},
-			set: func(c *views.Context) { c.MaxRows = 1500 }, loaded: 1500, limit: 9, word: "(stopped at the 1,500-row cap)"},
+			set: func(sess *views.Session) { sess.MaxRows = 1500 }, loaded: 1500, limit: 9, word: "(stopped at the 1,500-row cap)"},
 		{name: "an honest server", srv: &listServer{rows: 1012, count: 1012},
 			loaded: 1012, limit: 6, word: "1012 of 1012 loaded"},
 	} {
@@ -167,7 +167,7 @@ func TestLoadStopsWhenPagesStopMakingSense(t *testing.T) {
 // cap either.
 func TestRowCapHoldsAgainstOversizedPages(t *testing.T) {
 	srv := listServer{rows: 5000, count: 5000, ignoreOffset: true, limit: 3}
-	_, m := loadFrom(t, &srv, func(c *views.Context) { c.MaxRows, c.PageSize = 50, 1000 })
+	_, m := loadFrom(t, &srv, func(sess *views.Session) { sess.MaxRows, sess.PageSize = 50, 1000 })
 	if loaded, _ := m.Counts(); loaded != 50 {
 		t.Errorf("loaded %d rows, want the cap, 50", loaded)
 	}

@@ -18,11 +18,11 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient/paging"
-	"github.com/dsbrowse/dsbrowse/ui/trace"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/actions"
 	"github.com/dsbrowse/dsbrowse/views/clip"
 	"github.com/dsbrowse/dsbrowse/views/s3form"
+	"github.com/dsbrowse/dsbrowse/views/trace"
 )
 
 // dataset is one set of rows being or having been loaded: the full list, a
@@ -38,7 +38,7 @@ type dataset struct {
 	started bool // first page arrived
 	done    bool
 	err     error // what stopped the load: its first page, or a run of pages, failed
-	// cap is the most rows the load keeps (views.Context.MaxRows); stop
+	// cap is the most rows the load keeps (views.Session.MaxRows); stop
 	// says why the load ended before the count, at stopOff.
 	cap      int
 	stop     stopReason
@@ -69,7 +69,7 @@ func (d *dataset) loaded() int { return len(d.rows) }
 
 // Model is the data sources list.
 type Model struct {
-	ctx    *views.Context
+	sess   *views.Session
 	base   context.Context
 	cancel context.CancelFunc
 	w, h   int
@@ -120,15 +120,15 @@ type Model struct {
 }
 
 // New returns the list; Init starts loading.
-func New(ctx *views.Context) *Model {
+func New(sess *views.Session) *Model {
 	base, cancel := context.WithCancel(context.Background())
 	in := textinput.New()
 	in.Prompt = "/"
 	in.Placeholder = tokenHint
 	in.CharLimit = 200
-	m := &Model{ctx: ctx, base: base, cancel: cancel, input: in, marks: map[int64]bool{}}
-	m.styles = newRowStyles(ctx.Styles)
-	m.cols = chosenColumns(ctx.ListColumns)
+	m := &Model{sess: sess, base: base, cancel: cancel, input: in, marks: map[int64]bool{}}
+	m.styles = newRowStyles(sess.Styles)
+	m.cols = chosenColumns(sess.ListColumns)
 	return m
 }
 
@@ -151,8 +151,8 @@ func (m *Model) Init() tea.Cmd {
 }
 
 func (m *Model) maxRows() int {
-	if m.ctx.MaxRows > 0 {
-		return m.ctx.MaxRows
+	if m.sess.MaxRows > 0 {
+		return m.sess.MaxRows
 	}
 	return DefaultMaxRows
 }
@@ -553,10 +553,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	if cmd, ok := clip.Early(m.ctx, msg); ok { // y then a letter, faster than the menu opens
+	if cmd, ok := clip.Early(m.sess, msg); ok { // y then a letter, faster than the menu opens
 		return cmd
 	}
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	n := len(m.view)
 	page := max(m.bodyRows()-1, 1)
 	switch {
@@ -604,26 +604,26 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Refresh):
 		return m.refresh()
 	case key.Matches(msg, k.Subscribe):
-		return actions.Subscribe(m.ctx, m.targets())
+		return actions.Subscribe(m.sess, m.targets())
 	case key.Matches(msg, k.Unsubscribe):
-		return actions.Unsubscribe(m.ctx, m.targets())
+		return actions.Unsubscribe(m.sess, m.targets())
 	case key.Matches(msg, k.Delete):
-		return actions.Delete(m.ctx, m.targets())
+		return actions.Delete(m.sess, m.targets())
 	case key.Matches(msg, k.Restore):
-		return actions.Restore(m.ctx, m.targets())
+		return actions.Restore(m.sess, m.targets())
 	case key.Matches(msg, k.Create):
-		return views.OpenModal(s3form.New(m.ctx))
+		return views.OpenModal(s3form.New(m.sess))
 	case key.Matches(msg, k.Requests):
 		return views.Emit(views.OpenRequestsMsg{})
 	case key.Matches(msg, k.Report):
 		return m.exportReport()
 	case key.Matches(msg, k.Copy):
 		if r, ok := m.Selected(); ok {
-			return clip.Menu(m.ctx, clip.Source{ID: r.ID, Name: r.Name})
+			return clip.Menu(m.sess, clip.Source{ID: r.ID, Name: r.Name})
 		}
 	case key.Matches(msg, k.OpenWeb):
 		if r, ok := m.Selected(); ok {
-			return clip.Open(m.ctx, r.ID)
+			return clip.Open(m.sess, r.ID)
 		}
 	case key.Matches(msg, k.Export):
 		return m.exportForm()
@@ -641,7 +641,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	switch {
 	case msg.Type == tea.KeyEsc || key.Matches(msg, k.Back):
 		return m.stopFiltering(true)
@@ -772,7 +772,7 @@ func (m *Model) remove(id int64) {
 }
 
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	if m.filtering {
 		return []key.Binding{
 			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
@@ -782,7 +782,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	if m.colMenu != nil {
 		return []key.Binding{
-			short(m.ctx.Keys.Mark, "show/hide"), m.ctx.Keys.MoveUp, m.ctx.Keys.MoveDown,
+			short(m.sess.Keys.Mark, "show/hide"), m.sess.Keys.MoveUp, m.sess.Keys.MoveDown,
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
 		}
 	}
@@ -801,7 +801,7 @@ func (m *Model) failedStart() bool {
 
 // refreshKey is r, labelled with what it does now.
 func (m *Model) refreshKey() key.Binding {
-	refresh := m.ctx.Keys.Refresh
+	refresh := m.sess.Keys.Refresh
 	switch d := m.active(); {
 	case m.failedStart():
 		refresh.SetHelp(refresh.Help().Key, "retry the load")
@@ -812,7 +812,7 @@ func (m *Model) refreshKey() key.Binding {
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
-	k := m.ctx.Keys
+	k := m.sess.Keys
 	refresh := m.refreshKey()
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},

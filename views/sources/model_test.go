@@ -90,8 +90,8 @@ func TestFilterNarrowsHighlightsAndEscClears(t *testing.T) {
 
 func TestFilterHighlightsMatchedCharacters(t *testing.T) {
 	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(50)}
-	ctx := viewtest.Context(api)
-	m := New(ctx)
+	sess := viewtest.Context(api)
+	m := New(sess)
 	// Give highlights a visible mark even without colour.
 	m.styles.match = wrap{pre: "[", post: "]"}
 	d := viewtest.New(t, m, 100, 20)

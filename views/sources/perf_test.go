@@ -70,9 +70,9 @@ func TestCappedPagesLeaveNoGaps(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx := viewtest.Context(client)
-		ctx.PageSize, ctx.Concurrency = c.page, c.conc
-		m := New(ctx)
+		sess := viewtest.Context(client)
+		sess.PageSize, sess.Concurrency = c.page, c.conc
+		m := New(sess)
 		viewtest.New(t, m, 120, 30)
 		if loaded, total := m.Counts(); loaded != srv.Handler.Len() || total != loaded {
 			t.Errorf("cap %d, page %d: loaded %d of %d, the server has %d", c.cap, c.page, loaded, total, srv.Handler.Len())

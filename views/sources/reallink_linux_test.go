@@ -221,9 +221,9 @@ func BenchmarkLoadRealLink(b *testing.B) {
 			var frames int
 			var elapsed time.Duration
 			for b.Loop() {
-				ctx := viewtest.Context(client)
-				ctx.PageSize, ctx.Concurrency, ctx.FixedPaging = 100, 4, fixed
-				m := New(ctx)
+				sess := viewtest.Context(client)
+				sess.PageSize, sess.Concurrency, sess.FixedPaging = 100, 4, fixed
+				m := New(sess)
 				m.SetSize(200, 60)
 				l := newLoop(m)
 				l.cpuClock = threadCPU

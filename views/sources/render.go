@@ -9,8 +9,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/dsbrowse/dsbrowse/ui/styles"
-	"github.com/dsbrowse/dsbrowse/ui/trace"
+	"github.com/dsbrowse/dsbrowse/views/styles"
+	"github.com/dsbrowse/dsbrowse/views/trace"
 )
 
 // wrap holds the escape codes a style puts around text. Rendering a row
@@ -502,7 +502,7 @@ func (m *Model) progress(d *dataset) string {
 	if d == nil {
 		return ""
 	}
-	return d.progress(m.ctx.Keys.Refresh.Help().Key)
+	return d.progress(m.sess.Keys.Refresh.Help().Key)
 }
 
 func (m *Model) matchInfo(d *dataset) string {

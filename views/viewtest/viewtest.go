@@ -14,21 +14,21 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/dsbrowse/dsbrowse/keymap"
-	"github.com/dsbrowse/dsbrowse/ui/styles"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/styles"
 )
 
 // Now is the fixed clock of test contexts.
 var Now = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 
-// Context returns a views.Context for tests, with plain (colourless) styles
+// Context returns a views.Session for tests, with plain (colourless) styles
 // and the clock stopped at Now.
-func Context(api views.API) *views.Context { return ContextAt(api, Now) }
+func Context(api views.API) *views.Session { return ContextAt(api, Now) }
 
 // ContextAt is Context with the clock stopped at now.
-func ContextAt(api views.API, now time.Time) *views.Context {
+func ContextAt(api views.API, now time.Time) *views.Session {
 	lipgloss.SetColorProfile(termenv.Ascii)
-	return &views.Context{
+	return &views.Session{
 		API: api, Keys: keymap.Default(), Styles: styles.New(styles.Default),
 		Profile: "test", Host: "immuta.test", PageSize: 100, Concurrency: 4,
 		Timeout: 10 * time.Second, Now: func() time.Time { return now },

@@ -31,7 +31,7 @@ type reportMsg struct {
 
 // Model is the caller's own visibility report for one data source.
 type Model struct {
-	ctx    *views.Context
+	sess   *views.Session
 	id     int64
 	name   string
 	base   context.Context
@@ -50,9 +50,9 @@ var _ views.View = (*Model)(nil)
 var _ views.Closer = (*Model)(nil)
 
 // New makes the view for source id (name is shown while it loads).
-func New(ctx *views.Context, id int64, name string) *Model {
+func New(sess *views.Session, id int64, name string) *Model {
 	base, cancel := context.WithCancel(context.Background())
-	return &Model{ctx: ctx, id: id, name: name, base: base, cancel: cancel, pager: pager.New(&ctx.Keys)}
+	return &Model{sess: sess, id: id, name: name, base: base, cancel: cancel, pager: pager.New(&sess.Keys)}
 }
 
 // Init starts loading the report.
@@ -72,9 +72,9 @@ func (m *Model) load() tea.Cmd {
 	m.loading = true
 	m.err = nil
 	m.rebuild()
-	gen, id, vctx, api, base := m.gen, m.id, m.ctx, m.ctx.API, m.base
+	gen, id, sess, api, base := m.gen, m.id, m.sess, m.sess.API, m.base
 	return views.Track(loadLabel, func() tea.Msg {
-		ctx, cancel := vctx.WithTimeout(base)
+		ctx, cancel := sess.WithTimeout(base)
 		defer cancel()
 		r, err := api.MyVisibilityReport(ctx, id)
 		return reportMsg{gen: gen, report: r, err: err}
@@ -106,7 +106,7 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 		if m.pager.Update(msg) {
 			return m, nil
 		}
-		k := m.ctx.Keys
+		k := m.sess.Keys
 		switch {
 		case key.Matches(msg, k.Raw) && m.report != nil:
 			m.raw = !m.raw
@@ -136,7 +136,7 @@ func (m *Model) rebuild() {
 		m.pager.SetContent("")
 		return
 	}
-	st := m.ctx.Styles
+	st := m.sess.Styles
 	d := format.NewDoc(w)
 	name := format.Inline(m.name)
 	if name == "" {
@@ -154,7 +154,7 @@ func (m *Model) rebuild() {
 	}
 	if m.err != nil {
 		d.Add(0, st.Error.Render("Could not load your visibility report for "+name+": "+format.Inline(apiclient.Explain(m.err))))
-		d.Add(0, st.Muted.Render("Press "+m.ctx.Keys.Refresh.Help().Key+" to try again."))
+		d.Add(0, st.Muted.Render("Press "+m.sess.Keys.Refresh.Help().Key+" to try again."))
 		d.Blank()
 	}
 	switch {
@@ -162,14 +162,14 @@ func (m *Model) rebuild() {
 		d.Add(0, st.Muted.Render("Loading your visibility report for "+name+"…"))
 	case m.report == nil:
 	case m.raw:
-		d.Add(0, st.Muted.Render("Raw JSON of the report · "+m.ctx.Keys.Raw.Help().Key+" for the readable view"))
+		d.Add(0, st.Muted.Render("Raw JSON of the report · "+m.sess.Keys.Raw.Help().Key+" for the readable view"))
 		d.Blank()
 		d.Hard(0, format.PrettyJSON(reportJSON(*m.report)))
 	default:
 		if m.loading {
 			d.Add(0, st.Muted.Render("Reloading…"))
 		}
-		d.Append(strings.Split(Render(st, *m.report, w, m.ctx.Clock()), "\n")...)
+		d.Append(strings.Split(Render(st, *m.report, w, m.sess.Clock()), "\n")...)
 	}
 	m.pager.SetContent(d.String())
 }
@@ -189,9 +189,9 @@ func (m *Model) View() string { return m.pager.View() }
 func (m *Model) actions() []key.Binding {
 	var act []key.Binding
 	if m.report != nil {
-		act = append(act, pager.RawToggle(m.ctx.Keys.Raw, m.raw))
+		act = append(act, pager.RawToggle(m.sess.Keys.Raw, m.raw))
 	}
-	return append(act, m.ctx.Keys.Refresh)
+	return append(act, m.sess.Keys.Refresh)
 }
 
 // ShortHelp lists the keys that do something now.

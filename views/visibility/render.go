@@ -11,9 +11,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
-	"github.com/dsbrowse/dsbrowse/ui/styles"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/safe"
+	"github.com/dsbrowse/dsbrowse/views/styles"
 )
 
 // Render draws the caller's visibility report as readable text, at most

@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/safe"
-	"github.com/dsbrowse/dsbrowse/ui/styles"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/safe"
+	"github.com/dsbrowse/dsbrowse/views/styles"
 )
 
 // Verdict is whether a user can see a source's data, and why, as a

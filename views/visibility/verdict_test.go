@@ -12,8 +12,8 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/styles"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/styles"
 	"github.com/dsbrowse/dsbrowse/views/viewtest"
 )
 

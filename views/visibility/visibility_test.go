@@ -17,8 +17,8 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/ui/styles"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/styles"
 	"github.com/dsbrowse/dsbrowse/views/viewtest"
 )
 
@@ -26,7 +26,7 @@ func init() { lipgloss.SetColorProfile(termenv.Ascii) }
 
 var fixedNow = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
 
-func testCtx(api views.API) *views.Context { return viewtest.ContextAt(api, fixedNow) }
+func testCtx(api views.API) *views.Session { return viewtest.ContextAt(api, fixedNow) }
 
 func seedReport(t *testing.T) apiclient.VisibilityReport {
 	t.Helper()
