@@ -53,6 +53,17 @@ type KeyMap struct {
 	// FindNext and FindPrev go to the next and previous match of a / search
 	// within a page (the detail and its raw JSON).
 	FindNext, FindPrev key.Binding
+	// Accept takes what was typed or chosen: a filter, a search, a menu
+	// item, a dialog's focused button.
+	Accept key.Binding
+	// Left and Right move between choices (dialog buttons, a form's
+	// options) where no text field has focus.
+	Left, Right key.Binding
+	// CursorUp and CursorDown move the cursor while a text field has focus
+	// (a filter being typed, a form's fields): keys that type nothing.
+	CursorUp, CursorDown key.Binding
+	// Erase, in an empty command line, closes it (as in vim).
+	Erase key.Binding
 }
 
 // ForceQuit is not rebindable: ctrl+c always leaves.
@@ -134,6 +145,13 @@ func Default() KeyMap {
 		MoveDown:    b("move down", "J"),
 		FindNext:    b("next match", "n"),
 		FindPrev:    b("previous match", "N"),
+
+		Accept:     b("accept", "enter"),
+		Left:       b("left", "left", "h"),
+		Right:      b("right", "right", "l"),
+		CursorUp:   b("up", "up"),
+		CursorDown: b("down", "down"),
+		Erase:      b("erase", "backspace"),
 	}
 }
 
@@ -175,6 +193,8 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"request_log": &k.RequestLog, "list_columns": &k.ListColumns, "move_up": &k.MoveUp, "move_down": &k.MoveDown,
 		"find_next": &k.FindNext, "find_prev": &k.FindPrev,
 		"command": &k.Command, "complete": &k.Complete, "history_prev": &k.HistoryPrev, "history_next": &k.HistoryNext,
+		"accept": &k.Accept, "left": &k.Left, "right": &k.Right, "cursor_up": &k.CursorUp, "cursor_down": &k.CursorDown,
+		"erase": &k.Erase,
 	}
 }
 

@@ -1,21 +1,13 @@
 // Package views holds the screens of the TUI and the contract between them
-// and the root model (package ui). Views never import ui: they ask it for
+// and the root model (package ui/tui). Views never import ui/...: they ask it for
 // things (navigate, open a modal, show a status) by returning messages.
 package views
 
 import (
-	"context"
-	"iter"
-	"sync"
-	"time"
-
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
-	"github.com/dsbrowse/dsbrowse/apiclient/paging"
-	"github.com/dsbrowse/dsbrowse/keymap"
-	"github.com/dsbrowse/dsbrowse/views/styles"
 )
 
 // View is one screen on the root's stack, or the modal.
@@ -47,108 +39,6 @@ type Closing interface{ Closed() bool }
 // Backer is implemented by views that use esc themselves before the root
 // pops them (clearing a filter first). Back reports whether it consumed esc.
 type Backer interface{ Back() bool }
-
-// API is the part of the Immuta client the views use. Tests may fake it.
-type API interface {
-	ListDataSources(ctx context.Context, o apiclient.ListOptions) (*apiclient.DataSourcePage, error)
-	GetDataSource(ctx context.Context, id int64) (*apiclient.DataSource, error)
-	Lineage(ctx context.Context, id int64, t apiclient.LineageType) ([]apiclient.LineageEntry, error)
-	ListAccess(ctx context.Context, id int64, o apiclient.AccessOptions) (*apiclient.AccessPage, error)
-	UserPolicyInfo(ctx context.Context, id, profile int64) (*apiclient.PolicyInfo, error)
-	UserVisibilityReport(ctx context.Context, id, profile int64) ([]apiclient.VisibilityReport, error)
-	MyVisibilityReport(ctx context.Context, id int64) (*apiclient.VisibilityReport, error)
-	Subscribe(ctx context.Context, req apiclient.SubscribeRequest) (*apiclient.SubscribeResult, error)
-	DeleteDataSource(ctx context.Context, id int64) (*apiclient.DeleteResult, error)
-	RestoreDataSource(ctx context.Context, id int64) (*apiclient.DataSource, error)
-	CreateS3(ctx context.Context, req apiclient.S3CreateRequest) ([]apiclient.S3Created, error)
-	GetS3Handler(ctx context.Context, handlerID int64) (*apiclient.S3Handler, error)
-
-	// Access governance (apiclient/governance.go). Writes are sent once.
-	ListPendingRequests(ctx context.Context, o apiclient.PendingOptions) (*apiclient.PendingPage, error)
-	AllPendingRequests(ctx context.Context, o apiclient.PendingOptions) iter.Seq2[apiclient.PendingRequest, error]
-	ApproveRequests(ctx context.Context, reqs []apiclient.ApproveRequest) (*apiclient.DecisionResult, error)
-	DenyRequests(ctx context.Context, reqs []apiclient.DenyRequest) (*apiclient.DecisionResult, error)
-	SetAccess(ctx context.Context, sourceID, accessID int64, ch apiclient.AccessChange) (*apiclient.WriteAnswer, error)
-	AddAccess(ctx context.Context, sourceID int64, r apiclient.AddAccessRequest) (*apiclient.WriteAnswer, error)
-	Unsubscribe(ctx context.Context, sourceID int64) (*apiclient.WriteAnswer, error)
-
-	// Tags and the data dictionary (apiclient/tags.go). Writes are sent once.
-	ListSourceTags(ctx context.Context, id int64) (*apiclient.SourceTags, error)
-	GetDictionary(ctx context.Context, id int64) (*apiclient.Dictionary, error)
-	AddSourceTags(ctx context.Context, id int64, names []string) (*apiclient.TagsAdded, error)
-	RemoveSourceTag(ctx context.Context, id int64, tag string) (*apiclient.WriteAnswer, error)
-
-	// SourceContacts are a source's owners and experts (apiclient/contacts.go).
-	SourceContacts(ctx context.Context, id int64) (*apiclient.Contacts, error)
-}
-
-// Session is what every view shares: the client, keys, styles and the
-// session's settings. The root builds it once.
-type Session struct {
-	API     API
-	Keys    keymap.KeyMap
-	Styles  *styles.Styles
-	Profile string // profile name, "demo" or "env"
-	Host    string
-	// ReadOnly hides write actions; the client refuses writes anyway.
-	ReadOnly bool
-	// Protected makes every write ask for the profile name typed.
-	Protected   bool
-	PageSize    int
-	Concurrency int
-	// MaxPageSize and FixedPaging shape list loads with PageSize and
-	// Concurrency: see Paging.
-	MaxPageSize int
-	FixedPaging bool
-	// MaxRows caps the rows a list load keeps, whatever the server's
-	// count says; 0 means the list's default (2 million).
-	MaxRows int
-	// Timeout bounds each request a view makes (see WithTimeout).
-	Timeout time.Duration
-	// Now is the clock, replaced in golden tests (see Clock).
-	Now func() time.Time
-	// RequestLog is the session's record of HTTP requests (nil: none).
-	RequestLog *apiclient.RequestLog
-	// TenantURL is the tenant's URL and WebURL the profile's web_url
-	// template ("" for weblink's default): the source's web UI page.
-	// OpenURL starts a browser on a URL (nil: the platform's opener;
-	// tests give a fake).
-	TenantURL, WebURL string
-	OpenURL           func(url string) error
-	// ListColumns are the list's columns in order (the config's [list]
-	// columns, views/listcols names); nil: the default.
-	ListColumns []string
-
-	writes *Writes // see Writes
-}
-
-// Paging is how list loads page under this session's profile (page_size,
-// max_page_size, concurrency, fixed_paging); every list loader uses it.
-func (sess *Session) Paging() paging.Options {
-	return paging.Profile(sess.PageSize, sess.MaxPageSize, sess.Concurrency, sess.FixedPaging)
-}
-
-// DefaultTimeout bounds a request when the Session sets no Timeout.
-const DefaultTimeout = 30 * time.Second
-
-// WithTimeout derives the context for one request from parent: it ends
-// after c.Timeout (DefaultTimeout when that is not positive), or with
-// parent. Call the CancelFunc when the request is done.
-func (sess *Session) WithTimeout(parent context.Context) (context.Context, context.CancelFunc) {
-	d := DefaultTimeout
-	if sess != nil && sess.Timeout > 0 {
-		d = sess.Timeout
-	}
-	return context.WithTimeout(parent, d)
-}
-
-// Clock is the time now by c.Now, or by the system clock when c sets none.
-func (sess *Session) Clock() time.Time {
-	if sess != nil && sess.Now != nil {
-		return sess.Now()
-	}
-	return time.Now()
-}
 
 // Navigation and chrome messages, handled by the root.
 type (
@@ -328,116 +218,4 @@ type CopyMsg struct {
 // Copy returns the command that copies text (see CopyMsg).
 func Copy(text, what string) tea.Cmd {
 	return func() tea.Msg { return CopyMsg{Text: text, What: what} }
-}
-
-// Write flows: one at a time per data source. A flow (subscribe, disable
-// or delete, restore; one source or many) claims its sources when its key
-// is pressed and keeps them through the state check, the dialog and the
-// request, so that a second key cannot open a second dialog on the same
-// source (two confirmed DELETEs make a disable permanent).
-
-// Writes is the set of data sources with a write flow in progress. It is
-// safe to use from commands: a flow may end off the UI goroutine.
-type Writes struct {
-	mu   sync.Mutex
-	busy map[int64]bool
-}
-
-// WriteClaim is one flow's hold on its sources. They stay busy until every
-// holder (the check, the dialog, the request) has let go.
-type WriteClaim struct {
-	w    *Writes
-	ids  []int64
-	refs int // guarded by w.mu
-}
-
-// Claim takes ids for one flow with a single holder. When one of them is
-// already busy nothing is taken, and that id is returned.
-func (w *Writes) Claim(ids []int64) (*WriteClaim, int64, bool) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for _, id := range ids {
-		if w.busy[id] {
-			return nil, id, false
-		}
-	}
-	if w.busy == nil {
-		w.busy = map[int64]bool{}
-	}
-	c := &WriteClaim{w: w, refs: 1}
-	for _, id := range ids {
-		if !w.busy[id] { // a list may name a source twice
-			w.busy[id] = true
-			c.ids = append(c.ids, id)
-		}
-	}
-	return c, 0, true
-}
-
-// Busy reports whether a write flow holds id.
-func (w *Writes) Busy(id int64) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.busy[id]
-}
-
-// Any reports whether any write flow is in progress (the root does not
-// switch profiles under one: its result would have no screen to tell it).
-func (w *Writes) Any() bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for _, b := range w.busy {
-		if b {
-			return true
-		}
-	}
-	return false
-}
-
-// Hold adds a holder to a claim that is still held (a request starting
-// under its dialog). It reports false, and adds nothing, once the claim
-// has been let go. A nil claim holds nothing.
-func (c *WriteClaim) Hold() bool {
-	if c == nil {
-		return false
-	}
-	c.w.mu.Lock()
-	defer c.w.mu.Unlock()
-	if c.refs == 0 {
-		return false
-	}
-	c.refs++
-	return true
-}
-
-// Release lets go of one hold; the last one frees the sources. Extra
-// calls and a nil claim do nothing.
-func (c *WriteClaim) Release() {
-	if c == nil {
-		return
-	}
-	c.w.mu.Lock()
-	defer c.w.mu.Unlock()
-	if c.refs == 0 {
-		return
-	}
-	if c.refs--; c.refs == 0 {
-		for _, id := range c.ids {
-			delete(c.w.busy, id)
-		}
-	}
-}
-
-// writesInit guards the lazy creation of a Session's Writes.
-var writesInit sync.Mutex
-
-// Writes is the session's set of sources with a write in progress: one
-// set for every view, so that the list and the detail see the same flows.
-func (sess *Session) Writes() *Writes {
-	writesInit.Lock()
-	defer writesInit.Unlock()
-	if sess.writes == nil {
-		sess.writes = &Writes{}
-	}
-	return sess.writes
 }
