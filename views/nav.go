@@ -4,6 +4,8 @@
 package views
 
 import (
+	"sync/atomic"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -37,8 +39,10 @@ type Closer interface{ Close() }
 type Closing interface{ Closed() bool }
 
 // Backer is implemented by views that use esc themselves before the root
-// pops them (clearing a filter first). Back reports whether it consumed esc.
-type Backer interface{ Back() bool }
+// pops them (clearing a filter first). Back reports whether it used esc,
+// and returns the command that follows (a recompute, a reload), which the
+// root runs as it runs the view's Update commands.
+type Backer interface{ Back() (tea.Cmd, bool) }
 
 // Navigation and chrome messages, handled by the root.
 type (
@@ -125,8 +129,9 @@ type (
 		Label string
 		Msg   tea.Msg
 	}
-	// BackedMsg is sent to a view right after its Back consumed esc, so it
-	// can return the commands that follow (a recompute, say).
+	// BackedMsg is sent to a view right after its Back used esc. Deprecated:
+	// Back returns its command now; the root sends it only until the
+	// sources list and the inbox stop waiting for it (issue 12 finding 3).
 	BackedMsg struct{}
 )
 
@@ -139,6 +144,81 @@ func Track(label string, cmd tea.Cmd) tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg { return RequestStartMsg{Label: label, Run: cmd} }
+}
+
+// Slot is one kind of request a view starts again and again (a load, a
+// refresh, the next page of a loader) of which only the newest one's reply
+// counts. Commands started through Latest or TrackLatest on a slot carry
+// its sequence number, taken when they are made (on the UI goroutine, so
+// the order is the order the view asked in); whoever delivers the reply
+// (the root, viewtest) drops it once a newer command of the same slot has
+// been made, so views never compare generations themselves. A view keeps
+// one Slot per kind of request that runs alongside the others (the detail:
+// the source, each lineage direction, the tags). The zero value is ready;
+// a Slot must not be copied.
+type Slot struct{ seq atomic.Uint64 }
+
+// Drop makes the reply of every command made so far on s stale: for a
+// view that stops loading (esc clears a search) without starting another.
+func (s *Slot) Drop() { s.seq.Add(1) }
+
+// Latest returns cmd as the newest command of slot s: the replies of the
+// commands made on s before it are dropped from now on, and so is cmd's
+// once another is made. Everything cmd answers is marked: the commands
+// of a batch it returns and the run of a request it starts. A nil cmd
+// still supersedes the older ones (and returns nil).
+func Latest(s *Slot, cmd tea.Cmd) tea.Cmd {
+	n := s.seq.Add(1)
+	return s.mark(n, cmd)
+}
+
+// TrackLatest is Track(label, Latest(s, cmd)): the request runs under the
+// spinner, which counts it down when it answers even if its reply is
+// stale and dropped.
+func TrackLatest(s *Slot, label string, cmd tea.Cmd) tea.Cmd {
+	return Track(label, Latest(s, cmd))
+}
+
+func (s *Slot) mark(n uint64, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		switch msg := cmd().(type) {
+		case nil:
+			return nil
+		case tea.BatchMsg:
+			out := make(tea.BatchMsg, len(msg))
+			for i, c := range msg {
+				out[i] = s.mark(n, c)
+			}
+			return out
+		case RequestStartMsg:
+			msg.Run = s.mark(n, msg.Run)
+			return msg
+		default:
+			return LatestMsg{slot: s, seq: n, Msg: msg}
+		}
+	}
+}
+
+// LatestMsg is the reply of a command made by Latest: the root and
+// viewtest unwrap it with Current and deliver Msg only while it is the
+// newest; views never see it.
+type LatestMsg struct {
+	slot *Slot
+	seq  uint64
+	Msg  tea.Msg
+}
+
+// Current returns the reply, and false when a newer command has been made
+// on its slot since (the reply is stale: drop it). Call it on the UI
+// goroutine, when the reply is about to be delivered.
+func (m LatestMsg) Current() (tea.Msg, bool) {
+	if m.slot == nil || m.slot.seq.Load() != m.seq {
+		return nil, false
+	}
+	return m.Msg, true
 }
 
 // Helpers that return the navigation messages as commands.

@@ -160,10 +160,17 @@ func (m *Model) find(id int) *entry {
 	return nil
 }
 
-// updateView runs one view's Update and tags its commands.
+// updateView runs one view's Update and tags its commands. A modal that
+// says, after any update (a key, a reply, a broadcast), that it has
+// closed is closed at once: the next key goes to the view below.
 func (m *Model) updateView(e *entry, msg tea.Msg) tea.Cmd {
 	v, cmd := e.v.Update(msg)
 	e.v = v
+	if e == m.modal {
+		if c, ok := v.(views.Closing); ok && c.Closed() {
+			m.closeModal()
+		}
+	}
 	return tag(e.id, cmd)
 }
 
@@ -275,6 +282,13 @@ func (m *Model) onRouted(r routed) tea.Cmd {
 			return nil
 		}
 		return m.onRouted(routed{to: r.to, msg: msg.Msg})
+	case views.LatestMsg:
+		// The one place stale replies are dropped: a newer command of
+		// the same slot has been made since this one (views.Slot).
+		if inner, ok := msg.Current(); ok && inner != nil {
+			return m.onRouted(routed{to: r.to, msg: inner})
+		}
+		return nil
 	case views.PushMsg:
 		e := m.push(msg.V)
 		return tag(e.id, msg.V.Init())
@@ -434,11 +448,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.commandKey(msg)
 	}
 	if m.modal != nil {
-		cmd := m.updateView(m.modal, msg)
-		if c, ok := m.modal.v.(views.Closing); ok && c.Closed() {
-			m.closeModal()
-		}
-		return cmd
+		return m.updateView(m.modal, msg)
 	}
 	if m.showHelp {
 		return m.helpKey(msg)
@@ -459,8 +469,12 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			m.errText = ""
 			return nil
 		}
-		if b, ok := top.v.(views.Backer); ok && b.Back() {
-			return m.updateView(top, views.BackedMsg{})
+		if b, ok := top.v.(views.Backer); ok {
+			if cmd, used := b.Back(); used {
+				// BackedMsg goes only until the sources list and the inbox
+				// return their command from Back (issue 12 finding 3).
+				return tea.Batch(tag(top.id, cmd), m.updateView(top, views.BackedMsg{}))
+			}
 		}
 		m.pop()
 		return nil

@@ -226,14 +226,14 @@ func TestFilterNarrowsHighlightsAndClears(t *testing.T) {
 		t.Fatalf("kept filter:\n%s", out)
 	}
 	// esc through the root: Back clears the filter first.
-	if !m.Back() {
+	if _, ok := m.Back(); !ok {
 		t.Fatal("Back did not consume esc with a filter on")
 	}
 	out = m.View()
 	if !strings.Contains(out, "First Last") || strings.Contains(out, "match") {
 		t.Fatalf("after Back:\n%s", out)
 	}
-	if m.Back() {
+	if _, ok := m.Back(); ok {
 		t.Fatal("Back consumed esc with nothing to clear")
 	}
 

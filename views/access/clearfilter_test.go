@@ -19,7 +19,7 @@ func TestClearingTheFilterKeepsTheSelectedMember(t *testing.T) {
 				press(m, "esc")
 			} else {
 				press(m, "enter")
-				if !m.Back() {
+				if _, ok := m.Back(); !ok {
 					t.Fatal("esc should clear the filter")
 				}
 			}

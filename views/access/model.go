@@ -143,12 +143,12 @@ func (m *Model) Title() string { return "Access" }
 func (m *Model) CapturesInput() bool { return m.typing || m.menu != nil }
 
 // Back clears the filter (esc): true when there was one to clear.
-func (m *Model) Back() bool {
+func (m *Model) Back() (tea.Cmd, bool) {
 	if !m.typing && m.query == "" {
-		return false
+		return nil, false
 	}
 	m.clearFilter()
-	return true
+	return nil, true
 }
 
 // reload starts a new load at offset 0 with the view's server filters.

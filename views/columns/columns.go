@@ -116,15 +116,15 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // Back clears the filter first (esc); false when there was none.
-func (m *Model) Back() bool {
+func (m *Model) Back() (tea.Cmd, bool) {
 	if m.typing || m.query != "" {
 		m.typing = false
 		m.input.Blur()
 		m.input.SetValue("")
 		m.setQuery("")
-		return true
+		return nil, true
 	}
-	return false
+	return nil, false
 }
 
 func (m *Model) sourceName() string {

@@ -96,10 +96,10 @@ func TestColumnsFilter(t *testing.T) {
 		t.Errorf("enter should keep the filter:\n%s", d.Screen())
 	}
 	// q is not typed any more; it is the root's. The filter stays.
-	if !m.Back() || len(m.Shown()) != 5 {
+	if _, ok := m.Back(); !ok || len(m.Shown()) != 5 {
 		t.Errorf("esc should clear the filter: %v", m.Shown())
 	}
-	if m.Back() {
+	if _, ok := m.Back(); ok {
 		t.Error("a second esc should go back")
 	}
 	// By type and description too; no match says so.

@@ -189,17 +189,17 @@ func (m *Model) SetSize(w, h int) {
 // Back leaves the raw JSON view on esc; it reports false (let the root go
 // back) otherwise. In the lineage list esc goes back too, as the footer's
 // "esc back" says (tab is the key that leaves the list).
-func (m *Model) Back() bool {
+func (m *Model) Back() (tea.Cmd, bool) {
 	switch {
 	case m.clearFind():
-		return true
+		return nil, true
 	case m.raw:
 		m.raw = false
 	default:
-		return false
+		return nil, false
 	}
 	m.rebuild()
-	return true
+	return nil, true
 }
 
 // load starts a new generation: the source and both lineage directions,

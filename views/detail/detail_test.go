@@ -320,14 +320,14 @@ func TestLineageSelectionOpensSource(t *testing.T) {
 
 	// esc goes back (the root pops the view), as the footer's "esc back"
 	// says: Back does not keep it. tab leaves the list.
-	if m.Back() {
+	if _, ok := m.Back(); ok {
 		t.Fatal("esc in the lineage list was kept by the view: it should go back")
 	}
 	press(t, m, "tab")
 	if strings.Contains(m.View(), "▸") {
 		t.Error("cursor still drawn after tab left the list")
 	}
-	if m.Back() {
+	if _, ok := m.Back(); ok {
 		t.Error("Back consumed esc with nothing to leave")
 	}
 	if msgs := press(t, m, "enter"); len(msgs) != 0 {
@@ -392,7 +392,7 @@ func TestRawJSONShowsEveryField(t *testing.T) {
 		t.Error("J is not offered to go back to the overview")
 	}
 	// esc leaves the raw view first; J toggles back too.
-	if !m.Back() || strings.Contains(m.View(), `"seeded"`) {
+	if _, ok := m.Back(); !ok || strings.Contains(m.View(), `"seeded"`) {
 		t.Error("Back did not leave the raw JSON view")
 	}
 	press(t, m, "J", "J")

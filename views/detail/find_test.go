@@ -36,10 +36,10 @@ func TestSearchWithinTheText(t *testing.T) {
 	if m.find.Line() != first {
 		t.Errorf("N should come back to %d, at %d", first, m.find.Line())
 	}
-	if !m.Back() || m.find.Query != "" || strings.Contains(m.View(), "/snow") {
+	if _, ok := m.Back(); !ok || m.find.Query != "" || strings.Contains(m.View(), "/snow") {
 		t.Fatal("esc should clear the search first")
 	}
-	if m.Back() {
+	if _, ok := m.Back(); ok {
 		t.Fatal("with nothing to clear, esc is the root's")
 	}
 

@@ -79,12 +79,12 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // Back leaves the request shown for the list; false on the list.
-func (m *Model) Back() bool {
+func (m *Model) Back() (tea.Cmd, bool) {
 	if m.detail {
 		m.detail = false
-		return true
+		return nil, true
 	}
-	return false
+	return nil, false
 }
 
 // read takes the log's records again, keeping the selected request

@@ -79,10 +79,10 @@ func TestEnterShowsHeadersAndBody(t *testing.T) {
 			t.Errorf("detail lacks %q:\n%s", want, s)
 		}
 	}
-	if !m.Back() || m.Showing() {
+	if _, ok := m.Back(); !ok || m.Showing() {
 		t.Error("esc should go back to the list")
 	}
-	if m.Back() {
+	if _, ok := m.Back(); ok {
 		t.Error("a second esc leaves the log")
 	}
 	d.Key("j", "enter")

@@ -65,7 +65,7 @@ func TestInboxFilter(t *testing.T) {
 	wantNot(t, scr, "Ada Lovelace")
 	r.key("enter")
 	wantIn(t, r.inbox.Screen(), "/ payroll")
-	if !r.inbox.V.(views.Backer).Back() {
+	if _, ok := r.inbox.V.(views.Backer).Back(); !ok {
 		t.Fatal("esc should clear the filter first")
 	}
 	wantIn(t, r.inbox.Screen(), "Ada Lovelace", "store-analysts")
@@ -109,7 +109,7 @@ func TestInboxServerSearch(t *testing.T) {
 	}
 
 	// esc: the search goes, the whole inbox comes back.
-	if !r.inbox.V.(views.Backer).Back() {
+	if _, ok := r.inbox.V.(views.Backer).Back(); !ok {
 		t.Fatal("esc should end the server search")
 	}
 	r.inbox.Send(views.BackedMsg{})

@@ -214,20 +214,20 @@ func (m *Model) CapturesInput() bool { return m.typing }
 
 // Back clears, in order, the filter being typed, the filter, the server
 // search and the marks; it reports whether esc was used up.
-func (m *Model) Back() bool {
+func (m *Model) Back() (tea.Cmd, bool) {
 	switch {
 	case m.typing || m.query != "":
 		m.clearFilter()
-		return true
+		return nil, true
 	case m.srv.on():
 		m.srv = search{}
 		m.pendingReload = true
-		return true
+		return nil, true
 	case len(m.marks) > 0:
 		clear(m.marks)
-		return true
+		return nil, true
 	}
-	return false
+	return nil, false
 }
 
 func (m *Model) pendingOptions() apiclient.PendingOptions {

@@ -29,7 +29,7 @@ func TestClearingAFilterKeepsTheSelectedRow(t *testing.T) {
 				d.Key("esc")
 			} else {
 				d.Key("enter")
-				if !m.Back() {
+				if _, ok := m.Back(); !ok {
 					t.Fatal("esc should clear the filter")
 				}
 				d.Send(views.BackedMsg{})

@@ -450,28 +450,28 @@ func (m *Model) moveTo(i int) {
 
 // Back clears, in order, a server search and a local filter. It reports
 // whether esc was used up.
-func (m *Model) Back() bool {
+func (m *Model) Back() (tea.Cmd, bool) {
 	switch {
 	case m.filtering:
 		m.stopFiltering(true)
-		return true
+		return nil, true
 	case m.search != nil:
 		stopLoad(m.search)
 		m.search = nil
 		m.view, m.viewDS = nil, nil
 		m.dirty = true // Back runs outside Update; the next Update recomputes
-		return true
+		return nil, true
 	case m.query != "":
 		m.query = ""
 		m.input.SetValue("")
 		m.keepSelected()
 		m.dirty = true // Back runs outside Update; the next Update recomputes
-		return true
+		return nil, true
 	case len(m.marks) > 0:
 		m.ClearMarks()
-		return true
+		return nil, true
 	}
-	return false
+	return nil, false
 }
 
 func (m *Model) stopFiltering(clearQuery bool) tea.Cmd {

@@ -71,7 +71,7 @@ func TestFilterNarrowsHighlightsAndEscClears(t *testing.T) {
 	if !strings.Contains(d.Screen(), "/web") {
 		t.Error("the kept filter is not shown")
 	}
-	if !m.Back() {
+	if _, ok := m.Back(); !ok {
 		t.Fatal("esc should clear the filter first")
 	}
 	d.Send(views.BackedMsg{})
@@ -83,7 +83,7 @@ func TestFilterNarrowsHighlightsAndEscClears(t *testing.T) {
 	if r, ok := m.Selected(); !ok || !strings.Contains(r.Name, "Web") {
 		t.Errorf("the cursor left the filtered row: %+v", r)
 	}
-	if m.Back() {
+	if _, ok := m.Back(); ok {
 		t.Fatal("with nothing to clear, esc is the root's")
 	}
 }
@@ -115,7 +115,7 @@ func TestServerSearch(t *testing.T) {
 	if !strings.Contains(strings.Join(api.Calls, "\n"), `search="00012"`) {
 		t.Error("no searchText request was sent")
 	}
-	if !m.Back() {
+	if _, ok := m.Back(); !ok {
 		t.Fatal("esc should leave the server search")
 	}
 	d.Send(views.BackedMsg{})

@@ -43,7 +43,13 @@ func collect(cmd tea.Cmd, patience time.Duration) []tea.Msg {
 		}
 		switch m := msg.(type) {
 		case views.RequestDoneMsg:
-			out = append(out, m.Msg)
+			if inner, ok := current(m.Msg); ok {
+				out = append(out, inner)
+			}
+		case views.LatestMsg:
+			if inner, ok := m.Current(); ok && inner != nil {
+				out = append(out, inner)
+			}
 		default:
 			if !isTimerMsg(msg) {
 				out = append(out, msg)
@@ -134,6 +140,18 @@ func expand(msg tea.Msg) ([]job, bool) {
 		return []job{{cmd: m.Run, label: m.Label}}, true
 	}
 	return nil, false
+}
+
+// current unwraps a reply made by views.Latest as the root does: false
+// when it is stale (a newer command of its slot has been made) or nil.
+func current(msg tea.Msg) (tea.Msg, bool) {
+	if l, ok := msg.(views.LatestMsg); ok {
+		msg, ok = l.Current()
+		if !ok {
+			return nil, false
+		}
+	}
+	return msg, msg != nil
 }
 
 // forRoot reports whether msg is meant for the root (navigation, status,

@@ -49,6 +49,11 @@ func (h *Harness) route(msg tea.Msg) tea.Cmd {
 		return h.route(msg.Msg)
 	case tea.BatchMsg: // a request's result can be a batch
 		return tea.Batch(msg...)
+	case views.LatestMsg:
+		if inner, ok := msg.Current(); ok && inner != nil {
+			return h.route(inner)
+		}
+		return nil // stale: a newer command of its slot was made
 	}
 	if forRoot(msg) {
 		return nil

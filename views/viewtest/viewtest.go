@@ -29,9 +29,9 @@ func Context(api views.API) *views.Session { return ContextAt(api, Now) }
 func ContextAt(api views.API, now time.Time) *views.Session {
 	lipgloss.SetColorProfile(termenv.Ascii)
 	return &views.Session{
-		API: api, Keys: keymap.Default(), Styles: styles.New(styles.Default),
-		Profile: "test", Host: "immuta.test", PageSize: 100, Concurrency: 4,
-		Timeout: 10 * time.Second, Now: func() time.Time { return now },
+		API: api, Keys: keymap.Default(), Styles: styles.New(styles.Default), Host: "immuta.test",
+		Settings: views.Settings{Profile: "test", PageSize: 100, Concurrency: 4, Timeout: 10 * time.Second},
+		Now:      func() time.Time { return now },
 	}
 }
 
@@ -96,7 +96,14 @@ func (d *Driver) deliver(msg tea.Msg) []job {
 		return cmds
 	}
 	if done, ok := msg.(views.RequestDoneMsg); ok {
-		return d.deliver(done.Msg)
+		msg = done.Msg
+	}
+	msg, ok := current(msg)
+	if !ok {
+		return nil // a stale reply (views.Latest), dropped as the root does
+	}
+	if _, ok := expand(msg); ok {
+		return d.deliver(msg)
 	}
 	switch {
 	case forRoot(msg):
