@@ -21,21 +21,21 @@ func press(s string) tea.KeyMsg {
 }
 
 func TestUserBindingReplacesDefault(t *testing.T) {
-	k, err := Default().Apply(map[string][]string{"down": {"n"}, "mark": {"space", "x"}})
+	k, err := Default().Apply(map[string][]string{"down": {"m"}, "mark": {"space", "z"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !key.Matches(press("n"), k.Down) {
-		t.Error("n should move down")
+	if !key.Matches(press("m"), k.Down) {
+		t.Error("m should move down")
 	}
 	if key.Matches(press("j"), k.Down) {
 		t.Error("j must no longer move down: a user binding replaces the default")
 	}
-	if !key.Matches(tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}, k.Mark) || !key.Matches(press("x"), k.Mark) {
-		t.Error("space and x should mark")
+	if !key.Matches(tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}, k.Mark) || !key.Matches(press("z"), k.Mark) {
+		t.Error("space and z should mark")
 	}
-	if got := k.Down.Help(); got.Key != "n" || got.Desc != "down" {
-		t.Errorf("help = %+v, want key n desc down", got)
+	if got := k.Down.Help(); got.Key != "m" || got.Desc != "down" {
+		t.Errorf("help = %+v, want key m desc down", got)
 	}
 	if !key.Matches(press("j"), Default().Down) {
 		t.Error("Apply must not change the defaults")
