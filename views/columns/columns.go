@@ -21,8 +21,8 @@ import (
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
-	"github.com/dsbrowse/dsbrowse/views/pager"
 	"github.com/dsbrowse/dsbrowse/views/safe"
+	"github.com/dsbrowse/dsbrowse/views/table"
 )
 
 // row is one column, made safe to draw once, when it loads.
@@ -55,7 +55,6 @@ func toRow(c apiclient.Column) row {
 }
 
 type loadedMsg struct {
-	gen  uint64
 	dict *apiclient.Dictionary
 	err  error
 }
@@ -69,7 +68,7 @@ type Model struct {
 	base   context.Context
 	cancel context.CancelFunc
 
-	gen     uint64
+	load    views.Slot // the newest load's reply counts
 	loading bool
 	loaded  bool
 	err     error
@@ -81,8 +80,8 @@ type Model struct {
 	typing bool
 	query  string
 
-	cursor, offset int
-	w, h           int
+	cur  table.Cursor
+	w, h int
 }
 
 var (
@@ -103,7 +102,7 @@ func New(sess *views.Session, id int64, name string) *Model {
 	return &Model{sess: sess, id: id, name: name, base: base, cancel: cancel, input: in}
 }
 
-func (m *Model) Init() tea.Cmd { return m.load() }
+func (m *Model) Init() tea.Cmd { return m.reload() }
 func (m *Model) Close()        { m.cancel() }
 func (m *Model) Title() string { return "Columns" }
 
@@ -134,18 +133,17 @@ func (m *Model) sourceName() string {
 	return fmt.Sprintf("data source %d", m.id)
 }
 
-func (m *Model) load() tea.Cmd {
-	m.gen++
+func (m *Model) reload() tea.Cmd {
 	m.loading = true
-	gen, id, base, sess := m.gen, m.id, m.base, m.sess
-	return views.Track("loading the columns of "+m.sourceName(), func() tea.Msg {
+	id, base, sess := m.id, m.base, m.sess
+	return views.TrackLatest(&m.load, "loading the columns of "+m.sourceName(), func() tea.Msg {
 		ctx, cancel := sess.WithTimeout(base)
 		defer cancel()
 		d, err := sess.API.GetDictionary(ctx, id)
 		if err == nil && d == nil {
 			err = errors.New("the server sent no dictionary")
 		}
-		return loadedMsg{gen: gen, dict: d, err: err}
+		return loadedMsg{dict: d, err: err}
 	})
 }
 
@@ -157,9 +155,6 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 		}
 		return m.Update(msg.Msg)
 	case loadedMsg:
-		if msg.gen != m.gen {
-			return m, nil
-		}
 		m.loading = false
 		if msg.err != nil {
 			if errors.Is(msg.err, context.Canceled) {
@@ -180,9 +175,7 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 	case tea.KeyMsg:
 		return m, m.key(msg)
 	case tea.MouseMsg:
-		if d := pager.Wheel(msg); d != 0 {
-			m.move(d)
-		}
+		m.cur.Wheel(msg, len(m.shown), m.tableRows())
 	}
 	if m.typing {
 		var cmd tea.Cmd
@@ -195,16 +188,15 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := m.sess.Keys
 	if m.typing {
-		switch msg.Type {
-		case tea.KeyEsc:
+		switch {
+		case key.Matches(msg, k.Back):
 			m.Back()
 			return nil
-		case tea.KeyEnter:
+		case key.Matches(msg, k.Accept):
 			m.typing = false
 			m.input.Blur()
 			return nil
-		case tea.KeyUp, tea.KeyDown:
-			m.move(map[bool]int{true: -1, false: 1}[msg.Type == tea.KeyUp])
+		case m.cur.TypingKey(msg, &k, len(m.shown), m.tableRows()):
 			return nil
 		}
 		var cmd tea.Cmd
@@ -221,21 +213,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.input.CursorEnd()
 		return m.input.Focus()
 	case key.Matches(msg, k.Refresh):
-		return m.load()
-	case key.Matches(msg, k.Up):
-		m.move(-1)
-	case key.Matches(msg, k.Down):
-		m.move(1)
-	case key.Matches(msg, k.PageUp):
-		m.move(-m.tableRows())
-	case key.Matches(msg, k.PageDown):
-		m.move(m.tableRows())
-	case key.Matches(msg, k.Top):
-		m.cursor = 0
-		m.clamp()
-	case key.Matches(msg, k.Bottom):
-		m.cursor = len(m.shown) - 1
-		m.clamp()
+		return m.reload()
+	default:
+		m.cur.Key(msg, &k, len(m.shown), m.tableRows())
 	}
 	return nil
 }
@@ -259,8 +239,7 @@ func (m *Model) setQuery(q string) {
 		}
 	}
 	m.nat = m.natural()
-	m.cursor = 0
-	m.offset = 0
+	m.cur.Reset()
 	m.clamp()
 }
 
@@ -285,11 +264,6 @@ func (m *Model) natural() []int {
 	return nat
 }
 
-func (m *Model) move(d int) {
-	m.cursor += d
-	m.clamp()
-}
-
 // tableRows is how many rows fit under the status, filter and header lines.
 func (m *Model) tableRows() int {
 	n := m.h - 2
@@ -301,17 +275,7 @@ func (m *Model) tableRows() int {
 
 func (m *Model) filterShown() bool { return m.typing || m.query != "" }
 
-func (m *Model) clamp() {
-	m.cursor = max(min(m.cursor, len(m.shown)-1), 0)
-	rows := m.tableRows()
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+rows {
-		m.offset = m.cursor - rows + 1
-	}
-	m.offset = max(min(m.offset, len(m.shown)-rows), 0)
-}
+func (m *Model) clamp() { m.cur.Clamp(len(m.shown), m.tableRows()) }
 
 // Shown returns the names of the columns the filter keeps, in order (for
 // tests).
@@ -346,10 +310,7 @@ var cols = []col{
 // dropOrder is which columns go first when they do not all fit.
 var dropOrder = []int{4, 2, 3, 6, 1}
 
-const (
-	gutter = 2 // "› " marks the selected row without colour
-	sep    = 2
-)
+const sep = 2
 
 // layout picks the columns that fit width w and their widths, sized to
 // the widest cell shown (up to each column's max).
@@ -363,7 +324,7 @@ func (m *Model) layout(w int) ([]int, []int) {
 		keep[i] = true
 	}
 	total := func() int {
-		t := gutter
+		t := table.Gutter
 		n := 0
 		for i, k := range keep {
 			if k {
@@ -384,7 +345,7 @@ func (m *Model) layout(w int) ([]int, []int) {
 		keep[d] = false
 	}
 	var idx, widths []int
-	used := gutter
+	used := table.Gutter
 	for i, k := range keep {
 		if k {
 			idx = append(idx, i)
@@ -400,11 +361,6 @@ func (m *Model) layout(w int) ([]int, []int) {
 		widths[last] = min(widths[last], max(nat[idx[last]], 1))
 	}
 	return idx, widths
-}
-
-func pad(s string, w int) string {
-	s = ansi.Truncate(s, w, "…")
-	return s + strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
 }
 
 func (m *Model) View() string {
@@ -448,50 +404,48 @@ func (m *Model) View() string {
 		return format.Clip(strings.Join(lines, "\n"), m.w, m.h)
 	}
 	idx, widths := m.layout(m.w)
-	var hb strings.Builder
-	hb.WriteString(strings.Repeat(" ", gutter))
+	g := table.Grid{Cols: make([]table.Col, len(idx)), Sep: sep, Cell: func(i, j int) string {
+		return cols[idx[j]].cell(&m.rows[m.shown[i]])
+	}}
 	for j, ci := range idx {
-		if j > 0 {
-			hb.WriteString(strings.Repeat(" ", sep))
-		}
-		hb.WriteString(st.Table.Header.Render(pad(cols[ci].title, widths[j])))
+		g.Cols[j] = table.Col{Title: cols[ci].title, Width: widths[j]}
 	}
-	lines = append(lines, hb.String())
+	grid := g.Lines(st, m.cur, len(m.shown), m.tableRows())
+	lines = append(lines, grid[0])
 	if len(m.shown) == 0 {
 		lines = append(lines, st.Muted.Render("  No column matches “"+safe.Line(m.query)+"”."))
 	}
-	for i := m.offset; i < len(m.shown) && i < m.offset+m.tableRows(); i++ {
-		r := &m.rows[m.shown[i]]
-		base := st.Table.Cell
-		var b strings.Builder
-		if i == m.cursor {
-			base = st.Table.Selected
-			b.WriteString(st.Accent.Render("›") + " ")
-		} else {
-			b.WriteString(strings.Repeat(" ", gutter))
-		}
-		for j, ci := range idx {
-			if j > 0 {
-				b.WriteString(base.Render(strings.Repeat(" ", sep)))
-			}
-			b.WriteString(base.Render(pad(cols[ci].cell(r), widths[j])))
-		}
-		lines = append(lines, b.String())
-	}
+	lines = append(lines, grid[1:]...)
 	return format.Clip(strings.Join(lines, "\n"), m.w, m.h)
 }
 
 // --- help ----------------------------------------------------------------
 
-var (
-	keepFilter  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter"))
-	clearFilter = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"))
-)
+// keyHelp is one help entry for bs under desc.
+// TODO(F1): keymap.Help once helper B adds it (requests-B.md).
+func keyHelp(desc string, bs ...key.Binding) key.Binding {
+	var keys, help []string
+	for _, b := range bs {
+		if b.Enabled() {
+			keys = append(keys, b.Keys()...)
+			help = append(help, b.Help().Key)
+		}
+	}
+	var out key.Binding
+	out.SetKeys(keys...)
+	out.SetHelp(strings.Join(help, "/"), desc)
+	return out
+}
+
+func (m *Model) typingHelp() []key.Binding {
+	k := m.sess.Keys
+	return []key.Binding{keyHelp("keep filter", k.Accept), keyHelp("clear filter", k.Back)}
+}
 
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.sess.Keys
 	if m.typing {
-		return []key.Binding{keepFilter, clearFilter}
+		return m.typingHelp()
 	}
 	return []key.Binding{k.Down, k.Up, k.Filter, k.Refresh}
 }
@@ -499,7 +453,7 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.sess.Keys
 	if m.typing {
-		return [][]key.Binding{{keepFilter, clearFilter}}
+		return [][]key.Binding{m.typingHelp()}
 	}
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Filter, k.Refresh}}
+	return [][]key.Binding{table.MovementHelp(&k), {k.Filter, k.Refresh}}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
@@ -191,4 +192,96 @@ func TestGoldenColumnsFiltered(t *testing.T) {
 	out := m.View()
 	viewtest.CheckBounds(t, out, 110, 9)
 	teatest.RequireEqualOutput(t, []byte(out))
+}
+
+func selectedName(t *testing.T, d *viewtest.Driver) string {
+	t.Helper()
+	for _, l := range strings.Split(d.Screen(), "\n") {
+		if f := strings.Fields(strings.TrimPrefix(l, "›")); strings.HasPrefix(l, "›") && len(f) > 0 {
+			return f[0]
+		}
+	}
+	t.Fatalf("no row selected:\n%s", d.Screen())
+	return ""
+}
+
+// The table moves as every table does (views/table): j/k, arrows, pages,
+// the wheel; while the filter is typed only the arrows move, j and k are
+// letters of it.
+func TestColumnsMoveWhileTypingAndHelp(t *testing.T) {
+	d, m := open(t, fake(t), 26, 120, 5) // 3 rows under the status and header
+	steps := []struct {
+		key, want string
+	}{{"j", "FIRST_NAME"}, {"down", "EMAIL"}, {"k", "FIRST_NAME"}, {"pgdown", "EVIL␛[31m"}, {"pgup", "FIRST_NAME"}, {"end", "EVIL␛[31m"}, {"home", "CUSTOMER_ID"}}
+	for _, s := range steps {
+		d.Key(s.key)
+		if got := selectedName(t, d); got != s.want {
+			t.Fatalf("%s: selected %s, want %s", s.key, got, s.want)
+		}
+	}
+	d.Send(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonWheelDown})
+	if got := selectedName(t, d); got != "EMAIL" {
+		t.Errorf("the wheel should scroll to the end and take the cursor along: %s\n%s", got, d.Screen())
+	}
+	d.Key("/")
+	d.Type("e")
+	d.Key("down")
+	if got := selectedName(t, d); got != "FIRST_NAME" || !m.CapturesInput() {
+		t.Errorf("down while typing: %s", got)
+	}
+	d.Type("j") // a letter of the filter, not a move
+	if m.CapturesInput() != true || !strings.Contains(d.Screen(), "0 of 5 match") {
+		t.Errorf("j should be typed:\n%s", d.Screen())
+	}
+	var help []string
+	for _, b := range m.ShortHelp() {
+		help = append(help, b.Help().Key+" "+b.Help().Desc)
+	}
+	for _, g := range m.FullHelp() {
+		for _, b := range g {
+			help = append(help, b.Help().Key+" "+b.Help().Desc)
+		}
+	}
+	if got := strings.Join(help, ","); got != "enter keep filter,esc clear filter,enter keep filter,esc clear filter" {
+		t.Errorf("help while typing: %s", got)
+	}
+	d.Key("esc")
+	if got := m.ShortHelp(); len(got) != 4 || got[2].Help().Desc != "filter" {
+		t.Errorf("help: %v", got)
+	}
+}
+
+// A rebound back key clears the filter as esc does by default.
+func TestColumnsReboundBack(t *testing.T) {
+	sess := viewtest.Context(fake(t))
+	sess.Keys.Back.SetKeys("ctrl+g")
+	m := columns.New(sess, 26, "Dbo Customer Data")
+	d := viewtest.New(t, m, 120, 8)
+	d.Key("/")
+	d.Type("pii")
+	d.Send(tea.KeyMsg{Type: tea.KeyCtrlG})
+	if m.CapturesInput() || len(m.Shown()) != 5 {
+		t.Errorf("the back key should clear the filter: typing %v, %v", m.CapturesInput(), m.Shown())
+	}
+}
+
+// Only the newest load's reply counts: an older one that arrives late is
+// dropped (views.Slot).
+func TestColumnsStaleLoadDropped(t *testing.T) {
+	var calls int
+	api := &viewtest.FakeAPI{DictionaryFn: func(int64) (*apiclient.Dictionary, error) {
+		calls++
+		d := dict(t)
+		if calls == 2 { // the first load, run last
+			d.Columns = d.Columns[:1]
+		}
+		return d, nil
+	}}
+	m := columns.New(viewtest.Context(api), 26, "x")
+	first := m.Init()
+	d := viewtest.New(t, m, 120, 8) // runs a second load
+	d.Run(first)
+	if len(m.Shown()) != 5 {
+		t.Errorf("the older load's reply replaced the newer one: %v", m.Shown())
+	}
 }

@@ -1,0 +1,106 @@
+package table
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/dsbrowse/dsbrowse/views/styles"
+)
+
+// Gutter is the width of "› ", which marks the selected row without
+// colour (NO_COLOR).
+const Gutter = 2
+
+// Col is one column as drawn: its title, its width in cells (0 hides
+// it) and whether its cells are right-aligned (numbers).
+type Col struct {
+	Title string
+	Width int
+	Right bool
+}
+
+// Grid draws a table of plain cells: a header line of titles, then the
+// rows of a cursor's window, the selected one marked and in
+// st.Table.Selected. The columns and requestlog screens draw with it;
+// the data sources list and the access table, whose cells carry match
+// highlights and marks, draw their own rows.
+type Grid struct {
+	Cols []Col
+	Sep  int // cells between columns
+	// Cell is the text of row i in column j (an index into Cols), safe to
+	// draw; it is cut to the column's width.
+	Cell func(i, j int) string
+	// Alert, when set, says that row i's cell in column j is drawn in
+	// st.Error when the row is not selected (a failed request's status).
+	Alert func(i, j int) bool
+}
+
+// Pad cuts s to w cells (ending in "…") and pads it with spaces, on the
+// left when right.
+func Pad(s string, w int, right bool) string {
+	s = ansi.Truncate(s, w, "…")
+	p := strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
+	if right {
+		return p + s
+	}
+	return s + p
+}
+
+// Header is the line of titles.
+func (g *Grid) Header(st *styles.Styles) string {
+	var b strings.Builder
+	b.WriteString(strings.Repeat(" ", Gutter))
+	first := true
+	for _, c := range g.Cols {
+		if c.Width <= 0 {
+			continue
+		}
+		if !first {
+			b.WriteString(strings.Repeat(" ", g.Sep))
+		}
+		first = false
+		b.WriteString(st.Table.Header.Render(Pad(c.Title, c.Width, c.Right)))
+	}
+	return b.String()
+}
+
+// Row is the line of row i.
+func (g *Grid) Row(st *styles.Styles, i int, selected bool) string {
+	base := st.Table.Cell
+	var b strings.Builder
+	if selected {
+		base = st.Table.Selected
+		b.WriteString(st.Accent.Render("›") + " ")
+	} else {
+		b.WriteString(strings.Repeat(" ", Gutter))
+	}
+	first := true
+	for j, c := range g.Cols {
+		if c.Width <= 0 {
+			continue
+		}
+		if !first {
+			b.WriteString(base.Render(strings.Repeat(" ", g.Sep)))
+		}
+		first = false
+		style := base
+		if !selected && g.Alert != nil && g.Alert(i, j) {
+			style = st.Error
+		}
+		b.WriteString(style.Render(Pad(g.Cell(i, j), c.Width, c.Right)))
+	}
+	return b.String()
+}
+
+// Lines is the header line, then the rows of cur's window: rows lines
+// of n rows at most.
+func (g *Grid) Lines(st *styles.Styles, cur Cursor, n, rows int) []string {
+	from, to := cur.Window(n, rows)
+	out := make([]string, 0, 1+to-from)
+	out = append(out, g.Header(st))
+	for i := from; i < to; i++ {
+		out = append(out, g.Row(st, i, i == cur.Index()))
+	}
+	return out
+}
