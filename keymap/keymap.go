@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 // KeyMap is the whole set of bindings. Views pick the ones they use.
@@ -266,6 +267,10 @@ func helpKeys(keys []string) string {
 			k = "↑"
 		case "down":
 			k = "↓"
+		case "left":
+			k = "←"
+		case "right":
+			k = "→"
 		case " ":
 			k = "space"
 		}
@@ -512,31 +517,41 @@ func sameKeysIn(b key.Binding, among []key.Binding) bool {
 // for what they do there; it builds no binding of its own, so that a
 // rebound key shows as bound.
 
-// Relabel is b described as desc ("keep filter" for Accept while a filter
-// is typed). It stays enabled or disabled as b is.
-func Relabel(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
-}
-
-// Either is one help entry for several bindings ("n/esc cancel",
-// "←/→ choose"): it matches any of their keys and shows the first key of
-// each enabled one. It is disabled when none is enabled.
-func Either(desc string, bs ...key.Binding) key.Binding {
-	var keys, shown []string
+// Help is one help entry for the bindings bs, described as desc ("keep
+// filter" for Accept while a filter is typed, "n/esc cancel" for Cancel
+// and Back): it matches any of their keys. One binding keeps its help key
+// ("↑/k"); several show the first key of each ("←/→", "↑/↓/pgup/pgdn"), so
+// a footer stays short. Disabled bindings are left out (a write key in
+// read-only mode stays hidden); with none enabled the entry is disabled.
+func Help(desc string, bs ...key.Binding) key.Binding {
+	var on []key.Binding
 	for _, b := range bs {
-		if !b.Enabled() {
-			continue
+		if b.Enabled() {
+			on = append(on, b)
 		}
-		keys = append(keys, b.Keys()...)
-		shown = append(shown, short(b.Keys()[0]))
 	}
-	if len(keys) == 0 {
+	switch len(on) {
+	case 0:
 		b := key.NewBinding(key.WithHelp("", desc))
 		b.SetEnabled(false)
 		return b
+	case 1:
+		b := on[0]
+		b.SetHelp(b.Help().Key, desc)
+		return b
+	}
+	var keys, shown []string
+	for _, b := range on {
+		keys = append(keys, b.Keys()...)
+		shown = append(shown, short(b.Keys()[0]))
 	}
 	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(shown, "/"), desc))
+}
+
+// Typed reports whether msg types text (letters, digits, space, a paste):
+// a focused text field takes such a key before any binding is tried.
+func Typed(msg tea.KeyMsg) bool {
+	return msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace
 }
 
 // short is a key as a one-line hint shows it.
