@@ -101,7 +101,7 @@ func TestExportCSVReadsBack(t *testing.T) {
 	setPath(d, out)
 	d.Key("enter") // to the format
 	d.Key("enter") // export
-	if _, ok := viewtest.Last[views.CloseModalMsg](d); !ok {
+	if !m.Closed() {
 		t.Error("the form did not close when the export started")
 	}
 	st := statuses(d)
@@ -210,7 +210,7 @@ func TestExportRefusesExistingFile(t *testing.T) {
 	d := viewtest.New(t, m, 80, 20)
 	setPath(d, out)
 	d.Key("ctrl+s")
-	if _, ok := viewtest.Last[views.CloseModalMsg](d); ok {
+	if m.Closed() {
 		t.Fatal("the form closed")
 	}
 	if !strings.Contains(flat(d.Screen()), "already exists: choose another name") || m.Path() != out {

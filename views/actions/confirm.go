@@ -146,6 +146,8 @@ func (d *Dialog) letGo() {
 // the root closes it before the next key arrives.
 func (d *Dialog) Closed() bool { return d.closed }
 
+// close ends the dialog: it hands the flow back to its form (the command
+// that reopens it), or marks itself closed (views.Closing) and returns nil.
 func (d *Dialog) close() tea.Cmd {
 	if d.spec.back != nil && (d.phase == asking || d.phase == done && d.result.refused) {
 		refusal := ""
@@ -158,7 +160,7 @@ func (d *Dialog) close() tea.Cmd {
 	}
 	d.closed = true
 	d.letGo() // the flow has ended: cancelled, or its result read
-	return views.CloseModal
+	return nil
 }
 
 // Done reports whether the action has run.
@@ -254,25 +256,25 @@ func (d *Dialog) key(msg tea.KeyMsg) tea.Cmd {
 			u.claim, d.claim = d.claim, nil
 			return views.OpenModal(u)
 		}
-		if msg.Type == tea.KeyEnter || msg.Type == tea.KeyEsc || key.Matches(msg, k.Back) || msg.String() == "q" {
+		if key.Matches(msg, k.Accept, k.Back, k.Quit) {
 			return d.close()
 		}
 		return nil
 	}
 	// asking
-	if msg.Type == tea.KeyEsc || key.Matches(msg, k.Back) {
+	if key.Matches(msg, k.Back) {
 		return d.close()
 	}
 	if d.field >= 0 {
-		// Letters go to the field; only esc cancels.
+		// Letters go to the field; only keys that type nothing act.
 		switch {
-		case msg.Type == tea.KeyEnter:
+		case key.Matches(msg, k.Accept):
 			if d.field < len(d.inputs)-1 {
 				d.focusField(d.field + 1)
 				return nil
 			}
 			return d.confirm()
-		case msg.Type == tea.KeyTab || msg.Type == tea.KeyDown:
+		case key.Matches(msg, k.NextField, k.CursorDown):
 			if d.field < len(d.inputs)-1 {
 				d.focusField(d.field + 1)
 			} else {
@@ -280,14 +282,14 @@ func (d *Dialog) key(msg tea.KeyMsg) tea.Cmd {
 				d.focus = 0
 			}
 			return nil
-		case msg.Type == tea.KeyShiftTab || msg.Type == tea.KeyUp:
+		case key.Matches(msg, k.PrevField, k.CursorUp):
 			if d.field > 0 {
 				d.focusField(d.field - 1)
 			}
 			return nil
 		}
 		var cmd tea.Cmd
-		d.inputs[d.field], cmd = d.inputs[d.field].Update(cleanTyped(msg))
+		d.inputs[d.field], cmd = d.inputs[d.field].Update(safe.Typed(msg))
 		d.hint = ""
 		return cmd
 	}
@@ -296,15 +298,14 @@ func (d *Dialog) key(msg tea.KeyMsg) tea.Cmd {
 		return d.confirm()
 	case key.Matches(msg, k.Cancel):
 		return d.close()
-	case msg.Type == tea.KeyEnter:
+	case key.Matches(msg, k.Accept):
 		if d.focus == 1 {
 			return d.confirm()
 		}
 		return d.close()
-	case msg.Type == tea.KeyTab, msg.Type == tea.KeyRight, msg.Type == tea.KeyLeft, msg.Type == tea.KeyDown,
-		msg.String() == "l", msg.String() == "h":
+	case key.Matches(msg, k.NextField, k.Right, k.Left, k.CursorDown):
 		d.focus = 1 - d.focus
-	case msg.Type == tea.KeyShiftTab || msg.Type == tea.KeyUp:
+	case key.Matches(msg, k.PrevField, k.CursorUp):
 		if len(d.inputs) > 0 {
 			d.focusField(len(d.inputs) - 1)
 		} else {
@@ -505,12 +506,3 @@ func wrapIndented(s string, width int) []string {
 }
 
 var _ views.View = (*Dialog)(nil)
-
-// cleanTyped keeps bidi overrides and control characters out of a field,
-// even when the key did not come through the root (which cleans too).
-func cleanTyped(msg tea.KeyMsg) tea.KeyMsg {
-	if msg.Type == tea.KeyRunes {
-		msg.Runes = safe.Runes(msg.Runes)
-	}
-	return msg
-}

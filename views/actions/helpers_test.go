@@ -146,10 +146,11 @@ func flatten(scr string) string {
 	return strings.Join(words, " ")
 }
 
-// closed reports whether the view asked the root to close the modal.
+// closed reports whether the view has closed (views.Closing: the root
+// closes a modal that says so after any update).
 func closed(drv *viewtest.Driver) bool {
-	_, ok := viewtest.Last[views.CloseModalMsg](drv)
-	return ok
+	c, ok := drv.V.(views.Closing)
+	return ok && c.Closed()
 }
 
 func all[T any](drv *viewtest.Driver) []T {

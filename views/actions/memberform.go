@@ -23,6 +23,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
+	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
 type formPhase int
@@ -163,11 +164,10 @@ func (m *MemberForm) Close() {
 // Closed reports that the form has asked to close (views.Closing).
 func (m *MemberForm) Closed() bool { return m.closed }
 
-func (m *MemberForm) close() tea.Cmd {
+func (m *MemberForm) close() {
 	m.closed = true
 	m.claim.Release()
 	m.claim = nil
-	return views.CloseModal
 }
 
 func (m *MemberForm) field(k fieldKind) *formField {
@@ -377,31 +377,32 @@ func (m *MemberForm) key(msg tea.KeyMsg) tea.Cmd {
 	if m.phase == formHanded {
 		return nil // the dialog has the flow; a late key does nothing
 	}
-	if msg.Type == tea.KeyEsc {
-		return m.close() // also while a lookup runs: nothing was sent
+	k := m.sess.Keys
+	if key.Matches(msg, k.Back) {
+		m.close() // also while a lookup runs: nothing was sent
+		return nil
 	}
 	if m.phase != formEditing {
 		return nil
 	}
-	k := m.sess.Keys
 	f := &m.fields[m.focus]
 	switch {
 	case key.Matches(msg, k.Submit):
 		return m.submit()
-	case key.Matches(msg, k.NextField) || msg.Type == tea.KeyDown:
+	case key.Matches(msg, k.NextField, k.CursorDown):
 		return m.setFocus((m.focus + 1) % len(m.fields))
-	case key.Matches(msg, k.PrevField) || msg.Type == tea.KeyUp:
+	case key.Matches(msg, k.PrevField, k.CursorUp):
 		return m.setFocus((m.focus - 1 + len(m.fields)) % len(m.fields))
-	case msg.Type == tea.KeyEnter:
+	case key.Matches(msg, k.Accept):
 		if m.focus == len(m.fields)-1 {
 			return m.submit()
 		}
 		return m.setFocus(m.focus + 1)
 	case f.choiceField():
 		switch {
-		case msg.Type == tea.KeyLeft || msg.String() == "h":
+		case key.Matches(msg, k.Left):
 			f.choice = (f.choice - 1 + len(f.options)) % len(f.options)
-		case msg.Type == tea.KeyRight || msg.Type == tea.KeySpace || msg.String() == "l":
+		case key.Matches(msg, k.Right, k.Mark):
 			f.choice = (f.choice + 1) % len(f.options)
 		default:
 			return nil
@@ -413,7 +414,7 @@ func (m *MemberForm) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	var cmd tea.Cmd
-	f.input, cmd = f.input.Update(cleanTyped(msg))
+	f.input, cmd = f.input.Update(safe.Typed(msg))
 	delete(m.errs, m.focus) // the user is fixing it
 	m.server = ""
 	return cmd

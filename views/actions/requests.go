@@ -171,10 +171,9 @@ func (f *DecisionForm) Close() {
 	f.claim = nil
 }
 
-func (f *DecisionForm) close() tea.Cmd {
+func (f *DecisionForm) close() {
 	f.closed = true
 	f.Close()
-	return views.CloseModal
 }
 
 func (f *DecisionForm) Update(msg tea.Msg) (views.View, tea.Cmd) {
@@ -187,14 +186,16 @@ func (f *DecisionForm) Update(msg tea.Msg) (views.View, tea.Cmd) {
 	if f.leaving {
 		return f, nil
 	}
+	k := f.sess.Keys
 	switch {
-	case km.Type == tea.KeyEsc:
-		return f, f.close()
-	case km.Type == tea.KeyEnter || key.Matches(km, f.sess.Keys.Submit):
+	case key.Matches(km, k.Back):
+		f.close()
+		return f, nil
+	case key.Matches(km, k.Accept, k.Submit):
 		return f, f.submit()
 	}
 	var cmd tea.Cmd
-	f.input, cmd = f.input.Update(cleanTyped(km))
+	f.input, cmd = f.input.Update(safe.Typed(km))
 	f.hint = ""
 	return f, cmd
 }

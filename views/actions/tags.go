@@ -128,10 +128,9 @@ func (f *TagForm) Close() {
 
 func (f *TagForm) Closed() bool { return f.closed }
 
-func (f *TagForm) close() tea.Cmd {
+func (f *TagForm) close() {
 	f.closed = true
 	f.Close()
-	return views.CloseModal
 }
 
 func (f *TagForm) Update(msg tea.Msg) (views.View, tea.Cmd) {
@@ -150,25 +149,27 @@ func (f *TagForm) key(msg tea.KeyMsg) tea.Cmd {
 	if f.handed {
 		return nil // the dialog has the flow; a late key does nothing
 	}
-	if msg.Type == tea.KeyEsc {
-		return f.close()
+	k := f.sess.Keys
+	if key.Matches(msg, k.Back) {
+		f.close()
+		return nil
 	}
-	if msg.Type == tea.KeyEnter || key.Matches(msg, f.sess.Keys.Submit) {
+	if key.Matches(msg, k.Accept, k.Submit) {
 		return f.submit()
 	}
 	if f.remove {
+		// A list of the tags, no text field: letters move too.
 		n := len(f.choices)
 		switch {
-		case msg.Type == tea.KeyLeft || msg.Type == tea.KeyUp || msg.String() == "h" || msg.String() == "k":
+		case key.Matches(msg, k.Left, k.Up):
 			f.choice = (f.choice - 1 + n) % n
-		case msg.Type == tea.KeyRight || msg.Type == tea.KeyDown || msg.Type == tea.KeySpace ||
-			msg.Type == tea.KeyTab || msg.String() == "l" || msg.String() == "j":
+		case key.Matches(msg, k.Right, k.Down, k.Mark, k.NextField):
 			f.choice = (f.choice + 1) % n
 		}
 		return nil
 	}
 	var cmd tea.Cmd
-	f.input, cmd = f.input.Update(cleanTyped(msg))
+	f.input, cmd = f.input.Update(safe.Typed(msg))
 	f.errText, f.server = "", "" // the user is fixing it
 	return cmd
 }

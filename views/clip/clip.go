@@ -82,7 +82,7 @@ func Early(sess *views.Session, km tea.KeyMsg) (tea.Cmd, bool) {
 			return Copy(sess, m.s, it.Key), true
 		}
 	}
-	if km.Type == tea.KeyEsc || key.Matches(km, sess.Keys.Back) {
+	if key.Matches(km, sess.Keys.Back) {
 		m.closed = true
 		return nil, true
 	}
@@ -106,13 +106,10 @@ var (
 // New is the menu for s.
 func New(sess *views.Session, s Source) *Model { return &Model{sess: sess, s: s} }
 
-// Init runs as the menu is shown: a menu whose key was taken early
-// closes at once.
+// Init runs as the menu is shown. A menu whose key was taken early is
+// closed already (Closed), and the root closes it at once.
 func (m *Model) Init() tea.Cmd {
 	onTheWay.CompareAndDelete(m.sess, m)
-	if m.closed {
-		return views.CloseModal
-	}
 	return nil
 }
 
@@ -120,11 +117,6 @@ func (m *Model) Title() string       { return "Copy" }
 func (m *Model) CapturesInput() bool { return true } // letters pick items, q does not quit
 func (m *Model) SetSize(w, h int)    { m.w, m.h = w, h }
 func (m *Model) Closed() bool        { return m.closed }
-
-func (m *Model) close() tea.Cmd {
-	m.closed = true
-	return views.CloseModal
-}
 
 func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
@@ -134,19 +126,22 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 	// The letters first: j is JSON here, not down.
 	for _, it := range Items {
 		if km.String() == it.Key {
-			return m, tea.Batch(m.close(), Copy(m.sess, m.s, it.Key))
+			m.closed = true
+			return m, Copy(m.sess, m.s, it.Key)
 		}
 	}
 	k := m.sess.Keys
 	switch {
-	case km.Type == tea.KeyEsc || key.Matches(km, k.Back) || key.Matches(km, k.Copy) || km.String() == "q":
-		return m, m.close()
-	case km.Type == tea.KeyEnter:
-		return m, tea.Batch(m.close(), Copy(m.sess, m.s, Items[m.cursor].Key))
-	case km.Type == tea.KeyUp || km.Type == tea.KeyShiftTab:
+	case key.Matches(km, k.Back, k.Copy, k.Quit):
+		m.closed = true
+		return m, nil
+	case key.Matches(km, k.Accept):
+		m.closed = true
+		return m, Copy(m.sess, m.s, Items[m.cursor].Key)
+	case key.Matches(km, k.CursorUp, k.PrevField):
 		m.cursor = (m.cursor + len(Items) - 1) % len(Items)
 		return m, nil
-	case km.Type == tea.KeyDown || km.Type == tea.KeyTab:
+	case key.Matches(km, k.CursorDown, k.NextField):
 		m.cursor = (m.cursor + 1) % len(Items)
 		return m, nil
 	}

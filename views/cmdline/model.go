@@ -75,15 +75,15 @@ func (m *Model) Update(msg tea.Msg) (Outcome, tea.Cmd) {
 	tabbed := false
 	defer func() { m.cycled = tabbed }()
 	switch {
-	case k.Type == tea.KeyEsc || key.Matches(k, m.keys.Back):
+	case key.Matches(k, m.keys.Back):
 		return Cancelled, nil
-	case k.Type == tea.KeyEnter:
+	case key.Matches(k, m.keys.Accept):
 		m.Line = strings.TrimSpace(m.in.Value())
 		if m.Line == "" {
 			return Cancelled, nil
 		}
 		return Submitted, nil
-	case k.Type == tea.KeyBackspace && m.in.Value() == "":
+	case key.Matches(k, m.keys.Erase) && m.in.Value() == "":
 		return Cancelled, nil // as in vim and k9s
 	case key.Matches(k, m.keys.Complete):
 		tabbed = m.complete()

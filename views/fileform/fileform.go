@@ -117,11 +117,6 @@ func (m *Model) CapturesInput() bool { return true }
 func (m *Model) SetSize(w, h int)    { m.w, m.h = w, h }
 func (m *Model) Closed() bool        { return m.closed }
 
-func (m *Model) close() tea.Cmd {
-	m.closed = true
-	return views.CloseModal
-}
-
 // SetFormat picks format i (wrapping); the path follows it unless typed.
 func (m *Model) SetFormat(i int) {
 	n := len(m.spec.Formats)
@@ -144,28 +139,30 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 	}
 	k := m.sess.Keys
 	switch {
-	case km.Type == tea.KeyEsc:
-		return m, m.close()
+	case key.Matches(km, k.Back):
+		m.closed = true
+		return m, nil
 	case key.Matches(km, k.Submit):
 		return m, m.submit()
-	case km.Type == tea.KeyEnter:
+	case key.Matches(km, k.Accept):
 		if m.focus == 0 {
 			m.focusOn(1)
 			return m, nil
 		}
 		return m, m.submit()
-	case km.Type == tea.KeyTab || km.Type == tea.KeyShiftTab || (m.focus == 1 && (km.Type == tea.KeyUp || km.Type == tea.KeyDown)):
+	case key.Matches(km, k.NextField, k.PrevField) || (m.focus == 1 && key.Matches(km, k.CursorUp, k.CursorDown)):
 		m.focusOn(1 - m.focus)
 		return m, nil
 	}
 	if m.focus == 1 {
 		switch {
-		case km.Type == tea.KeyRight || km.Type == tea.KeySpace || km.String() == "l":
+		case key.Matches(km, k.Right, k.Mark):
 			m.SetFormat(m.format + 1)
-		case km.Type == tea.KeyLeft || km.String() == "h":
+		case key.Matches(km, k.Left):
 			m.SetFormat(m.format - 1)
 		case km.Type == tea.KeyRunes:
-			// The first letter picks: c, j, n.
+			// Any other letter is a format's first letter (c, j, n):
+			// typed text, not a binding.
 			for i, f := range m.spec.Formats {
 				if strings.HasPrefix(f, strings.ToLower(string(km.Runes))) {
 					m.SetFormat(i)
@@ -176,12 +173,9 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 		m.hint = ""
 		return m, nil
 	}
-	if km.Type == tea.KeyRunes {
-		km.Runes = safe.Runes(km.Runes)
-	}
 	before := m.path.Value()
 	var cmd tea.Cmd
-	m.path, cmd = m.path.Update(km)
+	m.path, cmd = m.path.Update(safe.Typed(km))
 	if m.path.Value() != before {
 		m.edited, m.hint = true, ""
 	}
@@ -209,7 +203,8 @@ func (m *Model) submit() tea.Cmd {
 		m.hint = hint
 		return nil
 	}
-	return tea.Batch(m.close(), cmd)
+	m.closed = true
+	return cmd
 }
 
 // FocusPath puts the cursor back in the path (a hint about the file).

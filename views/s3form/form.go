@@ -164,11 +164,6 @@ func (m *Model) Close()              { m.cancel() }
 // Closed reports that the form has asked to close (views.Closing).
 func (m *Model) Closed() bool { return m.closed }
 
-func (m *Model) close() tea.Cmd {
-	m.closed = true
-	return views.CloseModal
-}
-
 // Values returns what the user typed, field by field (for tests).
 func (m *Model) Values() []string {
 	out := make([]string, len(m.fields))
@@ -343,27 +338,28 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case submitting:
 		return nil
 	case created:
-		if msg.Type == tea.KeyEnter || msg.Type == tea.KeyEsc {
-			return m.close()
+		if key.Matches(msg, k.Accept, k.Back) {
+			m.closed = true
 		}
 		return nil
 	}
 	if m.discarding {
 		switch {
-		case key.Matches(msg, k.Confirm) || msg.String() == "y":
-			return m.close()
-		case key.Matches(msg, k.Cancel) || msg.Type == tea.KeyEsc || msg.String() == "n":
+		case key.Matches(msg, k.Confirm):
+			m.closed = true
+		case key.Matches(msg, k.Cancel, k.Back):
 			m.discarding = false
 		}
 		return nil
 	}
 	switch {
-	case msg.Type == tea.KeyEsc:
+	case key.Matches(msg, k.Back):
 		if m.typed() {
 			m.discarding = true // ask first: esc is easily pressed
 			return nil
 		}
-		return m.close()
+		m.closed = true
+		return nil
 	case key.Matches(msg, k.RemovePair):
 		return m.removePair()
 	case key.Matches(msg, k.Submit):
@@ -371,18 +367,18 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.AddPair):
 		m.addPair()
 		return m.setFocus(len(m.fields) - 2 - btoi(m.sess.Protected))
-	case key.Matches(msg, k.NextField) || msg.Type == tea.KeyDown:
+	case key.Matches(msg, k.NextField, k.CursorDown):
 		return m.setFocus((m.focus + 1) % len(m.fields))
-	case key.Matches(msg, k.PrevField) || msg.Type == tea.KeyUp:
+	case key.Matches(msg, k.PrevField, k.CursorUp):
 		return m.setFocus((m.focus - 1 + len(m.fields)) % len(m.fields))
-	case msg.Type == tea.KeyEnter:
+	case key.Matches(msg, k.Accept):
 		if m.focus == len(m.fields)-1 {
 			return m.submit()
 		}
 		return m.setFocus(m.focus + 1)
 	}
 	var cmd tea.Cmd
-	m.fields[m.focus].input, cmd = m.fields[m.focus].input.Update(cleanTyped(msg))
+	m.fields[m.focus].input, cmd = m.fields[m.focus].input.Update(safe.Typed(msg))
 	delete(m.errs, m.focus) // the user is fixing it
 	delete(m.warns, m.focus)
 	return cmd
@@ -657,12 +653,3 @@ func wrap(st lipgloss.Style, s string, width int) []string {
 }
 
 var _ views.View = (*Model)(nil)
-
-// cleanTyped keeps bidi overrides and control characters out of a field,
-// even when the key did not come through the root (which cleans too).
-func cleanTyped(msg tea.KeyMsg) tea.KeyMsg {
-	if msg.Type == tea.KeyRunes {
-		msg.Runes = safe.Runes(msg.Runes)
-	}
-	return msg
-}

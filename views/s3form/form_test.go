@@ -303,7 +303,7 @@ func TestSuccessShowsSourcesAndHandlers(t *testing.T) {
 		handlerCalls = append(handlerCalls, id)
 		return inner(id)
 	}
-	drv, _ := open(t, sess, 100, 30)
+	drv, m := open(t, sess, 100, 30)
 	fill(drv, "2", "research", "s3://bucket/research/")
 	move(drv, "ctrl+n")
 	typeText(drv, "archive")
@@ -334,11 +334,11 @@ func TestSuccessShowsSourcesAndHandlers(t *testing.T) {
 	if len(creates(api)) != 1 {
 		t.Fatalf("sent again: %q", creates(api))
 	}
-	if _, ok := viewtest.Last[views.CloseModalMsg](drv); ok {
+	if m.Closed() {
 		t.Fatal("closed on a stray key")
 	}
 	drv.Key("enter")
-	if _, ok := viewtest.Last[views.CloseModalMsg](drv); !ok {
+	if !m.Closed() {
 		t.Fatal("enter did not close")
 	}
 }
@@ -390,7 +390,7 @@ func TestEscCancelsAndTheNextFormIsEmpty(t *testing.T) {
 	move(drv, "ctrl+n")
 	// With input typed, esc asks first; n keeps every value.
 	drv.Key("esc")
-	if _, ok := viewtest.Last[views.CloseModalMsg](drv); ok {
+	if m.Closed() {
 		t.Fatal("esc threw typed input away without asking")
 	}
 	wantScreen(t, drv, "Discard what you typed? y discards · n keeps editing")
@@ -398,7 +398,7 @@ func TestEscCancelsAndTheNextFormIsEmpty(t *testing.T) {
 	wantValues(t, m, "2", "research", "s3://b/r/", "", "")
 	drv.Key("esc")
 	drv.Key("y")
-	if _, ok := viewtest.Last[views.CloseModalMsg](drv); !ok {
+	if !m.Closed() {
 		t.Fatal("esc then y did not close the form")
 	}
 	wantCreates(t, api)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -93,6 +94,16 @@ func Runes(rs []rune) []rune {
 		}
 	}
 	return out
+}
+
+// Typed is a key on its way into a text field with Runes cleaned: a
+// field never echoes a bidi override or a control character, even from
+// a key that did not come through the root (which cleans them too).
+func Typed(msg tea.KeyMsg) tea.KeyMsg {
+	if msg.Type == tea.KeyRunes {
+		msg.Runes = Runes(msg.Runes)
+	}
+	return msg
 }
 
 // Short makes s safe for one line and cuts it to at most width cells,

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -60,6 +61,16 @@ func TestRunesDropsWhatATerminalWouldAct(t *testing.T) {
 	plainIn := []rune("plain text")
 	if out := Runes(plainIn); &out[0] != &plainIn[0] {
 		t.Error("clean input should be returned as is")
+	}
+}
+
+func TestTypedCleansRunesOnly(t *testing.T) {
+	got := Typed(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("a\u202eb\x1b")})
+	if string(got.Runes) != "ab" {
+		t.Errorf("runes %q", string(got.Runes))
+	}
+	if k := Typed(tea.KeyMsg{Type: tea.KeyEnter}); k.Type != tea.KeyEnter || k.Runes != nil {
+		t.Errorf("enter became %+v", k)
 	}
 }
 
