@@ -7,7 +7,6 @@ package views_test
 // top level, which the design card fixes.
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -79,7 +78,7 @@ type goPackage struct {
 // their imports made relative too (imports from outside the module dropped).
 func modulePackages(t *testing.T) (root string, pkgs map[string]*goPackage) {
 	t.Helper()
-	root = moduleRoot(t)
+	modPath, root := module(t)
 	cmd := exec.Command("go", "list", "-e", "-deps", "-json", "./...")
 	cmd.Dir = root
 	var stderr bytes.Buffer
@@ -88,7 +87,6 @@ func modulePackages(t *testing.T) (root string, pkgs map[string]*goPackage) {
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, stderr.String())
 	}
-	modPath := modulePath(t, root)
 	rel := func(path string) (string, bool) {
 		switch {
 		case path == modPath:
@@ -129,39 +127,19 @@ func modulePackages(t *testing.T) (root string, pkgs map[string]*goPackage) {
 	return root, pkgs
 }
 
-func moduleRoot(t *testing.T) string {
+// module returns the module's path and root folder, as the go command
+// sees them from the test's directory.
+func module(t *testing.T) (path, root string) {
 	t.Helper()
-	dir, err := os.Getwd()
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Path}}\t{{.Dir}}").Output()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("go list -m: %v", err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = up
+	path, root, ok := strings.Cut(strings.TrimSpace(string(out)), "\t")
+	if !ok || root == "" {
+		t.Fatalf("go list -m: %q", out)
 	}
-}
-
-func modulePath(t *testing.T, root string) string {
-	t.Helper()
-	f, err := os.Open(filepath.Join(root, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "module "); ok {
-			return strings.Trim(strings.TrimSpace(rest), `"`)
-		}
-	}
-	t.Fatal("go.mod has no module line")
-	return ""
+	return path, root
 }
 
 // layerOf returns the index in layers of the package at path (relative to
@@ -227,25 +205,26 @@ func TestImportsPointDown(t *testing.T) {
 	_, pkgs := modulePackages(t)
 	paths := slices.Sorted(maps.Keys(pkgs))
 
-	known := true
 	for _, p := range paths {
 		if layerOf(p) < 0 {
 			t.Errorf("package %s is in no layer: add it to the layers table in views/layers_test.go", p)
-			known = false
 		}
-	}
-	if !known {
-		return
 	}
 	for _, from := range paths {
 		pkg := pkgs[from]
+		if layerOf(from) < 0 {
+			continue
+		}
 		for _, to := range pkg.Imports {
+			if layerOf(to) < 0 {
+				continue
+			}
 			if msg := importProblem(from, to); msg != "" {
 				t.Error(msg)
 			}
 		}
 		for _, to := range slices.Concat(pkg.TestImports, pkg.XTestImports) {
-			if to == from {
+			if to == from || layerOf(to) < 0 {
 				continue // an external test package imports the package it tests
 			}
 			if msg := testImportProblem(from, to); msg != "" {
@@ -428,7 +407,7 @@ var repoRef = regexp.MustCompile("(?:^|[\\s(`\\[\"'])(?:\\./)?((?:ui|views|apicl
 // holds files (a package, testdata), not only other folders (ui/ after the
 // move: `go test ./ui/` finds no package).
 func TestDocsNameExistingPaths(t *testing.T) {
-	root := moduleRoot(t)
+	_, root := module(t)
 	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -500,7 +479,7 @@ func TestLayoutTableAndRefsParse(t *testing.T) {
 	if want := []string{"ui/tui/", "ui/tui/fuzz_test.go", "views/..."}; !slices.Equal(refs, want) {
 		t.Errorf("repoRef found %q, want %q", refs, want)
 	}
-	root := moduleRoot(t)
+	_, root := module(t)
 	for ref, want := range map[string]string{
 		"views/nav.go,": "",
 		"views/safe/":   "",
