@@ -319,7 +319,13 @@ func (m *Model) onRouted(r routed) tea.Cmd {
 		m.modal = &entry{id: m.nextID, v: msg.M}
 		w, h := m.bodySize()
 		msg.M.SetSize(w, h)
-		return tag(m.modal.id, msg.M.Init())
+		cmd := tag(m.modal.id, msg.M.Init())
+		if c, ok := msg.M.(views.Closing); ok && c.Closed() {
+			// Done before it was shown (a copy menu whose letter was
+			// typed before it opened): its Init's commands still run.
+			m.closeModal()
+		}
+		return cmd
 	case views.CloseModalMsg:
 		// Only the modal that asked: it may already be gone, and a newer
 		// one must not be closed by its predecessor's late message.

@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync/atomic"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -31,18 +30,13 @@ import (
 	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
-// generations are unique across every detail view, so a reply meant for
-// another detail view on the stack (another source, or an older instance
-// of this one) never matches.
-var generations atomic.Uint64
-
 // lineage directions, in the order they are drawn.
 var directions = [2]apiclient.LineageType{apiclient.LineageParents, apiclient.LineageChildren}
 
-// Messages carrying request results. gen is the load they belong to.
+// Messages carrying request results. A refresh supersedes the load in
+// flight: its replies are dropped by the root (views.Slot), not here.
 type (
 	sourceMsg struct {
-		gen uint64
 		id  int64
 		src *apiclient.DataSource
 		err error
@@ -51,14 +45,12 @@ type (
 		der *derived
 	}
 	lineageMsg struct {
-		gen     uint64
 		id      int64
 		dir     int // index into directions
 		entries []apiclient.LineageEntry
 		err     error
 	}
 	tagsMsg struct {
-		gen  uint64
 		id   int64
 		tags apiclient.Tags
 		err  error
@@ -71,7 +63,7 @@ type tagState struct {
 	loaded  bool
 	tags    apiclient.Tags
 	err     error // the last failed load: the source's own tags are shown
-	gen     uint64
+	slot    views.Slot
 }
 
 // lineageState is one direction of lineage.
@@ -100,8 +92,11 @@ type Model struct {
 	cancel context.CancelFunc
 	closed bool
 
-	gen     uint64
-	loading bool // the source request of gen is in flight
+	// The slots of the source request and of each lineage direction:
+	// a refresh's requests supersede those still in flight.
+	srcSlot views.Slot
+	linSlot [2]views.Slot
+	loading bool // the source request is in flight
 	src     *apiclient.DataSource
 	present map[string]bool // top-level keys of src.Raw that are not null
 	rawText string          // src.Raw pretty-printed and sanitized
@@ -209,7 +204,6 @@ func (m *Model) load() tea.Cmd {
 	if m.closed {
 		return nil
 	}
-	m.gen = generations.Add(1)
 	m.loading = true
 	for i := range m.lin {
 		m.lin[i].loading = true
@@ -217,7 +211,7 @@ func (m *Model) load() tea.Cmd {
 	m.rebuild()
 
 	// Capture values: the commands run on other goroutines.
-	gen, id, parent, w := m.gen, m.id, m.ctx, m.w
+	id, parent, w := m.id, m.ctx, m.w
 	sess, api := m.sess, m.sess.API
 	label := "loading " + m.Title()
 
@@ -232,20 +226,20 @@ func (m *Model) load() tea.Cmd {
 		if err == nil {
 			der = derive(src, w)
 		}
-		return sourceMsg{gen: gen, id: id, src: src, err: err, der: der}
+		return sourceMsg{id: id, src: src, err: err, der: der}
 	}
 	lineage := func(dir int) tea.Cmd {
 		return func() tea.Msg {
 			ctx, cancel := sess.WithTimeout(parent)
 			defer cancel()
 			entries, err := api.Lineage(ctx, id, directions[dir])
-			return lineageMsg{gen: gen, id: id, dir: dir, entries: entries, err: err}
+			return lineageMsg{id: id, dir: dir, entries: entries, err: err}
 		}
 	}
 	return tea.Batch(
-		views.Track(label, get),
-		views.Track(label+" (parents)", lineage(0)),
-		views.Track(label+" (children)", lineage(1)),
+		views.TrackLatest(&m.srcSlot, label, get),
+		views.TrackLatest(&m.linSlot[0], label+" (parents)", lineage(0)),
+		views.TrackLatest(&m.linSlot[1], label+" (children)", lineage(1)),
 		m.loadTags(),
 		m.loadContacts(),
 	)
@@ -257,10 +251,9 @@ func (m *Model) loadTags() tea.Cmd {
 	if m.closed {
 		return nil
 	}
-	m.tags.gen = generations.Add(1)
 	m.tags.loading = true
-	gen, id, parent, sess := m.tags.gen, m.id, m.ctx, m.sess
-	return views.Track("loading the tags of "+m.Title(), func() tea.Msg {
+	id, parent, sess := m.id, m.ctx, m.sess
+	return views.TrackLatest(&m.tags.slot, "loading the tags of "+m.Title(), func() tea.Msg {
 		ctx, cancel := sess.WithTimeout(parent)
 		defer cancel()
 		st, err := sess.API.ListSourceTags(ctx, id)
@@ -271,12 +264,12 @@ func (m *Model) loadTags() tea.Cmd {
 		if err == nil {
 			tags = st.Tags
 		}
-		return tagsMsg{gen: gen, id: id, tags: tags, err: err}
+		return tagsMsg{id: id, tags: tags, err: err}
 	})
 }
 
 func (m *Model) gotTags(msg tagsMsg) {
-	if m.closed || msg.gen != m.tags.gen || msg.id != m.id || !m.tags.loading {
+	if m.closed || msg.id != m.id || !m.tags.loading {
 		return
 	}
 	m.tags.loading = false
@@ -303,7 +296,7 @@ func (m *Model) tagsChanged(msg views.TagsChangedMsg) tea.Cmd {
 		m.rebuild()
 		return cmd
 	}
-	m.tags.gen = generations.Add(1) // an older load in flight is stale now
+	m.tags.slot.Drop() // an older load in flight is stale now
 	m.tags.loading, m.tags.loaded, m.tags.err, m.tags.tags = false, true, nil, msg.Tags
 	m.rebuild()
 	return nil
@@ -356,7 +349,7 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 }
 
 func (m *Model) gotSource(msg sourceMsg) tea.Cmd {
-	if m.closed || msg.gen != m.gen || msg.id != m.id || !m.loading {
+	if m.closed || msg.id != m.id || !m.loading {
 		return nil // stale, for another view, or already handled
 	}
 	m.loading = false
@@ -382,7 +375,7 @@ func (m *Model) gotSource(msg sourceMsg) tea.Cmd {
 }
 
 func (m *Model) gotLineage(msg lineageMsg) {
-	if m.closed || msg.gen != m.gen || msg.id != m.id || msg.dir < 0 || msg.dir >= len(m.lin) || !m.lin[msg.dir].loading {
+	if m.closed || msg.id != m.id || msg.dir < 0 || msg.dir >= len(m.lin) || !m.lin[msg.dir].loading {
 		return
 	}
 	selected, hadSel := m.selected()

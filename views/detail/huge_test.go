@@ -33,7 +33,6 @@ func openWith(msg sourceMsg, w, h int) *Model {
 	m := New(testContext(nil), msg.id, "")
 	m.SetSize(w, h)
 	m.load()
-	msg.gen = m.gen
 	m.Update(msg)
 	return m
 }

@@ -27,33 +27,45 @@ var Patience = 2 * time.Minute
 // to wait for. Every other command is run to completion; one still
 // running after Patience panics, naming it. Use Collect for commands that
 // answer a message for the root, such as a command that opens a modal.
-func Collect(cmd tea.Cmd) []tea.Msg { return collect(cmd, Patience) }
+func Collect(cmd tea.Cmd) []tea.Msg { return collect(cmd, Patience, false) }
 
 // CollectAll is Collect waiting for every command however long it takes:
 // for a test that ends a request blocked in the API (by closing the view)
 // to see what it answers.
-func CollectAll(cmd tea.Cmd) []tea.Msg { return collect(cmd, 0) }
+func CollectAll(cmd tea.Cmd) []tea.Msg { return collect(cmd, 0, false) }
 
-func collect(cmd tea.Cmd, patience time.Duration) []tea.Msg {
+// Replies is CollectAll keeping the replies of commands made by
+// views.Latest as they reach the root, marked with their slot: a test
+// delivers them later through Current (or a Driver), which drops those a
+// newer command of their slot has superseded meanwhile, as the root does.
+func Replies(cmd tea.Cmd) []tea.Msg { return collect(cmd, 0, true) }
+
+// Current is what the root delivers of msg: msg itself, or the reply a
+// views.LatestMsg carries while it is the newest of its slot; false when
+// that reply is stale (the root drops it) or msg is nil.
+func Current(msg tea.Msg) (tea.Msg, bool) { return current(msg) }
+
+func collect(cmd tea.Cmd, patience time.Duration, keepLatest bool) []tea.Msg {
 	var out []tea.Msg
 	lost := func(j job) { panic(j.lost(patience)) }
 	drain(cmd, patience, lost, nil, func(msg tea.Msg) []job {
 		if jobs, ok := expand(msg); ok {
 			return jobs
 		}
-		switch m := msg.(type) {
-		case views.RequestDoneMsg:
-			if inner, ok := current(m.Msg); ok {
+		done, tracked := msg.(views.RequestDoneMsg)
+		if tracked {
+			msg = done.Msg
+		}
+		if l, ok := msg.(views.LatestMsg); ok {
+			if keepLatest {
+				out = append(out, l)
+			} else if inner, ok := l.Current(); ok && inner != nil {
 				out = append(out, inner)
 			}
-		case views.LatestMsg:
-			if inner, ok := m.Current(); ok && inner != nil {
-				out = append(out, inner)
-			}
-		default:
-			if !isTimerMsg(msg) {
-				out = append(out, msg)
-			}
+			return nil
+		}
+		if tracked || !isTimerMsg(msg) {
+			out = append(out, msg)
 		}
 		return nil
 	})
