@@ -25,6 +25,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/pager"
 	"github.com/dsbrowse/dsbrowse/views/safe"
+	"github.com/dsbrowse/dsbrowse/views/table"
 )
 
 // Poll is how often an open log looks for new requests (a counter
@@ -41,8 +42,8 @@ type Model struct {
 	recs []apiclient.RequestRecord // newest first
 	seq  uint64
 
-	cursor, offset int
-	w, h           int
+	cur  table.Cursor
+	w, h int
 
 	detail bool
 	page   pager.Model
@@ -100,7 +101,8 @@ func (m *Model) read() {
 		found := false
 		for i := range m.recs {
 			if m.recs[i].ID == sel {
-				m.cursor, found = i, true
+				m.cur.Set(i, len(m.recs), m.tableRows())
+				found = true
 				break
 			}
 		}
@@ -114,10 +116,10 @@ func (m *Model) read() {
 }
 
 func (m *Model) selected() *apiclient.RequestRecord {
-	if m.cursor < 0 || m.cursor >= len(m.recs) {
-		return nil
+	if i := m.cur.Index(); i < len(m.recs) {
+		return &m.recs[i]
 	}
-	return &m.recs[m.cursor]
+	return nil
 }
 
 // Selected is the request under the cursor (nil when the log is empty).
@@ -138,8 +140,8 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 	case tea.MouseMsg:
 		if m.detail {
 			m.page.Update(msg)
-		} else if d := pager.Wheel(msg); d != 0 {
-			m.move(d)
+		} else {
+			m.cur.Wheel(msg, len(m.recs), m.tableRows())
 		}
 	}
 	return m, nil
@@ -176,43 +178,16 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			m.page.SetContent(m.detailText())
 			m.page.GotoTop()
 		}
-	case key.Matches(msg, k.Up):
-		m.move(-1)
-	case key.Matches(msg, k.Down):
-		m.move(1)
-	case key.Matches(msg, k.PageUp):
-		m.move(-m.tableRows())
-	case key.Matches(msg, k.PageDown):
-		m.move(m.tableRows())
-	case key.Matches(msg, k.Top):
-		m.cursor = 0
-		m.clamp()
-	case key.Matches(msg, k.Bottom):
-		m.cursor = len(m.recs) - 1
-		m.clamp()
+	default:
+		m.cur.Key(msg, &k, len(m.recs), m.tableRows())
 	}
 	return nil
-}
-
-func (m *Model) move(d int) {
-	m.cursor += d
-	m.clamp()
 }
 
 // tableRows is how many rows fit under the count and header lines.
 func (m *Model) tableRows() int { return max(m.h-2, 1) }
 
-func (m *Model) clamp() {
-	m.cursor = max(min(m.cursor, len(m.recs)-1), 0)
-	rows := m.tableRows()
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+rows {
-		m.offset = m.cursor - rows + 1
-	}
-	m.offset = max(min(m.offset, len(m.recs)-rows), 0)
-}
+func (m *Model) clamp() { m.cur.Clamp(len(m.recs), m.tableRows()) }
 
 // --- drawing -------------------------------------------------------------
 
@@ -255,6 +230,9 @@ type col struct {
 	cell  func(m *Model, r *apiclient.RequestRecord) string
 }
 
+// statusCol is the STATUS column, drawn in the error style for a failure.
+const statusCol = 2
+
 var cols = []col{
 	{"TIME", 8, false, func(m *Model, r *apiclient.RequestRecord) string { return r.Time.In(m.loc()).Format("15:04:05") }},
 	{"METHOD", 6, false, func(_ *Model, r *apiclient.RequestRecord) string { return r.Method }},
@@ -272,7 +250,6 @@ func (m *Model) loc() *time.Location { return m.sess.Clock().Location() }
 // wider than most of them, and the path gets the room (80 columns leave
 // it 35).
 const (
-	gutter  = 2 // "› " marks the selected row without colour
 	sep     = 1
 	minPath = 28 // below it, narrowDrops go first (60 columns: 29)
 )
@@ -280,15 +257,6 @@ const (
 // narrowDrops are the columns (indexes in cols) hidden in turn when the
 // path would get less than minPath: retries, size, duration.
 var narrowDrops = []int{5, 4, 3}
-
-func pad(s string, w int, right bool) string {
-	s = ansi.Truncate(s, w, "…")
-	p := strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
-	if right {
-		return p + s
-	}
-	return s + p
-}
 
 func (m *Model) View() string {
 	if m.w <= 0 || m.h <= 0 {
@@ -313,7 +281,7 @@ func (m *Model) View() string {
 		return format.Clip(strings.Join(lines, "\n"), m.w, m.h)
 	}
 	widths := make([]int, len(cols))
-	used := gutter
+	used := table.Gutter
 	for i, c := range cols {
 		widths[i] = c.w
 		used += c.w + sep
@@ -329,44 +297,17 @@ func (m *Model) View() string {
 		widths[i] = 0
 	}
 	widths[last] = max(m.w-used+sep, 4)
-	var hb strings.Builder
-	hb.WriteString(strings.Repeat(" ", gutter))
+	g := table.Grid{Cols: make([]table.Col, len(cols)), Sep: sep,
+		Cell: func(i, j int) string { return safe.Short(cols[j].cell(m, &m.recs[i]), widths[j]+1) },
+		Alert: func(i, j int) bool {
+			r := &m.recs[i]
+			return j == statusCol && (r.Status == 0 || r.Status >= 400)
+		},
+	}
 	for i, c := range cols {
-		if widths[i] == 0 {
-			continue
-		}
-		if i > 0 {
-			hb.WriteString(strings.Repeat(" ", sep))
-		}
-		hb.WriteString(st.Table.Header.Render(pad(c.title, widths[i], c.right)))
+		g.Cols[i] = table.Col{Title: c.title, Width: widths[i], Right: c.right}
 	}
-	lines = append(lines, ansi.Truncate(hb.String(), m.w, ""))
-	for i := m.offset; i < len(m.recs) && i < m.offset+m.tableRows(); i++ {
-		r := &m.recs[i]
-		base := st.Table.Cell
-		var b strings.Builder
-		if i == m.cursor {
-			base = st.Table.Selected
-			b.WriteString(st.Accent.Render("›") + " ")
-		} else {
-			b.WriteString(strings.Repeat(" ", gutter))
-		}
-		for j, c := range cols {
-			if widths[j] == 0 {
-				continue
-			}
-			if j > 0 {
-				b.WriteString(base.Render(strings.Repeat(" ", sep)))
-			}
-			cell := pad(safe.Short(c.cell(m, r), widths[j]+1), widths[j], c.right)
-			style := base
-			if j == 2 && i != m.cursor && (r.Status == 0 || r.Status >= 400) {
-				style = st.Error
-			}
-			b.WriteString(style.Render(cell))
-		}
-		lines = append(lines, ansi.Truncate(b.String(), m.w, ""))
-	}
+	lines = append(lines, g.Lines(st, m.cur, len(m.recs), m.tableRows())...)
 	return format.Clip(strings.Join(lines, "\n"), m.w, m.h)
 }
 
@@ -393,7 +334,7 @@ func (m *Model) detailText() string {
 	d := format.NewDoc(max(m.page.Width(), 1))
 	d.Hard(0, st.Title.Render(safe.Line(r.Method+" "+r.URL)))
 	d.Blank()
-	kv := func(k, v string) { d.Hang(0, 10, st.Label.Render(pad(k, 9, false))+" "+v) }
+	kv := func(k, v string) { d.Hang(0, 10, st.Label.Render(table.Pad(k, 9, false))+" "+v) }
 	if r.Status == 0 {
 		kv("Status", st.Error.Render("no answer"))
 	} else {

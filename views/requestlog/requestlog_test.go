@@ -2,12 +2,14 @@ package requestlog_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
@@ -248,5 +250,52 @@ func TestNarrowKeepsThePath(t *testing.T) {
 	d2, _ := open(t, fixedLog(), 80, 10)
 	if !strings.Contains(d2.Screen(), "RETRIES") {
 		t.Errorf("80 columns keep every column:\n%s", d2.Screen())
+	}
+}
+
+// The log moves as every table does (views/table): j/k, pages, g/G, and
+// the wheel scrolls, taking the selection along when it would leave.
+func TestMovesAndScrolls(t *testing.T) {
+	l := apiclient.NewRequestLog(50)
+	for i := range 20 {
+		l.Add(apiclient.RequestRecord{Method: "GET", Path: fmt.Sprintf("/p/%02d", i), Status: 200, Time: viewtest.Now})
+	}
+	d, m := open(t, l, 80, 6) // 4 rows under the head and the header
+	path := func() string {
+		if r := m.Selected(); r != nil {
+			return r.Path
+		}
+		return ""
+	}
+	for _, s := range []struct{ key, want string }{
+		{"j", "/p/18"}, {"down", "/p/17"}, {"k", "/p/18"}, {"pgdown", "/p/14"}, {"pgup", "/p/18"}, {"G", "/p/00"}, {"g", "/p/19"},
+	} {
+		d.Key(s.key)
+		if got := path(); got != s.want {
+			t.Fatalf("%s: selected %s, want %s", s.key, got, s.want)
+		}
+	}
+	d.Send(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonWheelDown})
+	if got := path(); got != "/p/16" || !strings.Contains(d.Screen(), "› ") || strings.Contains(d.Screen(), "/p/19") {
+		t.Errorf("the wheel should scroll three rows and take the selection: %s\n%s", got, d.Screen())
+	}
+	var help []string
+	for _, b := range m.ShortHelp() {
+		help = append(help, b.Help().Key+" "+b.Help().Desc)
+	}
+	if got := strings.Join(help, ","); !strings.Contains(got, "enter show request,y copy as curl") {
+		t.Errorf("short help: %s", got)
+	}
+	d.Key("enter")
+	help = help[:0]
+	for _, b := range m.ShortHelp() {
+		help = append(help, b.Help().Key+" "+b.Help().Desc)
+	}
+	if got := strings.Join(help, ","); !strings.Contains(got, "y copy as curl") {
+		t.Errorf("short help on a request: %s", got)
+	}
+	d.Send(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonWheelDown})
+	if !m.Showing() || path() != "/p/16" {
+		t.Error("the wheel on a request scrolls the request, not the list")
 	}
 }
