@@ -142,14 +142,14 @@ type action struct {
 // goes unnoticed.
 var actions = []action{
 	// Global keys: the root takes them on every screen before the view.
-	{"quit", func(k *KeyMap) *key.Binding { return &k.Quit }, []string{"q"}, "quit", Screens | ColumnMenu | CopyMenu, false},
+	{"quit", func(k *KeyMap) *key.Binding { return &k.Quit }, []string{"q"}, "quit", Screens | ColumnMenu | CopyMenu | Dialog, false},
 	{"back", func(k *KeyMap) *key.Binding { return &k.Back }, []string{"esc"}, "back", Everywhere, false},
 	{"help", func(k *KeyMap) *key.Binding { return &k.Help }, []string{"?"}, "help", Screens, false},
 	{"refresh", func(k *KeyMap) *key.Binding { return &k.Refresh }, []string{"r"}, "refresh", Screens, false},
 
 	// Movement: every screen and the menus that list things.
-	{"up", func(k *KeyMap) *key.Binding { return &k.Up }, []string{"up", "k"}, "up", Screens | ColumnMenu | MemberMenu, false},
-	{"down", func(k *KeyMap) *key.Binding { return &k.Down }, []string{"down", "j"}, "down", Screens | ColumnMenu | MemberMenu, false},
+	{"up", func(k *KeyMap) *key.Binding { return &k.Up }, []string{"up", "k"}, "up", Screens | ColumnMenu | MemberMenu | Dialog, false},
+	{"down", func(k *KeyMap) *key.Binding { return &k.Down }, []string{"down", "j"}, "down", Screens | ColumnMenu | MemberMenu | Dialog, false},
 	{"page_up", func(k *KeyMap) *key.Binding { return &k.PageUp }, []string{"pgup", "ctrl+b"}, "page up", Screens | ColumnMenu | MemberMenu, false},
 	{"page_down", func(k *KeyMap) *key.Binding { return &k.PageDown }, []string{"pgdown", "ctrl+f"}, "page down", Screens | ColumnMenu | MemberMenu, false},
 	{"top", func(k *KeyMap) *key.Binding { return &k.Top }, []string{"g", "home"}, "top", Screens | ColumnMenu | MemberMenu, false},
@@ -174,7 +174,7 @@ var actions = []action{
 	{"create", func(k *KeyMap) *key.Binding { return &k.Create }, []string{"c"}, "create S3", List, true},
 	{"delete", func(k *KeyMap) *key.Binding { return &k.Delete }, []string{"D"}, "disable/delete", List | Detail, true},
 	{"restore", func(k *KeyMap) *key.Binding { return &k.Restore }, []string{"u"}, "restore", List | Detail | Dialog, true},
-	{"mark", func(k *KeyMap) *key.Binding { return &k.Mark }, []string{" "}, "mark", List | Access | Inbox | ColumnMenu | MemberMenu, false},
+	{"mark", func(k *KeyMap) *key.Binding { return &k.Mark }, []string{" "}, "mark", List | Access | Inbox | ColumnMenu | MemberMenu | Dialog, false},
 	{"add_pair", func(k *KeyMap) *key.Binding { return &k.AddPair }, []string{"ctrl+n"}, "add pair", Dialog | Typing, false},
 	{"remove_pair", func(k *KeyMap) *key.Binding { return &k.RemovePair }, []string{"ctrl+d"}, "remove pair", Dialog | Typing, false},
 	{"unsubscribe", func(k *KeyMap) *key.Binding { return &k.Unsubscribe }, []string{"S"}, "unsubscribe", List | Detail, true},
@@ -231,8 +231,8 @@ var actions = []action{
 	{"accept", func(k *KeyMap) *key.Binding { return &k.Accept }, []string{"enter"}, "accept", ColumnMenu | MemberMenu | CopyMenu | Dialog | Text, false},
 	{"left", func(k *KeyMap) *key.Binding { return &k.Left }, []string{"left", "h"}, "left", MemberMenu | Dialog, false},
 	{"right", func(k *KeyMap) *key.Binding { return &k.Right }, []string{"right", "l"}, "right", MemberMenu | Dialog, false},
-	{"cursor_up", func(k *KeyMap) *key.Binding { return &k.CursorUp }, []string{"up"}, "up", Typing | CopyMenu, false},
-	{"cursor_down", func(k *KeyMap) *key.Binding { return &k.CursorDown }, []string{"down"}, "down", Typing | CopyMenu, false},
+	{"cursor_up", func(k *KeyMap) *key.Binding { return &k.CursorUp }, []string{"up"}, "up", Typing | CopyMenu | Dialog, false},
+	{"cursor_down", func(k *KeyMap) *key.Binding { return &k.CursorDown }, []string{"down"}, "down", Typing | CopyMenu | Dialog, false},
 	{"erase", func(k *KeyMap) *key.Binding { return &k.Erase }, []string{"backspace"}, "erase", CommandLine, false},
 }
 
@@ -406,8 +406,8 @@ func (k KeyMap) Conflicts() error {
 		us := byKey[s]
 		for i := range us {
 			for j := i + 1; j < len(us); j++ {
-				if us[i].name == us[j].name {
-					continue // the same key twice in one binding
+				if us[i].name == us[j].name || alias(us[i].name, us[j].name) {
+					continue // the same key twice in one binding, or the same move
 				}
 				if shared := overlap(us[i].in, us[i].write, us[j].in, us[j].write); shared != 0 {
 					return fmt.Errorf("[keys]: %q is bound to both %s and %s on %s", keyName(s), us[i].name, us[j].name, shared)
@@ -416,6 +416,17 @@ func (k KeyMap) Conflicts() error {
 		}
 	}
 	return nil
+}
+
+// alias reports whether a and b are the same move under two names: up and
+// cursor_up (its arrow only, for where letters are typed) may both hold
+// "up" in a dialog that has both a list and text.
+func alias(a, b string) bool {
+	switch a + "," + b {
+	case "up,cursor_up", "cursor_up,up", "down,cursor_down", "cursor_down,down":
+		return true
+	}
+	return false
 }
 
 // overlap is where two bindings are both active. In read-only mode the
@@ -452,7 +463,9 @@ func (k KeyMap) Writes(in Scope) []key.Binding {
 // may relabel a binding: it is still that action).
 func (k KeyMap) IsWrite(b key.Binding) bool { return sameKeysIn(b, k.Writes(Everywhere)) }
 
-func sameKeys(a, b key.Binding) bool {
+// SameKeys reports whether two bindings are the same keys (a view may
+// relabel a binding: it is still that action).
+func SameKeys(a, b key.Binding) bool {
 	ak, bk := a.Keys(), b.Keys()
 	if len(ak) != len(bk) || len(ak) == 0 {
 		return false
@@ -506,7 +519,7 @@ func (k KeyMap) TagWriteKeys() []key.Binding {
 
 func sameKeysIn(b key.Binding, among []key.Binding) bool {
 	for _, a := range among {
-		if sameKeys(a, b) {
+		if SameKeys(a, b) {
 			return true
 		}
 	}
