@@ -123,7 +123,12 @@ type Model struct {
 	w, h      int
 	lines     []string // the drawn page (or raw JSON) at width w
 	entryLine []int    // content line of each entry of entries()
-	off       [2]int   // scroll offset: [0] page, [1] raw JSON
+	// off is the scroll offset: [0] page, [1] raw JSON. The detail pages
+	// text, as views/pager does, not a table: views/table's cursor (a
+	// selected row inside a window) does not fit, and pager.Model cannot
+	// be scrolled to a line (the lineage cursor, a search match), keep
+	// two offsets, or mark only the visible lines of a 10 MB JSON.
+	off [2]int
 }
 
 var (
@@ -741,8 +746,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.sess.Keys
 	switch {
 	case m.find.typing:
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "find")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
+		return []key.Binding{relabel(k.Accept, "find"), relabel(k.Back, "cancel")}
 	case m.find.Query != "":
 		return []key.Binding{k.FindNext, k.FindPrev, relabel(k.Filter, "search again"), relabel(k.Back, "clear search")}
 	case m.raw:

@@ -3,6 +3,7 @@ package detail
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -35,12 +36,13 @@ func (m *Model) startFind() tea.Cmd {
 
 // findKey handles a key while the query is typed.
 func (m *Model) findKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.Type {
-	case tea.KeyEsc:
+	k := m.sess.Keys
+	switch {
+	case key.Matches(msg, k.Back):
 		m.find.typing = false
 		m.clamp()
 		return nil
-	case tea.KeyEnter:
+	case key.Matches(msg, k.Accept):
 		m.find.typing = false
 		m.find.Run(m.lines, strings.TrimSpace(m.find.input.Value()), m.off[m.mode()])
 		m.showMatch()

@@ -3,6 +3,11 @@ package detail
 import (
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/dsbrowse/dsbrowse/views/viewtest"
 )
 
 // / searches the page: enter shows the first match under the top of the
@@ -53,5 +58,36 @@ func TestSearchWithinTheText(t *testing.T) {
 	press(t, m, "esc")
 	if m.CapturesInput() || m.find.Query == "" {
 		t.Error("esc while typing keeps the search that was on")
+	}
+}
+
+// The search line takes the keymap's accept and back, rebound or not.
+func TestSearchKeysFollowTheKeymap(t *testing.T) {
+	sess := testContext(seeded(t))
+	keys, err := sess.Keys.Apply(map[string][]string{"accept": {"ctrl+j"}, "back": {"ctrl+g"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess.Keys = keys
+	m := New(sess, 26, "Dbo Customer Data")
+	m.SetSize(100, 12)
+	feed(t, m, viewtest.CollectAll(m.Init())...)
+	press(t, m, "/", "s", "n", "o", "w")
+	feed(t, m, tea.KeyMsg{Type: tea.KeyCtrlJ})
+	if m.CapturesInput() || m.find.Query != "snow" {
+		t.Fatalf("a rebound accept did not run the search (query %q)", m.find.Query)
+	}
+	press(t, m, "/")
+	if h := m.ShortHelp(); len(h) != 2 || h[0].Help() != (key.Help{Key: "ctrl+j", Desc: "find"}) || h[1].Help() != (key.Help{Key: "ctrl+g", Desc: "cancel"}) {
+		t.Errorf("the footer does not name the rebound keys: %+v", h)
+	}
+	feed(t, m, tea.KeyMsg{Type: tea.KeyCtrlG})
+	if m.CapturesInput() {
+		t.Error("a rebound back did not end the typing")
+	}
+	press(t, m, "/")
+	press(t, m, "esc")
+	if !m.CapturesInput() {
+		t.Error("esc still acts as back once back is rebound")
 	}
 }
