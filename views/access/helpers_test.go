@@ -12,6 +12,7 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/reportpage"
 	"github.com/dsbrowse/dsbrowse/views/viewtest"
 )
 
@@ -106,7 +107,7 @@ func drive(v views.View, cmd tea.Cmd) []tea.Msg {
 		queue = queue[1:]
 		for _, msg := range viewtest.CollectAll(c) {
 			switch msg.(type) {
-			case batchMsg, policyMsg, userReportMsg, filterMsg:
+			case batchMsg, reportpage.Answer, filterMsg:
 				_, next := v.Update(msg)
 				queue = append(queue, next)
 			default:

@@ -7,13 +7,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
-	"github.com/dsbrowse/dsbrowse/views/pager"
+	"github.com/dsbrowse/dsbrowse/views/reportpage"
 	"github.com/dsbrowse/dsbrowse/views/visibility"
 )
 
@@ -22,58 +19,40 @@ const (
 	reportLabel = "loading visibility report"
 )
 
-type policyMsg struct {
-	gen  uint64
-	info *apiclient.PolicyInfo
-	err  error
-}
-
-type userReportMsg struct {
-	gen     uint64
-	reports []apiclient.VisibilityReport
-	err     error
-}
-
 // UserModel shows what one user sees of a data source: who they are, their
 // policyInfo (masking, visibilities, filters) and their visibility report.
-type UserModel struct {
-	sess   *views.Session
-	id     int64
-	name   string
-	user   apiclient.AccessUser
-	base   context.Context
-	cancel context.CancelFunc
+// It is a report page (views/reportpage) of two requests made at once.
+type UserModel = reportpage.Page[*userPage]
 
-	gen                  uint64
-	infoWait, reportWait bool
-	info                 *apiclient.PolicyInfo
-	reports              []apiclient.VisibilityReport
-	haveReports          bool
-	infoErr, reportErr   error
-	raw                  bool
-
-	pager pager.Model
+// userPage is what the user page loads and how it lays it out.
+type userPage struct {
+	sess    *views.Session
+	name    string
+	user    apiclient.AccessUser
+	info    *reportpage.Request[*apiclient.PolicyInfo]
+	reports *reportpage.Request[[]apiclient.VisibilityReport]
 }
-
-var (
-	_ views.View   = (*UserModel)(nil)
-	_ views.Closer = (*UserModel)(nil)
-)
 
 // NewUser makes the view of user on source id (named name).
 func NewUser(sess *views.Session, id int64, name string, user apiclient.AccessUser) *UserModel {
-	base, cancel := context.WithCancel(context.Background())
-	return &UserModel{sess: sess, id: id, name: name, user: user, base: base, cancel: cancel, pager: pager.New(&sess.Keys)}
+	profile := user.Profile
+	u := &userPage{sess: sess, name: name, user: user,
+		info: reportpage.NewRequest(policyLabel, func(ctx context.Context, api views.API) (*apiclient.PolicyInfo, error) {
+			p, err := api.UserPolicyInfo(ctx, id, profile)
+			if err == nil && p == nil {
+				p = &apiclient.PolicyInfo{}
+			}
+			return p, err
+		}),
+		reports: reportpage.NewRequest(reportLabel, func(ctx context.Context, api views.API) ([]apiclient.VisibilityReport, error) {
+			return api.UserVisibilityReport(ctx, id, profile)
+		}),
+	}
+	return reportpage.New(sess, u, u.info, u.reports)
 }
 
-// Init fetches the policy info and the visibility report at once.
-func (m *UserModel) Init() tea.Cmd { return m.load() }
-
-// Close cancels the view's requests.
-func (m *UserModel) Close() { m.cancel() }
-
 // Title is the user's name.
-func (m *UserModel) Title() string {
+func (m *userPage) Title() string {
 	if n := format.Inline(m.user.Name); n != "" {
 		return n
 	}
@@ -83,130 +62,35 @@ func (m *UserModel) Title() string {
 	return fmt.Sprintf("profile %d", m.user.Profile)
 }
 
-// CapturesInput is false: the view has no text field.
-func (m *UserModel) CapturesInput() bool { return false }
-
-func (m *UserModel) load() tea.Cmd {
-	m.gen = gens.Add(1)
-	m.infoWait, m.reportWait = true, true
-	m.infoErr, m.reportErr = nil, nil
-	m.rebuild()
-	sess, api, base, id, profile, gen := m.sess, m.sess.API, m.base, m.id, m.user.Profile, m.gen
-	info := views.Track(policyLabel, func() tea.Msg {
-		ctx, cancel := sess.WithTimeout(base)
-		defer cancel()
-		p, err := api.UserPolicyInfo(ctx, id, profile)
-		return policyMsg{gen: gen, info: p, err: err}
-	})
-	report := views.Track(reportLabel, func() tea.Msg {
-		ctx, cancel := sess.WithTimeout(base)
-		defer cancel()
-		r, err := api.UserVisibilityReport(ctx, id, profile)
-		return userReportMsg{gen: gen, reports: r, err: err}
-	})
-	return tea.Batch(info, report)
-}
-
-// Update handles the two answers and the keys.
-func (m *UserModel) Update(msg tea.Msg) (views.View, tea.Cmd) {
-	switch msg := msg.(type) {
-	case policyMsg:
-		if msg.gen != m.gen || !m.infoWait {
-			return m, nil
-		}
-		m.infoWait = false
-		if msg.err != nil {
-			if m.base.Err() != nil {
-				return m, nil
-			}
-			m.infoErr = msg.err
-			m.rebuild()
-			return m, views.Error(policyLabel, msg.err)
-		}
-		if msg.info == nil {
-			msg.info = &apiclient.PolicyInfo{}
-		}
-		m.info = msg.info
-		m.rebuild()
-	case userReportMsg:
-		if msg.gen != m.gen || !m.reportWait {
-			return m, nil
-		}
-		m.reportWait = false
-		if msg.err != nil {
-			if m.base.Err() != nil {
-				return m, nil
-			}
-			m.reportErr = msg.err
-			m.rebuild()
-			return m, views.Error(reportLabel, msg.err)
-		}
-		m.reports, m.haveReports = msg.reports, true
-		m.rebuild()
-	case tea.KeyMsg:
-		if m.pager.Update(msg) {
-			return m, nil
-		}
-		k := m.sess.Keys
-		switch {
-		case key.Matches(msg, k.Raw) && m.hasData():
-			m.raw = !m.raw
-			m.rebuild()
-			m.pager.GotoTop()
-		case key.Matches(msg, k.Refresh):
-			return m, m.load()
-		}
-	case tea.MouseMsg:
-		m.pager.Update(msg)
-	}
-	return m, nil
-}
-
-func (m *UserModel) hasData() bool { return m.info != nil || m.haveReports }
-
-// SetSize sets the body size; the content is rewrapped when the width changes.
-func (m *UserModel) SetSize(w, h int) {
-	if m.pager.SetSize(w, h) {
-		m.rebuild()
-	}
-}
-
-// View draws the visible part of the content.
-func (m *UserModel) View() string { return m.pager.View() }
-
-// rebuild renders the content for the current data and width; it runs
-// when one of them changes, never from View.
-func (m *UserModel) rebuild() {
-	w := m.pager.Width()
-	if w <= 0 {
-		m.pager.SetContent("")
-		return
-	}
-	d := format.NewDoc(w)
-	if m.raw {
+// Layout lays out the page: readable, or the raw JSON.
+func (m *userPage) Layout(d *format.Doc, raw bool) {
+	if raw {
 		m.rawJSON(d)
 	} else {
 		m.readable(d)
 	}
-	m.pager.SetContent(d.String())
 }
 
 // readable lays out the verdict first (can this user see the source, and
 // why not), then who the user is, what is masked and filtered for them,
 // the SQL statement, their policy info and the rest of their report.
-func (m *UserModel) readable(d *format.Doc) {
+func (m *userPage) readable(d *format.Doc) {
 	st := m.sess.Styles
 	u := m.user
 	who := m.Title()
+	info, _ := m.info.Value()
+	infoErr := m.info.Err()
+	reports, haveReports := m.reports.Value()
+	reportErr := m.reports.Err()
 	switch {
-	case m.reportErr != nil:
-		visibility.WriteVerdictPending(d, st, who, m.name, m.reportErr)
-	case !m.haveReports:
+	case reportErr != nil:
+		visibility.WriteVerdictPending(d, st, who, m.name, reportErr)
+	case !haveReports:
 		visibility.WriteVerdictPending(d, st, who, m.name, nil)
-	case len(m.reports) == 0:
+	case len(reports) == 0:
 		d.Hang(0, 2, st.BadgeWarn.Render("? VERDICT UNKNOWN")+" "+st.Muted.Render("the server sent no visibility report for "+who))
 	default:
-		v := visibility.Judge(m.reports, who)
+		v := visibility.Judge(reports, who)
 		// Some reports carry none of the why fields (the seed's): a
 		// member whose request still waits cannot see, whatever they say.
 		if state := strings.ToLower(strings.TrimSpace(u.State)); v.CanSee && (state == "pending" || state == "denied") {
@@ -236,17 +120,18 @@ func (m *UserModel) readable(d *format.Doc) {
 	// Masked columns: the policy info's (it names the action); the
 	// report's when the policy info is not there.
 	d.Blank()
+	infoFailed := func() string { return st.Error.Render("could not load the policy info: " + explain(infoErr)) }
 	switch {
-	case m.info != nil && (len(m.info.Masked) > 0 || len(m.reports) == 0 || len(m.reports[0].Masked) == 0):
-		visibility.MaskedColumns(d, st, m.info.Masked, "no columns are masked for this user")
-	case m.haveReports && len(m.reports) > 0:
-		visibility.MaskedColumns(d, st, m.reports[0].Masked, "no columns are masked for this user")
-		if m.infoErr != nil {
-			d.Add(2, st.Error.Render("could not load the policy info: "+format.Inline(apiclient.Explain(m.infoErr))))
+	case info != nil && (len(info.Masked) > 0 || len(reports) == 0 || len(reports[0].Masked) == 0):
+		visibility.MaskedColumns(d, st, info.Masked, "no columns are masked for this user")
+	case haveReports && len(reports) > 0:
+		visibility.MaskedColumns(d, st, reports[0].Masked, "no columns are masked for this user")
+		if infoErr != nil {
+			d.Add(2, infoFailed())
 		}
-	case m.infoErr != nil:
+	case infoErr != nil:
 		d.Add(0, st.Section.Render("Masked columns"))
-		d.Add(2, st.Error.Render("could not load the policy info: "+format.Inline(apiclient.Explain(m.infoErr))))
+		d.Add(2, infoFailed())
 	default:
 		d.Add(0, st.Section.Render("Masked columns"))
 		d.Add(2, st.Muted.Render("loading…"))
@@ -255,10 +140,10 @@ func (m *UserModel) readable(d *format.Doc) {
 	// Row filter and SQL statement, from the report.
 	d.Blank()
 	switch {
-	case m.haveReports:
-		visibility.RowFilter(d, st, m.reports)
-		visibility.SQLStatement(d, st, m.reports)
-	case m.reportErr != nil:
+	case haveReports:
+		visibility.RowFilter(d, st, reports)
+		visibility.SQLStatement(d, st, reports)
+	case reportErr != nil:
 		d.Add(0, st.Section.Render("Row filter"))
 		d.Add(2, st.Muted.Render("unknown: the visibility report did not load"))
 	default:
@@ -267,7 +152,7 @@ func (m *UserModel) readable(d *format.Doc) {
 	}
 
 	// The rest of the policy info.
-	if in := m.info; in != nil {
+	if in := info; in != nil {
 		d.Blank()
 		d.Add(0, st.Section.Render("Visibilities"))
 		if in.VisibilityRuleApplies {
@@ -291,49 +176,56 @@ func (m *UserModel) readable(d *format.Doc) {
 	d.Blank()
 	d.Add(0, st.Section.Render("Visibility report"))
 	switch {
-	case m.reportErr != nil:
-		d.Add(2, st.Error.Render("could not load the visibility report: "+format.Inline(apiclient.Explain(m.reportErr))))
-	case !m.haveReports:
+	case reportErr != nil:
+		d.Add(2, st.Error.Render("could not load the visibility report: "+explain(reportErr)))
+	case !haveReports:
 		d.Add(2, st.Muted.Render("loading…"))
-	case len(m.reports) == 0:
+	case len(reports) == 0:
 		d.Add(2, st.Muted.Render("the server sent no report for this user"))
 	default:
-		for i, r := range m.reports {
-			if len(m.reports) > 1 {
+		for i, r := range reports {
+			if len(reports) > 1 {
 				if i > 0 {
 					d.Blank()
 				}
-				d.Add(0, st.Muted.Render(fmt.Sprintf("report %d of %d", i+1, len(m.reports))))
+				d.Add(0, st.Muted.Render(fmt.Sprintf("report %d of %d", i+1, len(reports))))
 			}
 			d.Append(strings.Split(visibility.RenderRest(st, r, d.Width(), m.sess.Clock(), who), "\n")...)
 		}
 	}
-	if m.infoErr != nil || m.reportErr != nil {
+	if infoErr != nil || reportErr != nil {
 		d.Blank()
-		d.Add(0, st.Muted.Render("Press "+m.sess.Keys.Refresh.Help().Key+" to try again."))
+		d.Add(0, reportpage.RetryHint(m.sess))
 	}
 }
 
+// explain is err in plain words on one line.
+func explain(err error) string {
+	if err == nil {
+		return ""
+	}
+	return format.Inline(apiclient.Explain(err))
+}
+
 // rawJSON lays out what the server sent.
-func (m *UserModel) rawJSON(d *format.Doc) {
+func (m *userPage) rawJSON(d *format.Doc) {
 	st := m.sess.Styles
-	d.Add(0, st.Muted.Render("Raw JSON · "+m.sess.Keys.Raw.Help().Key+" for the readable view"))
-	d.Blank()
-	d.Add(0, st.Section.Render("policyInfo"))
-	if m.info != nil {
-		b, _ := json.Marshal(*m.info)
+	d.Add(0, reportpage.RawHint(m.sess, "Raw JSON"))
+	section := func(title string, v any, have bool) {
+		d.Add(0, st.Section.Render(title))
+		if !have {
+			d.Add(0, st.Muted.Render("not loaded"))
+			return
+		}
+		b, _ := json.Marshal(v)
 		d.Hard(0, format.PrettyJSON(b))
-	} else {
-		d.Add(0, st.Muted.Render("not loaded"))
 	}
+	info, _ := m.info.Value()
 	d.Blank()
-	d.Add(0, st.Section.Render("visibilityReport"))
-	if m.haveReports {
-		b, _ := json.Marshal(m.reports)
-		d.Hard(0, format.PrettyJSON(b))
-	} else {
-		d.Add(0, st.Muted.Render("not loaded"))
-	}
+	section("policyInfo", info, info != nil)
+	d.Blank()
+	reports, have := m.reports.Value()
+	section("visibilityReport", reports, have)
 }
 
 // listLines reads a JSON array (visibilities) as one line per element.
@@ -369,18 +261,3 @@ func orDash(s string) string {
 	}
 	return s
 }
-
-// actions are the keys other than scrolling that do something now.
-func (m *UserModel) actions() []key.Binding {
-	var act []key.Binding
-	if m.hasData() {
-		act = append(act, pager.RawToggle(m.sess.Keys.Raw, m.raw))
-	}
-	return append(act, m.sess.Keys.Refresh)
-}
-
-// ShortHelp lists the keys that do something now.
-func (m *UserModel) ShortHelp() []key.Binding { return m.pager.ShortHelp(m.actions()...) }
-
-// FullHelp groups the keys for the ? help.
-func (m *UserModel) FullHelp() [][]key.Binding { return m.pager.FullHelp(m.actions()...) }

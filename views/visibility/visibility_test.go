@@ -18,6 +18,7 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/reportpage"
 	"github.com/dsbrowse/dsbrowse/views/styles"
 	"github.com/dsbrowse/dsbrowse/views/viewtest"
 )
@@ -204,7 +205,7 @@ func (f *fakeAPI) MyVisibilityReport(context.Context, int64) (*apiclient.Visibil
 func deliver(m *Model, cmd tea.Cmd) []tea.Msg {
 	var root []tea.Msg
 	for _, msg := range viewtest.CollectAll(cmd) {
-		if _, ok := msg.(reportMsg); ok {
+		if _, ok := msg.(reportpage.Answer); ok {
 			_, next := m.Update(msg)
 			root = append(root, viewtest.CollectAll(next)...)
 			continue
@@ -302,10 +303,12 @@ func TestModelStaleAndErrors(t *testing.T) {
 	}}
 	m := New(testCtx(api), 16, "Web Sales")
 	m.SetSize(80, 30)
-	old := viewtest.CollectAll(m.Init())
+	// The first load's answer comes after the refresh started: the root
+	// (and viewtest, as the root does) drops it.
+	first := m.Init()
 	_, cmd := m.Update(press("r"))
-	for _, msg := range old {
-		m.Update(msg)
+	if old := deliver(m, first); len(old) != 0 || api.calls != 1 {
+		t.Fatalf("stale load: %d calls, %#v", api.calls, old)
 	}
 	if strings.Contains(m.View(), "STALE") {
 		t.Fatal("stale report shown")
@@ -360,5 +363,53 @@ func TestRenderNoVisibilitiesOnASourceWithValuesHidesEveryRow(t *testing.T) {
 	}
 	if v := Judge([]apiclient.VisibilityReport{r}, "Lina Thomas"); v.CanSee {
 		t.Error("verdict: can see")
+	}
+}
+
+// The parts the access user page uses: RenderRest leaves out what that
+// page shows above the report, and Deny turns a verdict without touching
+// the one it came from.
+func TestRenderRestAndDeny(t *testing.T) {
+	r := seedReport(t)
+	rest := RenderRest(st, r, 100, fixedNow, "Ann")
+	for _, gone := range []string{"Masked columns", "Row filter"} {
+		if strings.Contains(rest, gone) {
+			t.Errorf("RenderRest shows %q:\n%s", gone, rest)
+		}
+	}
+	if !strings.Contains(rest, "Ann can see 0 of 0") || !strings.Contains(rest, "Policies (2)") {
+		t.Errorf("RenderRest:\n%s", rest)
+	}
+	v := Judge([]apiclient.VisibilityReport{r}, "Ann")
+	d := v.Deny("Ann's access is pending").Deny("Ann's access is pending")
+	if !v.CanSee || len(v.Why) != 0 || d.CanSee || len(d.Why) != 1 {
+		t.Errorf("deny: %+v from %+v", d, v)
+	}
+}
+
+// Exception conditions of a kind the page does not know are shown as
+// their JSON, never dropped.
+func TestRenderUnknownConditions(t *testing.T) {
+	set := []map[string]any{{"type": "rowLevel", "rules": []map[string]any{{
+		"type": "where", "config": map[string]any{"predicate": "a = 1"},
+		"exceptions": map[string]any{"conditions": []any{
+			map[string]any{"type": "time", "after": "2024"}, map[string]any{"x": 1}, 5,
+		}},
+	}}}}
+	b, _ := json.Marshal(set)
+	out := Render(st, report(t, `{"policySet":`+string(b)+`}`), 200, fixedNow)
+	if !strings.Contains(out, `except time {"after":"2024","type":"time"} or {"x":1} or 5`) {
+		t.Errorf("unknown conditions:\n%s", out)
+	}
+}
+
+// A server that answers nothing at all (no error, no report) gives an
+// empty report, not a page stuck loading.
+func TestModelEmptyAnswer(t *testing.T) {
+	m := New(testCtx(&fakeAPI{next: func(int) (*apiclient.VisibilityReport, error) { return nil, nil }}), 16, "Web Sales")
+	m.SetSize(80, 30)
+	deliver(m, m.Init())
+	if out := m.View(); !strings.Contains(out, "CAN SEE") || !strings.Contains(out, "data source #0") {
+		t.Errorf("empty answer:\n%s", out)
 	}
 }
