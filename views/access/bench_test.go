@@ -140,8 +140,8 @@ func BenchmarkFilterKeystroke(b *testing.B) {
 					}
 					latency = append(latency, time.Since(start))
 					blocked = append(blocked, block)
-					if m.filter.Query() != q {
-						b.Fatalf("after %q the view shows %q", q, m.filter.Query())
+					if m.t.ShownQuery() != q {
+						b.Fatalf("after %q the view shows %q", q, m.t.ShownQuery())
 					}
 					if n, ok := want[q]; ok && n != m.len() {
 						b.Fatalf("%q: %d matches, the other mode %d", q, m.len(), n)

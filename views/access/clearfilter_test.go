@@ -23,8 +23,8 @@ func TestClearingTheFilterKeepsTheSelectedMember(t *testing.T) {
 					t.Fatal("esc should clear the filter")
 				}
 			}
-			if m.query != "" || m.len() != len(m.rows) {
-				t.Fatalf("the filter is still on: %q, %d of %d", m.query, m.len(), len(m.rows))
+			if m.t.Query() != "" || m.len() != len(m.rows) {
+				t.Fatalf("the filter is still on: %q, %d of %d", m.t.Query(), m.len(), len(m.rows))
 			}
 			if got := m.selectedKey(); got == nil || *got != *want {
 				t.Errorf("after clearing the cursor is on %v, want %v", got, want)

@@ -57,7 +57,7 @@ func TestFilterResultsAreTheSameAsBefore(t *testing.T) {
 	m := loaded(t, &fakeAPI{users: filterUsers(t, 3000)}, 120, 30)
 	press(m, "/")
 	for _, q := range []string{"u", "user 12", "user1234@", "0012", "12ex", "山田", "üser", "upper", "tommy", "zzzz", "e.c"} {
-		m.input.SetValue("")
+		m.t.SetTyped("")
 		typeText(m, q)
 		want := filteredBefore(m, q)
 		if got := shownRows(m); !slices.Equal(got, want) {
@@ -115,8 +115,8 @@ func TestStaleFilterResultIsDropped(t *testing.T) {
 		t.Errorf("no sign that the filter is running:\n%s", m.View())
 	}
 	_, cmd := m.Update(first[0])
-	if m.filter.On() || m.filter.Query() == "u" {
-		t.Fatalf("the result for %q was shown after %q was typed", "u", m.query)
+	if m.t.On() || m.t.ShownQuery() == "u" {
+		t.Fatalf("the result for %q was shown after %q was typed", "u", m.t.Query())
 	}
 	next := filterMsgs(t, cmd)
 	if len(next) != 1 || next[0].Query != "u1" {
@@ -138,7 +138,7 @@ func TestStaleFilterResultIsDropped(t *testing.T) {
 			t.Errorf("a stale result after esc started %q", queries(filterMsgs(t, cmd)))
 		}
 	}
-	if m.filter.On() || m.len() != len(m.rows) || strings.Contains(m.View(), "match") {
+	if m.t.On() || m.len() != len(m.rows) || strings.Contains(m.View(), "match") {
 		t.Fatalf("a result arriving after esc filtered the table: %d of %d shown", m.len(), len(m.rows))
 	}
 
@@ -205,8 +205,8 @@ func TestFastTypingShowsTheFinalFilter(t *testing.T) {
 				}
 			}
 			d.settle()
-			if m.query != typed || m.filter.Query() != typed {
-				t.Fatalf("query %q, shown %q", m.query, m.filter.Query())
+			if m.t.Query() != typed || m.t.ShownQuery() != typed {
+				t.Fatalf("query %q, shown %q", m.t.Query(), m.t.ShownQuery())
 			}
 			want := filteredBefore(m, typed)
 			if got := shownRows(m); !slices.Equal(got, want) || len(want) == 0 {

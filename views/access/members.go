@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/actions"
 	"github.com/dsbrowse/dsbrowse/views/format"
@@ -267,9 +268,9 @@ func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.sess.Keys
 	mn := m.menu
 	switch {
-	case msg.Type == tea.KeyEsc || key.Matches(msg, k.Back):
+	case key.Matches(msg, k.Back):
 		m.menu = nil
-	case msg.Type == tea.KeyEnter:
+	case key.Matches(msg, k.Accept):
 		q := mn.q
 		m.menu = nil
 		return m.setQueryOpts(q)
@@ -281,9 +282,9 @@ func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
 		mn.cursor = 0
 	case key.Matches(msg, k.Bottom):
 		mn.cursor = menuItems - 1
-	case msg.Type == tea.KeyLeft:
+	case key.Matches(msg, k.Left):
 		mn.toggle(-1)
-	case key.Matches(msg, k.Mark) || msg.Type == tea.KeyRight:
+	case key.Matches(msg, k.Mark) || key.Matches(msg, k.Right):
 		mn.toggle(1)
 	}
 	return nil
@@ -296,34 +297,19 @@ func (m *Model) setQueryOpts(q query) tea.Cmd {
 		return nil
 	}
 	m.q = q
-	m.cursor, m.offset = 0, 0
+	m.t.Cur.Reset()
 	return m.reload()
 }
 
-// The menu's own keys: enter and esc as in any field; the rest are the
-// keymap's, described for the menu.
-var (
-	menuApply  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply"))
-	menuCancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
-	menuStep   = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "change sort"))
-)
-
+// menuHelp is the menu's keys, described for the menu.
 func (m *Model) menuHelp() []key.Binding {
-	k := m.sess.Keys
-	t := k.Mark
-	toggle := key.NewBinding(key.WithKeys(t.Keys()...), key.WithHelp(t.Help().Key, "toggle"))
-	return []key.Binding{k.Up, k.Down, k.Top, k.Bottom, toggle, menuStep, menuApply, menuCancel}
+	k := &m.sess.Keys
+	return []key.Binding{k.Up, k.Down, k.Top, k.Bottom, keymap.Help("toggle", k.Mark), menuStep(k),
+		keymap.Help("apply", k.Accept), keymap.Help("cancel", k.Back)}
 }
 
-func (m *Model) sortBinding() key.Binding {
-	k := m.sess.Keys.Sort
-	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "sort (server)"))
-}
-
-func (m *Model) reverseBinding() key.Binding {
-	k := m.sess.Keys.SortReverse
-	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "reverse sort"))
-}
+// menuStep is the keys that step the sort field (and the approval choice).
+func menuStep(k *keymap.KeyMap) key.Binding { return keymap.Help("change sort", k.Left, k.Right) }
 
 // --- member writes -------------------------------------------------------
 

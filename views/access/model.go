@@ -5,37 +5,29 @@ package access
 import (
 	"context"
 	"fmt"
-	"strings"
-	"sync/atomic"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/paging"
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/filtered"
 	"github.com/dsbrowse/dsbrowse/views/format"
-	"github.com/dsbrowse/dsbrowse/views/pager"
-	"github.com/dsbrowse/dsbrowse/views/safe"
+	"github.com/dsbrowse/dsbrowse/views/table"
 )
 
 const loadLabel = "loading access users"
 
-// gens makes generation ids unique across every instance of every view here,
-// so that a result is never taken for another view's or an older load's.
-var gens atomic.Uint64
-
-// batchMsg is one batch of the shared page loader (apiclient/paging) of
-// generation gen: rows of GET /dataSource/{id}/access, converted on the
-// loader's goroutines. ok is false once the load was cancelled.
+// batchMsg is one batch of the shared page loader (apiclient/paging):
+// rows of GET /dataSource/{id}/access, converted on the loader's
+// goroutines. ok is false once the load was cancelled. Only the newest
+// load's batches arrive (views.Latest on Model.load).
 type batchMsg struct {
-	gen uint64
-	b   paging.Batch[row]
-	ok  bool
+	b  paging.Batch[row]
+	ok bool
 }
 
 // userKey identifies a user across reloads.
@@ -69,8 +61,9 @@ type Model struct {
 	base   context.Context
 	cancel context.CancelFunc
 
-	// loading: the shared page loader hands pages over in list order
-	gen       uint64
+	// loading: the shared page loader hands pages over in list order;
+	// load drops the batches of a load that another has replaced.
+	load      views.Slot
 	loader    *paging.Loader[row]
 	prog      paging.Progress
 	count     int // server's total; -1 unknown
@@ -92,16 +85,10 @@ type Model struct {
 	q    query
 	menu *menu
 
-	// filter
-	input  textinput.Model
-	typing bool
-	query  string
-	// off the UI goroutine, one at a time (see filtered.Filter): with
-	// 50,000 users it takes longer than a frame.
-	filter filtered.Filter[row]
-
-	cursor, offset int
-	w, h           int
+	// t is the filter line, the filter (off the UI goroutine, one at a
+	// time: with 50,000 users it takes longer than a frame) and the cursor.
+	t    filtered.Table[row, userKey]
+	w, h int
 }
 
 var (
@@ -113,15 +100,8 @@ var (
 // New makes the access table for source id, named name.
 func New(sess *views.Session, id int64, name string) *Model {
 	base, cancel := context.WithCancel(context.Background())
-	in := textinput.New()
-	in.Prompt = "/ "
-	in.Placeholder = "name or email"
-	in.PromptStyle = sess.Styles.Filter.Prompt
-	in.TextStyle = sess.Styles.Filter.Text
-	in.PlaceholderStyle = sess.Styles.Muted
-	in.Cursor.SetMode(cursor.CursorStatic)
-	return &Model{sess: sess, id: id, name: name, base: base, cancel: cancel, input: in, count: -1,
-		filter: filtered.New(rowSearch)}
+	return &Model{sess: sess, id: id, name: name, base: base, cancel: cancel, count: -1,
+		t: filtered.New(sess.Styles, filtered.Field{Placeholder: "name or email"}, rowSearch, rowUser)}
 }
 
 // Init loads the first page.
@@ -140,14 +120,14 @@ func (m *Model) Title() string { return "Access" }
 
 // CapturesInput is true while the filter is being typed or the filter
 // menu is open.
-func (m *Model) CapturesInput() bool { return m.typing || m.menu != nil }
+func (m *Model) CapturesInput() bool { return m.t.Typing() || m.menu != nil }
 
 // Back clears the filter (esc): true when there was one to clear.
 func (m *Model) Back() (tea.Cmd, bool) {
-	if !m.typing && m.query == "" {
+	if !m.t.LineShown() {
 		return nil, false
 	}
-	m.clearFilter()
+	m.t.Clear(m.rows, m.tableRows())
 	return nil, true
 }
 
@@ -158,7 +138,6 @@ func (m *Model) reload() tea.Cmd {
 	if m.loader != nil {
 		m.loader.Cancel()
 	}
-	m.gen = gens.Add(1)
 	if r := m.selected(); r != nil {
 		k := r.key
 		m.restore = &k
@@ -206,7 +185,7 @@ func (m *Model) refill() (tea.Cmd, bool) {
 	if l == nil {
 		return nil, false
 	}
-	m.loader, m.gen = l, gens.Add(1)
+	m.loader = l
 	m.inflight, m.err, m.fresh, m.reloading = true, nil, false, false
 	return m.next(), true
 }
@@ -258,12 +237,12 @@ func rowKey(r *row) uint64 {
 }
 
 // next waits for the loader's next batch: one outstanding command per
-// load.
+// load, the newest on m.load (a reload's drops the old load's).
 func (m *Model) next() tea.Cmd {
-	l, gen, ctx := m.loader, m.gen, m.base
-	return views.Track(loadLabel, func() tea.Msg {
+	l, ctx := m.loader, m.base
+	return views.TrackLatest(&m.load, loadLabel, func() tea.Msg {
 		b, ok := l.Next(ctx)
-		return batchMsg{gen: gen, b: b, ok: ok}
+		return batchMsg{b: b, ok: ok}
 	})
 }
 
@@ -288,7 +267,7 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 		if m.menu != nil {
 			return m, m.menuKey(msg)
 		}
-		if m.typing {
+		if m.t.Typing() {
 			return m, m.typingKey(msg)
 		}
 		return m, m.tableKey(msg)
@@ -301,9 +280,6 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 }
 
 func (m *Model) onBatch(msg batchMsg) tea.Cmd {
-	if msg.gen != m.gen {
-		return nil // an older load's, or another view's
-	}
 	if !msg.ok {
 		m.inflight = false // cancelled
 		return nil
@@ -394,169 +370,74 @@ func makeRow(u apiclient.AccessUser, now time.Time) row {
 // asks for the filter to run again; the filtered table stays as it is
 // until the result comes.
 func (m *Model) rebuildRows(sel *userKey) tea.Cmd {
-	var cmd tea.Cmd
-	if m.query != "" {
-		cmd = m.refilter()
+	target := sel
+	if m.restore != nil {
+		target = m.restore
 	}
-	if !m.filter.On() {
-		target := sel
-		if m.restore != nil {
-			target = m.restore
-		}
-		if target != nil && m.moveTo(*target) {
-			m.restore = nil
-		}
+	moved, cmd := m.t.Rebuilt(m.rows, m.tableRows(), target)
+	if moved {
+		m.restore = nil
 	}
-	m.clamp()
 	return cmd
 }
 
-// moveTo puts the cursor on the user with key k if they are shown.
-func (m *Model) moveTo(k userKey) bool {
-	for i := 0; i < m.len(); i++ {
-		if r, _ := m.at(i); r.key == k {
-			m.cursor = i
-			return true
-		}
-	}
-	return false
-}
+// len, at and selected read the shown rows, filtered or not.
+func (m *Model) len() int { return m.t.Len(m.rows) }
 
-// len and at read the shown rows, filtered or not.
-func (m *Model) len() int { return m.filter.Len(m.rows) }
+func (m *Model) at(i int) (*row, []int) { return m.t.At(m.rows, i) }
 
-func (m *Model) at(i int) (*row, []int) { return m.filter.At(m.rows, i) }
-
-func (m *Model) selected() *row { return m.filter.Selected(m.rows, m.cursor) }
+func (m *Model) selected() *row { return m.t.Selected(m.rows) }
 
 func (m *Model) selectedKey() *userKey {
-	if r := m.selected(); r != nil {
-		k := r.key
+	if k, ok := m.t.SelectedKey(m.rows); ok {
 		return &k
 	}
 	return nil
 }
 
-// refilter asks for the filter on the query and rows now.
-func (m *Model) refilter() tea.Cmd { return m.filter.Want(m.query, m.rows) }
-
 // filterPending says the table does not yet show the filter's result for
 // the query and rows now.
-func (m *Model) filterPending() bool { return m.filter.Pending(m.query) }
+func (m *Model) filterPending() bool { return m.t.Pending() }
 
 // onFilter shows a filter's result, unless a later keystroke, a new page
 // or a cleared filter has made it stale (or it is another view's).
 func (m *Model) onFilter(msg filterMsg) tea.Cmd {
-	sel := m.selectedKey()
-	shown, newQuery, cmd := m.filter.OnResult(msg, m.query, m.rows)
+	shown, restored, cmd := m.t.OnResult(msg, m.rows, m.tableRows(), m.restore)
 	if !shown {
 		return cmd
 	}
-	switch {
-	case m.restore != nil:
-		if m.moveTo(*m.restore) {
-			m.restore = nil
-		}
-	case newQuery:
-		m.cursor, m.offset = 0, 0 // the best match first
-	case sel != nil:
-		m.moveTo(*sel) // new rows: stay on the user
-	}
-	if !m.inflight {
+	if restored || !m.inflight {
 		m.restore = nil
 	}
-	m.clamp()
 	return nil
 }
 
-func (m *Model) setQuery(q string) tea.Cmd {
-	if q == m.query {
-		return nil
-	}
-	m.query = q
-	if q == "" {
-		m.cursor, m.offset = 0, 0
-	}
-	return m.refilter()
-}
-
-func (m *Model) clearFilter() {
-	sel := m.selectedKey()
-	m.typing = false
-	m.input.Blur()
-	m.input.SetValue("")
-	m.query = ""
-	m.refilter()
-	if sel != nil {
-		m.moveTo(*sel)
-	}
-	m.clamp()
-}
-
 func (m *Model) typingKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.Type {
-	case tea.KeyEnter:
-		m.typing = false
-		m.input.Blur()
-		if strings.TrimSpace(m.query) == "" {
-			m.clearFilter()
-		}
-		return nil
-	case tea.KeyEsc:
-		m.clearFilter()
-		return nil
-	case tea.KeyUp:
-		m.move(-1)
-		return nil
-	case tea.KeyDown:
-		m.move(1)
-		return nil
+	act, cmd := m.t.TypingKey(msg, &m.sess.Keys, m.rows, m.tableRows())
+	if act == filtered.Moved {
+		m.restore = nil // the user moved: a reload must not jump back
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
-	if v := safe.Line(m.input.Value()); v != m.input.Value() {
-		m.input.SetValue(v) // a paste must not carry escapes to the screen
-	}
-	fcmd := m.setQuery(m.input.Value())
-	m.clamp()
-	return tea.Batch(cmd, fcmd)
+	return cmd
 }
 
 func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.sess.Keys
+	k := &m.sess.Keys
 	switch {
-	case key.Matches(msg, k.Up):
-		m.move(-1)
-	case key.Matches(msg, k.Down):
-		m.move(1)
-	case key.Matches(msg, k.PageUp):
-		m.move(-max(m.tableRows(), 1))
-	case key.Matches(msg, k.PageDown):
-		m.move(max(m.tableRows(), 1))
-	case key.Matches(msg, k.Top):
-		m.cursor = 0
-		m.restore = nil
-		m.clamp()
-	case key.Matches(msg, k.Bottom):
-		m.cursor = m.len() - 1
-		m.restore = nil
-		m.clamp()
+	case m.t.Cur.Key(msg, k, m.len(), m.tableRows()):
+		m.restore = nil // the user moved: a reload must not jump back
 	case key.Matches(msg, k.Filter) && len(m.rows) > 0:
-		m.typing = true
-		m.input.SetValue(m.query)
-		m.input.CursorEnd()
-		return m.input.Focus()
+		return m.t.Focus()
 	case key.Matches(msg, k.Open):
 		if r := m.selected(); r != nil {
 			if r.user.Profile <= 0 {
 				// A group has no profile: its user page would ask for
 				// /users/0/... and show only 404s. Its members have pages.
-				how := m.sess.Keys.ExpandGroups.Help().Key + " lists its members"
+				how := k.ExpandGroups.Help().Key + " lists its members"
 				if m.q.expand {
 					how = "its members are the rows 'user via " + orGroup(r.user.Name) + "'"
 				}
-				return views.Status(fmt.Sprintf("%s is a group: no visibility report of its own; %s, enter opens one",
-					orGroup(r.user.Name), how), views.Info)
+				return views.Status(fmt.Sprintf("%s is a group: no visibility report of its own; %s, %s opens one",
+					orGroup(r.user.Name), how, k.Open.Help().Key), views.Info)
 			}
 			return views.Emit(views.OpenUserViewMsg{ID: m.id, Name: m.name, User: r.user})
 		}
@@ -572,44 +453,10 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) move(d int) {
-	m.cursor += d
-	m.restore = nil // the user moved: a reload must not jump back
-	m.clamp()
-}
-
 func (m *Model) mouse(msg tea.MouseMsg) {
-	if d := pager.Wheel(msg); d != 0 {
-		m.scroll(d)
-		return
+	if m.t.Mouse(msg, m.rows, msg.Y-m.tableTop(), m.tableRows()) {
+		m.restore = nil
 	}
-	if msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
-		top, rows := m.tableTop(), m.tableRows()
-		if msg.Y >= top && msg.Y < top+rows {
-			if i := m.offset + msg.Y - top; i < m.len() {
-				m.cursor = i
-				m.restore = nil
-				m.clamp()
-			}
-		}
-	}
-}
-
-// scroll moves the window, taking the cursor along when it would leave it.
-func (m *Model) scroll(d int) {
-	rows := m.tableRows()
-	if rows <= 0 {
-		return
-	}
-	m.offset = max(min(m.offset+d, m.len()-rows), 0)
-	if m.cursor < m.offset {
-		m.cursor = m.offset
-	}
-	if m.cursor >= m.offset+rows {
-		m.cursor = m.offset + rows - 1
-	}
-	m.restore = nil
-	m.clamp()
 }
 
 // SetSize sets the body size.
@@ -618,19 +465,15 @@ func (m *Model) SetSize(w, h int) {
 	m.clamp()
 }
 
-const lenPrompt = 2
-
 // Lines above the rows: the status line, the server filters' line when
 // one is on, the filter line when there is a filter, and the column
 // header.
-func (m *Model) filterShown() bool { return m.typing || m.query != "" }
-
 func (m *Model) tableTop() int {
 	top := 2
 	if m.q.active() {
 		top++
 	}
-	if m.filterShown() {
+	if m.t.LineShown() {
 		top++
 	}
 	return top
@@ -639,22 +482,7 @@ func (m *Model) tableTop() int {
 func (m *Model) tableRows() int { return max(m.h-m.tableTop(), 0) }
 
 // clamp keeps the cursor on a row and the window around the cursor.
-func (m *Model) clamp() {
-	n := m.len()
-	m.cursor = max(min(m.cursor, n-1), 0)
-	rows := m.tableRows()
-	if rows <= 0 {
-		m.offset = m.cursor
-		return
-	}
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+rows {
-		m.offset = m.cursor - rows + 1
-	}
-	m.offset = max(min(m.offset, n-rows), 0)
-}
+func (m *Model) clamp() { m.t.Clamp(m.rows, m.tableRows()) }
 
 func (m *Model) loading() bool { return m.inflight }
 
@@ -663,35 +491,27 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.menu != nil {
 		return m.menuHelp()
 	}
-	if m.typing {
-		return []key.Binding{filterKeep, filterClear, filterMove}
+	k := &m.sess.Keys
+	if m.t.Typing() {
+		return typingHelp(k)
 	}
 	// The footer is one line with the global keys after these: short
 	// words, movement left to ? (the full help says each key in full).
-	k := m.sess.Keys
 	var out []key.Binding
 	if m.selected() != nil {
-		out = append(out, m.openBinding())
+		out = append(out, keymap.Help("what they see", k.Open))
 	}
 	if len(m.rows) > 0 {
 		out = append(out, k.Filter)
 	}
-	if m.query != "" {
-		out = append(out, m.clearBinding())
+	if m.t.Query() != "" {
+		out = append(out, keymap.Help("clear filter", k.Back))
 	}
-	out = append(out, short(k.MemberFilters, "filters"))
+	out = append(out, keymap.Help("filters", k.MemberFilters))
 	if m.selected() != nil {
-		out = append(out, short(k.EditMember, "edit"), short(k.Revoke, "revoke"))
+		out = append(out, keymap.Help("edit", k.EditMember), keymap.Help("revoke", k.Revoke))
 	}
-	return append(out, short(k.AddMember, "add")) // r refresh: in ?
-}
-
-// short is b described in fewer words, enabled as b is (a write key in
-// read-only mode stays hidden).
-func short(b key.Binding, desc string) key.Binding {
-	nb := key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
-	nb.SetEnabled(b.Enabled())
-	return nb
+	return append(out, keymap.Help("add", k.AddMember)) // r refresh: in ?
 }
 
 // FullHelp groups the keys for the ? help.
@@ -699,26 +519,27 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.menu != nil {
 		return [][]key.Binding{m.menuHelp()}
 	}
-	if m.typing {
-		return [][]key.Binding{{filterKeep, filterClear, filterMove}}
+	k := &m.sess.Keys
+	if m.t.Typing() {
+		return [][]key.Binding{typingHelp(k)}
 	}
-	k := m.sess.Keys
 	var out [][]key.Binding
 	if m.len() > 1 {
-		out = append(out, []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom})
+		out = append(out, table.MovementHelp(k))
 	}
 	var act []key.Binding
 	if m.selected() != nil {
-		act = append(act, m.openBinding())
+		act = append(act, keymap.Help("what they see", k.Open))
 	}
 	if len(m.rows) > 0 {
 		act = append(act, k.Filter)
 	}
-	if m.query != "" {
-		act = append(act, m.clearBinding())
+	if m.t.Query() != "" {
+		act = append(act, keymap.Help("clear filter", k.Back))
 	}
 	out = append(out, append(act, k.Refresh))
-	out = append(out, []key.Binding{k.MemberFilters, k.ExpandGroups, m.sortBinding(), m.reverseBinding(), k.Requests})
+	out = append(out, []key.Binding{k.MemberFilters, k.ExpandGroups,
+		keymap.Help("sort (server)", k.Sort), keymap.Help("reverse sort", k.SortReverse), k.Requests})
 	var writes []key.Binding
 	if m.selected() != nil {
 		writes = append(writes, k.EditMember, k.Revoke)
@@ -726,22 +547,10 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return append(out, append(writes, k.AddMember))
 }
 
-// The filter field's own keys: enter and esc mean what they mean in any
-// text field, whatever the global bindings are.
-var (
-	filterKeep  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter"))
-	filterClear = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"))
-	filterMove  = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move"))
-)
-
-func (m *Model) openBinding() key.Binding {
-	k := m.sess.Keys.Open
-	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "what they see"))
-}
-
-func (m *Model) clearBinding() key.Binding {
-	k := m.sess.Keys.Back
-	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "clear filter"))
+// typingHelp is the filter field's keys.
+func typingHelp(k *keymap.KeyMap) []key.Binding {
+	return []key.Binding{keymap.Help("keep filter", k.Accept), keymap.Help("clear filter", k.Back),
+		keymap.Help("move", k.CursorUp, k.CursorDown)}
 }
 
 // orGroup is a group's name for a status line, bounded and safe.
@@ -754,3 +563,6 @@ func orGroup(name string) string {
 
 // rowSearch is what the filter matches: a row's search string.
 func rowSearch(r *row) string { return r.search }
+
+// rowUser identifies a row's user: the cursor stays on them.
+func rowUser(r *row) userKey { return r.key }

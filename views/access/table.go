@@ -1,9 +1,6 @@
 package access
 
 import (
-	"strings"
-
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/views/filtered"
@@ -95,31 +92,8 @@ func layout(w int, nat naturals) (idx []int, widths []int) {
 	if nat[expiresCol] == 0 {
 		active = []int{0, 1, 2, 4, 5, 6}
 	}
-	total := func() int {
-		s := sep * (len(active) - 1)
-		for _, i := range active {
-			s += need(i)
-		}
-		return s
-	}
-	for len(active) > 1 && total() > avail {
-		worst := 0
-		for j, i := range active {
-			if columns[i].drop > columns[active[worst]].drop {
-				worst = j
-			}
-		}
-		active = append(active[:worst:worst], active[worst+1:]...)
-	}
-	widths = make([]int, len(active))
-	extra := avail - total()
-	for j, i := range active {
-		widths[j] = need(i)
-	}
-	if extra < 0 { // only Name is left and it does not fit
-		widths[0] = avail
-		return active, widths
-	}
+	active = filtered.Drop(active, avail, sep, need, func(i int) int { return columns[i].drop })
+	widths, extra := filtered.Sized(active, avail, sep, need)
 	// Share what is left, none beyond its natural width; what nobody needs
 	// stays as trailing space.
 	filtered.Spread(active, widths, extra, want)
@@ -136,56 +110,4 @@ func capOf(i int) int {
 		return 22
 	}
 	return 1 << 20
-}
-
-// cell renders text in exactly w columns: cut with … when too long, padded
-// with spaces, the matched bytes (indexes into text) in the match style.
-func cell(text string, w int, matched []int, base, match lipgloss.Style) string {
-	if w <= 0 {
-		return ""
-	}
-	shown, cut := text, false
-	if ansi.StringWidth(text) > w {
-		shown, cut = ansi.Truncate(text, w, "…"), true
-	}
-	padding := w - ansi.StringWidth(shown)
-	if len(matched) == 0 {
-		return base.Render(shown + strings.Repeat(" ", max(padding, 0)))
-	}
-	prefix := shown
-	if cut {
-		prefix = strings.TrimSuffix(shown, "…")
-	}
-	hit := make(map[int]bool, len(matched))
-	for _, i := range matched {
-		hit[i] = true
-	}
-	var b strings.Builder
-	var seg strings.Builder
-	segHit := false
-	flush := func() {
-		if seg.Len() == 0 {
-			return
-		}
-		if segHit {
-			b.WriteString(match.Render(seg.String()))
-		} else {
-			b.WriteString(base.Render(seg.String()))
-		}
-		seg.Reset()
-	}
-	for i, r := range prefix {
-		h := hit[i]
-		if h != segHit {
-			flush()
-			segHit = h
-		}
-		seg.WriteRune(r)
-	}
-	flush()
-	rest := shown[len(prefix):] + strings.Repeat(" ", max(padding, 0))
-	if rest != "" {
-		b.WriteString(base.Render(rest))
-	}
-	return b.String()
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/views/filtered"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/safe"
 )
@@ -25,7 +26,7 @@ func (m *Model) View() string {
 	if m.menu != nil {
 		return m.menuView()
 	}
-	if len(m.rows) == 0 && !m.filterShown() {
+	if len(m.rows) == 0 && !m.t.LineShown() {
 		var msg string
 		switch {
 		case m.loading() || !m.started:
@@ -47,28 +48,17 @@ func (m *Model) View() string {
 	if m.q.active() {
 		lines = append(lines, m.queryLine())
 	}
-	if m.filterShown() {
+	if m.t.LineShown() {
 		lines = append(lines, m.filterLine())
 	}
 	idx, widths := layout(m.w, m.nat)
-	var hb strings.Builder
-	hb.WriteString(strings.Repeat(" ", gutter))
-	for j, ci := range idx {
-		if j > 0 {
-			hb.WriteString(strings.Repeat(" ", sep))
-		}
-		hb.WriteString(cell(columns[ci].title, widths[j], nil, st.Table.Header, st.Table.Header))
-	}
-	lines = append(lines, hb.String())
+	lines = append(lines, filtered.Header(st.Table.Header, gutter, sep, idx, widths, func(c int) string { return columns[c].title }))
 
 	if m.len() == 0 {
-		lines = append(lines, st.Muted.Render("  No loaded user matches “"+safe.Line(m.query)+"”."))
+		lines = append(lines, st.Muted.Render("  No loaded user matches “"+safe.Line(m.t.Query())+"”."))
 	}
-	// The window is clamped in Update; recompute bounds defensively here
-	// without changing the model.
-	rows := m.tableRows()
-	start := max(min(m.offset, m.len()-1), 0)
-	for i := start; i < m.len() && i < start+rows; i++ {
+	from, to := m.t.Cur.Window(m.len(), m.tableRows())
+	for i := from; i < to; i++ {
 		lines = append(lines, m.renderRow(i, idx, widths))
 	}
 	return format.Clip(strings.Join(lines, "\n"), m.w, m.h)
@@ -116,8 +106,10 @@ func (m *Model) queryLine() string {
 // items in a window around the cursor.
 func (m *Model) menuView() string {
 	st := m.sess.Styles
+	k := &m.sess.Keys
 	head := []string{st.Bold.Render("Show which members (asked of the server)"),
-		st.Muted.Render("none ticked = all · " + m.sess.Keys.Mark.Help().Key + " toggles · ←/→ sort · enter applies · esc cancels")}
+		st.Muted.Render("none ticked = all · " + k.Mark.Help().Key + " toggles · " + menuStep(k).Help().Key + " sort · " +
+			k.Accept.Help().Key + " applies · " + k.Back.Help().Key + " cancels")}
 	items := m.menu.lines()
 	room := max(m.h-len(head), 1)
 	lo := max(min(m.menu.cursor-room/2, len(items)-room), 0)
@@ -133,22 +125,7 @@ func (m *Model) menuView() string {
 }
 
 func (m *Model) filterLine() string {
-	st := m.sess.Styles
-	n, of := m.len(), len(m.rows)
-	if m.filter.On() {
-		of = m.filter.Of()
-	}
-	info := fmt.Sprintf("%d of %d match", n, of)
-	if m.filterPending() {
-		info += " · filtering…"
-	}
-	if m.typing {
-		in := m.input // a copy: View does not change the model
-		in.Width = max(m.w-lenPrompt-ansi.StringWidth(info)-3, 1)
-		return in.View() + st.Filter.Info.Render("  "+info)
-	}
-	return st.Filter.Prompt.Render("/ ") + st.Filter.Text.Render(safe.Line(m.query)) +
-		st.Filter.Info.Render("  "+info+" · "+m.sess.Keys.Back.Help().Key+" clears")
+	return m.t.Line(m.sess.Styles, m.w, m.rows, m.sess.Keys.Back)
 }
 
 func (m *Model) renderRow(i int, idx, widths []int) string {
@@ -156,34 +133,26 @@ func (m *Model) renderRow(i int, idx, widths []int) string {
 	r, matched := m.at(i)
 	base, match := st.Table.Cell, st.Table.Match
 	var b strings.Builder
-	if i == m.cursor {
+	if i == m.t.Cur.Index() {
 		base, match = st.Table.Selected, st.Table.Match.Reverse(true)
 		b.WriteString(st.Accent.Render("›") + " ")
 	} else {
 		b.WriteString(strings.Repeat(" ", gutter))
 	}
-	var nameHits, emailHits []int
-	for _, x := range matched {
-		switch {
-		case x < len(r.name):
-			nameHits = append(nameHits, x)
-		case x > len(r.name):
-			emailHits = append(emailHits, x-len(r.name)-1)
-		}
-	}
+	hits := filtered.Parts(matched, len(r.name), len(r.search))
 	for j, ci := range idx {
 		if j > 0 {
 			b.WriteString(base.Render(strings.Repeat(" ", sep)))
 		}
 		c := columns[ci]
-		var hits []int
+		var lit []int
 		switch c.field {
 		case nameField:
-			hits = nameHits
+			lit = hits[0]
 		case emailField:
-			hits = emailHits
+			lit = hits[1]
 		}
-		b.WriteString(cell(c.cell(r, widths[j]), widths[j], hits, base, match))
+		b.WriteString(filtered.Cell(c.cell(r, widths[j]), widths[j], lit, base, match))
 	}
 	return b.String()
 }

@@ -1,9 +1,10 @@
 // Package filtered holds what the access table and the requests inbox
-// share about their rows, written once so the two cannot drift: the local
-// fuzzy filter run off the UI goroutine (Filter), reading the rows shown,
-// filtered or not, and sharing a table's spare width among its columns.
-// The views keep the query, the rows, the cursor and what to do with a
-// result (where the cursor goes), which differ between them.
+// share, written once so the two cannot drift: the filter line and the
+// local fuzzy filter run off the UI goroutine, the cursor kept on the same
+// row through loads and filters (Table), reading the rows shown, filtered
+// or not, and fitting, sizing and drawing their columns. The views keep
+// the rows and what differs between them: what a row is, how it loads,
+// what its keys do.
 package filtered
 
 import "github.com/sahilm/fuzzy"

@@ -109,10 +109,11 @@ func TestInboxServerSearch(t *testing.T) {
 	}
 
 	// esc: the search goes, the whole inbox comes back.
-	if _, ok := r.inbox.V.(views.Backer).Back(); !ok {
-		t.Fatal("esc should end the server search")
+	cmd, ok := r.inbox.V.(views.Backer).Back()
+	if !ok || cmd == nil {
+		t.Fatalf("esc should end the server search and load again (used %v, cmd %v)", ok, cmd != nil)
 	}
-	r.inbox.Send(views.BackedMsg{})
+	r.inbox.Run(cmd)
 	if last := api.asked[len(api.asked)-1]; last.Name != "" || last.ModelName != "" || last.Email != "" {
 		t.Errorf("after esc the inbox asked %+v", last)
 	}

@@ -12,29 +12,23 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/paging"
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/actions"
 	"github.com/dsbrowse/dsbrowse/views/filtered"
 	"github.com/dsbrowse/dsbrowse/views/format"
-	"github.com/dsbrowse/dsbrowse/views/pager"
 	"github.com/dsbrowse/dsbrowse/views/safe"
+	"github.com/dsbrowse/dsbrowse/views/table"
 )
 
 const loadLabel = "loading pending requests"
-
-// gens makes generation ids unique across every inbox, so that a result is
-// never taken for another inbox's or an older load's.
-var gens atomic.Uint64
 
 // Options say which requests the inbox shows.
 type Options struct {
@@ -59,11 +53,11 @@ type row struct {
 	fromProject       string
 }
 
-// batchMsg is one batch of the loader of generation gen.
+// batchMsg is one batch of the loader. Only the newest load's batches
+// arrive (views.Latest on Model.load).
 type batchMsg struct {
-	gen uint64
-	b   paging.Batch[apiclient.PendingRequest]
-	ok  bool
+	b  paging.Batch[apiclient.PendingRequest]
+	ok bool
 }
 
 // filterMsg is the result of filtering rows off the UI goroutine.
@@ -137,8 +131,8 @@ type Model struct {
 	base       context.Context
 	cancel     context.CancelFunc
 
-	// loading
-	gen       uint64
+	// loading; load drops the batches of a load that another has replaced
+	load      views.Slot
 	loader    *paging.Loader[apiclient.PendingRequest]
 	prog      paging.Progress
 	loading   bool
@@ -152,19 +146,11 @@ type Model struct {
 	failures map[int64]string // request id → the server's errorMessage
 
 	srv search
-	// pendingReload: Back (which runs outside Update) cleared the server
-	// search; the BackedMsg that follows starts the load.
-	pendingReload bool
 
-	// local filter, as in the access view: off the UI goroutine, one at
-	// a time, the stale results dropped by generation.
-	input  textinput.Model
-	typing bool
-	query  string
-	filter filtered.Filter[row]
-
-	cursor, offset int
-	w, h           int
+	// t is the filter line, the local filter (as in the access view: off
+	// the UI goroutine, one at a time) and the cursor.
+	t    filtered.Table[row, uint64]
+	w, h int
 }
 
 var (
@@ -176,16 +162,10 @@ var (
 // New makes the inbox; Init starts loading.
 func New(sess *views.Session, o Options) *Model {
 	base, cancel := context.WithCancel(context.Background())
-	in := textinput.New()
-	in.Prompt = "/ "
-	in.Placeholder = "filter; tab searches the server (name:, email:, source:)"
-	in.CharLimit = 200
-	in.PromptStyle = sess.Styles.Filter.Prompt
-	in.TextStyle = sess.Styles.Filter.Text
-	in.PlaceholderStyle = sess.Styles.Muted
-	in.Cursor.SetMode(cursor.CursorStatic)
 	o.SourceName = safe.Line(o.SourceName)
-	return &Model{sess: sess, opts: o, base: base, cancel: cancel, input: in, filter: filtered.New(rowSearch),
+	field := filtered.Field{CharLimit: 200,
+		Placeholder: "filter; " + sess.Keys.ServerSearch.Help().Key + " searches the server (name:, email:, source:)"}
+	return &Model{sess: sess, opts: o, base: base, cancel: cancel, t: filtered.New(sess.Styles, field, rowSearch, rowKey),
 		marks: map[uint64]bool{}, failures: map[int64]string{}}
 }
 
@@ -210,19 +190,19 @@ func (m *Model) Title() string {
 func (m *Model) IgnoresListFilter() bool { return true }
 
 // CapturesInput is true while the filter is being typed.
-func (m *Model) CapturesInput() bool { return m.typing }
+func (m *Model) CapturesInput() bool { return m.t.Typing() }
 
 // Back clears, in order, the filter being typed, the filter, the server
-// search and the marks; it reports whether esc was used up.
+// search (loading the whole inbox again) and the marks; it reports
+// whether esc was used up.
 func (m *Model) Back() (tea.Cmd, bool) {
 	switch {
-	case m.typing || m.query != "":
-		m.clearFilter()
+	case m.t.LineShown():
+		m.t.Clear(m.rows, m.tableRows())
 		return nil, true
 	case m.srv.on():
 		m.srv = search{}
-		m.pendingReload = true
-		return nil, true
+		return m.reload(), true
 	case len(m.marks) > 0:
 		clear(m.marks)
 		return nil, true
@@ -252,7 +232,6 @@ func (m *Model) reload() tea.Cmd {
 	if m.loader != nil {
 		m.loader.Cancel()
 	}
-	m.gen = gens.Add(1)
 	sess, api, o := m.sess, m.sess.API, m.pendingOptions()
 	fetch := func(ctx context.Context, offset, size int) ([]apiclient.PendingRequest, int, error) {
 		c, cancel := sess.WithTimeout(ctx)
@@ -274,11 +253,13 @@ func (m *Model) reload() tea.Cmd {
 	return m.next()
 }
 
+// next waits for the loader's next batch: one outstanding command per
+// load, the newest on m.load (a reload's drops the old load's).
 func (m *Model) next() tea.Cmd {
-	l, gen, ctx := m.loader, m.gen, m.base
-	return views.Track(loadLabel, func() tea.Msg {
+	l, ctx := m.loader, m.base
+	return views.TrackLatest(&m.load, loadLabel, func() tea.Msg {
 		b, ok := l.Next(ctx)
-		return batchMsg{gen: gen, b: b, ok: ok}
+		return batchMsg{b: b, ok: ok}
 	})
 }
 
@@ -289,16 +270,10 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 		return m, m.onBatch(msg)
 	case filterMsg:
 		return m, m.onFilter(msg)
-	case views.BackedMsg:
-		if m.pendingReload {
-			m.pendingReload = false
-			return m, m.reload()
-		}
-		return m, nil
 	case views.RequestsDecidedMsg:
 		return m, m.onDecided(msg)
 	case tea.KeyMsg:
-		if m.typing {
+		if m.t.Typing() {
 			return m, m.typingKey(msg)
 		}
 		return m, m.tableKey(msg)
@@ -309,9 +284,6 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 }
 
 func (m *Model) onBatch(msg batchMsg) tea.Cmd {
-	if msg.gen != m.gen {
-		return nil // an older load's
-	}
 	if !msg.ok {
 		m.loading = false // cancelled
 		return nil
@@ -480,14 +452,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // afterRows keeps the cursor on the request it was on and, with a filter
 // on, asks for it to run again on the new rows.
 func (m *Model) afterRows(sel *uint64) tea.Cmd {
-	var cmd tea.Cmd
-	if m.query != "" {
-		cmd = m.refilter()
-	}
-	if !m.filter.On() && sel != nil {
-		m.moveTo(*sel)
-	}
-	m.clamp()
+	_, cmd := m.t.Rebuilt(m.rows, m.tableRows(), sel)
 	return cmd
 }
 
@@ -545,13 +510,13 @@ func (m *Model) onDecided(msg views.RequestsDecidedMsg) tea.Cmd {
 // nextKept is the key of the first row after the cursor that stays, or
 // the last one before it.
 func (m *Model) nextKept(gone map[uint64]bool) *uint64 {
-	for i := m.cursor + 1; i < m.len(); i++ {
+	for i := m.t.Cur.Index() + 1; i < m.len(); i++ {
 		if r, _ := m.at(i); !gone[r.key] {
 			k := r.key
 			return &k
 		}
 	}
-	for i := m.cursor - 1; i >= 0; i-- {
+	for i := m.t.Cur.Index() - 1; i >= 0; i-- {
 		if r, _ := m.at(i); !gone[r.key] {
 			k := r.key
 			return &k
@@ -562,28 +527,17 @@ func (m *Model) nextKept(gone map[uint64]bool) *uint64 {
 
 // --- the shown rows ---------------------------------------------------
 
-func (m *Model) len() int { return m.filter.Len(m.rows) }
+func (m *Model) len() int { return m.t.Len(m.rows) }
 
-func (m *Model) at(i int) (*row, []int) { return m.filter.At(m.rows, i) }
+func (m *Model) at(i int) (*row, []int) { return m.t.At(m.rows, i) }
 
-func (m *Model) selected() *row { return m.filter.Selected(m.rows, m.cursor) }
+func (m *Model) selected() *row { return m.t.Selected(m.rows) }
 
 func (m *Model) selectedKey() *uint64 {
-	if r := m.selected(); r != nil {
-		k := r.key
+	if k, ok := m.t.SelectedKey(m.rows); ok {
 		return &k
 	}
 	return nil
-}
-
-func (m *Model) moveTo(k uint64) bool {
-	for i := 0; i < m.len(); i++ {
-		if r, _ := m.at(i); r.key == k {
-			m.cursor = i
-			return true
-		}
-	}
-	return false
 }
 
 // targets are what approve and deny work on: every marked request (in
@@ -608,94 +562,31 @@ func (m *Model) targets() []actions.Request {
 
 // --- filter -------------------------------------------------------------
 
-// refilter asks for the filter on the query and rows now.
-func (m *Model) refilter() tea.Cmd { return m.filter.Want(m.query, m.rows) }
-
-func (m *Model) filterPending() bool { return m.filter.Pending(m.query) }
-
 func (m *Model) onFilter(msg filterMsg) tea.Cmd {
-	sel := m.selectedKey()
-	shown, newQuery, cmd := m.filter.OnResult(msg, m.query, m.rows)
-	if !shown {
-		return cmd
-	}
-	switch {
-	case newQuery:
-		m.cursor, m.offset = 0, 0
-	case sel != nil:
-		m.moveTo(*sel)
-	}
-	m.clamp()
-	return nil
-}
-
-func (m *Model) setQuery(q string) tea.Cmd {
-	if q == m.query {
-		return nil
-	}
-	m.query = q
-	if q == "" {
-		m.cursor, m.offset = 0, 0
-	}
-	return m.refilter()
-}
-
-func (m *Model) clearFilter() {
-	sel := m.selectedKey()
-	m.typing = false
-	m.input.Blur()
-	m.input.SetValue("")
-	m.query = ""
-	m.refilter()
-	if sel != nil {
-		m.moveTo(*sel)
-	}
-	m.clamp()
+	_, _, cmd := m.t.OnResult(msg, m.rows, m.tableRows(), nil)
+	return cmd
 }
 
 func (m *Model) typingKey(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case msg.Type == tea.KeyEnter:
-		m.typing = false
-		m.input.Blur()
-		if strings.TrimSpace(m.query) == "" {
-			m.clearFilter()
-		}
-		return nil
-	case msg.Type == tea.KeyEsc:
-		m.clearFilter()
-		return nil
-	case key.Matches(msg, m.sess.Keys.ServerSearch):
+	if !keymap.Typed(msg) && key.Matches(msg, m.sess.Keys.ServerSearch) {
 		// What was typed becomes a server search; the local filter goes.
-		s := parseSearch(m.input.Value())
-		m.clearFilter()
+		s := parseSearch(m.t.Typed())
+		m.t.Clear(m.rows, m.tableRows())
 		if !s.on() && !m.srv.on() {
 			return nil
 		}
 		m.srv = s
-		m.cursor, m.offset = 0, 0
+		m.t.Cur.Reset()
 		return m.reload()
-	case msg.Type == tea.KeyUp:
-		m.move(-1)
-		return nil
-	case msg.Type == tea.KeyDown:
-		m.move(1)
-		return nil
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
-	if v := safe.Line(m.input.Value()); v != m.input.Value() {
-		m.input.SetValue(v) // a paste must not carry escapes to the screen
-	}
-	fcmd := m.setQuery(m.input.Value())
-	m.clamp()
-	return tea.Batch(cmd, fcmd)
+	_, cmd := m.t.TypingKey(msg, &m.sess.Keys, m.rows, m.tableRows())
+	return cmd
 }
 
 // --- keys -----------------------------------------------------------------
 
 func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.sess.Keys
+	k := &m.sess.Keys
 	if m.sess.ReadOnly {
 		for _, b := range k.DecisionWriteKeys() {
 			if key.Matches(msg, b) {
@@ -704,25 +595,9 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	}
 	switch {
-	case key.Matches(msg, k.Up):
-		m.move(-1)
-	case key.Matches(msg, k.Down):
-		m.move(1)
-	case key.Matches(msg, k.PageUp):
-		m.move(-max(m.tableRows(), 1))
-	case key.Matches(msg, k.PageDown):
-		m.move(max(m.tableRows(), 1))
-	case key.Matches(msg, k.Top):
-		m.cursor = 0
-		m.clamp()
-	case key.Matches(msg, k.Bottom):
-		m.cursor = m.len() - 1
-		m.clamp()
+	case m.t.Cur.Key(msg, k, m.len(), m.tableRows()):
 	case key.Matches(msg, k.Filter):
-		m.typing = true
-		m.input.SetValue(m.query)
-		m.input.CursorEnd()
-		return m.input.Focus()
+		return m.t.Focus()
 	case key.Matches(msg, k.Mark):
 		if r := m.selected(); r != nil && r.decidable {
 			if m.marks[r.key] {
@@ -730,7 +605,7 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 			} else {
 				m.marks[r.key] = true
 			}
-			m.move(1)
+			m.t.Cur.Move(1, m.len(), m.tableRows())
 		}
 	case key.Matches(msg, k.Approve):
 		return actions.Approve(m.sess, m.targets())
@@ -746,31 +621,8 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) move(d int) {
-	m.cursor += d
-	m.clamp()
-}
-
 func (m *Model) mouse(msg tea.MouseMsg) {
-	if d := pager.Wheel(msg); d != 0 {
-		rows := m.tableRows()
-		if rows <= 0 {
-			return
-		}
-		m.offset = max(min(m.offset+d, m.len()-rows), 0)
-		m.cursor = max(min(m.cursor, m.offset+rows-1), m.offset)
-		m.clamp()
-		return
-	}
-	if msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
-		top, rows := m.tableTop(), m.tableRows()
-		if msg.Y >= top && msg.Y < top+rows {
-			if i := m.offset + msg.Y - top; i < m.len() {
-				m.cursor = i
-				m.clamp()
-			}
-		}
-	}
+	m.t.Mouse(msg, m.rows, msg.Y-m.tableTop(), m.tableRows())
 }
 
 // SetSize sets the body size.
@@ -779,12 +631,10 @@ func (m *Model) SetSize(w, h int) {
 	m.clamp()
 }
 
-func (m *Model) filterShown() bool { return m.typing || m.query != "" }
-
 // Lines above the rows: the status line, the filter line when there is a
 // filter, and the column header.
 func (m *Model) tableTop() int {
-	if m.filterShown() {
+	if m.t.LineShown() {
 		return 3
 	}
 	return 2
@@ -792,36 +642,21 @@ func (m *Model) tableTop() int {
 
 func (m *Model) tableRows() int { return max(m.h-m.tableTop(), 0) }
 
-func (m *Model) clamp() {
-	n := m.len()
-	m.cursor = max(min(m.cursor, n-1), 0)
-	rows := m.tableRows()
-	if rows <= 0 {
-		m.offset = m.cursor
-		return
-	}
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+rows {
-		m.offset = m.cursor - rows + 1
-	}
-	m.offset = max(min(m.offset, n-rows), 0)
-}
+func (m *Model) clamp() { m.t.Clamp(m.rows, m.tableRows()) }
 
 // ShortHelp lists the keys that do something now.
 func (m *Model) ShortHelp() []key.Binding {
-	if m.typing {
-		return []key.Binding{filterKeep, filterClear, m.searchBinding()}
+	k := &m.sess.Keys
+	if m.t.Typing() {
+		return []key.Binding{keymap.Help("keep filter", k.Accept), keymap.Help("clear filter", k.Back), m.searchBinding()}
 	}
-	k := m.sess.Keys
 	var out []key.Binding
 	if m.selected() != nil {
 		out = append(out, m.writeKeys()...)
 		out = append(out, k.Mark)
 	}
 	out = append(out, k.Filter)
-	if m.query != "" || m.srv.on() || len(m.marks) > 0 {
+	if m.t.Query() != "" || m.srv.on() || len(m.marks) > 0 {
 		out = append(out, m.clearBinding())
 	}
 	return append(out, k.Refresh)
@@ -829,20 +664,21 @@ func (m *Model) ShortHelp() []key.Binding {
 
 // FullHelp groups the keys for the ? help.
 func (m *Model) FullHelp() [][]key.Binding {
-	if m.typing {
-		return [][]key.Binding{{filterKeep, filterClear, m.searchBinding(), filterMove}}
+	k := &m.sess.Keys
+	if m.t.Typing() {
+		return [][]key.Binding{{keymap.Help("keep filter", k.Accept), keymap.Help("clear filter", k.Back), m.searchBinding(),
+			keymap.Help("move", k.CursorUp, k.CursorDown)}}
 	}
-	k := m.sess.Keys
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		append(append([]key.Binding{k.Mark}, m.writeKeys()...), m.openBinding()),
+		table.MovementHelp(k),
+		append(append([]key.Binding{k.Mark}, m.writeKeys()...), keymap.Help("open the source", k.Open)),
 		m.filterKeys(),
 	}
 }
 
 func (m *Model) filterKeys() []key.Binding {
 	out := []key.Binding{m.sess.Keys.Filter}
-	if m.query != "" || m.srv.on() || len(m.marks) > 0 {
+	if m.t.Query() != "" || m.srv.on() || len(m.marks) > 0 {
 		out = append(out, m.clearBinding())
 	}
 	return append(out, m.sess.Keys.Refresh)
@@ -856,36 +692,26 @@ func (m *Model) writeKeys() []key.Binding {
 	return []key.Binding{m.sess.Keys.Approve, m.sess.Keys.Deny}
 }
 
-var (
-	filterKeep  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter"))
-	filterClear = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"))
-	filterMove  = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move"))
-)
-
 func (m *Model) searchBinding() key.Binding {
-	k := m.sess.Keys.ServerSearch
-	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "search server"))
-}
-
-func (m *Model) openBinding() key.Binding {
-	k := m.sess.Keys.Open
-	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, "open the source"))
+	return keymap.Help("search server", m.sess.Keys.ServerSearch)
 }
 
 // clearBinding is esc, named for what it clears first (see Back).
 func (m *Model) clearBinding() key.Binding {
-	k := m.sess.Keys.Back
 	what := "back"
 	switch {
-	case m.query != "":
+	case m.t.Query() != "":
 		what = "clear filter"
 	case m.srv.on():
 		what = "end server search"
 	case len(m.marks) > 0:
 		what = "unmark all"
 	}
-	return key.NewBinding(key.WithKeys(k.Keys()...), key.WithHelp(k.Help().Key, what))
+	return keymap.Help(what, m.sess.Keys.Back)
 }
 
 // rowSearch is what the filter matches: a row's search string.
 func rowSearch(r *row) string { return r.search }
+
+// rowKey identifies a row's request: the cursor stays on it.
+func rowKey(r *row) uint64 { return r.key }

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
@@ -119,35 +118,12 @@ func (m *Model) layout(w int, visible []row) (idx []int, widths []int) {
 	}
 	want := func(i int) int { return max(nat[i], columns[i].min) }
 	need := func(i int) int { return min(want(i), max(columns[i].comfy, columns[i].min)) }
-	total := func() int {
-		s := sep * (len(active) - 1)
-		for _, i := range active {
-			s += need(i)
-		}
-		return s
-	}
-	for len(active) > 1 && total() > avail {
-		worst := 0
-		for j, i := range active {
-			if columns[i].drop > columns[active[worst]].drop {
-				worst = j
-			}
-		}
-		active = append(active[:worst:worst], active[worst+1:]...)
-	}
+	active = filtered.Drop(active, avail, sep, need, func(i int) int { return columns[i].drop })
 	if !slices.Contains(active, typeCol) {
 		m.typeHidden = true
 		nat[0] = m.natural(0, visible) // names grow by " (group)"
 	}
-	widths = make([]int, len(active))
-	extra := avail - total()
-	for j, i := range active {
-		widths[j] = need(i)
-	}
-	if extra < 0 {
-		widths[0] = avail
-		return active, widths
-	}
+	widths, extra := filtered.Sized(active, avail, sep, need)
 	// A failure's reason is the point of the Status column: it grows
 	// first, the others share what is left.
 	for j, i := range active {
@@ -168,7 +144,7 @@ func (m *Model) View() string {
 		return ""
 	}
 	st := m.sess.Styles
-	if len(m.rows) == 0 && !m.filterShown() {
+	if len(m.rows) == 0 && !m.t.LineShown() {
 		var msg string
 		switch {
 		case m.loading && !m.reloading || !m.started:
@@ -184,29 +160,19 @@ func (m *Model) View() string {
 
 	lines := make([]string, 0, m.h)
 	lines = append(lines, m.statusLine())
-	if m.filterShown() {
+	if m.t.LineShown() {
 		lines = append(lines, m.filterLine())
 	}
-	rows := m.tableRows()
-	start := max(min(m.offset, m.len()-1), 0)
-	end := min(start+rows, m.len())
+	start, end := m.t.Cur.Window(m.len(), m.tableRows())
 	visible := make([]row, 0, end-start)
 	for i := start; i < end; i++ {
 		r, _ := m.at(i)
 		visible = append(visible, *r)
 	}
 	idx, widths := m.layout(m.w, visible)
-	var hb strings.Builder
-	hb.WriteString(strings.Repeat(" ", gutter))
-	for j, ci := range idx {
-		if j > 0 {
-			hb.WriteString(strings.Repeat(" ", sep))
-		}
-		hb.WriteString(cell(columns[ci].title, widths[j], nil, st.Table.Header, st.Table.Header))
-	}
-	lines = append(lines, hb.String())
+	lines = append(lines, filtered.Header(st.Table.Header, gutter, sep, idx, widths, func(c int) string { return columns[c].title }))
 	if m.len() == 0 {
-		lines = append(lines, st.Muted.Render("  No loaded request matches “"+safe.Line(m.query)+"”."))
+		lines = append(lines, st.Muted.Render("  No loaded request matches “"+safe.Line(m.t.Query())+"”."))
 	}
 	for i := start; i < end; i++ {
 		lines = append(lines, m.renderRow(i, idx, widths))
@@ -277,22 +243,7 @@ func (m *Model) failedShown() int {
 }
 
 func (m *Model) filterLine() string {
-	st := m.sess.Styles
-	n, of := m.len(), len(m.rows)
-	if m.filter.On() {
-		of = m.filter.Of()
-	}
-	info := fmt.Sprintf("%d of %d match", n, of)
-	if m.filterPending() {
-		info += " · filtering…"
-	}
-	if m.typing {
-		in := m.input
-		in.Width = max(m.w-2-ansi.StringWidth(info)-3, 1)
-		return ansi.Truncate(in.View()+st.Filter.Info.Render("  "+info), m.w, "…")
-	}
-	return ansi.Truncate(st.Filter.Prompt.Render("/ ")+st.Filter.Text.Render(safe.Line(m.query))+
-		st.Filter.Info.Render("  "+info+" · "+m.sess.Keys.Back.Help().Key+" clears"), m.w, "…")
+	return m.t.Line(m.sess.Styles, m.w, m.rows, m.sess.Keys.Back)
 }
 
 func (m *Model) renderRow(i int, idx, widths []int) string {
@@ -300,7 +251,8 @@ func (m *Model) renderRow(i int, idx, widths []int) string {
 	r, matched := m.at(i)
 	base, match := st.Table.Cell, st.Table.Match
 	var b strings.Builder
-	if i == m.cursor {
+	cur := i == m.t.Cur.Index()
+	if cur {
 		base, match = st.Table.Selected, st.Table.Match.Reverse(true)
 		b.WriteString(st.Accent.Render("›"))
 	} else {
@@ -311,85 +263,26 @@ func (m *Model) renderRow(i int, idx, widths []int) string {
 	} else {
 		b.WriteString(" ")
 	}
-	var whoHits, emailHits, sourceHits []int
-	for _, x := range matched {
-		switch {
-		case x < r.whoEnd:
-			whoHits = append(whoHits, x)
-		case x > r.whoEnd && x < r.emailEnd:
-			emailHits = append(emailHits, x-r.whoEnd-1)
-		case x > r.emailEnd:
-			sourceHits = append(sourceHits, x-r.emailEnd-1)
-		}
-	}
+	hits := filtered.Parts(matched, r.whoEnd, r.emailEnd, len(r.search))
 	for j, ci := range idx {
 		if j > 0 {
 			b.WriteString(base.Render(strings.Repeat(" ", sep)))
 		}
 		c := columns[ci]
-		var hits []int
+		var lit []int
 		switch c.field {
 		case whoField:
-			hits = whoHits
+			lit = hits[0]
 		case emailField:
-			hits = emailHits
+			lit = hits[1]
 		case sourceField:
-			hits = sourceHits
+			lit = hits[2]
 		}
 		style := base
-		if ci == statusCol && i != m.cursor {
+		if ci == statusCol && !cur {
 			style = st.Error
 		}
-		b.WriteString(cell(c.cell(m, r, widths[j]), widths[j], hits, style, match))
-	}
-	return b.String()
-}
-
-// cell renders text in exactly w columns: cut with … when too long, padded
-// with spaces, the matched bytes (indexes into text) in the match style.
-func cell(text string, w int, matched []int, base, match lipgloss.Style) string {
-	if w <= 0 {
-		return ""
-	}
-	shown, cut := text, false
-	if ansi.StringWidth(text) > w {
-		shown, cut = ansi.Truncate(text, w, "…"), true
-	}
-	padding := max(w-ansi.StringWidth(shown), 0)
-	if len(matched) == 0 {
-		return base.Render(shown + strings.Repeat(" ", padding))
-	}
-	prefix := shown
-	if cut {
-		prefix = strings.TrimSuffix(shown, "…")
-	}
-	hit := make(map[int]bool, len(matched))
-	for _, i := range matched {
-		hit[i] = true
-	}
-	var b, seg strings.Builder
-	segHit := false
-	flush := func() {
-		if seg.Len() == 0 {
-			return
-		}
-		if segHit {
-			b.WriteString(match.Render(seg.String()))
-		} else {
-			b.WriteString(base.Render(seg.String()))
-		}
-		seg.Reset()
-	}
-	for i, r := range prefix {
-		if h := hit[i]; h != segHit {
-			flush()
-			segHit = h
-		}
-		seg.WriteRune(r)
-	}
-	flush()
-	if rest := shown[len(prefix):] + strings.Repeat(" ", padding); rest != "" {
-		b.WriteString(base.Render(rest))
+		b.WriteString(filtered.Cell(c.cell(m, r, widths[j]), widths[j], lit, style, match))
 	}
 	return b.String()
 }
