@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -125,12 +126,25 @@ func (d *Driver) Send(msg tea.Msg) {
 	d.Run(cmd)
 }
 
-// Key sends key presses: "enter", "esc", "up", "down", "tab", "space",
-// "ctrl+s", or runes typed one by one.
+// Key sends key presses: any key name a binding holds ("enter", "esc",
+// "up", "tab", "space", "ctrl+s", "pgdown", "f5", "alt+x"...), or runes
+// typed one by one.
 func (d *Driver) Key(keys ...string) {
 	d.T.Helper()
 	for _, k := range keys {
 		d.Send(KeyMsg(k))
+	}
+}
+
+// Press sends the first key of each binding: a test presses what the
+// keymap binds (k.Accept, k.Back), so it follows the bindings.
+func (d *Driver) Press(bs ...key.Binding) {
+	d.T.Helper()
+	for _, b := range bs {
+		if len(b.Keys()) == 0 {
+			d.T.Fatalf("press: binding %q has no keys", b.Help().Desc)
+		}
+		d.Send(KeyMsg(b.Keys()[0]))
 	}
 }
 
@@ -142,21 +156,34 @@ func (d *Driver) Type(s string) {
 	}
 }
 
-// KeyMsg builds the message for a key name.
-func KeyMsg(k string) tea.KeyMsg {
-	named := map[string]tea.KeyType{
-		"enter": tea.KeyEnter, "esc": tea.KeyEsc, "up": tea.KeyUp, "down": tea.KeyDown,
-		"left": tea.KeyLeft, "right": tea.KeyRight, "tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab,
-		"space": tea.KeySpace, "ctrl+s": tea.KeyCtrlS, "ctrl+c": tea.KeyCtrlC, "ctrl+n": tea.KeyCtrlN,
-		"backspace": tea.KeyBackspace, "pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd,
-	}
-	if t, ok := named[k]; ok {
-		if t == tea.KeySpace {
-			return tea.KeyMsg{Type: t, Runes: []rune{' '}}
+// keyTypes maps Bubble Tea's key names to their types: the names bindings
+// use are the names tea.KeyMsg.String gives, so the table is Bubble Tea's
+// own (KeyType.String), not a copy.
+var keyTypes = func() map[string]tea.KeyType {
+	out := map[string]tea.KeyType{}
+	for t := tea.KeyType(-256); t <= 255; t++ {
+		if n := t.String(); n != "" && t != tea.KeyRunes {
+			out[n] = t
 		}
-		return tea.KeyMsg{Type: t}
 	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+	out["space"] = tea.KeySpace // its name is " "; config files write "space"
+	return out
+}()
+
+// KeyMsg builds the message for a key name, as key.Matches sees it:
+// KeyMsg(k).String() == k.
+func KeyMsg(k string) tea.KeyMsg {
+	alt := false
+	if rest, ok := strings.CutPrefix(k, "alt+"); ok && rest != "" {
+		alt, k = true, rest
+	}
+	if t, ok := keyTypes[k]; ok {
+		if t == tea.KeySpace {
+			return tea.KeyMsg{Type: t, Runes: []rune{' '}, Alt: alt}
+		}
+		return tea.KeyMsg{Type: t, Alt: alt}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k), Alt: alt}
 }
 
 // Screen is the view's output without escape codes.
