@@ -209,15 +209,19 @@ func (r *rig) pump() {
 						}
 					}
 					r.modal = viewtest.New(r.t, m.M, r.w, r.h+6)
-				case views.CloseModalMsg:
-					if d == r.modal {
-						r.closeModal()
-					}
 				case views.RequestsDecidedMsg:
 					r.inbox.Send(m)
 				case views.StatusMsg:
 					r.statuses = append(r.statuses, m.Text)
 				}
+			}
+		}
+		// As the root: a modal that says it closed (after a key or a
+		// reply) goes.
+		if r.modal != nil {
+			if c, ok := r.modal.V.(views.Closing); ok && c.Closed() && r.seen[r.modal] == len(r.modal.Emitted) {
+				r.closeModal()
+				changed = true
 			}
 		}
 	}
