@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/safe"
@@ -248,7 +249,7 @@ func (d *Dialog) key(msg tea.KeyMsg) tea.Cmd {
 	case running:
 		return nil // nothing may start twice; ctrl+c still quits (root)
 	case done:
-		if d.result.Undo != nil && key.Matches(msg, k.WriteKeys()[3]) && !d.sess.ReadOnly {
+		if d.result.Undo != nil && key.Matches(msg, k.Restore) && !d.sess.ReadOnly {
 			// The undo continues this flow: it takes over the sources,
 			// and only it may replace this dialog (the root's rule).
 			u := d.result.Undo
@@ -316,29 +317,25 @@ func (d *Dialog) key(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (d *Dialog) ShortHelp() []key.Binding {
+	k := d.sess.Keys
 	switch d.phase {
 	case running:
-		return []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("…", "working"))}
+		return []key.Binding{keymap.Busy("working")}
 	case done:
-		out := []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter/esc", "close"))}
+		out := []key.Binding{keymap.Help("close", k.Accept, k.Back)}
 		if d.result.Undo != nil && !d.sess.ReadOnly {
-			u := d.sess.Keys.WriteKeys()[3]
-			out = append(out, key.NewBinding(key.WithKeys(u.Keys()...), key.WithHelp(u.Help().Key, d.result.UndoLabel)))
+			out = append(out, keymap.Help(d.result.UndoLabel, k.Restore))
 		}
 		return out
 	}
 	if d.field >= 0 {
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")),
-			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "buttons")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		}
+		return []key.Binding{keymap.Help("confirm", k.Accept), keymap.Help("buttons", k.NextField), keymap.Help("cancel", k.Back)}
 	}
 	return []key.Binding{
-		key.NewBinding(key.WithKeys("y"), key.WithHelp("y", d.confirmLabel())),
-		key.NewBinding(key.WithKeys("n"), key.WithHelp("n/esc", "cancel")),
-		key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/←→", "move")),
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "press highlighted")),
+		keymap.Help(d.confirmLabel(), k.Confirm),
+		keymap.Help("cancel", k.Cancel, k.Back),
+		keymap.Help("move", k.NextField, k.Left, k.Right),
+		keymap.Help("press highlighted", k.Accept),
 	}
 }
 
@@ -444,13 +441,15 @@ func (d *Dialog) tail(inner int, compact bool) []string {
 }
 
 func (d *Dialog) doneHint() string {
+	k := d.sess.Keys
+	enter := k.Accept.Help().Key
 	if d.spec.back != nil && d.result.refused {
-		return "enter goes back to the form (what you typed is kept)"
+		return enter + " goes back to the form (what you typed is kept)"
 	}
 	if d.result.Undo != nil && !d.sess.ReadOnly {
-		return fmt.Sprintf("enter closes · %s %s", d.sess.Keys.WriteKeys()[3].Help().Key, d.result.UndoLabel)
+		return fmt.Sprintf("%s closes · %s %s", enter, k.Restore.Help().Key, d.result.UndoLabel)
 	}
-	return "enter closes"
+	return enter + " closes"
 }
 
 // buttons draws Cancel and the confirm button. The focused one is drawn

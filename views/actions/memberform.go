@@ -21,6 +21,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/safe"
@@ -420,24 +421,17 @@ func (m *MemberForm) key(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-// The form's own keys: enter and esc as in any form; the rest are the
-// keymap's.
-var (
-	formEnter  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next/go on"))
-	formChoose = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "choose"))
-	formEsc    = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
-)
-
 func (m *MemberForm) ShortHelp() []key.Binding {
-	if m.phase == formResolving {
-		return []key.Binding{formEsc}
-	}
 	k := m.sess.Keys
+	cancel := keymap.Help("cancel", k.Back)
+	if m.phase == formResolving {
+		return []key.Binding{cancel}
+	}
 	out := []key.Binding{k.NextField, k.PrevField}
 	if m.fields[m.focus].choiceField() {
-		out = append(out, formChoose)
+		out = append(out, keymap.Help("choose", k.Left, k.Right))
 	}
-	return append(out, formEnter, k.Submit, formEsc)
+	return append(out, keymap.Help("next/go on", k.Accept), k.Submit, cancel)
 }
 
 func (m *MemberForm) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
@@ -492,8 +486,9 @@ func (m *MemberForm) View() string {
 	case formResolving:
 		tail = append(tail, ansi.Truncate(m.spin.View()+" looking up "+m.field(fieldWho).value()+"… (nothing is sent)", inner, "…"))
 	default:
-		tail = append(tail, st.Muted.Render(ansi.Truncate(fmt.Sprintf("%s moves · ←/→ picks · %s confirms · esc cancels",
-			m.sess.Keys.NextField.Help().Key, m.sess.Keys.Submit.Help().Key), inner, "…")))
+		k := m.sess.Keys
+		tail = append(tail, st.Muted.Render(ansi.Truncate(fmt.Sprintf("%s moves · %s picks · %s confirms · %s cancels",
+			k.NextField.Help().Key, keymap.Help("", k.Left, k.Right).Help().Key, k.Submit.Help().Key, k.Back.Help().Key), inner, "…")))
 	}
 	if len(head)+len(body)+len(tail) > maxLines {
 		// Short of room: the title, the focused field (and its error),

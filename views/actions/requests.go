@@ -21,6 +21,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/safe"
@@ -378,10 +379,8 @@ func decisionResult(rs []Request, deny bool, res *apiclient.DecisionResult, err 
 }
 
 func (f *DecisionForm) ShortHelp() []key.Binding {
-	return []key.Binding{
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-	}
+	k := f.sess.Keys
+	return []key.Binding{keymap.Help("continue", k.Accept), keymap.Help("cancel", k.Back)}
 }
 
 func (f *DecisionForm) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
@@ -416,7 +415,8 @@ func (f *DecisionForm) View() string {
 			tail = append(tail, st.Modal.FieldError.Render(l))
 		}
 	}
-	tail = append(tail, "", st.Muted.Render(ansi.Truncate("enter continues to the confirmation · esc cancels", inner, "…")))
+	hint := fmt.Sprintf("%s continues to the confirmation · %s cancels", f.sess.Keys.Accept.Help().Key, f.sess.Keys.Back.Help().Key)
+	tail = append(tail, "", st.Muted.Render(ansi.Truncate(hint, inner, "…")))
 	maxLines := max(f.h-box.GetVerticalFrameSize(), 3)
 	lines := format.FitLines(head, mid, tail, maxLines, st.Muted.Render("…"))
 	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))

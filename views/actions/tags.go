@@ -22,6 +22,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/safe"
@@ -209,17 +210,13 @@ func (f *TagForm) back(c *views.WriteClaim, refusal string) tea.Cmd {
 	return views.OpenModal(f)
 }
 
-var (
-	tagEnter  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go on"))
-	tagChoose = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "choose"))
-	tagEsc    = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
-)
-
 func (f *TagForm) ShortHelp() []key.Binding {
+	k := f.sess.Keys
+	out := []key.Binding{keymap.Help("go on", k.Accept), keymap.Help("cancel", k.Back)}
 	if f.remove {
-		return []key.Binding{tagChoose, tagEnter, tagEsc}
+		return append([]key.Binding{keymap.Help("choose", k.Left, k.Right)}, out...)
 	}
-	return []key.Binding{tagEnter, tagEsc}
+	return out
 }
 
 func (f *TagForm) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
@@ -280,9 +277,10 @@ func (f *TagForm) View() string {
 			tail = append(tail, st.Modal.FieldError.Render(l))
 		}
 	}
-	hint := "enter goes on · esc cancels"
+	k := f.sess.Keys
+	hint := fmt.Sprintf("%s goes on · %s cancels", k.Accept.Help().Key, k.Back.Help().Key)
 	if f.remove {
-		hint = "←/→ picks · enter goes on · esc cancels"
+		hint = keymap.Help("", k.Left, k.Right).Help().Key + " picks · " + hint
 	}
 	tail = append(tail, "", st.Muted.Render(ansi.Truncate(hint, inner, "…")))
 	lines := format.FitLines(head, body, tail, maxLines, st.Muted.Render("…"))

@@ -18,6 +18,7 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/report"
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/safe"
@@ -243,11 +244,8 @@ func Open(sess *views.Session, id int64) tea.Cmd {
 // --- help and drawing ------------------------------------------------------
 
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{
-		key.NewBinding(key.WithKeys("i", "n", "t", "c", "u", "j"), key.WithHelp("i/n/t/c/u/j", "copy")),
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "copy selected")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-	}
+	k := m.sess.Keys
+	return []key.Binding{keymap.CopyItems("copy"), keymap.Help("copy selected", k.Accept), keymap.Help("cancel", k.Back)}
 }
 
 func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
@@ -302,7 +300,8 @@ func (m *Model) View() string {
 		}
 		mid = append(mid, row)
 	}
-	tail := []string{"", st.Muted.Render(ansi.Truncate("a letter copies · enter the selected · esc cancels", inner, "…"))}
+	hint := fmt.Sprintf("a letter copies · %s the selected · %s cancels", m.sess.Keys.Accept.Help().Key, m.sess.Keys.Back.Help().Key)
+	tail := []string{"", st.Muted.Render(ansi.Truncate(hint, inner, "…"))}
 	maxLines := max(m.h-box.GetVerticalFrameSize(), 3)
 	if len(head)+len(mid)+len(tail) > maxLines {
 		// Short terminal: the spacers go before any item does, and the

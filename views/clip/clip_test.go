@@ -226,6 +226,25 @@ func TestGoldenCopyMenu(t *testing.T) {
 	}
 }
 
+// A rebound back key closes the menu, as esc does by default.
+func TestReboundBackClosesTheMenu(t *testing.T) {
+	_, sess, _ := fixture()
+	keys, err := sess.Keys.Apply(map[string][]string{"back": {"ctrl+g"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess.Keys = keys
+	d := viewtest.New(t, clip.New(sess, clip.Source{ID: 7, Name: "x"}), 80, 20)
+	d.Key("esc")
+	if closed(d) {
+		t.Fatal("esc closed the menu, but back is ctrl+g")
+	}
+	d.Send(tea.KeyMsg{Type: tea.KeyCtrlG})
+	if !closed(d) || len(d.Emitted) != 0 {
+		t.Fatalf("ctrl+g: closed %v, sent %v", closed(d), d.Emitted)
+	}
+}
+
 // y then a letter typed faster than the menu opens: the letter reaches
 // the list first and copies; the menu then closes as it opens. esc drops
 // it the same way; another key is the list's, and the menu opens.

@@ -224,6 +224,18 @@ func TestModelCancels(t *testing.T) {
 	if typeIn(m, "enter") != Cancelled {
 		t.Error("enter on an empty line runs something")
 	}
+	// A rebound back key cancels; esc then is only a key like another.
+	keys, err := keymap.Default().Apply(map[string][]string{"back": {"ctrl+g"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = New(keys, styles.New(styles.NoColor), Env{}, nil, 80)
+	if out, _ := m.Update(tea.KeyMsg{Type: tea.KeyEsc}); out != Editing {
+		t.Error("esc cancelled, but back is ctrl+g")
+	}
+	if out, _ := m.Update(tea.KeyMsg{Type: tea.KeyCtrlG}); out != Cancelled {
+		t.Error("the rebound back key does not cancel")
+	}
 }
 
 func TestHistoryPersistsBoundedAndPrivate(t *testing.T) {

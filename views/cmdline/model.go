@@ -178,7 +178,7 @@ func (m *Model) Hints() string {
 	st := m.st
 	if len(m.cands) == 0 {
 		return ansi.Truncate(st.Muted.Render(m.keys.Complete.Help().Key+" complete · "+m.keys.HistoryPrev.Help().Key+
-			"/"+m.keys.HistoryNext.Help().Key+" history · enter run · esc cancel"), m.width, "…")
+			"/"+m.keys.HistoryNext.Help().Key+" history · "+m.keys.Accept.Help().Key+" run · "+m.keys.Back.Help().Key+" cancel"), m.width, "…")
 	}
 	var b strings.Builder
 	w := 0

@@ -17,6 +17,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/safe"
@@ -230,19 +231,12 @@ func Create(path string) (*os.File, string) {
 // --- help and drawing ------------------------------------------------------
 
 func (m *Model) ShortHelp() []key.Binding {
+	k := m.sess.Keys
+	cancel := keymap.Help("cancel", k.Back)
 	if m.focus == 1 {
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "format")),
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "export")),
-			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "file")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		}
+		return []key.Binding{keymap.Help("format", k.Left, k.Right), keymap.Help("export", k.Accept), keymap.Help("file", k.NextField), cancel}
 	}
-	return []key.Binding{
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
-		m.sess.Keys.Submit,
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-	}
+	return []key.Binding{keymap.Help("next", k.Accept), k.Submit, cancel}
 }
 
 func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
@@ -277,7 +271,8 @@ func (m *Model) View() string {
 			tail = append(tail, st.Modal.FieldError.Render(l))
 		}
 	}
-	tail = append(tail, "", st.Muted.Render(ansi.Truncate("enter moves on, then exports · esc cancels", inner, "…")))
+	hint := fmt.Sprintf("%s moves on, then exports · %s cancels", m.sess.Keys.Accept.Help().Key, m.sess.Keys.Back.Help().Key)
+	tail = append(tail, "", st.Muted.Render(ansi.Truncate(hint, inner, "…")))
 	maxLines := max(m.h-box.GetVerticalFrameSize(), 3)
 	lines := format.FitLines(head, mid, tail, maxLines, st.Muted.Render("…"))
 	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))

@@ -68,6 +68,43 @@ func TestForm(t *testing.T) {
 	}
 }
 
+// A rebound back key closes the form, as esc does by default; h and l
+// are typed in the file name, and move between formats in the format row.
+func TestReboundBackAndLetters(t *testing.T) {
+	sess := viewtest.Context(&viewtest.FakeAPI{})
+	keys, err := sess.Keys.Apply(map[string][]string{"back": {"ctrl+g"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess.Keys = keys
+	m := fileform.New(sess, fileform.Spec{
+		Title: "Export", Intro: "Writes things.", Formats: []string{"csv", "json", "ndjson"},
+		DefaultPath: func(f string) string { return "./out." + f },
+		Submit:      func(string, string) (tea.Cmd, string) { t.Fatal("submitted"); return nil, "" },
+	})
+	d := viewtest.New(t, m, 80, 20)
+	d.Key("h", "l")
+	if m.Path() != "./out.csvhl" || m.Format() != "csv" {
+		t.Errorf("h l in the name: %q %q", m.Path(), m.Format())
+	}
+	d.Key("tab", "l")
+	if m.Format() != "json" {
+		t.Errorf("l in the format row: %q", m.Format())
+	}
+	d.Key("h")
+	if m.Format() != "csv" {
+		t.Errorf("h in the format row: %q", m.Format())
+	}
+	d.Key("esc")
+	if m.Closed() {
+		t.Fatal("esc closed the form, but back is ctrl+g")
+	}
+	d.Send(tea.KeyMsg{Type: tea.KeyCtrlG})
+	if !m.Closed() {
+		t.Fatal("the rebound back key did not close the form")
+	}
+}
+
 // Create never overwrites, and says why in one line.
 func TestCreate(t *testing.T) {
 	dir := t.TempDir()

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/views"
@@ -17,6 +18,31 @@ func TestEscOnAnEmptyFormCloses(t *testing.T) {
 	drv.Key("esc")
 	if !m.Closed() {
 		t.Fatal("esc on an empty form should close it")
+	}
+}
+
+// A rebound back key does what esc does by default (close an empty form,
+// ask first when something is typed); esc then is not back.
+func TestReboundBack(t *testing.T) {
+	_, sess := fixture()
+	keys, err := sess.Keys.Apply(map[string][]string{"back": {"ctrl+g"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess.Keys = keys
+	drv, m := open(t, sess, 100, 30)
+	drv.Key("esc")
+	if m.Closed() {
+		t.Fatal("esc closed the form, but back is ctrl+g")
+	}
+	typeText(drv, "2")
+	drv.Send(tea.KeyMsg{Type: tea.KeyCtrlG})
+	if m.Closed() {
+		t.Fatal("the back key threw typed input away without asking")
+	}
+	drv.Key("y")
+	if !m.Closed() {
+		t.Fatal("back then y did not close the form")
 	}
 }
 

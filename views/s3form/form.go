@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/safe"
@@ -448,16 +449,14 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.sess.Keys
 	switch m.phase {
 	case submitting:
-		return []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("…", "creating"))}
+		return []key.Binding{keymap.Busy("creating")}
 	case created:
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter/esc", "close"))}
+		return []key.Binding{keymap.Help("close", k.Accept, k.Back)}
 	}
 	if m.discarding {
-		return []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard")),
-			key.NewBinding(key.WithKeys("n"), key.WithHelp("n/esc", "keep editing"))}
+		return []key.Binding{keymap.Help("discard", k.Confirm), keymap.Help("keep editing", k.Cancel, k.Back)}
 	}
-	return []key.Binding{k.NextField, k.PrevField, k.AddPair, k.RemovePair, k.Submit,
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
+	return []key.Binding{k.NextField, k.PrevField, k.AddPair, k.RemovePair, k.Submit, keymap.Help("cancel", k.Back)}
 }
 
 func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
@@ -504,7 +503,7 @@ func (m *Model) View() string {
 				body = append(body, st.Muted.Render("  "+m.spin.View()+" reading handler…"))
 			}
 		}
-		lines = format.FitLines(head, body, []string{"", st.Muted.Render("enter closes")}, maxLines, st.Muted.Render("…"))
+		lines = format.FitLines(head, body, []string{"", st.Muted.Render(m.sess.Keys.Accept.Help().Key + " closes")}, maxLines, st.Muted.Render("…"))
 	default:
 		var status string
 		if m.phase == submitting {
@@ -512,10 +511,12 @@ func (m *Model) View() string {
 		} else {
 			// Short enough for an 80-column terminal (enter on the last
 			// field submits too: the README says so).
-			status = st.Muted.Render(ansi.Truncate(fmt.Sprintf("%d pair(s) · %s add · %s remove · %s submit · esc cancel",
-				m.pairs(), m.sess.Keys.AddPair.Help().Key, m.sess.Keys.RemovePair.Help().Key, m.sess.Keys.Submit.Help().Key), inner, "…"))
+			k := m.sess.Keys
+			status = st.Muted.Render(ansi.Truncate(fmt.Sprintf("%d pair(s) · %s add · %s remove · %s submit · %s cancel",
+				m.pairs(), k.AddPair.Help().Key, k.RemovePair.Help().Key, k.Submit.Help().Key, k.Back.Help().Key), inner, "…"))
 			if m.discarding {
-				status = st.Warning.Render(ansi.Truncate("Discard what you typed? y discards · n keeps editing", inner, "…"))
+				ask := fmt.Sprintf("Discard what you typed? %s discards · %s keeps editing", k.Confirm.Help().Key, k.Cancel.Help().Key)
+				status = st.Warning.Render(ansi.Truncate(ask, inner, "…"))
 			}
 		}
 		var msg []string
