@@ -96,11 +96,14 @@ const (
 	CopyMenu                      // the copy menu (its letters are its items)
 	Dialog                        // confirm dialogs, forms where no text field has focus
 	CommandLine                   // the : command line
-	Typing                        // a text field has focus (filters, a search, a form's fields)
+	FilterLine                    // a screen's filter or search line is typed in
+	FormField                     // a text field of a form or dialog has focus
 
 	// Screens are the views on the stack: the global keys and the movement
 	// keys act on each of them.
 	Screens = List | Detail | Access | Report | Inbox | Columns | RequestLog
+	// Typing is any text field but the command line.
+	Typing = FilterLine | FormField
 	// Text is where keys are typed: a binding active there must not be a
 	// printable character.
 	Text = CommandLine | Typing
@@ -113,7 +116,7 @@ var scopeNames = []string{
 	"the list screen", "the detail screen", "the access screen", "the report pages",
 	"the pending requests inbox", "the data dictionary", "the request log",
 	"the column menu", "the access filter menu", "the copy menu",
-	"dialogs and forms", "the command line", "a text field",
+	"dialogs and forms", "the command line", "a filter line", "a form's text field",
 }
 
 // String names the first scope in s ("the list screen").
@@ -158,7 +161,7 @@ var actions = []action{
 	// Data sources list (and the screens that share its keys).
 	{"open", func(k *KeyMap) *key.Binding { return &k.Open }, []string{"enter"}, "open", List | Detail | Access | Inbox | RequestLog, false},
 	{"filter", func(k *KeyMap) *key.Binding { return &k.Filter }, []string{"/"}, "filter", List | Detail | Access | Inbox | Columns, false},
-	{"server_search", func(k *KeyMap) *key.Binding { return &k.ServerSearch }, []string{"tab"}, "search server", List | Inbox, false},
+	{"server_search", func(k *KeyMap) *key.Binding { return &k.ServerSearch }, []string{"tab"}, "search server", List | Inbox | FilterLine, false},
 	{"access", func(k *KeyMap) *key.Binding { return &k.Access }, []string{"a"}, "access users", List | Detail, false},
 	{"visibility", func(k *KeyMap) *key.Binding { return &k.Visibility }, []string{"v"}, "my visibility", List | Detail, false},
 	{"sort", func(k *KeyMap) *key.Binding { return &k.Sort }, []string{"o"}, "sort column", List | Access, false},
@@ -175,16 +178,16 @@ var actions = []action{
 	{"delete", func(k *KeyMap) *key.Binding { return &k.Delete }, []string{"D"}, "disable/delete", List | Detail, true},
 	{"restore", func(k *KeyMap) *key.Binding { return &k.Restore }, []string{"u"}, "restore", List | Detail | Dialog, true},
 	{"mark", func(k *KeyMap) *key.Binding { return &k.Mark }, []string{" "}, "mark", List | Access | Inbox | ColumnMenu | MemberMenu | Dialog, false},
-	{"add_pair", func(k *KeyMap) *key.Binding { return &k.AddPair }, []string{"ctrl+n"}, "add pair", Dialog | Typing, false},
-	{"remove_pair", func(k *KeyMap) *key.Binding { return &k.RemovePair }, []string{"ctrl+d"}, "remove pair", Dialog | Typing, false},
+	{"add_pair", func(k *KeyMap) *key.Binding { return &k.AddPair }, []string{"ctrl+n"}, "add pair", Dialog | FormField, false},
+	{"remove_pair", func(k *KeyMap) *key.Binding { return &k.RemovePair }, []string{"ctrl+d"}, "remove pair", Dialog | FormField, false},
 	{"unsubscribe", func(k *KeyMap) *key.Binding { return &k.Unsubscribe }, []string{"S"}, "unsubscribe", List | Detail, true},
 
 	// Forms and dialogs.
-	{"submit", func(k *KeyMap) *key.Binding { return &k.Submit }, []string{"ctrl+s"}, "submit", Dialog | Typing, false},
+	{"submit", func(k *KeyMap) *key.Binding { return &k.Submit }, []string{"ctrl+s"}, "submit", Dialog | FormField, false},
 	{"confirm", func(k *KeyMap) *key.Binding { return &k.Confirm }, []string{"y"}, "confirm", Dialog, false},
 	{"cancel", func(k *KeyMap) *key.Binding { return &k.Cancel }, []string{"n"}, "cancel", Dialog, false},
-	{"next_field", func(k *KeyMap) *key.Binding { return &k.NextField }, []string{"tab"}, "next field", Dialog | Typing | CopyMenu, false},
-	{"prev_field", func(k *KeyMap) *key.Binding { return &k.PrevField }, []string{"shift+tab"}, "prev field", Dialog | Typing | CopyMenu, false},
+	{"next_field", func(k *KeyMap) *key.Binding { return &k.NextField }, []string{"tab"}, "next field", Dialog | FormField | CopyMenu, false},
+	{"prev_field", func(k *KeyMap) *key.Binding { return &k.PrevField }, []string{"shift+tab"}, "prev field", Dialog | FormField | CopyMenu, false},
 
 	// Access table: reads, then the member writes (the view says
 	// "read-only" for them itself: MemberWriteKeys).

@@ -41,7 +41,8 @@ func TestConflictsRefused(t *testing.T) {
 		{map[string][]string{"quit": {"f"}}, `[keys]: "f" is bound to both quit and member_filters on the access screen`},
 		{map[string][]string{"confirm": {"n"}}, `[keys]: "n" is bound to both confirm and cancel on dialogs and forms`},
 		{map[string][]string{"complete": {"up"}}, `[keys]: "up" is bound to both complete and history_prev on the command line`},
-		{map[string][]string{"cursor_down": {"tab"}}, `[keys]: "tab" is bound to both next_field and cursor_down on the copy menu`},
+		{map[string][]string{"cursor_down": {"tab"}}, `[keys]: "tab" is bound to both server_search and cursor_down on a filter line`},
+		{map[string][]string{"cursor_down": {"shift+tab"}}, `[keys]: "shift+tab" is bound to both prev_field and cursor_down on the copy menu`},
 		{map[string][]string{"move_down": {"space"}}, `[keys]: "space" is bound to both mark and move_down on the column menu`},
 		// the copy menu's letters are its items
 		{map[string][]string{"copy": {"i"}}, `[keys]: "i" is bound to both copy and a copy menu item on the copy menu`},
@@ -179,7 +180,7 @@ func TestScopes(t *testing.T) {
 			t.Errorf("%s: scope %b", a.name, a.in)
 		}
 	}
-	if len(scopeNames) != 13 || Typing.String() != "a text field" || (Access|Inbox).String() != "the access screen" || Scope(0).String() != "nowhere" {
+	if len(scopeNames) != 14 || FormField.String() != "a form's text field" || Typing.String() != "a filter line" || (Access|Inbox).String() != "the access screen" || Scope(0).String() != "nowhere" {
 		t.Error("scope names")
 	}
 }

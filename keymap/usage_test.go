@@ -17,24 +17,24 @@ import (
 // active in (at least one of) the file's scopes, or an override could
 // give it a key that another binding there already has, unseen.
 var fileScopes = map[string]Scope{
-	"ui/tui/":                    Screens | CommandLine,      // global keys, the ? help, the command line
-	"views/sources/":             List | ColumnMenu | Typing, // model.go draws the column menu help
+	"ui/tui/":                    Screens | CommandLine,          // global keys, the ? help, the command line
+	"views/sources/":             List | ColumnMenu | FilterLine, // model.go draws the column menu help
 	"views/sources/colchoice.go": ColumnMenu,
-	"views/detail/":              Detail | Typing,
-	"views/access/":              Access | MemberMenu | Typing,
+	"views/detail/":              Detail | FilterLine,
+	"views/access/":              Access | MemberMenu | FilterLine,
 	"views/access/user.go":       Report,
 	"views/reportpage/":          Report,
 	"views/visibility/":          Report,
 	"views/pager/":               Detail | Report,
-	"views/table/":               Screens | Typing,
-	"views/filtered/":            Access | Inbox | Columns | RequestLog | Typing,
-	"views/requests/":            Inbox | Typing,
-	"views/columns/":             Columns | Typing,
-	"views/requestlog/":          RequestLog | Typing,
-	"views/actions/":             Dialog | Typing,
-	"views/s3form/":              Dialog | Typing,
-	"views/fileform/":            Dialog | Typing,
-	"views/accessreport/":        Dialog | Typing,
+	"views/table/":               Screens | FilterLine,
+	"views/filtered/":            Access | Inbox | Columns | RequestLog | FilterLine,
+	"views/requests/":            Inbox | FilterLine,
+	"views/columns/":             Columns | FilterLine,
+	"views/requestlog/":          RequestLog | FilterLine,
+	"views/actions/":             Dialog | FormField,
+	"views/s3form/":              Dialog | FormField,
+	"views/fileform/":            Dialog | FormField,
+	"views/accessreport/":        Dialog | FormField,
 	"views/clip/":                CopyMenu,
 	"views/cmdline/":             CommandLine,
 }
