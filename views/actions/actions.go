@@ -90,6 +90,14 @@ func ids(ts []Target) string {
 	return strings.Join(parts, ",")
 }
 
+// claimOne is claim for the one source of a member or tag write, its
+// name made safe first.
+func claimOne(sess *views.Session, src Target) (Target, *views.WriteClaim, tea.Cmd) {
+	src = sanitize([]Target{src})[0]
+	c, refused := claim(sess, []Target{src})
+	return src, c, refused
+}
+
 // claim takes ts for one write flow. When another flow already holds one
 // of them it takes nothing and returns the status that says so: one write
 // flow per source at a time, whichever key or view started it.
@@ -312,12 +320,20 @@ func Delete(sess *views.Session, ts []Target) tea.Cmd {
 	if len(ts) == 0 {
 		return nil
 	}
+	return checkThenOpen(sess, ts, "checking current state", check)
+}
+
+// checkThenOpen takes ts for one write flow, then runs check off the UI
+// goroutine under label: check reads the sources again and returns what
+// to show, with the dialog it opens (which gets the flow's claim) or nil
+// (the flow ends there).
+func checkThenOpen(sess *views.Session, ts []Target, label string, check func(*views.Session, []Target) (tea.Msg, *Dialog)) tea.Cmd {
 	ts = sanitize(ts)
 	c, refused := claim(sess, ts)
 	if refused != nil {
 		return refused
 	}
-	return views.Track("checking current state", func() tea.Msg {
+	return views.Track(label, func() tea.Msg {
 		msg, d := check(sess, ts)
 		if d == nil {
 			c.Release() // the flow ends here

@@ -164,6 +164,18 @@ func (d *Dialog) close() tea.Cmd {
 	return nil
 }
 
+// handOff opens the confirm dialog for spec in a form's place (the
+// member, tag and decision forms): the dialog takes the form's claim on
+// the flow (*claim is left nil), and back reopens the form with it when
+// the dialog is cancelled or clearly refused, so that nothing typed is
+// lost.
+func handOff(sess *views.Session, spec Spec, claim **views.WriteClaim, back func(c *views.WriteClaim, refusal string) tea.Cmd) tea.Cmd {
+	spec.back = back
+	d := NewDialog(sess, protect(sess, spec))
+	d.claim, *claim = *claim, nil
+	return views.OpenModal(d)
+}
+
 // Done reports whether the action has run.
 func (d *Dialog) Done() bool { return d.phase == done }
 
@@ -348,23 +360,15 @@ func (d *Dialog) confirmLabel() string {
 	return "Confirm"
 }
 
-// boxWidth is the dialog's outer width for the current terminal.
-func (d *Dialog) boxWidth() int { return max(min(d.w-4, 76), 20) }
-
 func (d *Dialog) View() string {
 	st := d.sess.Styles
-	box, title := st.Modal.Box, st.Modal.Title
+	style, title := st.Modal.Box, st.Modal.Title
 	if d.spec.Danger {
-		box, title = st.Modal.DangerBox, st.Modal.DangerTitle
+		style, title = st.Modal.DangerBox, st.Modal.DangerTitle
 	}
-	inner := d.boxWidth() - box.GetHorizontalFrameSize()
-	// The title is the warning ("…: this cannot be undone"): it wraps
-	// onto a second line rather than lose its end.
-	var head []string
-	for _, l := range format.ClipLines(format.WrapText(d.spec.Title, inner), 2) {
-		head = append(head, title.Render(l))
-	}
-	head = append(head, "")
+	box := format.NewBox(style, d.w, d.h, 20, 76)
+	inner := box.Inner
+	head := append(box.Text(title, d.spec.Title, 2), "")
 	var mid []string
 	for _, l := range d.spec.Body {
 		mid = append(mid, wrapIndented(l, inner)...)
@@ -373,27 +377,24 @@ func (d *Dialog) View() string {
 		// A body (a member's new expiration) is part of what is confirmed:
 		// the call wraps rather than lose its end.
 		mid = append(mid, "")
-		for _, l := range format.ClipLines(format.WrapText("→ "+d.spec.Call, inner), 3) {
-			mid = append(mid, st.Modal.Call.Render(l))
-		}
+		mid = append(mid, box.Text(st.Modal.Call, "→ "+d.spec.Call, 3)...)
 	}
 	// Keep the box within the body height. The title, the fields being
 	// typed into and the buttons (or the outcomes) matter most: the
 	// explanation is cut first, and a dialog with several fields shows
 	// only the focused one when space is short.
-	maxLines := max(d.h-box.GetVerticalFrameSize(), 3)
-	tail := d.tail(inner, false)
-	if len(head)+min(len(mid), 1)+len(tail) > maxLines && len(d.inputs) > 1 {
-		tail = d.tail(inner, true)
+	tail := d.tail(box, false)
+	if len(head)+min(len(mid), 1)+len(tail) > box.Lines && len(d.inputs) > 1 {
+		tail = d.tail(box, true)
 	}
-	lines := format.FitLines(head, mid, tail, maxLines, st.Muted.Render("…"))
-	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
+	return box.Fit(head, mid, tail, st.Muted.Render("…"))
 }
 
 // tail is the part of the dialog below its explanation: the typed fields
 // and buttons, the spinner, or the outcomes. compact keeps only the
 // focused field.
-func (d *Dialog) tail(inner int, compact bool) []string {
+func (d *Dialog) tail(box format.Box, compact bool) []string {
+	inner := box.Inner
 	st := d.sess.Styles
 	var b []string
 	switch d.phase {
@@ -407,9 +408,7 @@ func (d *Dialog) tail(inner int, compact bool) []string {
 				continue
 			}
 			b = append(b, "")
-			for _, l := range format.ClipLines(format.WrapText(t.Label, inner), 2) {
-				b = append(b, st.Modal.FieldLabel.Render(l))
-			}
+			b = append(b, box.Text(st.Modal.FieldLabel, t.Label, 2)...)
 			d.inputs[i].Width = max(inner-4, 4)
 			b = append(b, ansi.Truncate(d.inputs[i].View(), inner, ""))
 		}

@@ -334,15 +334,9 @@ func (m *MemberForm) addSpec(who string, req apiclient.AddAccessRequest) Spec {
 	}
 }
 
-// handOff opens the confirm dialog for spec in the form's place; the
-// dialog takes the flow's claim, and gives it back with the form when it
-// is cancelled or refused.
 func (m *MemberForm) handOff(spec Spec) tea.Cmd {
-	spec.back = m.back
-	d := NewDialog(m.sess, protect(m.sess, spec))
-	d.claim, m.claim = m.claim, nil
 	m.phase = formHanded
-	return views.OpenModal(d)
+	return handOff(m.sess, spec, &m.claim, m.back)
 }
 
 func (m *MemberForm) back(c *views.WriteClaim, refusal string) tea.Cmd {
@@ -455,14 +449,9 @@ const labelWidth = 9
 
 func (m *MemberForm) View() string {
 	st := m.sess.Styles
-	box := st.Modal.Box
-	width := max(min(m.w-4, 76), 30)
-	inner := width - box.GetHorizontalFrameSize()
-	maxLines := max(m.h-box.GetVerticalFrameSize(), 3)
-	var head []string
-	for _, l := range format.ClipLines(format.WrapText(m.Title(), inner), 2) {
-		head = append(head, st.Modal.Title.Render(l))
-	}
+	box := format.NewBox(st.Modal.Box, m.w, m.h, 30, 76)
+	inner, maxLines := box.Inner, box.Lines
+	head := box.Text(st.Modal.Title, m.Title(), 2)
 	call := fmt.Sprintf("→ POST /dataSource/%d/access", m.src.ID)
 	if m.member != nil {
 		call = fmt.Sprintf("→ PUT /dataSource/%d/access/%d", m.src.ID, m.member.SubscriptionID)
@@ -477,9 +466,7 @@ func (m *MemberForm) View() string {
 	var tail []string
 	if m.server != "" {
 		tail = append(tail, "")
-		for _, l := range format.ClipLines(format.WrapText(m.server, inner), 3) {
-			tail = append(tail, st.Modal.FieldError.Render(l))
-		}
+		tail = append(tail, box.Text(st.Modal.FieldError, m.server, 3)...)
 	}
 	tail = append(tail, "")
 	switch m.phase {
@@ -511,8 +498,7 @@ func (m *MemberForm) View() string {
 		}
 		body = slices.Concat(fields[lo:hi]...)
 	}
-	lines := format.FitLines(head, body, tail, maxLines, st.Muted.Render("…"))
-	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
+	return box.Fit(head, body, tail, st.Muted.Render("…"))
 }
 
 // fieldLines draws field i on one line (label, value) and its error.

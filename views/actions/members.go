@@ -60,8 +60,7 @@ func RevokeMember(sess *views.Session, src Target, u apiclient.AccessUser) tea.C
 	if r := memberRefusal(sess, u); r != nil {
 		return r
 	}
-	src = sanitize([]Target{src})[0]
-	c, refused := claim(sess, []Target{src})
+	src, c, refused := claimOne(sess, src)
 	if refused != nil {
 		return refused
 	}
@@ -488,8 +487,7 @@ func EditMember(sess *views.Session, src Target, u apiclient.AccessUser) tea.Cmd
 	if r := memberRefusal(sess, u); r != nil {
 		return r
 	}
-	src = sanitize([]Target{src})[0]
-	c, refused := claim(sess, []Target{src})
+	src, c, refused := claimOne(sess, src)
 	if refused != nil {
 		return refused
 	}
@@ -501,8 +499,7 @@ func AddMember(sess *views.Session, src Target) tea.Cmd {
 	if sess.ReadOnly {
 		return views.Status("read-only mode: writes are disabled", views.Warn)
 	}
-	src = sanitize([]Target{src})[0]
-	c, refused := claim(sess, []Target{src})
+	src, c, refused := claimOne(sess, src)
 	if refused != nil {
 		return refused
 	}

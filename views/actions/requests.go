@@ -223,15 +223,12 @@ func (f *DecisionForm) submit() tea.Cmd {
 		exp = &t
 	}
 	spec := decisionSpec(f.sess, f.reqs, f.deny, exp, v)
-	spec.back = func(c *views.WriteClaim, refusal string) tea.Cmd {
+	f.leaving = true
+	return handOff(f.sess, spec, &f.claim, func(c *views.WriteClaim, refusal string) tea.Cmd {
 		// Cancelled, or refused: the form again, as it was typed.
 		f.claim, f.leaving, f.closed, f.hint = c, false, false, refusal
 		return views.OpenModal(f)
-	}
-	d := NewDialog(f.sess, protect(f.sess, spec))
-	d.claim, f.claim = f.claim, nil
-	f.leaving = true
-	return views.OpenModal(d)
+	})
 }
 
 // decisionSpec is the confirm dialog of one approve or deny call.
@@ -387,14 +384,9 @@ func (f *DecisionForm) FullHelp() [][]key.Binding { return [][]key.Binding{f.Sho
 
 func (f *DecisionForm) View() string {
 	st := f.sess.Styles
-	box := st.Modal.Box
-	width := max(min(f.w-4, 76), 20)
-	inner := width - box.GetHorizontalFrameSize()
-	var head []string
-	for _, l := range format.ClipLines(format.WrapText(f.Title(), inner), 2) {
-		head = append(head, st.Modal.Title.Render(l))
-	}
-	head = append(head, "")
+	box := format.NewBox(st.Modal.Box, f.w, f.h, 20, 76)
+	inner := box.Inner
+	head := append(box.Text(st.Modal.Title, f.Title(), 2), "")
 	var mid []string
 	for _, l := range requestLines(f.reqs, 8) {
 		mid = append(mid, wrapIndented(l, inner)...)
@@ -403,21 +395,14 @@ func (f *DecisionForm) View() string {
 	if f.deny {
 		label = "Reason for the denial (required): the requesters are told"
 	}
-	tail := []string{""}
-	for _, l := range format.ClipLines(format.WrapText(label, inner), 2) {
-		tail = append(tail, st.Modal.FieldLabel.Render(l))
-	}
+	tail := append([]string{""}, box.Text(st.Modal.FieldLabel, label, 2)...)
 	in := f.input // a copy: View does not change the model
 	in.Width = max(inner-4, 4)
 	tail = append(tail, ansi.Truncate(in.View(), inner, ""))
 	if f.hint != "" {
-		for _, l := range format.ClipLines(format.WrapText(f.hint, inner), 3) {
-			tail = append(tail, st.Modal.FieldError.Render(l))
-		}
+		tail = append(tail, box.Text(st.Modal.FieldError, f.hint, 3)...)
 	}
 	hint := fmt.Sprintf("%s continues to the confirmation · %s cancels", f.sess.Keys.Accept.Help().Key, f.sess.Keys.Back.Help().Key)
 	tail = append(tail, "", st.Muted.Render(ansi.Truncate(hint, inner, "…")))
-	maxLines := max(f.h-box.GetVerticalFrameSize(), 3)
-	lines := format.FitLines(head, mid, tail, maxLines, st.Muted.Render("…"))
-	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
+	return box.Fit(head, mid, tail, st.Muted.Render("…"))
 }

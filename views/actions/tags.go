@@ -47,8 +47,7 @@ func openTagForm(sess *views.Session, src Target, current apiclient.Tags, remove
 	if sess.ReadOnly {
 		return views.Status("read-only mode: writes are disabled", views.Warn)
 	}
-	src = sanitize([]Target{src})[0]
-	c, refused := claim(sess, []Target{src})
+	src, c, refused := claimOne(sess, src)
 	if refused != nil {
 		return refused
 	}
@@ -195,11 +194,8 @@ func (f *TagForm) submit() tea.Cmd {
 }
 
 func (f *TagForm) handOff(spec Spec) tea.Cmd {
-	spec.back = f.back
-	d := NewDialog(f.sess, protect(f.sess, spec))
-	d.claim, f.claim = f.claim, nil
 	f.handed = true
-	return views.OpenModal(d)
+	return handOff(f.sess, spec, &f.claim, f.back)
 }
 
 func (f *TagForm) back(c *views.WriteClaim, refusal string) tea.Cmd {
@@ -223,14 +219,9 @@ func (f *TagForm) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHel
 
 func (f *TagForm) View() string {
 	st := f.sess.Styles
-	box := st.Modal.Box
-	width := max(min(f.w-4, 76), 30)
-	inner := width - box.GetHorizontalFrameSize()
-	maxLines := max(f.h-box.GetVerticalFrameSize(), 3)
-	var head []string
-	for _, l := range format.ClipLines(format.WrapText(f.Title(), inner), 2) {
-		head = append(head, st.Modal.Title.Render(l))
-	}
+	box := format.NewBox(st.Modal.Box, f.w, f.h, 30, 76)
+	inner, maxLines := box.Inner, box.Lines
+	head := box.Text(st.Modal.Title, f.Title(), 2)
 	call := fmt.Sprintf("→ POST /tag/datasource/%d", f.src.ID)
 	if f.remove {
 		call = fmt.Sprintf("→ DELETE /tag/datasource/%d/{tag}", f.src.ID)
@@ -273,9 +264,7 @@ func (f *TagForm) View() string {
 	var tail []string
 	if f.server != "" {
 		tail = append(tail, "")
-		for _, l := range format.ClipLines(format.WrapText(f.server, inner), 3) {
-			tail = append(tail, st.Modal.FieldError.Render(l))
-		}
+		tail = append(tail, box.Text(st.Modal.FieldError, f.server, 3)...)
 	}
 	k := f.sess.Keys
 	hint := fmt.Sprintf("%s goes on · %s cancels", k.Accept.Help().Key, k.Back.Help().Key)
@@ -283,8 +272,7 @@ func (f *TagForm) View() string {
 		hint = keymap.Help("", k.Left, k.Right).Help().Key + " picks · " + hint
 	}
 	tail = append(tail, "", st.Muted.Render(ansi.Truncate(hint, inner, "…")))
-	lines := format.FitLines(head, body, tail, maxLines, st.Muted.Render("…"))
-	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
+	return box.Fit(head, body, tail, st.Muted.Render("…"))
 }
 
 // --- the dialogs and their requests ---------------------------------------

@@ -52,20 +52,7 @@ func Unsubscribe(sess *views.Session, ts []Target) tea.Cmd {
 		// this keeps a view that forgot the first from even asking.
 		return views.Status("read-only mode: writes are disabled", views.Warn)
 	}
-	ts = sanitize(ts)
-	c, refused := claim(sess, ts)
-	if refused != nil {
-		return refused
-	}
-	return views.Track("checking subscriptions", func() tea.Msg {
-		msg, d := checkSubscriptions(sess, ts)
-		if d == nil {
-			c.Release() // the flow ends here
-			return msg
-		}
-		d.claim = c
-		return msg
-	})
+	return checkThenOpen(sess, ts, "checking subscriptions", checkSubscriptions)
 }
 
 // checkSubscriptions reads each source and returns what to show: the

@@ -283,9 +283,8 @@ func (m *Model) View() string {
 		return "" // taken early: it closes as it opens
 	}
 	st := m.sess.Styles
-	box := st.Modal.Box
-	width := max(min(m.w-4, 72), 24)
-	inner := width - box.GetHorizontalFrameSize()
+	box := format.NewBox(st.Modal.Box, m.w, m.h, 24, 72)
+	inner, maxLines := box.Inner, box.Lines
 	head := []string{st.Modal.Title.Render(ansi.Truncate("Copy from "+format.Inline(m.s.Name), inner, "…")), ""}
 	var mid []string
 	for i, it := range Items {
@@ -302,7 +301,6 @@ func (m *Model) View() string {
 	}
 	hint := fmt.Sprintf("a letter copies · %s the selected · %s cancels", m.sess.Keys.Accept.Help().Key, m.sess.Keys.Back.Help().Key)
 	tail := []string{"", st.Muted.Render(ansi.Truncate(hint, inner, "…"))}
-	maxLines := max(m.h-box.GetVerticalFrameSize(), 3)
 	if len(head)+len(mid)+len(tail) > maxLines {
 		// Short terminal: the spacers go before any item does, and the
 		// items shown are the ones around the cursor, so enter never
@@ -313,6 +311,5 @@ func (m *Model) View() string {
 			mid = mid[from : from+room]
 		}
 	}
-	lines := format.FitLines(head, mid, tail, maxLines, st.Muted.Render("…"))
-	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
+	return box.Fit(head, mid, tail, st.Muted.Render("…"))
 }

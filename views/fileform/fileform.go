@@ -243,9 +243,8 @@ func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp(
 
 func (m *Model) View() string {
 	st := m.sess.Styles
-	box := st.Modal.Box
-	width := max(min(m.w-4, 76), 24)
-	inner := width - box.GetHorizontalFrameSize()
+	box := format.NewBox(st.Modal.Box, m.w, m.h, 24, 76)
+	inner := box.Inner
 	head := []string{st.Modal.Title.Render(ansi.Truncate(m.Title(), inner, "…")), ""}
 	mid := format.WrapText(m.spec.Intro, inner)
 	tail := []string{"", st.Modal.FieldLabel.Render("File")}
@@ -267,13 +266,9 @@ func (m *Model) View() string {
 	}
 	tail = append(tail, ansi.Truncate(strings.Join(opts, " "), inner, "…"))
 	if m.hint != "" {
-		for _, l := range format.ClipLines(format.WrapText(m.hint, inner), 3) {
-			tail = append(tail, st.Modal.FieldError.Render(l))
-		}
+		tail = append(tail, box.Text(st.Modal.FieldError, m.hint, 3)...)
 	}
 	hint := fmt.Sprintf("%s moves on, then exports · %s cancels", m.sess.Keys.Accept.Help().Key, m.sess.Keys.Back.Help().Key)
 	tail = append(tail, "", st.Muted.Render(ansi.Truncate(hint, inner, "…")))
-	maxLines := max(m.h-box.GetVerticalFrameSize(), 3)
-	lines := format.FitLines(head, mid, tail, maxLines, st.Muted.Render("…"))
-	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
+	return box.Fit(head, mid, tail, st.Muted.Render("…"))
 }

@@ -475,10 +475,8 @@ func (m *Model) label(f field) string {
 
 func (m *Model) View() string {
 	st := m.sess.Styles
-	box := st.Modal.Box
-	width := max(min(m.w-4, 80), 24)
-	inner := width - box.GetHorizontalFrameSize()
-	maxLines := max(m.h-box.GetVerticalFrameSize(), 3)
+	box := format.NewBox(st.Modal.Box, m.w, m.h, 24, 80)
+	inner, maxLines := box.Inner, box.Lines
 	head := []string{st.Modal.Title.Render(ansi.Truncate(m.Title(), inner, "…"))}
 	var lines []string
 	switch m.phase {
@@ -579,7 +577,7 @@ func (m *Model) View() string {
 			lines = format.FitLines(head[:1], body, foot, maxLines, st.Muted.Render("…"))
 		}
 	}
-	return box.Width(inner + box.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
+	return box.Render(lines)
 }
 
 // more marks the fields [lo, hi) that are off screen, saying how many of
