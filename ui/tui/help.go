@@ -32,15 +32,20 @@ func (m *Model) helpGroups() []helpGroup {
 		groups = m.top().v.FullHelp()
 	}
 	k := m.sess.Keys
-	writes := append(k.WriteKeys(), k.MemberWriteKeys()...)
-	writes = append(writes, k.DecisionWriteKeys()...)
-	writes = append(writes, k.TagWriteKeys()...)
 	has := func(g []key.Binding, among ...key.Binding) bool {
 		for _, b := range g {
 			for _, a := range among {
-				if b.Enabled() && sameKeys(b, a) {
+				if b.Enabled() && keymap.SameKeys(b, a) {
 					return true
 				}
+			}
+		}
+		return false
+	}
+	writes := func(g []key.Binding) bool {
+		for _, b := range g {
+			if b.Enabled() && k.IsWrite(b) {
+				return true
 			}
 		}
 		return false
@@ -52,7 +57,7 @@ func (m *Model) helpGroups() []helpGroup {
 		switch {
 		case has(g, k.Up, k.PageDown) && !has(g, k.Open):
 			title = "Move"
-		case has(g, writes...):
+		case writes(g):
 			title = "Changes"
 		default:
 			if actions++; actions > 1 {
@@ -63,21 +68,6 @@ func (m *Model) helpGroups() []helpGroup {
 	}
 	global := append(m.globalKeys(), k.Command, k.RequestLog, keymap.Suspend, keymap.ForceQuit)
 	return append(out, helpGroup{"Everywhere", global})
-}
-
-// sameKeys reports whether two bindings are the same keys (a view may
-// relabel a binding: it is still that action).
-func sameKeys(a, b key.Binding) bool {
-	ak, bk := a.Keys(), b.Keys()
-	if len(ak) != len(bk) || len(ak) == 0 {
-		return false
-	}
-	for i := range ak {
-		if ak[i] != bk[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // renderGroup draws a group as its title over aligned "key  what" lines.
