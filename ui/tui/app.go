@@ -1,4 +1,4 @@
-// Package ui is the root of the TUI: a stack of views with one modal slot,
+// Package tui is the root of the TUI: a stack of views with one modal slot,
 // the header (profile, host, breadcrumb), the status line and the help
 // footer. Views talk to it only through the messages in package views.
 package tui
@@ -66,7 +66,7 @@ type Model struct {
 	cl commandState // the : command line and the server filters (command.go)
 }
 
-// Opener builds the views the root opens on request. Package ui wires the
+// Opener builds the views the root opens on request. Package tui wires the
 // real ones; tests may replace them.
 type Opener struct {
 	Home       func(*views.Session) views.View
@@ -218,13 +218,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tea.KeyMsg:
-		if msg.Type == tea.KeyRunes {
-			// No text field echoes a bidi override or a control
-			// character, whoever typed or pasted it.
-			msg.Runes = safe.Runes(msg.Runes)
-			if len(msg.Runes) == 0 {
-				return nil
-			}
+		// No text field echoes a bidi override or a control character,
+		// whoever typed or pasted it.
+		msg = safe.Typed(msg)
+		if msg.Type == tea.KeyRunes && len(msg.Runes) == 0 {
+			return nil
 		}
 		// A busy machine can deliver several typed keys in one read, which
 		// Bubble Tea reports as one multi-rune key ("/w" matches no
@@ -326,13 +324,6 @@ func (m *Model) onRouted(r routed) tea.Cmd {
 			m.closeModal()
 		}
 		return cmd
-	case views.CloseModalMsg:
-		// Only the modal that asked: it may already be gone, and a newer
-		// one must not be closed by its predecessor's late message.
-		if m.modal != nil && m.modal.id == r.to {
-			m.closeModal()
-		}
-		return nil
 	case views.StatusMsg:
 		return m.setStatus(msg.Text, msg.Level)
 	case views.ErrorMsg:
@@ -477,9 +468,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		if b, ok := top.v.(views.Backer); ok {
 			if cmd, used := b.Back(); used {
-				// BackedMsg goes only until the sources list and the inbox
-				// return their command from Back (issue 12 finding 3).
-				return tea.Batch(tag(top.id, cmd), m.updateView(top, views.BackedMsg{}))
+				return tag(top.id, cmd)
 			}
 		}
 		m.pop()
@@ -749,8 +738,8 @@ func (m *Model) footer() string {
 	if m.modal != nil {
 		keys = m.modal.v.ShortHelp()
 	} else if m.showHelp {
-		keys = []key.Binding{key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓/pgup/pgdn", "scroll")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("any other key", "close help"))}
+		k := m.sess.Keys
+		keys = []key.Binding{keymap.Help("scroll", k.Up, k.Down, k.PageUp, k.PageDown), keymap.AnyKey("close help")}
 	} else if m.top().v.CapturesInput() {
 		keys = m.top().v.ShortHelp() // q and ? are typed, not global, here
 	} else {
