@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/safe"
@@ -189,6 +190,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := m.sess.Keys
 	if m.typing {
 		switch {
+		case keymap.Typed(msg):
+			// text for the filter, never a binding
 		case key.Matches(msg, k.Back):
 			m.Back()
 			return nil
@@ -421,25 +424,9 @@ func (m *Model) View() string {
 
 // --- help ----------------------------------------------------------------
 
-// keyHelp is one help entry for bs under desc.
-// TODO(F1): keymap.Help once helper B adds it (requests-B.md).
-func keyHelp(desc string, bs ...key.Binding) key.Binding {
-	var keys, help []string
-	for _, b := range bs {
-		if b.Enabled() {
-			keys = append(keys, b.Keys()...)
-			help = append(help, b.Help().Key)
-		}
-	}
-	var out key.Binding
-	out.SetKeys(keys...)
-	out.SetHelp(strings.Join(help, "/"), desc)
-	return out
-}
-
 func (m *Model) typingHelp() []key.Binding {
 	k := m.sess.Keys
-	return []key.Binding{keyHelp("keep filter", k.Accept), keyHelp("clear filter", k.Back)}
+	return []key.Binding{keymap.Help("keep filter", k.Accept), keymap.Help("clear filter", k.Back)}
 }
 
 func (m *Model) ShortHelp() []key.Binding {

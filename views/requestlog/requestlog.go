@@ -21,6 +21,7 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/format"
 	"github.com/dsbrowse/dsbrowse/views/pager"
@@ -378,25 +379,20 @@ func (m *Model) detailText() string {
 
 // --- help ----------------------------------------------------------------
 
-func relabel(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
-}
-
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.sess.Keys
-	cp := relabel(k.Copy, "copy as curl")
+	cp := keymap.Help("copy as curl", k.Copy)
 	if m.detail {
 		return m.page.ShortHelp(cp)
 	}
-	return []key.Binding{k.Down, k.Up, relabel(k.Open, "show request"), cp, k.Refresh}
+	return []key.Binding{k.Down, k.Up, keymap.Help("show request", k.Open), cp, k.Refresh}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.sess.Keys
-	cp := relabel(k.Copy, "copy as curl")
+	cp := keymap.Help("copy as curl", k.Copy)
 	if m.detail {
 		return m.page.FullHelp(cp, k.Refresh)
 	}
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {relabel(k.Open, "show request"), cp, k.Refresh}}
+	return [][]key.Binding{table.MovementHelp(&k), {keymap.Help("show request", k.Open), cp, k.Refresh}}
 }

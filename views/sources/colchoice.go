@@ -99,7 +99,7 @@ func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.sess.Keys
 	cm := m.colMenu
 	switch {
-	case msg.Type == tea.KeyEsc || key.Matches(msg, k.Back) || key.Matches(msg, k.ListColumns) || key.Matches(msg, k.Quit):
+	case key.Matches(msg, k.Back) || key.Matches(msg, k.ListColumns) || key.Matches(msg, k.Quit):
 		m.colMenu = nil
 		return nil
 	case key.Matches(msg, k.Up):
@@ -112,7 +112,7 @@ func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.MoveDown) && cm.cursor < len(cm.order)-1:
 		cm.order[cm.cursor+1], cm.order[cm.cursor] = cm.order[cm.cursor], cm.order[cm.cursor+1]
 		cm.cursor++
-	case key.Matches(msg, k.Mark) || msg.Type == tea.KeyEnter:
+	case key.Matches(msg, k.Mark) || key.Matches(msg, k.Accept):
 		c := cm.order[cm.cursor]
 		others := 0 // shown columns besides TAGS, which shows only when known
 		for _, o := range cm.order {
@@ -152,7 +152,7 @@ func (m *Model) menuLines() []string {
 		lines = append(lines, cur+box+" "+name)
 	}
 	k := m.sess.Keys
-	lines = append(lines, "", k.Mark.Help().Key+" show/hide", k.MoveUp.Help().Key+"/"+k.MoveDown.Help().Key+" move up/down", "esc close")
+	lines = append(lines, "", k.Mark.Help().Key+" show/hide", k.MoveUp.Help().Key+"/"+k.MoveDown.Help().Key+" move up/down", k.Back.Help().Key+" close")
 	w := 0
 	for _, l := range lines {
 		w = max(w, ansi.StringWidth(l))
@@ -238,58 +238,18 @@ func chosenLayout(w int, tags bool, chosen []column) layout {
 	if len(prio) == 0 { // only tags chosen, and none known
 		return layout{}
 	}
-	avail := w - markWidth
-	n := len(prio)
-	for ; n > 1; n-- {
-		need := 0
-		for _, c := range prio[:n] {
-			need += minWidth[c] + gap
-		}
-		if need-gap <= avail {
-			break
-		}
-	}
-	keep := map[column]bool{}
-	for _, c := range prio[:n] {
-		keep[c] = true
-	}
-	var l layout
+	f := fitColumns(w, prio, chosen)
 	first := 0 // the column that takes what is left: the name, or the first
-	for _, c := range chosen {
-		if keep[c] {
-			if c == colName {
-				first = len(l.cols)
-			}
-			l.cols = append(l.cols, c)
-			l.widths = append(l.widths, minWidth[c])
+	for i, c := range f.l.cols {
+		if c == colName {
+			first = i
 		}
 	}
-	used := 0
-	for _, wd := range l.widths {
-		used += wd + gap
+	f.grow(colName, 30)
+	f.grow(colTags, 20)
+	for _, c := range prio[:f.n] {
+		f.grow(c, wantWidth[c])
 	}
-	used -= gap
-	extra := avail - used
-	grow := func(c column, upto int) {
-		for i, lc := range l.cols {
-			if lc == c && extra > 0 && l.widths[i] < upto {
-				add := min(extra, upto-l.widths[i])
-				l.widths[i] += add
-				extra -= add
-			}
-		}
-	}
-	grow(colName, 30)
-	grow(colTags, 20)
-	for _, c := range prio[:n] {
-		grow(c, wantWidth[c])
-	}
-	grow(colSchema, 48)
-	if extra > 0 {
-		l.widths[first] += extra
-	}
-	if avail < used {
-		l.widths[first] = max(1, l.widths[first]-(used-avail))
-	}
-	return l
+	f.grow(colSchema, 48)
+	return f.done(first)
 }

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/viewtest"
 )
 
@@ -29,10 +28,11 @@ func TestClearingAFilterKeepsTheSelectedRow(t *testing.T) {
 				d.Key("esc")
 			} else {
 				d.Key("enter")
-				if _, ok := m.Back(); !ok {
+				cmd, ok := m.Back()
+				if !ok {
 					t.Fatal("esc should clear the filter")
 				}
-				d.Send(views.BackedMsg{})
+				d.Run(cmd)
 			}
 			if strings.Contains(d.Screen(), "match") {
 				t.Fatalf("the filter is still on:\n%s", d.Screen())

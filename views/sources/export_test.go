@@ -65,7 +65,7 @@ func export(t *testing.T, f *fileform.Model, format, path string) []views.Status
 	if h := f.Hint(); h != "" {
 		t.Fatalf("form says %q", h)
 	}
-	if _, ok := viewtest.Last[views.CloseModalMsg](fd); !ok {
+	if !f.Closed() {
 		t.Fatal("the form did not close")
 	}
 	var out []views.StatusMsg

@@ -7,7 +7,6 @@ package sources
 import (
 	"fmt"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
@@ -100,10 +99,4 @@ func (m *Model) exportReport() tea.Cmd {
 		what = "1 data source"
 	}
 	return views.OpenModal(accessreport.New(m.sess, srcs, what))
-}
-
-// short is b with a shorter help text: the list's ? help has one column
-// of room before the global keys give way.
-func short(b key.Binding, desc string) key.Binding {
-	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
 }

@@ -18,10 +18,12 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient/paging"
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/actions"
 	"github.com/dsbrowse/dsbrowse/views/clip"
 	"github.com/dsbrowse/dsbrowse/views/s3form"
+	"github.com/dsbrowse/dsbrowse/views/table"
 	"github.com/dsbrowse/dsbrowse/views/trace"
 )
 
@@ -94,14 +96,14 @@ type Model struct {
 	viewQ    string
 	viewSort sortKey
 
-	cursor, top int
-	selectedID  int64
-	moved       bool // the user has moved the cursor (else stay at top)
+	cur        table.Cursor
+	selectedID int64
+	moved      bool // the user has moved the cursor (else stay at top)
 
 	computeGen int
 	computing  bool
 	letters    letterIndex // for the one-letter filter of a large dataset (computeView)
-	dirty      bool
+	again      bool        // asked to recompute while one ran: onCompute starts another
 	// While a load streams in, the view is re-sorted at most every
 	// loadRedraw: lastCompute is when a compute last started, and
 	// redrawDue says a redrawMsg is on its way.
@@ -139,7 +141,7 @@ func (m *Model) CapturesInput() bool { return m.filtering || m.colMenu != nil }
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
 	m.input.Width = max(10, w/2)
-	m.clampScroll()
+	m.cur.Clamp(len(m.view), m.bodyRows())
 }
 
 // Close cancels every load and request the list has in flight.
@@ -248,17 +250,17 @@ type computeMsg struct {
 }
 
 // recompute sorts and filters the active dataset in a command. Requests
-// are coalesced: while one runs, later ones just mark the result dirty.
+// are coalesced: while one runs, later ones just ask for one more.
 func (m *Model) recompute() tea.Cmd {
 	if m.computing {
-		m.dirty = true
+		m.again = true
 		return nil
 	}
 	d := m.active()
 	if d == nil {
 		return nil
 	}
-	m.computing, m.dirty = true, false
+	m.computing, m.again = true, false
 	m.lastCompute = time.Now()
 	m.computeGen++
 	gen, rows, key, q, sel := m.computeGen, d.rows, m.sort, m.query, m.selectedID
@@ -350,14 +352,20 @@ func (m *Model) onCompute(msg computeMsg) tea.Cmd {
 			d.sorted, d.sortedKey, d.sortedN = msg.sorted, msg.key, msg.n
 		}
 		m.view, m.viewDS, m.viewN, m.viewQ, m.viewSort = msg.view, d, msg.n, msg.query, msg.key
+		i := m.cur.Index()
 		switch {
 		case !m.moved:
-			m.cursor = 0 // until the user moves, the top row is selected
+			i = 0 // until the user moves, the top row is selected
 		case msg.cursor >= 0:
-			m.cursor = msg.cursor // follow the selected row to its new place
+			i = msg.cursor // follow the selected row to its new place
 		}
-		m.syncSelected()
-		m.clampScroll()
+		// A cursor past the end of a shorter view keeps selectedID: the
+		// row it was on is found again when the view grows back.
+		past := i >= len(m.view)
+		m.cur.Set(i, len(m.view), m.bodyRows())
+		if !past {
+			m.syncSelected()
+		}
 		if d == m.all && d.done && msg.n == len(d.rows) && d.total == len(d.rows) && trace.On() {
 			trace.Mark("all-loaded")
 			if d.ld != nil {
@@ -365,8 +373,8 @@ func (m *Model) onCompute(msg computeMsg) tea.Cmd {
 			}
 		}
 	}
-	if m.dirty || (d != nil && (msg.n != len(d.rows) || msg.query != m.query || msg.key != m.sort)) {
-		m.dirty = false
+	if m.again || (d != nil && (msg.n != len(d.rows) || msg.query != m.query || msg.key != m.sort)) {
+		m.again = false
 		return m.recompute()
 	}
 	return nil
@@ -381,10 +389,10 @@ func (m *Model) syncSelected() {
 // Selected is the row under the cursor.
 func (m *Model) Selected() (Row, bool) {
 	d := m.viewDS
-	if d == nil || m.cursor < 0 || m.cursor >= len(m.view) {
+	if d == nil || m.cur.Index() >= len(m.view) {
 		return Row{}, false
 	}
-	return d.rows[m.view[m.cursor]], true
+	return d.rows[m.view[m.cur.Index()]], true
 }
 
 // Marked returns the marked rows that are loaded, in display order.
@@ -424,49 +432,42 @@ func (m *Model) ClearMarks() { clear(m.marks) }
 
 func (m *Model) bodyRows() int { return max(m.h-2, 0) } // info line + column header
 
-func (m *Model) clampScroll() {
-	n := len(m.view)
-	m.cursor = max(0, min(m.cursor, n-1))
-	rows := m.bodyRows()
-	if rows <= 0 {
-		m.top = m.cursor
-		return
-	}
-	if m.cursor < m.top {
-		m.top = m.cursor
-	}
-	if m.cursor >= m.top+rows {
-		m.top = m.cursor - rows + 1
-	}
-	m.top = max(0, min(m.top, max(n-rows, 0)))
+func (m *Model) moveTo(i int) {
+	m.cur.Set(i, len(m.view), m.bodyRows())
+	m.userMoved()
 }
 
-func (m *Model) moveTo(i int) {
-	m.cursor = i
+// userMoved follows a move of the cursor by the user: the selection
+// stays on that row from now on.
+func (m *Model) userMoved() {
 	m.moved = true
-	m.clampScroll()
 	m.syncSelected()
 }
 
-// Back clears, in order, a server search and a local filter. It reports
-// whether esc was used up.
+// resetCursor puts the cursor back on the top row for new rows (a new
+// filter, a new search), following it until the user moves.
+func (m *Model) resetCursor() {
+	m.cur.Reset()
+	m.moved = false
+}
+
+// Back clears, in order, the filter being typed, a server search, a
+// local filter and the marks; it returns the recompute that shows the
+// rows again, and whether esc was used up.
 func (m *Model) Back() (tea.Cmd, bool) {
 	switch {
 	case m.filtering:
-		m.stopFiltering(true)
-		return nil, true
+		m.stopFiltering()
+		m.clearQuery()
+		return m.recompute(), true
 	case m.search != nil:
 		stopLoad(m.search)
 		m.search = nil
 		m.view, m.viewDS = nil, nil
-		m.dirty = true // Back runs outside Update; the next Update recomputes
-		return nil, true
+		return m.recompute(), true
 	case m.query != "":
-		m.query = ""
-		m.input.SetValue("")
-		m.keepSelected()
-		m.dirty = true // Back runs outside Update; the next Update recomputes
-		return nil, true
+		m.clearQuery()
+		return m.recompute(), true
 	case len(m.marks) > 0:
 		m.ClearMarks()
 		return nil, true
@@ -474,16 +475,18 @@ func (m *Model) Back() (tea.Cmd, bool) {
 	return nil, false
 }
 
-func (m *Model) stopFiltering(clearQuery bool) tea.Cmd {
+// stopFiltering closes the filter field; the query stays.
+func (m *Model) stopFiltering() {
 	m.filtering = false
 	m.input.Blur()
-	if clearQuery {
-		m.query = ""
-		m.input.SetValue("")
-		m.keepSelected()
-		m.dirty = true
-	}
-	return nil
+}
+
+// clearQuery drops the local filter, keeping the selected row selected;
+// the caller recomputes.
+func (m *Model) clearQuery() {
+	m.query = ""
+	m.input.SetValue("")
+	m.keepSelected()
 }
 
 // keepSelected makes the next compute keep the cursor on the selected row
@@ -497,13 +500,7 @@ func (m *Model) keepSelected() {
 }
 
 func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
-	cmd := m.update(msg)
-	// Back() runs outside Update; pick up the recompute it asked for.
-	if m.dirty && !m.computing {
-		m.dirty = false
-		cmd = tea.Batch(cmd, m.recompute())
-	}
-	return m, cmd
+	return m, m.update(msg)
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
@@ -557,21 +554,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	k := m.sess.Keys
-	n := len(m.view)
-	page := max(m.bodyRows()-1, 1)
 	switch {
-	case key.Matches(msg, k.Up):
-		m.moveTo(m.cursor - 1)
-	case key.Matches(msg, k.Down):
-		m.moveTo(m.cursor + 1)
-	case key.Matches(msg, k.PageUp):
-		m.moveTo(m.cursor - page)
-	case key.Matches(msg, k.PageDown):
-		m.moveTo(m.cursor + page)
-	case key.Matches(msg, k.Top):
-		m.moveTo(0)
-	case key.Matches(msg, k.Bottom):
-		m.moveTo(n - 1)
+	case m.cur.Key(msg, &k, len(m.view), m.bodyRows()):
+		m.userMoved()
 	case key.Matches(msg, k.Filter):
 		m.filtering = true
 		m.input.SetValue(m.query)
@@ -634,7 +619,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			} else {
 				m.marks[r.ID] = true
 			}
-			m.moveTo(m.cursor + 1)
+			m.moveTo(m.cur.Index() + 1)
 		}
 	}
 	return nil
@@ -643,10 +628,15 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.sess.Keys
 	switch {
-	case msg.Type == tea.KeyEsc || key.Matches(msg, k.Back):
-		return m.stopFiltering(true)
-	case msg.Type == tea.KeyEnter:
-		return m.stopFiltering(false)
+	case keymap.Typed(msg):
+		// text for the filter, never a binding
+	case key.Matches(msg, k.Back):
+		m.stopFiltering()
+		m.clearQuery()
+		return m.recompute()
+	case key.Matches(msg, k.Accept):
+		m.stopFiltering()
+		return nil
 	case key.Matches(msg, k.ServerSearch):
 		q := strings.TrimSpace(m.input.Value())
 		// The server searches the free text; field tokens stay as the
@@ -658,46 +648,45 @@ func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
 		if q == "" {
 			return nil
 		}
-		m.stopFiltering(true)
+		m.stopFiltering()
+		m.clearQuery()
 		m.query = keep
 		m.input.SetValue(keep)
 		stopLoad(m.search)
 		m.search = m.newDataset(listOpts{search: q, filter: m.filter})
 		m.view, m.viewDS = nil, nil
-		m.cursor, m.top, m.moved = 0, 0, false
-		return m.startLoad(m.search)
-	case msg.Type == tea.KeyUp:
-		m.moveTo(m.cursor - 1)
-		return nil
-	case msg.Type == tea.KeyDown:
-		m.moveTo(m.cursor + 1)
+		m.resetCursor()
+		return tea.Batch(m.recompute(), m.startLoad(m.search))
+	case m.cur.TypingKey(msg, &k, len(m.view), m.bodyRows()):
+		m.userMoved()
 		return nil
 	}
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
 	if v := m.input.Value(); v != m.query {
 		m.query = v
-		m.cursor, m.top, m.moved = 0, 0, false
+		m.resetCursor()
 		return tea.Batch(cmd, m.recompute())
 	}
 	return cmd
 }
 
 func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
+	if m.cur.Wheel(msg, len(m.view), m.bodyRows()) {
+		m.userMoved()
+		return nil
+	}
 	if msg.Action != tea.MouseActionPress {
 		return nil
 	}
 	switch msg.Button {
-	case tea.MouseButtonWheelUp:
-		m.moveTo(m.cursor - 3)
-	case tea.MouseButtonWheelDown:
-		m.moveTo(m.cursor + 3)
 	case tea.MouseButtonLeft:
 		if msg.Y == 1 && m.colMenu == nil {
 			return m.headerClick(msg.X)
 		}
-		if i := m.top + msg.Y - 2; msg.Y >= 2 && i < len(m.view) {
-			if i == m.cursor {
+		// Body line 2 is the first row (info line, column header above it).
+		if i, ok := m.cur.At(msg.Y-2, len(m.view), m.bodyRows()); ok {
+			if i == m.cur.Index() {
 				if r, ok := m.Selected(); ok {
 					return views.Emit(views.OpenSourceMsg{ID: r.ID, Name: r.Name})
 				}
@@ -775,15 +764,15 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.sess.Keys
 	if m.filtering {
 		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+			keymap.Help("keep filter", k.Accept),
+			keymap.Help("clear", k.Back),
 			k.ServerSearch,
 		}
 	}
 	if m.colMenu != nil {
 		return []key.Binding{
-			short(m.sess.Keys.Mark, "show/hide"), m.sess.Keys.MoveUp, m.sess.Keys.MoveDown,
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+			keymap.Help("show/hide", m.sess.Keys.Mark), m.sess.Keys.MoveUp, m.sess.Keys.MoveDown,
+			keymap.Help("close", m.sess.Keys.Back),
 		}
 	}
 	if m.failedStart() {
@@ -816,9 +805,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 	refresh := m.refreshKey()
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Access, k.Visibility, k.Columns, short(k.Filter, filterHelp), k.ServerSearch, k.ListColumns},
-		{k.Sort, k.SortReverse, refresh, short(k.Requests, "requests"), k.Copy, short(k.OpenWeb, "web UI"), k.Export},
-		{k.Mark, k.Subscribe, k.Unsubscribe, k.Create, k.Delete, k.Restore, short(k.Report, "access report")},
+		{k.Open, k.Access, k.Visibility, k.Columns, keymap.Help(filterHelp, k.Filter), k.ServerSearch, k.ListColumns},
+		{k.Sort, k.SortReverse, refresh, keymap.Help("requests", k.Requests), k.Copy, keymap.Help("web UI", k.OpenWeb), k.Export},
+		{k.Mark, k.Subscribe, k.Unsubscribe, k.Create, k.Delete, k.Restore, keymap.Help("access report", k.Report)},
 	}
 }
 

@@ -71,10 +71,11 @@ func TestFilterNarrowsHighlightsAndEscClears(t *testing.T) {
 	if !strings.Contains(d.Screen(), "/web") {
 		t.Error("the kept filter is not shown")
 	}
-	if _, ok := m.Back(); !ok {
+	cmd, ok := m.Back()
+	if !ok {
 		t.Fatal("esc should clear the filter first")
 	}
-	d.Send(views.BackedMsg{})
+	d.Run(cmd) // the recompute that shows every row again
 	// Every row is back; the cursor stays on the row it was on (see
 	// TestClearingAFilterKeepsTheSelectedRow), so the screen shows it.
 	if scr := d.Screen(); strings.Contains(scr, "match") || !strings.Contains(scr, "600 of 600 loaded") {
@@ -115,10 +116,11 @@ func TestServerSearch(t *testing.T) {
 	if !strings.Contains(strings.Join(api.Calls, "\n"), `search="00012"`) {
 		t.Error("no searchText request was sent")
 	}
-	if _, ok := m.Back(); !ok {
+	cmd, ok := m.Back()
+	if !ok {
 		t.Fatal("esc should leave the server search")
 	}
-	d.Send(views.BackedMsg{})
+	d.Run(cmd)
 	if !strings.Contains(d.Screen(), "300 of 300 loaded") {
 		t.Errorf("the full list should be back:\n%s", d.Screen())
 	}
@@ -222,18 +224,69 @@ func TestChangesShowAtOnce(t *testing.T) {
 func TestMouseWheelScrollsAndClickSelects(t *testing.T) {
 	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(50)}
 	d, m := newList(t, api, 100, 20)
+	// The wheel scrolls three rows, as in every table (views/table): the
+	// cursor, on the first row, goes along.
 	d.Send(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonWheelDown})
-	if r, _ := m.Selected(); m.cursor != 3 {
-		t.Fatalf("wheel moved the cursor to %d (%s), want 3", m.cursor, r.Name)
+	if r, _ := m.Selected(); m.cur.Index() != 3 || m.cur.Offset() != 3 {
+		t.Fatalf("wheel: cursor on %d (%s), first row %d; want both 3", m.cur.Index(), r.Name, m.cur.Offset())
 	}
-	// Body line 2 is the first row (info line, column header above it).
+	// Body line 2 is the first row shown (info line, column header above
+	// it): row 3 now.
 	d.Send(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonLeft, Y: 2 + 5})
-	if m.cursor != 5 {
-		t.Fatalf("click selected row %d, want 5", m.cursor)
+	if m.cur.Index() != 8 {
+		t.Fatalf("click selected row %d, want 8", m.cur.Index())
+	}
+	d.Send(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonWheelUp})
+	if m.cur.Index() != 8 || m.cur.Offset() != 0 {
+		t.Fatalf("wheel up: cursor on %d, first row %d; want 8 from 0 (the cursor stays while in view)", m.cur.Index(), m.cur.Offset())
 	}
 	sel, _ := m.Selected()
-	d.Send(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonLeft, Y: 2 + 5})
+	d.Send(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonLeft, Y: 2 + 8})
 	if o, ok := viewtest.Last[views.OpenSourceMsg](d); !ok || o.ID != sel.ID {
 		t.Fatal("a click on the selected row should open it")
+	}
+}
+
+// The list pages as every table does (views/table): a window of rows at
+// a time; while the filter is typed only the arrows move (j is a letter
+// of it), and a menu's column list takes the accept key.
+func TestPagesAndMovesWhileTyping(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(50)}
+	d, m := newList(t, api, 100, 12) // 10 rows under the info line and header
+	d.Key("pgdown")
+	if m.cur.Index() != 10 || m.cur.Offset() != 1 {
+		t.Fatalf("pgdown: row %d from %d, want 10 from 1", m.cur.Index(), m.cur.Offset())
+	}
+	d.Key("pgup")
+	if m.cur.Index() != 0 {
+		t.Fatalf("pgup: row %d, want 0", m.cur.Index())
+	}
+	d.Key("G")
+	if m.cur.Index() != 49 {
+		t.Fatalf("G: row %d, want 49", m.cur.Index())
+	}
+	d.Key("/")
+	d.Type("s")
+	d.Key("down", "down")
+	if m.cur.Index() != 2 || !m.CapturesInput() {
+		t.Fatalf("down while typing: row %d", m.cur.Index())
+	}
+	d.Type("j")
+	if m.query != "sj" || !m.CapturesInput() {
+		t.Fatalf("j should be typed into the filter: %q", m.query)
+	}
+	d.Key("esc")
+	d.Key(m.sess.Keys.ListColumns.Keys()[0])
+	if m.colMenu == nil {
+		t.Fatal("the column menu did not open")
+	}
+	on := m.colMenu.on[m.colMenu.order[1]]
+	d.Key("down", "enter")
+	if m.colMenu.on[m.colMenu.order[1]] == on {
+		t.Error("enter should show/hide the column under the cursor")
+	}
+	d.Key("esc")
+	if m.colMenu != nil {
+		t.Error("esc should close the menu")
 	}
 }

@@ -123,59 +123,81 @@ func computeLayout(w int, tags bool, chosen []column) layout {
 	if tags {
 		priority = priorityTags
 	}
+	f := fitColumns(w, priority, allColumns)
+	// Grow in steps: the name to a readable width first, then the other
+	// columns to what they want, then the name further, then schema.table;
+	// whatever is left goes to the name.
+	f.grow(colName, 30)
+	for _, c := range priority[1:f.n] {
+		f.grow(c, wantWidth[c])
+	}
+	f.grow(colName, wantWidth[colName])
+	f.grow(colSchema, 48)
+	return f.done(0)
+}
+
+// allColumns is every column in the default layout's order.
+var allColumns = defaultOrder()
+
+// fitting is a layout being sized: the default layout and chosen columns
+// (colchoice.go) share the width pass and differ in how they grow.
+type fitting struct {
+	l     layout
+	n     int // how many of the priority list fit
+	extra int // cells not given yet; negative when even one column is too wide
+}
+
+// fitColumns keeps the most columns of prio (most important first; one
+// at least) whose minimum widths fit in w, shown in the order of order,
+// at their minimum widths.
+func fitColumns(w int, prio, order []column) *fitting {
 	avail := w - markWidth
-	n := len(priority)
+	n := len(prio)
 	for ; n > 1; n-- {
 		need := 0
-		for _, c := range priority[:n] {
+		for _, c := range prio[:n] {
 			need += minWidth[c] + gap
 		}
 		if need-gap <= avail {
 			break
 		}
 	}
-	keep := map[column]bool{}
-	for _, c := range priority[:n] {
+	var keep [numColumns + 1]bool
+	for _, c := range prio[:n] {
 		keep[c] = true
 	}
-	var l layout
-	for c := column(0); c <= colTags; c++ {
+	f := &fitting{n: n, extra: avail + gap}
+	for _, c := range order {
 		if keep[c] {
-			l.cols = append(l.cols, c)
-			l.widths = append(l.widths, minWidth[c])
+			f.l.cols = append(f.l.cols, c)
+			f.l.widths = append(f.l.widths, minWidth[c])
+			f.extra -= minWidth[c] + gap
 		}
 	}
-	used := 0
-	for _, wd := range l.widths {
-		used += wd + gap
-	}
-	used -= gap
-	extra := avail - used
-	// Grow in steps: the name to a readable width first, then the other
-	// columns to what they want, then the name further, then schema.table;
-	// whatever is left goes to the name.
-	grow := func(c column, upto int) {
-		for i, lc := range l.cols {
-			if lc == c && extra > 0 && l.widths[i] < upto {
-				add := min(extra, upto-l.widths[i])
-				l.widths[i] += add
-				extra -= add
-			}
+	return f
+}
+
+// grow widens column c, if shown, up to upto cells, with what is left.
+func (f *fitting) grow(c column, upto int) {
+	for i, lc := range f.l.cols {
+		if lc == c && f.extra > 0 && f.l.widths[i] < upto {
+			add := min(f.extra, upto-f.l.widths[i])
+			f.l.widths[i] += add
+			f.extra -= add
 		}
 	}
-	grow(colName, 30)
-	for _, c := range priority[1:n] {
-		grow(c, wantWidth[c])
+}
+
+// done gives what is left to the shown column at index first, or takes
+// from it what is missing (narrower than one column: it is clipped).
+func (f *fitting) done(first int) layout {
+	if f.extra > 0 {
+		f.l.widths[first] += f.extra
 	}
-	grow(colName, wantWidth[colName])
-	grow(colSchema, 48)
-	if extra > 0 {
-		l.widths[0] += extra
+	if f.extra < 0 {
+		f.l.widths[first] = max(1, f.l.widths[first]+f.extra)
 	}
-	if avail < used { // narrower than one column: clip the name
-		l.widths[0] = max(1, l.widths[0]-(used-avail))
-	}
-	return l
+	return f.l
 }
 
 func (r *Row) cell(c column) string {
@@ -296,7 +318,8 @@ func (m *Model) layout() layout {
 	rows := m.bodyRows()
 	var shown []int32
 	if m.viewDS != nil && len(m.view) > 0 {
-		shown = m.view[min(m.top, len(m.view)):min(m.top+rows, len(m.view))]
+		from, to := m.cur.Window(len(m.view), rows)
+		shown = m.view[from:to]
 	}
 	return computeLayout(m.w, m.tagCol.known(m.viewDS, shown), m.cols)
 }
@@ -315,7 +338,8 @@ func (m *Model) listView() string {
 	rows := m.bodyRows()
 	var shown []int32
 	if m.viewDS != nil && len(m.view) > 0 {
-		shown = m.view[min(m.top, len(m.view)):min(m.top+rows, len(m.view))]
+		from, to := m.cur.Window(len(m.view), rows)
+		shown = m.view[from:to]
 	}
 	l := computeLayout(m.w, m.tagCol.known(m.viewDS, shown), m.cols)
 	st := m.styles
@@ -355,11 +379,11 @@ func (m *Model) listView() string {
 		match = newMatcher(text) // the name part of the query; the tokens show as chips
 		hl = make([]int, 0, 64)
 	}
-	end := min(m.top+rows, len(m.view))
-	for vi := m.top; vi < end; vi++ {
+	from, end := m.cur.Window(len(m.view), rows)
+	for vi := from; vi < end; vi++ {
 		b.WriteByte('\n')
 		r := &d.rows[m.view[vi]]
-		selected := vi == m.cursor
+		selected := vi == m.cur.Index()
 		base, hi := st.normal, st.match
 		switch {
 		case selected && r.Disabled:

@@ -43,7 +43,7 @@ func (m *Model) setServerFilter(o serverFilter) tea.Cmd {
 	m.filter = o
 	m.search, m.reload = nil, nil
 	m.view, m.viewDS = nil, nil
-	m.cursor, m.top, m.moved = 0, 0, false
+	m.resetCursor()
 	m.ClearMarks()
 	if c, ok := sortColumns[o.SortField]; ok {
 		m.sort = sortKey{col: c, desc: o.SortOrder == "desc"}
