@@ -1,9 +1,12 @@
 package views
 
 import (
+	"context"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/dsbrowse/dsbrowse/apiclient/paging"
 )
 
 type reply struct{ n int }
@@ -93,4 +96,27 @@ func TestLatestMarksWhatFollows(t *testing.T) {
 	if Latest(&s, func() tea.Msg { return nil })() != nil {
 		t.Error("a nil reply was marked")
 	}
+}
+
+func TestNextBatch(t *testing.T) {
+	ctx := context.Background()
+	fetch := func(_ context.Context, offset, size int) ([]int, int, error) {
+		if offset > 0 {
+			return nil, 2, nil
+		}
+		return []int{1, 2}, 2, nil
+	}
+	l := paging.Start(ctx, fetch, func(v *int) uint64 { return uint64(*v) }, paging.Options{FirstPage: 10, Concurrency: 1})
+	var s Slot
+	wait := NextBatch(ctx, &s, "loading", l)
+	start, ok := wait().(RequestStartMsg)
+	if !ok || start.Label != "loading" {
+		t.Fatalf("got %#v, want a tracked request", start)
+	}
+	got, ok := current(t, start.Run())
+	b, isBatch := got.(BatchMsg[int])
+	if !ok || !isBatch || !b.OK || len(b.B.Items) != 2 {
+		t.Fatalf("got %#v, %v, want the first batch", got, ok)
+	}
+	l.Cancel()
 }
