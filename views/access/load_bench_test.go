@@ -66,6 +66,10 @@ func BenchmarkLoadMembers(b *testing.B) {
 					queue = append(queue, runHere(r.Run)...)
 					continue
 				}
+				msg, ok := viewtest.Current(msg) // as the root delivers it
+				if !ok {
+					continue
+				}
 				start := time.Now()
 				_, cmd := m.Update(msg)
 				ui += time.Since(start)

@@ -544,3 +544,52 @@ func TestFilterMenuTopAndBottom(t *testing.T) {
 		}
 	}
 }
+
+// The menu and the filter line take the keymap's bindings, rebound or
+// not: a rebound back closes the menu and clears the filter as esc did
+// (esc then does nothing there), a rebound accept applies, left and right
+// (h and l too) step the choices; letters typed in the filter stay text.
+func TestReboundKeysInTheMenuAndTheFilter(t *testing.T) {
+	api := &fakeAPI{users: members(4)}
+	sess := testCtx(api)
+	k, err := sess.Keys.Apply(map[string][]string{"back": {"ctrl+g"}, "accept": {"ctrl+o"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess.Keys = k
+	m := New(sess, 16, "Web Sales")
+	m.SetSize(120, 24)
+	drive(m, m.Init())
+	before := callCount(api)
+
+	press(m, "f", "esc")
+	if m.menu == nil {
+		t.Fatal("esc closed the menu with back rebound to ctrl+g")
+	}
+	press(m, "ctrl+g")
+	if m.menu != nil {
+		t.Fatal("the rebound back did not close the menu")
+	}
+	press(m, "f", "G", "l", "enter") // show: approved only; enter is not accept now
+	if m.menu == nil || callCount(api) != before {
+		t.Fatal("enter applied the menu with accept rebound to ctrl+o")
+	}
+	press(m, "h", "l", "ctrl+o")
+	if o := lastCall(t, api); m.menu != nil || o.Approved == nil || !*o.Approved {
+		t.Fatalf("ctrl+o: menu %v, asked %+v", m.menu != nil, o)
+	}
+
+	press(m, "/")
+	typeText(m, "jhl")
+	if m.t.Typed() != "jhl" || !m.t.Typing() {
+		t.Fatalf("typed %q (typing %v): a letter fired a binding", m.t.Typed(), m.t.Typing())
+	}
+	press(m, "esc")
+	if !m.t.Typing() {
+		t.Fatal("esc left the filter with back rebound")
+	}
+	press(m, "ctrl+g")
+	if m.t.LineShown() || m.CapturesInput() {
+		t.Fatal("the rebound back did not clear the filter")
+	}
+}

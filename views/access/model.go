@@ -497,16 +497,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	// The footer is one line with the global keys after these: short
 	// words, movement left to ? (the full help says each key in full).
-	var out []key.Binding
-	if m.selected() != nil {
-		out = append(out, keymap.Help("what they see", k.Open))
-	}
-	if len(m.rows) > 0 {
-		out = append(out, k.Filter)
-	}
-	if m.t.Query() != "" {
-		out = append(out, keymap.Help("clear filter", k.Back))
-	}
+	out := m.tableHelp()
 	out = append(out, keymap.Help("filters", k.MemberFilters))
 	if m.selected() != nil {
 		out = append(out, keymap.Help("edit", k.EditMember), keymap.Help("revoke", k.Revoke))
@@ -527,17 +518,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.len() > 1 {
 		out = append(out, table.MovementHelp(k))
 	}
-	var act []key.Binding
-	if m.selected() != nil {
-		act = append(act, keymap.Help("what they see", k.Open))
-	}
-	if len(m.rows) > 0 {
-		act = append(act, k.Filter)
-	}
-	if m.t.Query() != "" {
-		act = append(act, keymap.Help("clear filter", k.Back))
-	}
-	out = append(out, append(act, k.Refresh))
+	out = append(out, append(m.tableHelp(), k.Refresh))
 	out = append(out, []key.Binding{k.MemberFilters, k.ExpandGroups,
 		keymap.Help("sort (server)", k.Sort), keymap.Help("reverse sort", k.SortReverse), k.Requests})
 	var writes []key.Binding
@@ -545,6 +526,23 @@ func (m *Model) FullHelp() [][]key.Binding {
 		writes = append(writes, k.EditMember, k.Revoke)
 	}
 	return append(out, append(writes, k.AddMember))
+}
+
+// tableHelp is the keys that open a row and filter the table, as far as
+// they do something now.
+func (m *Model) tableHelp() []key.Binding {
+	k := &m.sess.Keys
+	var out []key.Binding
+	if m.selected() != nil {
+		out = append(out, keymap.Help("what they see", k.Open))
+	}
+	if len(m.rows) > 0 {
+		out = append(out, k.Filter)
+	}
+	if m.t.Query() != "" {
+		out = append(out, keymap.Help("clear filter", k.Back))
+	}
+	return out
 }
 
 // typingHelp is the filter field's keys.

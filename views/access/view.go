@@ -140,19 +140,8 @@ func (m *Model) renderRow(i int, idx, widths []int) string {
 		b.WriteString(strings.Repeat(" ", gutter))
 	}
 	hits := filtered.Parts(matched, len(r.name), len(r.search))
-	for j, ci := range idx {
-		if j > 0 {
-			b.WriteString(base.Render(strings.Repeat(" ", sep)))
-		}
-		c := columns[ci]
-		var lit []int
-		switch c.field {
-		case nameField:
-			lit = hits[0]
-		case emailField:
-			lit = hits[1]
-		}
-		b.WriteString(filtered.Cell(c.cell(r, widths[j]), widths[j], lit, base, match))
-	}
+	b.WriteString(filtered.Cells(idx, widths, sep, base, match, hits, func(ci, w int) (string, int) {
+		return columns[ci].cell(r, w), columns[ci].field
+	}, nil))
 	return b.String()
 }

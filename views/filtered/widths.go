@@ -90,6 +90,32 @@ func Header(style lipgloss.Style, gutter, sep int, idx, widths []int, title func
 	return b.String()
 }
 
+// Cells draws a row's cells: the columns idx, widths wide, sep apart (in
+// base). text gives a column's text for its width and the part of the
+// search string it shows, counted from 1 (0: none): that part's matches,
+// hits[part-1] (see Parts), are drawn in match. style, when not nil, may
+// give a column another style than base.
+func Cells(idx, widths []int, sep int, base, match lipgloss.Style, hits [][]int,
+	text func(col, w int) (string, int), style func(col int) lipgloss.Style) string {
+	var b strings.Builder
+	for j, ci := range idx {
+		if j > 0 {
+			b.WriteString(base.Render(strings.Repeat(" ", sep)))
+		}
+		s, part := text(ci, widths[j])
+		var lit []int
+		if part > 0 && part <= len(hits) {
+			lit = hits[part-1]
+		}
+		cs := base
+		if style != nil {
+			cs = style(ci)
+		}
+		b.WriteString(Cell(s, widths[j], lit, cs, match))
+	}
+	return b.String()
+}
+
 // Parts splits the matched bytes of a search string made of parts joined
 // by single spaces, each part ending at ends[p] (ascending), into each
 // part's matches, counted from the part's start. A match on a joining

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
@@ -264,25 +265,13 @@ func (m *Model) renderRow(i int, idx, widths []int) string {
 		b.WriteString(" ")
 	}
 	hits := filtered.Parts(matched, r.whoEnd, r.emailEnd, len(r.search))
-	for j, ci := range idx {
-		if j > 0 {
-			b.WriteString(base.Render(strings.Repeat(" ", sep)))
-		}
-		c := columns[ci]
-		var lit []int
-		switch c.field {
-		case whoField:
-			lit = hits[0]
-		case emailField:
-			lit = hits[1]
-		case sourceField:
-			lit = hits[2]
-		}
-		style := base
+	b.WriteString(filtered.Cells(idx, widths, sep, base, match, hits, func(ci, w int) (string, int) {
+		return columns[ci].cell(m, r, w), columns[ci].field
+	}, func(ci int) lipgloss.Style {
 		if ci == statusCol && !cur {
-			style = st.Error
+			return st.Error // a failure's reason, unless the cursor's row
 		}
-		b.WriteString(filtered.Cell(c.cell(m, r, widths[j]), widths[j], lit, style, match))
-	}
+		return base
+	}))
 	return b.String()
 }
