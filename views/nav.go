@@ -1,6 +1,8 @@
-// Package views holds the screens of the TUI and the contract between them
-// and the root model (package ui/tui). Views never import ui/...: they ask it for
-// things (navigate, open a modal, show a status) by returning messages.
+// Package views is the contract between the screens of the TUI (its
+// sub-packages) and the root model (package ui/tui): the view protocol
+// (nav.go), the session every view shares (session.go) and the claims of
+// the write flows (writes.go). Views never import ui/...: they ask the root
+// for things (navigate, open a modal, show a status) by returning messages.
 package views
 
 import (
@@ -33,8 +35,9 @@ type View interface {
 // leave the stack.
 type Closer interface{ Close() }
 
-// Closing is implemented by modals that can tell, right after an update,
-// that they asked to close; the root then closes them at once, so a key
+// Closing is how a modal closes, the one way: Closed reports that it is
+// done. The root asks after every update the modal receives (a key, a
+// reply, a broadcast) and after its Init, and closes it at once, so a key
 // typed next goes to the view below instead of to a dialog on its way out.
 type Closing interface{ Closed() bool }
 
@@ -52,8 +55,6 @@ type (
 	PopMsg struct{}
 	// OpenModalMsg shows M over the current view; it takes all keys.
 	OpenModalMsg struct{ M View }
-	// CloseModalMsg closes the modal.
-	CloseModalMsg struct{}
 	// StatusMsg shows a short message in the status line.
 	StatusMsg struct {
 		Text  string
@@ -129,10 +130,6 @@ type (
 		Label string
 		Msg   tea.Msg
 	}
-	// BackedMsg is sent to a view right after its Back used esc. Deprecated:
-	// Back returns its command now; the root sends it only until the
-	// sources list and the inbox stop waiting for it (issue 12 finding 3).
-	BackedMsg struct{}
 )
 
 // Track runs cmd (which does IO) under the root's spinner, labelled for the
@@ -225,7 +222,6 @@ func (m LatestMsg) Current() (tea.Msg, bool) {
 func Push(v View) tea.Cmd      { return func() tea.Msg { return PushMsg{V: v} } }
 func Pop() tea.Msg             { return PopMsg{} }
 func OpenModal(m View) tea.Cmd { return func() tea.Msg { return OpenModalMsg{M: m} } }
-func CloseModal() tea.Msg      { return CloseModalMsg{} }
 func Status(text string, l Level) tea.Cmd {
 	return func() tea.Msg { return StatusMsg{Text: text, Level: l} }
 }

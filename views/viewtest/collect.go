@@ -170,7 +170,7 @@ func current(msg tea.Msg) (tea.Msg, bool) {
 // errors, broadcasts) rather than for the view that sent it.
 func forRoot(msg tea.Msg) bool {
 	switch msg.(type) {
-	case views.PushMsg, views.PopMsg, views.OpenModalMsg, views.CloseModalMsg, views.StatusMsg, views.ErrorMsg,
+	case views.PushMsg, views.PopMsg, views.OpenModalMsg, views.StatusMsg, views.ErrorMsg,
 		views.OpenSourceMsg, views.OpenAccessMsg, views.OpenMyVisibilityMsg, views.OpenUserViewMsg,
 		views.SourceChangedMsg, views.SourceRemovedMsg, views.SourcesAddedMsg, views.AccessChangedMsg,
 		views.OpenRequestsMsg, views.RequestsDecidedMsg, views.OpenColumnsMsg, views.TagsChangedMsg,
