@@ -442,7 +442,7 @@ func TestCloseCancelsRequests(t *testing.T) {
 	m.Close()
 	select {
 	case msgs := <-done:
-		if len(msgs) != 1 || msgs[0].(batchMsg).ok {
+		if len(msgs) != 1 || msgs[0].(batchMsg).OK {
 			t.Fatalf("got %#v, want the load's end", msgs)
 		}
 		if _, cmd := m.Update(msgs[0]); cmd != nil {

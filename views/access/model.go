@@ -23,12 +23,9 @@ const loadLabel = "loading access users"
 
 // batchMsg is one batch of the shared page loader (apiclient/paging):
 // rows of GET /dataSource/{id}/access, converted on the loader's
-// goroutines. ok is false once the load was cancelled. Only the newest
-// load's batches arrive (views.Latest on Model.load).
-type batchMsg struct {
-	b  paging.Batch[row]
-	ok bool
-}
+// goroutines. Only the newest load's batches arrive (views.NextBatch on
+// Model.load).
+type batchMsg = views.BatchMsg[row]
 
 // userKey identifies a user across reloads.
 type userKey struct {
@@ -239,11 +236,7 @@ func rowKey(r *row) uint64 {
 // next waits for the loader's next batch: one outstanding command per
 // load, the newest on m.load (a reload's drops the old load's).
 func (m *Model) next() tea.Cmd {
-	l, ctx := m.loader, m.base
-	return views.TrackLatest(&m.load, loadLabel, func() tea.Msg {
-		b, ok := l.Next(ctx)
-		return batchMsg{b: b, ok: ok}
-	})
+	return views.NextBatch(m.base, &m.load, loadLabel, m.loader)
 }
 
 // Update handles pages, keys and the mouse.
@@ -280,11 +273,11 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 }
 
 func (m *Model) onBatch(msg batchMsg) tea.Cmd {
-	if !msg.ok {
+	if !msg.OK {
 		m.inflight = false // cancelled
 		return nil
 	}
-	b := msg.b
+	b := msg.B
 	m.prog = b.Progress
 	sel := m.selectedKey()
 	var cmds []tea.Cmd

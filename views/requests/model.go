@@ -54,11 +54,8 @@ type row struct {
 }
 
 // batchMsg is one batch of the loader. Only the newest load's batches
-// arrive (views.Latest on Model.load).
-type batchMsg struct {
-	b  paging.Batch[apiclient.PendingRequest]
-	ok bool
-}
+// arrive (views.NextBatch on Model.load).
+type batchMsg = views.BatchMsg[apiclient.PendingRequest]
 
 // filterMsg is the result of filtering rows off the UI goroutine.
 type filterMsg = filtered.Msg[row]
@@ -256,11 +253,7 @@ func (m *Model) reload() tea.Cmd {
 // next waits for the loader's next batch: one outstanding command per
 // load, the newest on m.load (a reload's drops the old load's).
 func (m *Model) next() tea.Cmd {
-	l, ctx := m.loader, m.base
-	return views.TrackLatest(&m.load, loadLabel, func() tea.Msg {
-		b, ok := l.Next(ctx)
-		return batchMsg{b: b, ok: ok}
-	})
+	return views.NextBatch(m.base, &m.load, loadLabel, m.loader)
 }
 
 // Update handles batches, filter results, decisions, keys and the mouse.
@@ -284,11 +277,11 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 }
 
 func (m *Model) onBatch(msg batchMsg) tea.Cmd {
-	if !msg.ok {
+	if !msg.OK {
 		m.loading = false // cancelled
 		return nil
 	}
-	b := msg.b
+	b := msg.B
 	m.prog = b.Progress
 	sel := m.selectedKey()
 	if m.fresh && m.reloading && len(b.Items) == 0 {
