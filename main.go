@@ -17,6 +17,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/ui/cli"
 	"github.com/dsbrowse/dsbrowse/ui/config"
 	"github.com/dsbrowse/dsbrowse/ui/tui"
+	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/cmdline"
 )
 
@@ -56,36 +57,13 @@ var tuiEnd interface {
 
 // runTUI runs the terminal UI with the resolved connection.
 func runTUI(env *cli.Env) error {
-	o := tui.Options{API: env.Client, Host: env.Client.Host(), ReadOnly: env.ReadOnly}
-	if t := env.Target; t != nil {
-		o.Profile = t.ProfileName
-		o.Protected, o.PageSize, o.Concurrency, o.Timeout = t.Protected, t.PageSize, t.Concurrency, t.Timeout
-		o.MaxRows = t.MaxRows
-		o.MaxPageSize, o.FixedPaging = t.MaxPageSize, t.FixedPaging
-		o.TenantURL, o.WebURL = t.URL, t.WebURL
-	}
-	switch {
-	case env.Demo != nil:
-		o.Profile = "demo"
-	case o.Profile == "":
-		o.Profile = "env"
-	}
+	o := tui.Options{Session: views.Session{API: env.Client, Host: env.Client.Host(), Settings: env.Target.Settings, RequestLog: env.Client.RequestLog()}}
 	if c := env.Config; c != nil {
-		o.Keys = c.Keys
-		o.ListColumns = c.ListColumns
-		o.ThemeMode = c.Theme.Mode
-		o.Theme = map[string]string{}
-		for name, v := range map[string]string{"accent": c.Theme.Accent, "muted": c.Theme.Muted, "text": c.Theme.Text,
-			"border": c.Theme.Border, "error": c.Theme.Error, "warning": c.Theme.Warning, "success": c.Theme.Success} {
-			if v != "" {
-				o.Theme[name] = v
-			}
-		}
+		o.Keys, o.Theme, o.ThemeMode = c.Keys, c.Theme.Overrides, c.Theme.Mode
 	}
-	o.RequestLog = env.Client.RequestLog()
-	o.Commands = commands(env, o.RequestLog)
+	o.Commands = commands(env, o.Session.RequestLog)
 	if c := env.Config; c != nil && c.RequestLogSize > 0 {
-		o.RequestLog.SetLimit(c.RequestLogSize)
+		o.Session.RequestLog.SetLimit(c.RequestLogSize)
 	}
 	// Nothing may write to the terminal while the TUI owns it: log only
 	// where --debug says (the default discards).
@@ -115,16 +93,12 @@ func commands(env *cli.Env, log *apiclient.RequestLog) tui.Commands {
 	if dir := config.StateDir(); dir != "" {
 		c.HistoryPath = filepath.Join(dir, cmdline.HistoryFile)
 	}
-	c.Open = func(name string) (*tui.Session, error) {
+	c.Open = func(name string) (*views.Session, error) {
 		t, client, err := env.Connect(name, apiclient.WithRequestLog(log))
 		if err != nil {
 			return nil, err
 		}
-		return &tui.Session{
-			API: client, Profile: name, Host: client.Host(), ReadOnly: t.ReadOnly, Protected: t.Protected,
-			PageSize: t.PageSize, Concurrency: t.Concurrency, MaxPageSize: t.MaxPageSize, FixedPaging: t.FixedPaging,
-			MaxRows: t.MaxRows, Timeout: t.Timeout, TenantURL: t.URL, WebURL: t.WebURL,
-		}, nil
+		return &views.Session{API: client, Host: client.Host(), Settings: t.Settings}, nil
 	}
 	return c
 }

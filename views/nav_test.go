@@ -11,9 +11,9 @@ func TestContextWithTimeout(t *testing.T) {
 		sess *Session
 		want time.Duration
 	}{
-		{&Session{Timeout: 5 * time.Second}, 5 * time.Second},
+		{&Session{Settings: Settings{Timeout: 5 * time.Second}}, 5 * time.Second},
 		{&Session{}, DefaultTimeout},
-		{&Session{Timeout: -time.Second}, DefaultTimeout},
+		{&Session{Settings: Settings{Timeout: -time.Second}}, DefaultTimeout},
 		{nil, DefaultTimeout},
 	} {
 		start := time.Now()

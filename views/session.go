@@ -45,14 +45,12 @@ type API interface {
 	SourceContacts(ctx context.Context, id int64) (*apiclient.Contacts, error)
 }
 
-// Session is what every view shares: the client, keys, styles and the
-// session's settings. The root builds it once.
-type Session struct {
-	API     API
-	Keys    keymap.KeyMap
-	Styles  *styles.Styles
+// Settings are a session's settings: resolved once by ui/config (from a
+// profile, the environment or --demo) and carried unchanged to the views,
+// embedded in config.Target on the way and in Session here. Plain values
+// only, so the config and the CLI can hold them too.
+type Settings struct {
 	Profile string // profile name, "demo" or "env"
-	Host    string
 	// ReadOnly hides write actions; the client refuses writes anyway.
 	ReadOnly bool
 	// Protected makes every write ask for the profile name typed.
@@ -68,19 +66,29 @@ type Session struct {
 	MaxRows int
 	// Timeout bounds each request a view makes (see WithTimeout).
 	Timeout time.Duration
+	// TenantURL is the tenant's URL and WebURL the profile's web_url
+	// template ("" for weblink's default): the source's web UI page.
+	TenantURL, WebURL string
+	// ListColumns are the list's columns in order (the config's [list]
+	// columns, views/listcols names); nil: the default.
+	ListColumns []string
+}
+
+// Session is what every view shares: the client, keys, styles and the
+// session's Settings. The root builds it once per connection.
+type Session struct {
+	Settings
+	API    API
+	Keys   keymap.KeyMap
+	Styles *styles.Styles
+	Host   string // the tenant's host, from the client
 	// Now is the clock, replaced in golden tests (see Clock).
 	Now func() time.Time
 	// RequestLog is the session's record of HTTP requests (nil: none).
 	RequestLog *apiclient.RequestLog
-	// TenantURL is the tenant's URL and WebURL the profile's web_url
-	// template ("" for weblink's default): the source's web UI page.
 	// OpenURL starts a browser on a URL (nil: the platform's opener;
 	// tests give a fake).
-	TenantURL, WebURL string
-	OpenURL           func(url string) error
-	// ListColumns are the list's columns in order (the config's [list]
-	// columns, views/listcols names); nil: the default.
-	ListColumns []string
+	OpenURL func(url string) error
 
 	writes *Writes // see Writes
 }

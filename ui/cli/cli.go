@@ -44,8 +44,6 @@ type Env struct {
 	// Demo is the in-process emulator started by --demo, else nil.
 	Demo        *immutatest.Server
 	DemoSources int
-	// ReadOnly is true when writes are disabled (--read-only or the profile).
-	ReadOnly bool
 	// Debug is set by --debug (or --log-file); requests are then logged to
 	// LogFile through Logger. Logger is never nil.
 	Debug   bool
@@ -269,7 +267,7 @@ func (r *run) exit(err error) int {
 	}
 	host := ""
 	if r.env != nil && r.env.Target != nil {
-		host = r.env.Target.URL
+		host = r.env.Target.TenantURL
 	}
 	fmt.Fprintln(r.io.Err, "error: "+describe(err, host))
 	return ExitError
@@ -313,18 +311,7 @@ func (r *run) setup() error {
 		srv := immutatest.NewServer(immutatest.Options{Sources: g.demoSources})
 		env.Demo = srv
 		env.closers = append(env.closers, srv.Close)
-		env.Target = &config.Target{
-			ProfileName:  "demo",
-			URL:          srv.URL,
-			Key:          srv.Handler.Key(),
-			Timeout:      config.DefaultTimeout,
-			Auth:         config.DefaultAuth,
-			PageSize:     config.DefaultPageSize,
-			MaxPageSize:  config.DefaultMaxPageSize,
-			Concurrency:  config.DefaultConcurrency,
-			MaxBodyBytes: config.DefaultMaxBodyBytes,
-			MaxRows:      config.DefaultMaxRows,
-		}
+		env.Target = cfg.Demo(srv.URL, srv.Handler.Key())
 	} else {
 		t, err := cfg.Resolve(g.profile, r.io.Getenv)
 		if err != nil {
@@ -338,13 +325,12 @@ func (r *run) setup() error {
 	if g.allowHTTP {
 		env.Target.AllowHTTP = true
 	}
-	env.ReadOnly = env.Target.ReadOnly
 	env.flagReadOnly, env.flagAllowHTTP = g.readOnly, g.allowHTTP
-	env.Client, err = env.Target.Client(append([]apiclient.Option{apiclient.WithLogger(env.Logger)}, testClientOptions...)...)
+	env.Client, err = newClient(env.Target, append([]apiclient.Option{apiclient.WithLogger(env.Logger)}, testClientOptions...)...)
 	if err != nil {
 		return err
 	}
-	env.Logger.Debug("connection", "target", env.Target.String(), "read_only", env.ReadOnly, "demo", g.demo)
+	env.Logger.Debug("connection", "target", env.Target.String(), "read_only", env.Target.ReadOnly, "demo", g.demo)
 	return nil
 }
 
@@ -499,13 +485,13 @@ func (r *run) confirmProtected(action string) error {
 		return nil
 	}
 	if !r.interactive() {
-		return fmt.Errorf("profile %s is protected: %s needs the profile name typed at a terminal", t.ProfileName, action)
+		return fmt.Errorf("profile %s is protected: %s needs the profile name typed at a terminal", t.Profile, action)
 	}
-	got, err := r.readLine(fmt.Sprintf("Profile %s is protected. Type %s to %s: ", t.ProfileName, t.ProfileName, action))
+	got, err := r.readLine(fmt.Sprintf("Profile %s is protected. Type %s to %s: ", t.Profile, t.Profile, action))
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(got) != t.ProfileName {
+	if strings.TrimSpace(got) != t.Profile {
 		return errors.New("cancelled: the profile name did not match")
 	}
 	return nil

@@ -150,7 +150,7 @@ func TestTUIEnv(t *testing.T) {
 	if code != 0 || got == nil {
 		t.Fatalf("code %d", code)
 	}
-	if !got.ReadOnly || !got.Client.ReadOnly() || !got.Debug || got.LogFile != logFile || got.Demo != nil || got.Config == nil || got.Target.URL != env["IMMUTA_URL"] {
+	if !got.Target.ReadOnly || !got.Client.ReadOnly() || !got.Debug || got.LogFile != logFile || got.Demo != nil || got.Config == nil || got.Target.TenantURL != env["IMMUTA_URL"] {
 		t.Errorf("env = %+v", got)
 	}
 	if b, _ := os.ReadFile(logFile); !strings.Contains(string(b), "/dataSource/22") {
@@ -158,7 +158,7 @@ func TestTUIEnv(t *testing.T) {
 	}
 
 	code = Main(t.Context(), []string{"--demo", "--demo-sources", "7"}, IO{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}, Getenv: func(string) string { return "" }}, tui)
-	if code != 0 || got.Demo == nil || got.DemoSources != 7 || got.Target.ProfileName != "demo" || got.Demo.Handler.Len() != 7+len(immutatest.SeedIDs) {
+	if code != 0 || got.Demo == nil || got.DemoSources != 7 || got.Target.Profile != "demo" || got.Demo.Handler.Len() != 7+len(immutatest.SeedIDs) {
 		t.Errorf("--demo: code %d env %+v", code, got)
 	}
 

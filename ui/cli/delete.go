@@ -254,7 +254,7 @@ func (r *run) deleteDone(res *apiclient.DeleteResult, emptyErr error, label stri
 		outcome = fmt.Errorf("the server accepted %s, but %s is still there (%s)", call, label, state)
 	case o.permanent:
 		outcome = &uncertainError{msg: fmt.Sprintf("the server accepted %s without saying it deleted %s, and reading it back failed (%s); check with: dsbrowse get %d",
-			call, label, describe(readErr, r.env.Target.URL), o.id), cause: readErr}
+			call, label, describe(readErr, r.env.Target.TenantURL), o.id), cause: readErr}
 	case state == "disabled":
 		fmt.Fprintf(report, "Disabled %s. Undo with: dsbrowse restore %d\n", label, o.id)
 	case said == apiclient.DeleteDisabled:
@@ -262,13 +262,13 @@ func (r *run) deleteDone(res *apiclient.DeleteResult, emptyErr error, label stri
 		if state == "active" {
 			fmt.Fprintf(r.io.Err, "warning: reading data source %d back shows it active (someone may have restored it)\n", o.id)
 		} else {
-			fmt.Fprintf(r.io.Err, "warning: could not read data source %d back: %s\n", o.id, describe(readErr, r.env.Target.URL))
+			fmt.Fprintf(r.io.Err, "warning: could not read data source %d back: %s\n", o.id, describe(readErr, r.env.Target.TenantURL))
 		}
 	case state == "active":
 		outcome = fmt.Errorf("the server accepted %s, but %s is still active", call, label)
 	default:
 		outcome = &uncertainError{msg: fmt.Sprintf("the server accepted %s without saying what it did, and reading it back failed (%s); check with: dsbrowse get %d",
-			call, describe(readErr, r.env.Target.URL), o.id), cause: readErr}
+			call, describe(readErr, r.env.Target.TenantURL), o.id), cause: readErr}
 	}
 	if outcome == nil && o.asJSON && emptyErr != nil {
 		outcome = emptyErr // --json prints what the server sent, or fails

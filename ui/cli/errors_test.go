@@ -15,6 +15,7 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/ui/config"
+	"github.com/dsbrowse/dsbrowse/views"
 )
 
 // The CLI's words for each kind of error: apiclient.ExplainAt naming the
@@ -71,7 +72,7 @@ func TestErrorLineThroughTheSink(t *testing.T) {
 	var out, errb bytes.Buffer
 	r := &run{ctx: t.Context(), io: IO{Out: &out, Err: &errb}}
 	r.io.Err = &sink{w: &errb, r: r}
-	r.env = &Env{Target: &config.Target{URL: "https://h", Key: "k-secret-123"}}
+	r.env = &Env{Target: &config.Target{Settings: views.Settings{TenantURL: "https://h"}, Key: "k-secret-123"}}
 	if code := r.exit(&apiclient.APIError{StatusCode: 403, Message: "key k-secret-123 lacks\n\tGOVERNANCE \x1b[2J\u202e"}); code != ExitError {
 		t.Fatalf("exit %d", code)
 	}

@@ -385,7 +385,7 @@ func (r *run) stillPending(ids []int64, failures map[int64]apiclient.DecisionFai
 	out := map[int64]string{}
 	for req, err := range r.env.Client.AllPendingRequests(r.ctx, apiclient.PendingOptions{Size: 100}) {
 		if err != nil {
-			fmt.Fprintf(r.io.Err, "warning: could not read the pending requests back (%s): a request that needs more than one approval may still be pending; check with: dsbrowse requests\n", describe(err, r.env.Target.URL))
+			fmt.Fprintf(r.io.Err, "warning: could not read the pending requests back (%s): a request that needs more than one approval may still be pending; check with: dsbrowse requests\n", describe(err, r.env.Target.TenantURL))
 			return out
 		}
 		if want[req.ID] {
@@ -932,7 +932,7 @@ for the ones that succeeded.`,
 						result = "request withdrawn"
 					}
 					if d, rerr := r.env.Client.GetDataSource(r.ctx, id); rerr != nil {
-						result += " (could not read the source back: " + describe(rerr, r.env.Target.URL) + ")"
+						result += " (could not read the source back: " + describe(rerr, r.env.Target.TenantURL) + ")"
 					} else if st := d.SubscriptionStatus; slices.Contains(memberStates, st) || wasPending && st == "pending" {
 						failed++
 						result = "error: the server accepted it, but you are still " + safe.Line(st)
@@ -942,10 +942,10 @@ for the ones that succeeded.`,
 				}
 				failed++
 				err = r.writeFailed(notFound(err, "data source %d", id), fmt.Sprintf("unsubscribed you from %d", id), fmt.Sprintf("dsbrowse get %d", id))
-				t.add(strconv.FormatInt(id, 10), "error: "+describe(err, r.env.Target.URL))
+				t.add(strconv.FormatInt(id, 10), "error: "+describe(err, r.env.Target.TenantURL))
 				if asJSON {
 					// stdout holds only the answers: the reason goes here.
-					fmt.Fprintf(r.io.Err, "error: data source %d: %s\n", id, describe(err, r.env.Target.URL))
+					fmt.Fprintf(r.io.Err, "error: data source %d: %s\n", id, describe(err, r.env.Target.TenantURL))
 				}
 				if r.ctx.Err() != nil || errors.Is(err, apiclient.ErrReadOnly) {
 					// Interrupted: the rest are not sent, and say so.

@@ -37,10 +37,8 @@ func (e *Env) Connect(name string, extra ...apiclient.Option) (*config.Target, *
 		t = &d
 	} else if name == "demo" && e.Demo != nil {
 		d := *e.Target
-		if e.Target.ProfileName != "demo" {
-			d = config.Target{ProfileName: "demo", URL: e.Demo.URL, Key: e.Demo.Handler.Key(), Timeout: config.DefaultTimeout,
-				Auth: config.DefaultAuth, PageSize: config.DefaultPageSize, MaxPageSize: config.DefaultMaxPageSize,
-				Concurrency: config.DefaultConcurrency, MaxBodyBytes: config.DefaultMaxBodyBytes, MaxRows: config.DefaultMaxRows}
+		if e.Target.Profile != "demo" {
+			d = *e.Config.Demo(e.Demo.URL, e.Demo.Handler.Key())
 		}
 		t = &d
 	} else {
@@ -51,7 +49,7 @@ func (e *Env) Connect(name string, extra ...apiclient.Option) (*config.Target, *
 	}
 	t.ReadOnly = t.ReadOnly || e.flagReadOnly
 	t.AllowHTTP = t.AllowHTTP || e.flagAllowHTTP
-	c, err := t.Client(append([]apiclient.Option{apiclient.WithLogger(e.Logger)}, append(testClientOptions, extra...)...)...)
+	c, err := newClient(t, append([]apiclient.Option{apiclient.WithLogger(e.Logger)}, append(testClientOptions, extra...)...)...)
 	if err != nil {
 		return nil, nil, err
 	}

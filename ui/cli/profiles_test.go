@@ -23,8 +23,13 @@ func TestConnectForCtx(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &Env{Config: cfg, Logger: slog.New(slog.DiscardHandler), flagReadOnly: true,
-		Target: &config.Target{URL: "https://tenant.example", Key: "k", Auth: "auto", PageSize: 100}}
+	fromEnv, err := cfg.Resolve("", func(k string) string {
+		return map[string]string{config.EnvURL: "https://tenant.example", config.EnvKey: "k"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &Env{Config: cfg, Logger: slog.New(slog.DiscardHandler), flagReadOnly: true, Target: fromEnv}
 	if got := env.ProfileNames(); !reflect.DeepEqual(got, []string{"env", "second"}) {
 		t.Errorf("names %v", got)
 	}
@@ -32,13 +37,13 @@ func TestConnectForCtx(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !tg.Protected || !tg.ReadOnly || tg.URL != srv.URL {
+	if !tg.Protected || !tg.ReadOnly || tg.TenantURL != srv.URL {
 		t.Errorf("target %+v: protected and the run's --read-only should hold", tg)
 	}
 	if _, err := c.ListDataSources(context.Background(), apiclient.ListOptions{Size: 1}); err != nil {
 		t.Errorf("the second profile's client: %v", err)
 	}
-	if tg, _, err := env.Connect("env"); err != nil || tg.URL != "https://tenant.example" {
+	if tg, _, err := env.Connect("env"); err != nil || tg.TenantURL != "https://tenant.example" {
 		t.Errorf("env: %v %v", tg, err)
 	}
 	if _, _, err := env.Connect("nope"); err == nil || !strings.Contains(err.Error(), `unknown profile "nope"`) {

@@ -238,7 +238,7 @@ func (rep *reportRun) run() error {
 			rep.written.failed++
 			rep.progress.clear()
 			fmt.Fprintf(r.io.Err, "error: data source %d (%s): %s; its members are not in the report\n",
-				d.Source.ID, safe.Line(d.Source.Name), describe(notFound(d.Err, "data source %d", d.Source.ID), t.URL))
+				d.Source.ID, safe.Line(d.Source.Name), describe(notFound(d.Err, "data source %d", d.Source.ID), t.TenantURL))
 			rep.draw(true)
 			return nil
 		}
@@ -264,7 +264,7 @@ func (rep *reportRun) run() error {
 	case listErr != nil:
 		// As ls --json: an unclosed array is not taken for the whole list.
 		return &subjectError{msg: fmt.Sprintf("listing the data sources stopped after %d of them: %s",
-			rep.written.sources+rep.written.failed, describe(listErr, t.URL)), cause: listErr}
+			rep.written.sources+rep.written.failed, describe(listErr, t.TenantURL)), cause: listErr}
 	}
 	if err := w.Close(); err != nil {
 		return err

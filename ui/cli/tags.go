@@ -64,6 +64,22 @@ Verbs:
 	},
 }
 
+// openTagWrite is how tags add and tags rm begin, before anything is
+// asked or sent: ID TAG... read with every name checked, the read-only
+// gate, and the source read for its name (src).
+func (r *run) openTagWrite(cmd string, args []string) (id int64, names []string, src string, err error) {
+	if id, names, err = tagArgs(cmd, args); err != nil {
+		return 0, nil, "", err
+	}
+	if err := r.writeGate(); err != nil {
+		return 0, nil, "", err
+	}
+	if src, err = r.sourceLabel(id); err != nil {
+		return 0, nil, "", err
+	}
+	return id, names, src, nil
+}
+
 // tagArgs reads ID TAG... and checks every name before anything is sent.
 func tagArgs(cmd string, args []string) (int64, []string, error) {
 	if len(args) < 2 {
@@ -86,8 +102,16 @@ func tagArgs(cmd string, args []string) (int64, []string, error) {
 }
 
 // confirmTags asks before a tag write (tags can drive policies: adding or
-// removing one may change what everybody sees).
+// removing one may change what everybody sees), then, on a protected
+// profile, for the profile name ("add tags", "remove tags").
 func (r *run) confirmTags(verb, what string, id int64, yes bool) error {
+	if err := r.askTags(verb, what, id, yes); err != nil {
+		return err
+	}
+	return r.confirmProtected(verb + " tags")
+}
+
+func (r *run) askTags(verb, what string, id int64, yes bool) error {
 	if yes {
 		fmt.Fprintf(r.io.Err, "%s.\n", upperFirst(what))
 		return nil
@@ -150,21 +174,11 @@ server's answer (the outcome lines go to stderr).`,
 		fs.BoolVar(&yes, "yes", false, "do not ask (needed when stdin is not a terminal)")
 		fs.BoolVar(&asJSON, "json", false, "print the server's JSON answer")
 		return func(r *run, args []string) error {
-			id, names, err := tagArgs("tags add", args)
-			if err != nil {
-				return err
-			}
-			if err := r.writeGate(); err != nil {
-				return err
-			}
-			src, err := r.sourceLabel(id)
+			id, names, src, err := r.openTagWrite("tags add", args)
 			if err != nil {
 				return err
 			}
 			if err := r.confirmTags("add", fmt.Sprintf("add %s to %s", quotedList(names), src), id, yes); err != nil {
-				return err
-			}
-			if err := r.confirmProtected("add tags"); err != nil {
 				return err
 			}
 			call := fmt.Sprintf("POST /tag/datasource/%d", id)
@@ -197,7 +211,7 @@ server's answer (the outcome lines go to stderr).`,
 				case ans.Known && !ans.Tags.Has(n):
 					result = "added (not in the server's answer; read back)"
 				case rerr != nil:
-					result = "added (could not read the tags back: " + describe(rerr, r.env.Target.URL) + ")"
+					result = "added (could not read the tags back: " + describe(rerr, r.env.Target.TenantURL) + ")"
 				}
 				t.add(n, result)
 			}
@@ -229,14 +243,7 @@ read back. Exits 1 when any failed. --json prints an array of
 		fs.BoolVar(&yes, "yes", false, "do not ask (needed when stdin is not a terminal)")
 		fs.BoolVar(&asJSON, "json", false, "print the server's JSON answers")
 		return func(r *run, args []string) error {
-			id, names, err := tagArgs("tags rm", args)
-			if err != nil {
-				return err
-			}
-			if err := r.writeGate(); err != nil {
-				return err
-			}
-			src, err := r.sourceLabel(id)
+			id, names, src, err := r.openTagWrite("tags rm", args)
 			if err != nil {
 				return err
 			}
@@ -256,9 +263,6 @@ read back. Exits 1 when any failed. --json prints an array of
 				if err := r.confirmTags("remove", fmt.Sprintf("remove %s from %s", quotedList(send), src), id, yes); err != nil {
 					return err
 				}
-				if err := r.confirmProtected("remove tags"); err != nil {
-					return err
-				}
 			}
 			type answer struct {
 				Tag    string          `json:"tag"`
@@ -275,7 +279,7 @@ read back. Exits 1 when any failed. --json prints an array of
 				ans, err := r.env.Client.RemoveSourceTag(r.ctx, id, n)
 				if err != nil {
 					err = r.writeFailed(notFound(err, "tag %q on data source %d", n, id), "removed "+strconv.Quote(n), fmt.Sprintf("dsbrowse tags %d", id))
-					results[n] = "error: " + describe(err, r.env.Target.URL)
+					results[n] = "error: " + describe(err, r.env.Target.TenantURL)
 					interrupted = r.ctx.Err() != nil || errors.Is(err, apiclient.ErrReadOnly)
 					continue
 				}
@@ -298,7 +302,7 @@ read back. Exits 1 when any failed. --json prints an array of
 				case !sent:
 					res = "error: not on this source; nothing was sent"
 				case res == "removed" && rerr != nil:
-					res += " (could not read the tags back: " + describe(rerr, r.env.Target.URL) + ")"
+					res += " (could not read the tags back: " + describe(rerr, r.env.Target.TenantURL) + ")"
 				case res == "removed" && after.Tags.Has(n):
 					res = "error: accepted, but the source still has it"
 				}

@@ -111,10 +111,10 @@ func (r *run) writeFailed(err error, done, check string) error {
 		return err
 	}
 	if errors.Is(err, apiclient.ErrNotSent) {
-		return &subjectError{msg: describe(err, r.env.Target.URL) + "; nothing was sent", cause: err}
+		return &subjectError{msg: describe(err, r.env.Target.TenantURL) + "; nothing was sent", cause: err}
 	}
 	return &uncertainError{
-		msg:   fmt.Sprintf("%s: the server may or may not have %s; check with: %s", describe(err, r.env.Target.URL), done, check),
+		msg:   fmt.Sprintf("%s: the server may or may not have %s; check with: %s", describe(err, r.env.Target.TenantURL), done, check),
 		cause: err,
 	}
 }
@@ -249,7 +249,7 @@ of {"created": <server answer>, "handler": <handler or null>}.`,
 					h, err := r.env.Client.GetS3Handler(r.ctx, c.DataSourceID)
 					if err != nil {
 						fmt.Fprintf(r.io.Err, "warning: created %s (%d) but could not read its handler: %s\n",
-							safe.Line(c.DataSourceName), c.DataSourceID, describe(err, r.env.Target.URL))
+							safe.Line(c.DataSourceName), c.DataSourceID, describe(err, r.env.Target.TenantURL))
 					} else {
 						res.Handler = h
 					}

@@ -23,6 +23,9 @@ import (
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/apiclient/paging"
+	"github.com/dsbrowse/dsbrowse/keymap"
+	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/styles"
 	"github.com/dsbrowse/dsbrowse/views/weblink"
 )
 
@@ -54,10 +57,10 @@ type Config struct {
 	RequestLogSize int
 	// Profiles by name.
 	Profiles map[string]Profile
-	// Keys holds the [keys] table raw: action name -> keys. A user binding
-	// replaces the default; the keymap package validates the action names.
+	// Keys holds the [keys] table: action name -> keys. A user binding
+	// replaces the default; keymap.KeyMap.Apply checked it at load.
 	Keys map[string][]string
-	// Theme holds the [theme] table, validated for shape only.
+	// Theme holds the [theme] table, parsed and checked.
 	Theme Theme
 	// Views are the saved views ([views.NAME], views.go): server filters
 	// and a sort, opened in the TUI with :NAME.
@@ -67,38 +70,60 @@ type Config struct {
 	ListColumns []string
 }
 
-// Profile is one [profiles.NAME] table.
+// Profile is one [profiles.NAME] table: the settings the views read, how
+// to reach the tenant, and where its key comes from.
 type Profile struct {
-	Name          string
-	URL           string // with https:// added when the file had no scheme
+	// Settings: Profile is the table's NAME, TenantURL its url (with
+	// https:// added when the file had no scheme), ListColumns unset (the
+	// file's [list] is not a profile's: Resolve adds it).
+	views.Settings
+	Connection
 	APIKeyEnv     string // read the key from this environment variable
 	APIKeyCommand string // or run this with sh -c; first line of stdout is the key
-	Timeout       time.Duration
-	CAFile        string // extra CA bundle (PEM), ~ expanded
-	Auth          string // auto | raw | exchange | bearer
-	AllowHTTP     bool   // plain http:// to a host that is not loopback
-	ReadOnly      bool
-	Protected     bool
-	PageSize      int
-	MaxPageSize   int // later pages grow up to this (page_size at least)
-	Concurrency   int
-	FixedPaging   bool   // page_size pages, concurrency in flight: the paging before the loader
-	MaxBodyBytes  int64  // cap on one response body, after decompression
-	MaxRows       int    // cap on the rows the terminal UI's list loads
-	WebURL        string // web_url: the source's page in the web UI (weblink)
 }
 
-// Theme is the [theme] table. Colours are "" (keep the default), a hex
-// colour ("#rgb" or "#rrggbb") or an ANSI colour number ("0" to "255").
+// Connection is how the client reaches a tenant, besides its URL and key.
+type Connection struct {
+	CAFile       string // extra CA bundle (PEM), ~ expanded
+	Auth         string // auto | raw | exchange | bearer
+	AllowHTTP    bool   // plain http:// to a host that is not loopback
+	MaxBodyBytes int64  // cap on one response body, after decompression
+}
+
+// withDefaults fills in what a profile (or the environment, or --demo)
+// leaves out.
+func withDefaults(s views.Settings, c Connection) (views.Settings, Connection) {
+	if s.Timeout == 0 {
+		s.Timeout = DefaultTimeout
+	}
+	if s.PageSize == 0 {
+		s.PageSize = DefaultPageSize
+	}
+	if s.MaxPageSize == 0 {
+		s.MaxPageSize = DefaultMaxPageSize
+	}
+	if s.Concurrency == 0 {
+		s.Concurrency = DefaultConcurrency
+	}
+	if s.MaxRows == 0 {
+		s.MaxRows = DefaultMaxRows
+	}
+	if c.Auth == "" {
+		c.Auth = DefaultAuth
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	return s, c
+}
+
+// Theme is the [theme] table, checked as it is read: the mode ("" when the
+// file does not say, which is auto) and the colours that replace the
+// built-in palette's (nil keeps it). Colours are a hex colour ("#rgb" or
+// "#rrggbb") or an ANSI colour number ("0" to "255").
 type Theme struct {
-	Mode    string // auto | dark | light; "" means auto
-	Accent  string
-	Muted   string
-	Text    string
-	Border  string
-	Error   string
-	Warning string
-	Success string
+	Mode styles.Mode
+	styles.Overrides
 }
 
 // DefaultPath is $XDG_CONFIG_HOME/dsbrowse/config.toml, falling back to
@@ -264,14 +289,18 @@ func parse(data []byte) (*Config, error) {
 		RequestLogSize: int(f.RequestLogSize),
 		Profiles:       make(map[string]Profile, len(f.Profiles)),
 		Keys:           make(map[string][]string, len(f.Keys)),
-		Theme: Theme{
-			Mode: string(f.Theme.Mode), Accent: string(f.Theme.Accent), Muted: string(f.Theme.Muted),
-			Text: string(f.Theme.Text), Border: string(f.Theme.Border), Error: string(f.Theme.Error),
-			Warning: string(f.Theme.Warning), Success: string(f.Theme.Success),
-		},
+		Theme: Theme{Mode: f.Theme.Mode.m, Overrides: styles.Overrides{
+			Accent: f.Theme.Accent.c, Muted: f.Theme.Muted.c, Text: f.Theme.Text.c, Border: f.Theme.Border.c,
+			Error: f.Theme.Error.c, Warning: f.Theme.Warning.c, Success: f.Theme.Success.c,
+		}},
 	}
 	for action, keys := range f.Keys {
 		c.Keys[action] = []string(keys)
+	}
+	// Checked once, here, so a bad [keys] stops every command at start;
+	// the terminal UI applies the same table to build its keys.
+	if _, err := keymap.Default().Apply(c.Keys); err != nil {
+		return nil, lineErr(findLine(data, toml.Key{"keys"}), "%v", err)
 	}
 	names := make([]string, 0, len(f.Profiles))
 	for name := range f.Profiles {
@@ -294,49 +323,33 @@ func parse(data []byte) (*Config, error) {
 			return nil, lineErr(at, "profile %q has no API key source: set api_key_env or api_key_command", name)
 		}
 		p := Profile{
-			Name:          name,
-			URL:           string(fp.URL),
+			Settings: views.Settings{
+				Profile:     name,
+				TenantURL:   string(fp.URL),
+				Timeout:     time.Duration(fp.Timeout),
+				ReadOnly:    fp.ReadOnly,
+				Protected:   fp.Protected,
+				PageSize:    int(fp.PageSize),
+				MaxPageSize: int(fp.MaxPageSize),
+				Concurrency: int(fp.Concurrency),
+				FixedPaging: fp.FixedPaging,
+				MaxRows:     int(fp.MaxRows),
+				WebURL:      strings.TrimSpace(fp.WebURL),
+			},
+			Connection: Connection{
+				CAFile:       expandHome(fp.CAFile),
+				Auth:         string(fp.Auth),
+				AllowHTTP:    fp.AllowHTTP,
+				MaxBodyBytes: int64(fp.MaxBodyBytes),
+			},
 			APIKeyEnv:     strings.TrimSpace(fp.APIKeyEnv),
 			APIKeyCommand: fp.APIKeyCommand,
-			Timeout:       time.Duration(fp.Timeout),
-			CAFile:        expandHome(fp.CAFile),
-			Auth:          string(fp.Auth),
-			AllowHTTP:     fp.AllowHTTP,
-			ReadOnly:      fp.ReadOnly,
-			Protected:     fp.Protected,
-			PageSize:      int(fp.PageSize),
-			MaxPageSize:   int(fp.MaxPageSize),
-			Concurrency:   int(fp.Concurrency),
-			FixedPaging:   fp.FixedPaging,
-			MaxBodyBytes:  int64(fp.MaxBodyBytes),
-			MaxRows:       int(fp.MaxRows),
-			WebURL:        strings.TrimSpace(fp.WebURL),
 		}
-		if p.Timeout == 0 {
-			p.Timeout = DefaultTimeout
-		}
-		if p.Auth == "" {
-			p.Auth = DefaultAuth
-		}
-		if p.PageSize == 0 {
-			p.PageSize = DefaultPageSize
-		}
-		if p.MaxPageSize == 0 {
-			p.MaxPageSize = DefaultMaxPageSize
-		}
-		if p.Concurrency == 0 {
-			p.Concurrency = DefaultConcurrency
-		}
-		if p.MaxBodyBytes == 0 {
-			p.MaxBodyBytes = DefaultMaxBodyBytes
-		}
+		p.Settings, p.Connection = withDefaults(p.Settings, p.Connection)
 		if p.WebURL != "" {
 			if err := weblink.CheckTemplate(p.WebURL); err != nil {
 				return nil, lineErr(findLine(data, toml.Key{"profiles", name, "web_url"}), "%v", err)
 			}
-		}
-		if p.MaxRows == 0 {
-			p.MaxRows = DefaultMaxRows
 		}
 		c.Profiles[name] = p
 	}

@@ -1,12 +1,8 @@
 package config
 
 import (
-	"encoding/pem"
 	"errors"
-	"io"
-	"log"
-	"net/http"
-	"net/http/httptest"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,7 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/styles"
 )
 
 func env(m map[string]string) func(string) string {
@@ -63,16 +62,16 @@ func TestExampleFileLoads(t *testing.T) {
 		t.Fatalf("config.example.toml: %v", err)
 	}
 	p := c.Profiles["prod"]
-	if c.DefaultProfile != "prod" || p.URL != "https://acme.immuta.com" || p.PageSize != 200 || p.Timeout != 30*time.Second || !p.Protected {
+	if c.DefaultProfile != "prod" || p.TenantURL != "https://acme.immuta.com" || p.PageSize != 200 || p.Timeout != 30*time.Second || !p.Protected {
 		t.Errorf("prod profile = %+v", p)
 	}
-	if got := c.Profiles["staging"].URL; got != "https://acme-staging.immuta.com" {
+	if got := c.Profiles["staging"].TenantURL; got != "https://acme-staging.immuta.com" {
 		t.Errorf("staging url = %q", got)
 	}
 	if got := c.Keys["quit"]; len(got) != 2 || got[0] != "q" {
 		t.Errorf("keys.quit = %q", got)
 	}
-	if c.Theme.Mode != "auto" || c.Theme.Accent != "#7D79FF" || c.Theme.Muted != "244" {
+	if c.Theme.Mode != "auto" || c.Theme.Accent != themeColour(t, "#7D79FF") || c.Theme.Muted != themeColour(t, "244") || c.Theme.Text != nil {
 		t.Errorf("theme = %+v", c.Theme)
 	}
 }
@@ -84,7 +83,7 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("prod = %+v", p)
 	}
 	d := c.Profiles["dev"]
-	if d.URL != "https://dev.example.com" || d.Timeout != 5*time.Second || d.Auth != "raw" || d.PageSize != DefaultPageSize || d.Concurrency != 8 || !d.Protected {
+	if d.TenantURL != "https://dev.example.com" || d.Timeout != 5*time.Second || d.Auth != "raw" || d.PageSize != DefaultPageSize || d.Concurrency != 8 || !d.Protected {
 		t.Errorf("dev = %+v", d)
 	}
 	if got := c.ProfileNames(); strings.Join(got, ",") != "dev,prod" {
@@ -113,10 +112,10 @@ func TestResolvePrecedence(t *testing.T) {
 		wantKey       string
 	}{
 		{"flag beats env", "dev", map[string]string{EnvURL: "https://env.example.com", EnvKey: "ek"}, "dev", "https://dev.example.com", "dk"},
-		{"env beats default", "", map[string]string{EnvURL: "https://env.example.com", EnvKey: "ek"}, "", "https://env.example.com", "ek"},
-		{"terraform names", "", map[string]string{EnvHost: "tf.example.com", EnvKeyToken: "tk"}, "", "https://tf.example.com", "tk"},
-		{"host without scheme in IMMUTA_URL", "", map[string]string{EnvURL: "bare.example.com", EnvKey: "ek"}, "", "https://bare.example.com", "ek"},
-		{"IMMUTA_URL wins over IMMUTA_HOST", "", map[string]string{EnvURL: "http://a.example.com", EnvHost: "b.example.com", EnvKey: "ek"}, "", "http://a.example.com", "ek"},
+		{"env beats default", "", map[string]string{EnvURL: "https://env.example.com", EnvKey: "ek"}, "env", "https://env.example.com", "ek"},
+		{"terraform names", "", map[string]string{EnvHost: "tf.example.com", EnvKeyToken: "tk"}, "env", "https://tf.example.com", "tk"},
+		{"host without scheme in IMMUTA_URL", "", map[string]string{EnvURL: "bare.example.com", EnvKey: "ek"}, "env", "https://bare.example.com", "ek"},
+		{"IMMUTA_URL wins over IMMUTA_HOST", "", map[string]string{EnvURL: "http://a.example.com", EnvHost: "b.example.com", EnvKey: "ek"}, "env", "http://a.example.com", "ek"},
 		{"default profile", "", nil, "prod", "https://prod.example.com", "pk"},
 		{"a key alone does not pick env", "", map[string]string{EnvKey: "ek"}, "prod", "https://prod.example.com", "pk"},
 	}
@@ -126,8 +125,11 @@ func TestResolvePrecedence(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tg.ProfileName != tc.wantProfile || tg.URL != tc.wantURL || tg.Key != tc.wantKey {
-				t.Errorf("got profile %q url %q key %q", tg.ProfileName, tg.URL, tg.Key)
+			if tg.Profile != tc.wantProfile || tg.TenantURL != tc.wantURL || tg.Key != tc.wantKey {
+				t.Errorf("got profile %q url %q key %q", tg.Profile, tg.TenantURL, tg.Key)
+			}
+			if tg.FromEnv() != (tc.wantProfile == EnvProfile) {
+				t.Errorf("FromEnv = %v", tg.FromEnv())
 			}
 			if tg.Timeout <= 0 || tg.PageSize <= 0 || tg.Concurrency <= 0 || tg.Auth == "" {
 				t.Errorf("defaults missing: %#v %+v", tg, *tg)
@@ -169,7 +171,7 @@ func TestKeyCommand(t *testing.T) {
 		t.Skip("needs sh")
 	}
 	cfg := func(cmd string) *Config {
-		return &Config{Profiles: map[string]Profile{"p": {Name: "p", URL: "https://x.example.com", APIKeyEnv: "UNSET_KEY", APIKeyCommand: cmd}}}
+		return &Config{Profiles: map[string]Profile{"p": {Settings: views.Settings{Profile: "p", TenantURL: "https://x.example.com"}, APIKeyEnv: "UNSET_KEY", APIKeyCommand: cmd}}}
 	}
 	tg, err := cfg("printf 'sekrit-1\\nsecond line\\n'").Resolve("p", env(nil))
 	if err != nil || tg.Key != "sekrit-1" {
@@ -222,6 +224,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad colour", "[theme]\naccent = \"red\"\n", `line 2: theme.accent: "red" is not a colour`},
 		{"bad mode", "[theme]\nmode = \"dim\"\n", `line 2: theme.mode: "dim" is not a theme mode`},
 		{"bad key binding", "[keys]\nquit = 3\n", `line 2: keys.quit: want a key or a list of keys`},
+		{"key conflict", "# keys\n[keys]\nexport = \"a\"\n", `line 2: [keys]: "a" is bound to both access and export on the list screen`},
+		{"unknown action", "[keys]\ndwon = \"x\"\n", `line 1: [keys]: unknown action "dwon"`},
 		{"profiles not a table", "profiles = 3\n", `line 1: profiles: want a table, not an integer`},
 	}
 	for _, tc := range cases {
@@ -243,14 +247,14 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestKeysAndTheme(t *testing.T) {
-	c := mustParse(t, "[keys]\nquit = \"x\"\ndown = [\"j\", \"down\"]\n[theme]\nmode = \"light\"\nerror = \"#f00\"\nsuccess = \"2\"\n")
-	if got := c.Keys["quit"]; len(got) != 1 || got[0] != "x" {
+	c := mustParse(t, "[keys]\nquit = \"ctrl+q\"\ndown = [\"j\", \"down\"]\n[theme]\nmode = \"light\"\nerror = \"#f00\"\nsuccess = \"2\"\n")
+	if got := c.Keys["quit"]; len(got) != 1 || got[0] != "ctrl+q" {
 		t.Errorf("quit = %q", got)
 	}
 	if got := c.Keys["down"]; len(got) != 2 || got[1] != "down" {
 		t.Errorf("down = %q", got)
 	}
-	if c.Theme.Mode != "light" || c.Theme.Error != "#f00" || c.Theme.Success != "2" {
+	if c.Theme.Mode != "light" || c.Theme.Error != themeColour(t, "#f00") || c.Theme.Success != themeColour(t, "2") || c.Theme.Accent != nil {
 		t.Errorf("theme = %+v", c.Theme)
 	}
 }
@@ -288,52 +292,20 @@ func TestLoadMissing(t *testing.T) {
 }
 
 func TestTargetHidesKey(t *testing.T) {
-	tg := &Target{ProfileName: "p", URL: "https://x", Key: "very-secret"}
-	for _, s := range []string{tg.String(), tg.GoString()} {
+	tg := &Target{Settings: views.Settings{Profile: "p", TenantURL: "https://x"}, Key: "very-secret"}
+	for _, s := range []string{tg.String(), tg.GoString(), fmt.Sprintf("%v %+v %#v %s", tg, tg, tg, tg)} {
 		if strings.Contains(s, "very-secret") {
 			t.Errorf("key shown: %s", s)
 		}
 	}
 }
 
-func TestClientWithCAFile(t *testing.T) {
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"id": 7, "name": "tls ok"}`))
-	}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the untrusted handshake is expected
-	srv.StartTLS()
-	defer srv.Close()
-	noRetry := apiclient.WithRetries(0, 0)
-	caPath := filepath.Join(t.TempDir(), "ca.pem")
-	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
-	if err := os.WriteFile(caPath, pemBytes, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tg := &Target{URL: srv.URL, Key: "k", Auth: "bearer", Timeout: 5 * time.Second}
-	c, err := tg.Client(noRetry)
+// themeColour is a [theme] colour as the config holds it.
+func themeColour(t *testing.T, s string) lipgloss.TerminalColor {
+	t.Helper()
+	c, err := styles.ParseColour(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetDataSource(t.Context(), 7); err == nil {
-		t.Error("untrusted server accepted without ca_file")
-	}
-	tg.CAFile = caPath
-	c, err = tg.Client(noRetry)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := c.GetDataSource(t.Context(), 7)
-	if err != nil || d.Name != "tls ok" {
-		t.Errorf("with ca_file: %v %v", d, err)
-	}
-
-	tg.CAFile = filepath.Join(t.TempDir(), "missing.pem")
-	if _, err := tg.Client(); err == nil || !strings.Contains(err.Error(), "no such file") {
-		t.Errorf("missing ca_file: %v", err)
-	}
-	tg.CAFile = writeFile(t, "not a pem")
-	if _, err := tg.Client(); err == nil || !strings.Contains(err.Error(), "no PEM certificates") {
-		t.Errorf("bad ca_file: %v", err)
-	}
+	return c
 }

@@ -4,11 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -16,7 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
@@ -36,44 +33,34 @@ const (
 // keyCommandTimeout bounds api_key_command.
 var keyCommandTimeout = 10 * time.Second
 
-// Target is a resolved connection: where to go, with which key and settings.
-// Its String and GoString never show the key.
+// Target is a resolved connection: the settings the views read (one value,
+// passed on as it is), how to reach the tenant, and the key. Its String and
+// GoString never show the key.
 type Target struct {
-	ProfileName string // "" when the connection came from the environment
-	URL         string
-	Key         string
-	Timeout     time.Duration
-	CAFile      string
-	Auth        string // auto | raw | exchange | bearer
-	AllowHTTP   bool   // plain http:// to a host that is not loopback
-	ReadOnly    bool
-	Protected   bool
-	PageSize    int
-	Concurrency int
-	// MaxPageSize bounds the later pages of a list; FixedPaging turns the
-	// loader's adaptivity off (see paging.Profile).
-	MaxPageSize int
-	FixedPaging bool
-	// MaxBodyBytes caps one response body after decompression.
-	MaxBodyBytes int64
-	// MaxRows caps the rows the terminal UI's list loads.
-	MaxRows int
-	// WebURL is the profile's web_url template ("" for the default).
-	WebURL string
+	// Settings: Profile is "env" for a connection from the environment,
+	// TenantURL where to go.
+	views.Settings
+	Connection
+	Key string
 	// RememberAs names where an auto auth form learned on this connection
 	// is remembered (see StateDir); "" remembers nothing (--demo).
 	RememberAs string
+
+	fromEnv bool // from IMMUTA_URL/IMMUTA_HOST, not a profile
 }
+
+// EnvProfile is the profile name of a connection from the environment.
+const EnvProfile = "env"
 
 // String describes the target without its key.
 func (t *Target) String() string {
 	if t == nil {
 		return "<nil target>"
 	}
-	if t.ProfileName == "" {
-		return t.URL
+	if t.fromEnv {
+		return t.TenantURL
 	}
-	return fmt.Sprintf("profile %s (%s)", t.ProfileName, t.URL)
+	return fmt.Sprintf("profile %s (%s)", t.Profile, t.TenantURL)
 }
 
 // GoString keeps %#v from printing the key.
@@ -81,7 +68,23 @@ func (t *Target) GoString() string { return "config.Target{" + t.String() + "}" 
 
 // FromEnv reports whether the target came from IMMUTA_URL/IMMUTA_HOST rather
 // than a profile.
-func (t *Target) FromEnv() bool { return t.ProfileName == "" }
+func (t *Target) FromEnv() bool { return t.fromEnv }
+
+// Demo is the target of --demo: the emulator at url, with key, and the
+// defaults (its auth form is not remembered).
+func (c *Config) Demo(url, key string) *Target {
+	t := &Target{Settings: views.Settings{Profile: "demo", TenantURL: url}, Key: key}
+	t.Settings, t.Connection = withDefaults(t.Settings, t.Connection)
+	return c.withList(t)
+}
+
+// withList gives t the config's [list] columns (which no profile sets).
+func (c *Config) withList(t *Target) *Target {
+	if c != nil {
+		t.ListColumns = c.ListColumns
+	}
+	return t
+}
 
 // Resolve picks the connection: the profile named by --profile; else
 // IMMUTA_URL + IMMUTA_API_KEY (or IMMUTA_HOST + IMMUTA_API_TOKEN); else
@@ -99,7 +102,7 @@ func (c *Config) Resolve(profile string, getenv func(string) string) (*Target, e
 		if !ok {
 			return nil, fmt.Errorf("unknown profile %q (%s)", profile, c.known())
 		}
-		return p.target(getenv)
+		return c.target(p, getenv)
 	}
 	url := firstNonEmpty(getenv(EnvURL), getenv(EnvHost))
 	if url != "" {
@@ -112,22 +115,13 @@ func (c *Config) Resolve(profile string, getenv func(string) string) (*Target, e
 			return nil, fmt.Errorf("%s is set but there is no API key: set %s (or %s)", name, EnvKey, EnvKeyToken)
 		}
 		u := normalizeURL(url)
-		return &Target{
-			URL:          u,
-			Key:          key,
-			Timeout:      DefaultTimeout,
-			Auth:         DefaultAuth,
-			PageSize:     DefaultPageSize,
-			MaxPageSize:  DefaultMaxPageSize,
-			Concurrency:  DefaultConcurrency,
-			MaxBodyBytes: DefaultMaxBodyBytes,
-			MaxRows:      DefaultMaxRows,
-			RememberAs:   "url " + u,
-		}, nil
+		t := &Target{Settings: views.Settings{Profile: EnvProfile, TenantURL: u}, Key: key, RememberAs: "url " + u, fromEnv: true}
+		t.Settings, t.Connection = withDefaults(t.Settings, t.Connection)
+		return c.withList(t), nil
 	}
 	if c.DefaultProfile != "" {
 		if p, ok := c.Profiles[c.DefaultProfile]; ok {
-			return p.target(getenv)
+			return c.target(p, getenv)
 		}
 		return nil, fmt.Errorf("default_profile %q is not a profile (%s)", c.DefaultProfile, c.known())
 	}
@@ -143,30 +137,13 @@ func firstNonEmpty(vs ...string) string {
 	return ""
 }
 
-func (p Profile) target(getenv func(string) string) (*Target, error) {
+// target is profile p's connection, its key read now.
+func (c *Config) target(p Profile, getenv func(string) string) (*Target, error) {
 	key, err := p.key(getenv)
 	if err != nil {
 		return nil, err
 	}
-	return &Target{
-		ProfileName:  p.Name,
-		URL:          p.URL,
-		Key:          key,
-		Timeout:      p.Timeout,
-		CAFile:       p.CAFile,
-		Auth:         p.Auth,
-		AllowHTTP:    p.AllowHTTP,
-		ReadOnly:     p.ReadOnly,
-		Protected:    p.Protected,
-		PageSize:     p.PageSize,
-		MaxPageSize:  p.MaxPageSize,
-		FixedPaging:  p.FixedPaging,
-		Concurrency:  p.Concurrency,
-		MaxBodyBytes: p.MaxBodyBytes,
-		MaxRows:      p.MaxRows,
-		WebURL:       p.WebURL,
-		RememberAs:   "profile " + p.Name,
-	}, nil
+	return c.withList(&Target{Settings: p.Settings, Connection: p.Connection, Key: key, RememberAs: "profile " + p.Profile}), nil
 }
 
 // key reads the API key: api_key_env first (when it is set), then
@@ -177,13 +154,13 @@ func (p Profile) key(getenv func(string) string) (string, error) {
 			return k, nil
 		}
 		if p.APIKeyCommand == "" {
-			return "", fmt.Errorf("profile %q: no API key: environment variable %s is not set", p.Name, p.APIKeyEnv)
+			return "", fmt.Errorf("profile %q: no API key: environment variable %s is not set", p.Profile, p.APIKeyEnv)
 		}
 	}
 	if p.APIKeyCommand != "" {
-		return runKeyCommand(p.Name, p.APIKeyCommand)
+		return runKeyCommand(p.Profile, p.APIKeyCommand)
 	}
-	return "", fmt.Errorf("profile %q has no API key source: set api_key_env or api_key_command", p.Name)
+	return "", fmt.Errorf("profile %q has no API key source: set api_key_env or api_key_command", p.Profile)
 }
 
 // runKeyCommand runs cmd with sh -c and returns the first line of its
@@ -267,70 +244,4 @@ func mayBeKey(w string) bool {
 		digits = digits || unicode.IsDigit(r)
 	}
 	return n >= 8 && letters && digits
-}
-
-// HTTPClient returns the http.Client for this target: nil when the default
-// will do, or one that also trusts CAFile.
-func (t *Target) HTTPClient() (*http.Client, error) {
-	if t.CAFile == "" {
-		return nil, nil
-	}
-	pem, err := os.ReadFile(t.CAFile)
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("ca_file %s: %v", t.CAFile, err)
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("ca_file %s: no PEM certificates in it", t.CAFile)
-	}
-	tr := apiclient.NewTransport()
-	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	return &http.Client{Transport: tr}, nil
-}
-
-// Client builds an API client for the target: its timeout, auth form,
-// http:// permission, body cap, read-only flag and CA file, then extra
-// options (a logger, a user agent). With auth "auto", the form remembered
-// for this profile is tried first, and the form the tenant takes is
-// remembered for the next run.
-func (t *Target) Client(extra ...apiclient.Option) (*apiclient.Client, error) {
-	mode, err := apiclient.ParseAuthMode(t.Auth)
-	if err != nil {
-		return nil, err
-	}
-	opts := []apiclient.Option{
-		apiclient.WithTimeout(t.Timeout),
-		apiclient.WithAuthMode(mode),
-		apiclient.WithAllowHTTP(t.AllowHTTP),
-		apiclient.WithReadOnly(t.ReadOnly),
-	}
-	if t.MaxBodyBytes > 0 {
-		opts = append(opts, apiclient.WithMaxBodyBytes(t.MaxBodyBytes))
-	}
-	if mode == apiclient.AuthAuto && t.RememberAs != "" {
-		if m := RememberedAuth(t.RememberAs, t.URL); m != "" {
-			opts = append(opts, apiclient.WithAuthStart(m))
-		}
-		as, url := t.RememberAs, t.URL
-		opts = append(opts, apiclient.WithAuthLearned(func(m apiclient.AuthMode) {
-			// A cache: when it cannot be written, the next run costs one
-			// more round trip, which is not worth failing this one for.
-			_ = RememberAuth(as, url, m)
-		}))
-	}
-	hc, err := t.HTTPClient()
-	if err != nil {
-		return nil, err
-	}
-	if hc != nil {
-		opts = append(opts, apiclient.WithHTTPClient(hc))
-	}
-	return apiclient.New(t.URL, t.Key, append(opts, extra...)...)
 }

@@ -1,10 +1,7 @@
 package config
 
 import (
-	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,6 +12,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/views"
 )
 
 const withKeyCommand = "[profiles.p]\nurl = \"https://x.example.com\"\napi_key_command = \"pass show immuta\"\n"
@@ -77,7 +75,7 @@ func TestKeyCommandStderrRedacted(t *testing.T) {
 		t.Skip("needs sh")
 	}
 	const key = "dea464c07bd07300095caa8f"
-	cfg := &Config{Profiles: map[string]Profile{"p": {Name: "p", URL: "https://x.example.com",
+	cfg := &Config{Profiles: map[string]Profile{"p": {Settings: views.Settings{Profile: "p", TenantURL: "https://x.example.com"},
 		APIKeyCommand: "echo 'token rejected: " + key + " (expired)' >&2; exit 2"}}}
 	_, err := cfg.Resolve("p", env(nil))
 	if err == nil || strings.Contains(err.Error(), key) || strings.Contains(err.Error(), key[:12]) ||
@@ -151,54 +149,6 @@ func TestExampleShowsEveryProfileKey(t *testing.T) {
 		if _, ok := f.Profiles["prod"][key]; !ok {
 			t.Errorf("config.example.toml: [profiles.prod] does not show %q", key)
 		}
-	}
-}
-
-// allow_http reaches the client: refused before any dial without it.
-func TestClientAllowHTTP(t *testing.T) {
-	tg := &Target{URL: "http://192.0.2.10", Key: "k", Auth: "auto"}
-	_, err := tg.Client(apiclient.WithHTTPClient(noDial(t)))
-	if !errors.Is(err, apiclient.ErrPlainHTTP) || !strings.Contains(err.Error(), "allow_http = true") {
-		t.Errorf("http:// without allow_http: %v", err)
-	}
-	tg.AllowHTTP = true
-	if _, err := tg.Client(apiclient.WithHTTPClient(noDial(t))); err != nil {
-		t.Errorf("with allow_http: %v", err)
-	}
-}
-
-// noDial is an HTTP client that fails the test on any dial.
-func noDial(t *testing.T) *http.Client {
-	return &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
-		t.Errorf("dialled %s", r.URL.Host)
-		return nil, errors.New("no dialling in this test")
-	})}
-}
-
-type roundTrip func(*http.Request) (*http.Response, error)
-
-func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-// max_body_bytes reaches the client: a bigger answer fails, and says so.
-func TestClientMaxBodyBytes(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, `{"id": 7, "name": %q}`, strings.Repeat("x", 4<<10))
-	}))
-	defer srv.Close()
-	tg := &Target{URL: srv.URL, Key: "k", Auth: "raw", MaxBodyBytes: 1 << 10}
-	c, err := tg.Client(apiclient.WithRetries(0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.GetDataSource(t.Context(), 7); !errors.Is(err, apiclient.ErrTooLarge) {
-		t.Errorf("4 KiB answer under a 1 KiB cap: %v", err)
-	}
-	tg.MaxBodyBytes = DefaultMaxBodyBytes
-	if c, err = tg.Client(); err != nil {
-		t.Fatal(err)
-	}
-	if d, err := c.GetDataSource(t.Context(), 7); err != nil || d.ID != 7 {
-		t.Errorf("under the default cap: %v", err)
 	}
 }
 

@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/dustin/go-humanize"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/views/styles"
 )
 
 // valueErrMark starts the message of an error returned by the types below,
@@ -130,40 +131,35 @@ func (n *positiveInt) UnmarshalTOML(v any) error {
 	return nil
 }
 
-// modeValue is the theme mode.
-type modeValue string
+// modeValue is the theme mode, read by styles.ParseMode; m stays "" when
+// the file does not say.
+type modeValue struct{ m styles.Mode }
 
-func (m *modeValue) UnmarshalText(b []byte) error {
-	switch s := strings.ToLower(strings.TrimSpace(string(b))); s {
-	case "auto", "dark", "light":
-		*m = modeValue(s)
-		return nil
+func (v *modeValue) UnmarshalText(b []byte) error {
+	m, err := styles.ParseMode(string(b))
+	if err != nil {
+		return valueErr("%v", err)
 	}
-	return valueErr("%q is not a theme mode (want \"auto\", \"dark\" or \"light\")", string(b))
+	v.m = m
+	return nil
 }
 
-// colour is a hex colour (#rgb, #rrggbb) or an ANSI colour number (0-255).
-type colour string
+// colour is a [theme] colour, read by styles.ParseColour: a hex colour
+// (#rgb, #rrggbb) or an ANSI colour number (0-255); c stays nil for ""
+// (keep the default).
+type colour struct{ c lipgloss.TerminalColor }
 
-func (c *colour) UnmarshalText(b []byte) error {
-	s := strings.TrimSpace(string(b))
-	if s == "" || validColour(s) { // "" keeps the default
-		*c = colour(s)
+func (v *colour) UnmarshalText(b []byte) error {
+	if strings.TrimSpace(string(b)) == "" {
+		v.c = nil
 		return nil
 	}
-	return valueErr("%q is not a colour (want \"#rrggbb\", \"#rgb\" or an ANSI number 0-255)", string(b))
-}
-
-func validColour(s string) bool {
-	if h, ok := strings.CutPrefix(s, "#"); ok {
-		if len(h) != 3 && len(h) != 6 {
-			return false
-		}
-		_, err := strconv.ParseUint(h, 16, 32)
-		return err == nil
+	c, err := styles.ParseColour(string(b))
+	if err != nil {
+		return valueErr("%v", err)
 	}
-	n, err := strconv.Atoi(s)
-	return err == nil && n >= 0 && n <= 255 && s == strconv.Itoa(n)
+	v.c = c
+	return nil
 }
 
 // keyList is one [keys] entry: a key or a list of keys.

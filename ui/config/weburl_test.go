@@ -14,7 +14,7 @@ url = "acme.immuta.com"
 api_key_env = "K"
 web_url = "{base}/#/datasource/{id}"
 `)
-	tg, err := c.Profiles["prod"].target(env(map[string]string{"K": "k-0123456789"}))
+	tg, err := c.target(c.Profiles["prod"], env(map[string]string{"K": "k-0123456789"}))
 	if err != nil || tg.WebURL != "{base}/#/datasource/{id}" {
 		t.Fatalf("target %v: %v", tg, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -19,28 +18,16 @@ import (
 type Commands struct {
 	// Views are the config's saved views, by name.
 	Views map[string]apiclient.ListOptions
-	// Profiles are the names :ctx switches to; Open connects to one. Open
-	// runs off the UI goroutine (it may run an api_key_command).
+	// Profiles are the names :ctx switches to; Open connects to one: the
+	// session's API, Host and Settings (the root adds the rest). Open runs
+	// off the UI goroutine (it may run an api_key_command).
 	Profiles []string
-	Open     func(name string) (*Session, error)
+	Open     func(name string) (*views.Session, error)
 	// Keys are the bindings before read-only took the writes out, so a
 	// switch to a writable profile gets them back. Zero: the session's.
 	Keys *keymap.KeyMap
 	// HistoryPath is the history file ("" keeps none).
 	HistoryPath string
-}
-
-// Session is a connection :ctx switches to: what views.Session holds of
-// a profile.
-type Session struct {
-	API                                views.API
-	Profile, Host                      string
-	ReadOnly, Protected                bool
-	PageSize, Concurrency, MaxPageSize int
-	FixedPaging                        bool
-	MaxRows                            int
-	Timeout                            time.Duration
-	TenantURL, WebURL                  string
 }
 
 // commandState is the root's command line: the options, the line while
@@ -166,7 +153,7 @@ func (m *Model) setFilter(o apiclient.ListOptions, said string) tea.Cmd {
 // profileMsg is a :ctx connection made (or not).
 type profileMsg struct {
 	name string
-	s    *Session
+	sess *views.Session
 	err  error
 }
 
@@ -176,8 +163,8 @@ func (m *Model) switchProfile(name string) tea.Cmd {
 		return m.setStatus(":ctx: no profiles to switch to", views.Warn)
 	}
 	return func() tea.Msg {
-		s, err := open(name)
-		return profileMsg{name: name, s: s, err: err}
+		sess, err := open(name)
+		return profileMsg{name: name, sess: sess, err: err}
 	}
 }
 
@@ -202,19 +189,13 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 		m.errText = errorLine("profile "+msg.name, msg.err, "")
 		return nil
 	}
-	s := msg.s
-	keys := m.cl.keys
-	if s.ReadOnly {
-		keys = keys.WithoutWrites()
+	old, sess := m.sess, msg.sess
+	sess.Keys = m.cl.keys
+	if sess.ReadOnly {
+		sess.Keys = sess.Keys.WithoutWrites()
 	}
-	old := m.sess
-	sess := &views.Session{
-		API: s.API, Keys: keys, Styles: old.Styles,
-		Profile: s.Profile, Host: s.Host, ReadOnly: s.ReadOnly, Protected: s.Protected,
-		PageSize: s.PageSize, Concurrency: s.Concurrency, MaxPageSize: s.MaxPageSize, FixedPaging: s.FixedPaging,
-		MaxRows: s.MaxRows, Timeout: s.Timeout, Now: old.Now, RequestLog: old.RequestLog,
-		TenantURL: s.TenantURL, WebURL: s.WebURL, OpenURL: old.OpenURL, ListColumns: old.ListColumns,
-	}
+	// What is the terminal's, not the profile's, stays.
+	sess.Styles, sess.Now, sess.RequestLog, sess.OpenURL = old.Styles, old.Now, old.RequestLog, old.OpenURL
 	m.closeModal()
 	for _, e := range m.stack {
 		if c, ok := e.v.(views.Closer); ok {
@@ -227,7 +208,7 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 	m.errText, m.showHelp = "", false
 	e := m.push(m.open.Home(sess))
 	m.resize()
-	return tea.Batch(tag(e.id, e.v.Init()), m.setStatus("switched to profile "+safe.Line(s.Profile), views.Success))
+	return tea.Batch(tag(e.id, e.v.Init()), m.setStatus("switched to profile "+safe.Line(sess.Profile), views.Success))
 }
 
 // listFilterFree is a view the list's server filters do not narrow (the

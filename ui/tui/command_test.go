@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/cmdline"
 	"github.com/dsbrowse/dsbrowse/views/viewtest"
 )
@@ -220,9 +221,11 @@ func TestCtxSwitchesProfile(t *testing.T) {
 		api := fakeWithDetail()
 		other := &viewtest.FakeAPI{Sources: viewtest.GenSources(5)}
 		m := newRoot(t, api, 110, 30, nil)
-		m.SetCommands(Commands{Profiles: []string{"test", "other"}, Open: func(name string) (*Session, error) {
-			return &Session{API: other, Profile: name, Host: "other.example", ReadOnly: true, Protected: true, PageSize: 100, Concurrency: 2}, nil
+		m.SetCommands(Commands{Profiles: []string{"test", "other"}, Open: func(name string) (*views.Session, error) {
+			return &views.Session{API: other, Host: "other.example",
+				Settings: views.Settings{Profile: name, ReadOnly: true, Protected: true, PageSize: 100, Concurrency: 2}}, nil
 		}})
+		styles := m.sess.Styles
 		command(t, m, "failed")
 		run(t, m, press("enter")) // the detail: :ctx closes it
 		// Not under a write flow: its result would have no screen left.
@@ -254,8 +257,11 @@ func TestCtxSwitchesProfile(t *testing.T) {
 		if strings.Contains(head, "filter:") || !strings.Contains(scr, "5 of 5 loaded") || len(m.stack) != 1 {
 			t.Errorf("not the other profile's list:\n%s", scr)
 		}
-		if m.sess.API != other || !m.sess.ReadOnly || m.sess.Keys.Delete.Enabled() {
-			t.Error("the session does not follow the profile (client, read-only keys)")
+		if m.sess.API != other || !m.sess.ReadOnly || m.sess.Keys.Delete.Enabled() || m.sess.PageSize != 100 {
+			t.Error("the session does not follow the profile (client, read-only keys, settings)")
+		}
+		if m.sess.Styles != styles || m.sess.Now == nil {
+			t.Error("the terminal's part of the session (styles, clock) did not stay")
 		}
 		if len(other.ListQueries()) == 0 {
 			t.Error("the other profile's server was not asked")

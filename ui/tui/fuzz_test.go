@@ -485,8 +485,8 @@ func runFuzzSession(t testing.TB, srv *fuzzServer, mode uint8, ops []byte, rig f
 	if rig.api != nil {
 		api = rig.api(client, srv)
 	}
-	sess, err := NewContext(Options{API: api, Profile: fuzzProfile, Host: client.Host(), ReadOnly: ro,
-		Protected: mode&modeProtected != 0, PageSize: 10, Concurrency: 2, Timeout: 10 * time.Second})
+	sess, err := NewContext(Options{Session: views.Session{API: api, Host: client.Host(), Settings: views.Settings{
+		Profile: fuzzProfile, ReadOnly: ro, Protected: mode&modeProtected != 0, PageSize: 10, Concurrency: 2, Timeout: 10 * time.Second}}})
 	if err != nil {
 		t.Fatal(err)
 	}

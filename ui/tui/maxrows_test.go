@@ -4,14 +4,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/sources"
 	"github.com/dsbrowse/dsbrowse/views/viewtest"
 )
 
-// The profile's max_rows (Options.MaxRows) is the cap the list stops at.
+// The profile's max_rows (views.Settings.MaxRows) is the cap the list stops at.
 func TestMaxRowsCapsTheList(t *testing.T) {
 	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(700)}
-	sess, err := NewContext(Options{API: api, PageSize: 100, Concurrency: 2, MaxRows: 250})
+	sess, err := NewContext(Options{Session: views.Session{API: api, Settings: views.Settings{PageSize: 100, Concurrency: 2, MaxRows: 250}}})
 	if err != nil {
 		t.Fatal(err)
 	}

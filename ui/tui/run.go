@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"os"
 	"time"
 
@@ -25,31 +24,16 @@ import (
 
 // Options configure a TUI session.
 type Options struct {
-	API         views.API
-	Profile     string // shown in the header
-	Host        string
-	ReadOnly    bool
-	Protected   bool
-	PageSize    int
-	Concurrency int
-	// MaxPageSize and FixedPaging: see paging.Profile.
-	MaxPageSize int
-	FixedPaging bool
-	Timeout     time.Duration
-	// MaxRows caps the rows the list loads (0: the list's default).
-	MaxRows int
-	// Keys are the config's [keys] overrides; Theme its [theme] colours,
-	// ThemeMode "auto", "dark" or "light".
+	// Session is the connection the TUI opens on: its API, Host, Settings
+	// (resolved once by ui/config) and RequestLog (the client's).
+	// NewContext adds the keys, styles and clock.
+	Session views.Session
+	// Keys are the config's [keys] overrides; Theme and ThemeMode its
+	// [theme], checked when the config loaded.
 	Keys      map[string][]string
-	Theme     map[string]string
-	ThemeMode string
+	Theme     styles.Overrides
+	ThemeMode styles.Mode
 	NoMouse   bool
-	// RequestLog is the session's request log (the client's).
-	RequestLog *apiclient.RequestLog
-	// TenantURL and WebURL build the source's web UI page (views.Session).
-	TenantURL, WebURL string
-	// ListColumns are the list's columns ([list] columns; nil: default).
-	ListColumns []string
 	// Commands configure the : command line (saved views, :ctx, history).
 	Commands Commands
 }
@@ -80,64 +64,56 @@ func DefaultOpener() Opener {
 	}
 }
 
-// NewContext checks the key and theme settings and builds the shared view
-// context. Call it after the colour profile and background are settled.
+// NewContext checks the key settings and completes o.Session: the keys
+// (without the writes when read-only), the styles and the clock. Call it
+// after the colour profile and background are settled.
 func NewContext(o Options) (*views.Session, error) {
 	keys, err := keymap.Default().Apply(o.Keys)
 	if err != nil {
 		return nil, err
 	}
-	if o.ReadOnly {
+	sess := o.Session
+	if sess.ReadOnly {
 		keys = keys.WithoutWrites()
 	}
 	base := styles.Default
 	if os.Getenv("NO_COLOR") != "" {
 		base = styles.NoColor
 	}
-	theme, err := base.With(o.Theme)
-	if err != nil {
-		return nil, err
+	sess.Keys, sess.Styles = keys, styles.New(base.With(o.Theme))
+	if sess.Now == nil {
+		sess.Now = time.Now
 	}
-	return &views.Session{
-		API: o.API, Keys: keys, Styles: styles.New(theme),
-		Profile: o.Profile, Host: o.Host, ReadOnly: o.ReadOnly, Protected: o.Protected,
-		PageSize: o.PageSize, Concurrency: o.Concurrency, MaxPageSize: o.MaxPageSize, FixedPaging: o.FixedPaging, MaxRows: o.MaxRows, Timeout: o.Timeout, Now: time.Now, RequestLog: o.RequestLog,
-		TenantURL: o.TenantURL, WebURL: o.WebURL, ListColumns: o.ListColumns,
-	}, nil
+	return &sess, nil
 }
 
 // SetupTerminal settles colours before Bubble Tea owns the terminal: the
 // background is detected now, because asking the terminal later races
 // Bubble Tea for stdin (lipgloss#73). NO_COLOR is honoured by the palette
 // (NewContext), not by dropping to plain ASCII, so bold and reverse still
-// show where colour would have.
-func SetupTerminal(mode string) error {
+// show where colour would have. The config checked mode when it loaded.
+func SetupTerminal(mode styles.Mode) {
 	if os.Getenv("NO_COLOR") != "" {
 		// termenv alone would drop to plain ASCII, losing bold and
 		// reverse too; the NoColor palette already removes all colour.
 		if isTerminal() {
 			lipgloss.SetColorProfile(termenv.ANSI)
 		}
-		mode = "dark" // nothing to adapt: skip the query
+		mode = styles.ModeDark // nothing to adapt: skip the query
 	}
 	switch mode {
-	case "dark":
+	case styles.ModeDark:
 		lipgloss.SetHasDarkBackground(true)
-	case "light":
+	case styles.ModeLight:
 		lipgloss.SetHasDarkBackground(false)
-	case "", "auto":
+	default: // auto, or not set
 		lipgloss.SetHasDarkBackground(lipgloss.HasDarkBackground())
-	default:
-		return fmt.Errorf("[theme]: mode = %q: use auto, dark or light", mode)
 	}
-	return nil
 }
 
 // Run starts the TUI and returns when the user quits.
 func Run(o Options) error {
-	if err := SetupTerminal(o.ThemeMode); err != nil {
-		return err
-	}
+	SetupTerminal(o.ThemeMode)
 	sess, err := NewContext(o)
 	if err != nil {
 		return err

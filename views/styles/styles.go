@@ -6,7 +6,6 @@ package styles
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -41,32 +40,59 @@ var Default = Theme{
 	SelectedBg: lipgloss.AdaptiveColor{Light: "#DCDAFF", Dark: "#34315E"},
 }
 
+// Mode is the background the colours are for: the terminal's (auto), dark
+// or light.
+type Mode string
+
+// The modes; the zero Mode ("", no mode set) is ModeAuto.
+const (
+	ModeAuto  Mode = "auto"
+	ModeDark  Mode = "dark"
+	ModeLight Mode = "light"
+)
+
+// ParseMode reads a [theme] mode, in any case.
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(strings.ToLower(strings.TrimSpace(s))); m {
+	case ModeAuto, ModeDark, ModeLight:
+		return m, nil
+	}
+	return "", fmt.Errorf("%q is not a theme mode (want \"auto\", \"dark\" or \"light\")", s)
+}
+
 var hexColor = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
 
-// With returns t with colours replaced from the config's [theme] table
-// (name → "#rrggbb" or an ANSI number 0-255). It names a bad entry.
-func (t Theme) With(over map[string]string) (Theme, error) {
-	fields := map[string]*lipgloss.TerminalColor{
-		"accent": &t.Accent, "muted": &t.Muted, "text": &t.Text, "subtle": &t.Subtle,
-		"border": &t.Border, "error": &t.Error, "warning": &t.Warning, "success": &t.Success,
-		"highlight": &t.Highlight, "selected_bg": &t.SelectedBg,
+// ParseColour reads a [theme] colour: "#rgb", "#rrggbb" or an ANSI colour
+// number "0" to "255", the same on light and dark backgrounds.
+func ParseColour(s string) (lipgloss.TerminalColor, error) {
+	s = strings.TrimSpace(s)
+	n, err := strconv.Atoi(s)
+	if !hexColor.MatchString(s) && (err != nil || n < 0 || n > 255 || s != strconv.Itoa(n)) {
+		return nil, fmt.Errorf("%q is not a colour (want \"#rrggbb\", \"#rgb\" or an ANSI number 0-255)", s)
 	}
-	for name, v := range over {
-		f, ok := fields[name]
-		if !ok {
-			known := make([]string, 0, len(fields))
-			for k := range fields {
-				known = append(known, k)
-			}
-			sort.Strings(known)
-			return t, fmt.Errorf("[theme]: unknown colour %q (known: mode, %s)", name, strings.Join(known, ", "))
+	return lipgloss.AdaptiveColor{Light: s, Dark: s}, nil
+}
+
+// Overrides are the config's [theme] colours, each read by ParseColour
+// once, when the config loads (ui/config); nil keeps the palette's colour.
+type Overrides struct {
+	Accent, Muted, Text, Border, Error, Warning, Success lipgloss.TerminalColor
+}
+
+// With returns t with the colours o sets replaced.
+func (t Theme) With(o Overrides) Theme {
+	for _, f := range []struct {
+		to *lipgloss.TerminalColor
+		c  lipgloss.TerminalColor
+	}{
+		{&t.Accent, o.Accent}, {&t.Muted, o.Muted}, {&t.Text, o.Text}, {&t.Border, o.Border},
+		{&t.Error, o.Error}, {&t.Warning, o.Warning}, {&t.Success, o.Success},
+	} {
+		if f.c != nil {
+			*f.to = f.c
 		}
-		if n, err := strconv.Atoi(v); !(hexColor.MatchString(v) || (err == nil && n >= 0 && n <= 255)) {
-			return t, fmt.Errorf("[theme]: %s = %q is not a colour (use \"#rrggbb\" or 0-255)", name, v)
-		}
-		*f = lipgloss.AdaptiveColor{Light: v, Dark: v}
 	}
-	return t, nil
+	return t
 }
 
 // Styles are the styles the views draw with, grouped by component.
