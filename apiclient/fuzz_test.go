@@ -1,6 +1,6 @@
 package apiclient
 
-// Fuzz targets, seeded with the seeds' example bodies in testdata/. A plain
+// Fuzz targets, seeded with the seeds' example bodies (FixtureDirs). A plain
 // `go test` runs only the seeds; explore with e.g.
 //
 //	go test -run '^$' -fuzz '^FuzzDecodeDataSource$' -fuzztime 30s ./apiclient/
@@ -13,22 +13,17 @@ import (
 	"encoding/json"
 	"iter"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 )
 
-// addSeeds adds each testdata file and a few odd bodies, each followed by
+// addSeeds adds each fixture (FixtureDirs) and a few odd bodies, each followed by
 // the extra arguments of the target.
 func addSeeds(f *testing.F, extra ...any) {
 	f.Helper()
-	names, err := filepath.Glob(filepath.Join("testdata", "*.json"))
-	if err != nil || len(names) == 0 {
-		f.Fatalf("no testdata: %v", err)
-	}
-	for _, n := range names {
+	for _, n := range FixturePaths(f) {
 		b, err := os.ReadFile(n)
 		if err != nil {
 			f.Fatal(err)

@@ -7,7 +7,9 @@ package apiclient_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -103,26 +105,29 @@ func reply(w http.ResponseWriter, status int, body []byte) {
 	_, _ = w.Write(body)
 }
 
-// fixture reads a file of testdata/ (verbatim copies of the seeds' examples).
+// fixture reads an example body of apiclient.FixtureDirs (verbatim copies
+// of the seeds' examples).
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
+	for _, dir := range apiclient.FixtureDirs {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err == nil {
+			return b
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
 	}
-	return b
+	t.Fatalf("no fixture %s in %v", name, apiclient.FixtureDirs)
+	return nil
 }
 
-// fixtures lists every testdata/*.json, for fuzz seeds.
+// fixtures are all the example bodies, by file name, for fuzz seeds.
 func fixtures(t testing.TB) map[string][]byte {
 	t.Helper()
-	names, err := filepath.Glob(filepath.Join("testdata", "*.json"))
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no testdata: %v", err)
-	}
 	out := map[string][]byte{}
-	for _, n := range names {
-		out[filepath.Base(n)] = fixture(t, filepath.Base(n))
+	for _, p := range apiclient.FixturePaths(t) {
+		out[filepath.Base(p)] = fixture(t, filepath.Base(p))
 	}
 	return out
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -65,15 +64,6 @@ func get(t testing.TB, s *Server, path string) []byte {
 	code, _, b := do(t, s, http.MethodGet, path, "", "Bearer "+s.Handler.Key())
 	if code != http.StatusOK {
 		t.Fatalf("GET %s: %d %s", path, code, b)
-	}
-	return b
-}
-
-func testdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
 	}
 	return b
 }

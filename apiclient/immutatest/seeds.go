@@ -2,38 +2,62 @@ package immutatest
 
 import (
 	"bytes"
-	"embed"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
 )
 
-// The seed examples of Immuta's API reference that are served verbatim
-// (compacted). Everything else about the seed sources is in seedSources.
-//
-//go:embed seeds/*.json
-var seedFS embed.FS
+// seedJSON is a seed example body of seedbodies/ (the one copy, embedded
+// by seedserver.go), compacted; read once. The seed sources serve these
+// verbatim (compacted); everything else about them is in seedSources.
+func seedJSON(name string) []byte {
+	b, ok := seedBodies()[name]
+	if !ok {
+		panic("immutatest: no seed body " + name)
+	}
+	return b
+}
 
-// seedJSON is a seed body, compacted; read once.
-func seedJSON(name string) []byte { return seedBodies()[name] }
+// seedListHit is the list example's hit for source id (list_array.json,
+// the seed's hits), compacted.
+func seedListHit(id int64) []byte {
+	b, ok := seedHits()[id]
+	if !ok {
+		panic(fmt.Sprintf("immutatest: no seed list hit %d", id))
+	}
+	return b
+}
 
 var seedBodies = sync.OnceValue(func() map[string][]byte {
 	out := map[string][]byte{}
-	entries, err := seedFS.ReadDir("seeds")
+	entries, err := documentedBodies.ReadDir("seedbodies")
 	if err != nil {
 		panic(err)
 	}
 	for _, e := range entries {
-		out[e.Name()] = compactSeed(e.Name())
+		out[e.Name()] = compactJSON(seedBody(e.Name()))
 	}
 	return out
 })
 
-func compactSeed(name string) []byte {
-	b, err := seedFS.ReadFile("seeds/" + name)
-	if err != nil {
+var seedHits = sync.OnceValue(func() map[int64][]byte {
+	var hits []json.RawMessage
+	if err := json.Unmarshal(seedBody("list_array.json"), &hits); err != nil {
 		panic(err)
 	}
+	out := map[int64][]byte{}
+	for _, h := range hits {
+		var id struct{ ID int64 }
+		if err := json.Unmarshal(h, &id); err != nil {
+			panic(err)
+		}
+		out[id.ID] = compactJSON(h)
+	}
+	return out
+})
+
+func compactJSON(b []byte) []byte {
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, b); err != nil {
 		panic(err)
@@ -117,7 +141,7 @@ func seedSources() []*src {
 			createdAt: ms("2021-07-22T14:11:55.539Z"), conn: testConn, schema: "public", table: TablePublicBarfoo,
 			remoteSchema: "public", remoteTable: "barfoo", recordCount: 0, rowCount: 6, schemaEvo: 1,
 			subID: 64, subAt: ms("2021-08-26T16:36:09.587Z"),
-			rawList: seedJSON("list_22.json"), rawDetail: seedJSON("detail_22.json"),
+			rawList: seedListHit(22), rawDetail: seedJSON("get_22.json"),
 			cols: cols("ID", "integer", "FOO", "text", "BAR", "text"),
 			fixedUsers: []user{
 				{profile: CallerProfile, state: subOwner, subID: 586, refresh: ms("2021-10-06T14:58:46.983Z"),
@@ -132,7 +156,7 @@ func seedSources() []*src {
 			createdAt: ms("2021-10-01T14:23:27.225Z"), updatedAt: ms("2021-10-06T19:39:39.145Z"), conn: testConn,
 			schema: "dbo", table: TableCustomerData, remoteSchema: "dbo", remoteTable: "customer_data",
 			recordCount: 0, rowCount: 1000, schemaEvo: 4, subID: 45, others: 15, policyHandler: "Builder",
-			rawDetail: seedJSON("detail_26.json"),
+			rawDetail: seedJSON("sqltable_customer_data.json"),
 			cols: cols("CUSTOMER_ID", "integer", "FIRST_NAME", "text", "LAST_NAME", "text", "EMAIL", "text",
 				"PHONE_NUMBER", "text", "STREET_ADDRESS", "text", "REGION", "text"),
 			masks: []maskSpec{{col: "EMAIL", mtype: mHash, global: 1}, {col: "PHONE_NUMBER", mtype: mConstant, global: 1},
@@ -176,7 +200,7 @@ func seedSources() []*src {
 			subPolicy: []byte(`{"type":"subscription","exceptions":{"operator":"and","conditions":[{"type":"groups","group":{"name":"alpha"}}]},"allowDiscovery":true,"automaticSubscription":true}`),
 			createdAt: ms("2023-08-21T10:39:00.250Z"), conn: testConn, schema: "public", table: "aaa_tpc",
 			remoteSchema: "public", remoteTable: "tpc", recordCount: 0, rowCount: 0, schemaEvo: 1, subID: 77, others: 5,
-			rawList: seedJSON("list_39.json"),
+			rawList: seedListHit(39),
 			cols:    cols("ID", "integer", "NAME", "text"),
 		},
 		{

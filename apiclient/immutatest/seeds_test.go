@@ -13,19 +13,19 @@ func TestSeedExamplesExact(t *testing.T) {
 		{"/dataSource/22", "get_22.json"},
 		{"/dataSource/name/Public%20Barfoo", "name_public_barfoo.json"},
 		{"/dataSource/sqlTableName/customer_data", "sqltable_customer_data.json"},
-		{"/dataSource/4/lineage/parents", "lineage_4.json"},
-		{"/dataSource/22/access?sortOrder=desc", "access_22.json"},
-		{"/dataSource/16/users/2/policyInfo", "policyinfo_16.json"},
-		{"/dataSource/16/users/2/visibilityReport", "user_visibility_16.json"},
-		{"/dataSource/16/visibilityReport", "visibility_16.json"},
-		{"/native-s3/handler/1", "s3_handler_1.json"},
+		{"/dataSource/4/lineage/parents", "lineage_parents.json"},
+		{"/dataSource/22/access?sortOrder=desc", "access.json"},
+		{"/dataSource/16/users/2/policyInfo", "policy_info.json"},
+		{"/dataSource/16/users/2/visibilityReport", "user_visibility_report.json"},
+		{"/dataSource/16/visibilityReport", "my_visibility_report.json"},
+		{"/native-s3/handler/1", "s3_handler_response.json"},
 	} {
-		sameJSON(t, c.path, get(t, s, c.path), testdata(t, c.file))
+		sameJSON(t, c.path, get(t, s, c.path), seedBody(c.file))
 	}
 	// The policySet string is byte-for-byte the seed's.
 	var got, want struct{ PolicySet string }
 	_ = json.Unmarshal(get(t, s, "/dataSource/16/visibilityReport"), &got)
-	_ = json.Unmarshal(testdata(t, "visibility_16.json"), &want)
+	_ = json.Unmarshal(seedBody("my_visibility_report.json"), &want)
 	if got.PolicySet != want.PolicySet {
 		t.Fatalf("policySet:\n got %s\nwant %s", got.PolicySet, want.PolicySet)
 	}
@@ -39,22 +39,22 @@ func TestSeedExamplesExact(t *testing.T) {
 		_ = json.Unmarshal(h, &id)
 		hits[id.ID] = h
 	}
-	sameJSON(t, "list hit 22", hits[22], seedJSON("list_22.json"))
-	sameJSON(t, "list hit 39", hits[39], seedJSON("list_39.json"))
+	sameJSON(t, "list hit 22", hits[22], seedListHit(22))
+	sameJSON(t, "list hit 39", hits[39], seedListHit(39))
 
 	// Subscribing to 22 answers the seed's subscribe example.
 	code, _, b := do(t, s, http.MethodPost, "/dataSource/subscribe?dataSourceId=22", `{"dataSourceIds":[22],"metadata":{}}`, "Bearer demo-key")
 	if code != 200 {
 		t.Fatalf("subscribe: %d %s", code, b)
 	}
-	sameJSON(t, "subscribe 22", b, testdata(t, "subscribe_response.json"))
+	sameJSON(t, "subscribe 22", b, seedBody("subscribe_response.json"))
 
 	// Deleting the S3 seed answers the seed's delete example.
 	code, _, b = do(t, s, http.MethodDelete, "/dataSource/1", "", "demo-key")
 	if code != 200 {
 		t.Fatalf("delete: %d %s", code, b)
 	}
-	sameJSON(t, "delete 1", b, testdata(t, "delete_response.json"))
+	sameJSON(t, "delete 1", b, seedBody("delete_response.json"))
 }
 
 func TestSeedNamesAreNotGenerated(t *testing.T) {

@@ -13,8 +13,23 @@ import (
 // proves dsbrowse works against the contract itself, not only against the
 // emulator's reading of it.
 
+// seedbodies/ is the one copy of these bodies: the emulator's seed sources
+// (seeds.go) serve them too, and apiclient's tests read the files by path
+// (its internal tests cannot import this package, which imports apiclient).
+//
 //go:embed seedbodies/*.json
 var documentedBodies embed.FS
+
+// seedBody is the example body name (a file of seedbodies/, such as
+// "get_22.json") exactly as the reference shows it. It panics on a name
+// that is not there: the set is fixed at build time.
+func seedBody(name string) []byte {
+	b, err := documentedBodies.ReadFile("seedbodies/" + name)
+	if err != nil {
+		panic("immutatest: no seed body " + name)
+	}
+	return b
+}
 
 // NewSeedHandler returns the seed server's handler. Any non-empty
 // Authorization is accepted.
@@ -32,11 +47,7 @@ func NewSeedHandler() http.Handler {
 			w.Header().Set("Content-Type", "application/octet-stream")
 			_, _ = w.Write([]byte("seed blob\n"))
 		case name != "":
-			b, err := documentedBodies.ReadFile("seedbodies/" + name)
-			if err != nil {
-				panic(err) // embedded at build time: cannot happen
-			}
-			writeRaw(w, http.StatusOK, string(b))
+			writeRaw(w, http.StatusOK, string(seedBody(name)))
 		default:
 			writeRaw(w, http.StatusNotFound, `{"statusCode":404,"error":"Not Found","message":"Not Found"}`)
 		}
