@@ -405,15 +405,30 @@ func (k KeyMap) Conflicts() error {
 	for _, s := range CopyMenuItems {
 		add(s, use{"a copy menu item", CopyMenu, false})
 	}
-	for _, s := range order {
-		us := byKey[s]
-		for i := range us {
-			for j := i + 1; j < len(us); j++ {
-				if us[i].name == us[j].name || alias(us[i].name, us[j].name) {
-					continue // the same key twice in one binding, or the same move
-				}
-				if shared := overlap(us[i].in, us[i].write, us[j].in, us[j].write); shared != 0 {
-					return fmt.Errorf("[keys]: %q is bound to both %s and %s on %s", keyName(s), us[i].name, us[j].name, shared)
+	// Where both are active in every mode first, then the read-only
+	// guard's shadowing (overlap).
+	for _, guard := range []bool{false, true} {
+		for _, s := range order {
+			us := byKey[s]
+			for i := range us {
+				for j := i + 1; j < len(us); j++ {
+					a, b := us[i], us[j]
+					if a.name == b.name || alias(a.name, b.name) {
+						continue // the same key twice in one binding, or the same move
+					}
+					if !guard {
+						if shared := a.in & b.in; shared != 0 {
+							return fmt.Errorf("[keys]: %q is bound to both %s and %s on %s", keyName(s), a.name, b.name, shared)
+						}
+						continue
+					}
+					if shared := overlap(a.in, a.write, b.in, b.write); shared != 0 {
+						w := a.name
+						if b.write {
+							w = b.name
+						}
+						return fmt.Errorf("[keys]: %q is bound to both %s and %s on %s (in read-only mode %s says so on every screen)", keyName(s), a.name, b.name, shared, w)
+					}
 				}
 			}
 		}

@@ -48,7 +48,8 @@ func TestConflictsRefused(t *testing.T) {
 		{map[string][]string{"copy": {"i"}}, `[keys]: "i" is bound to both copy and a copy menu item on the copy menu`},
 		// in read-only mode the root answers the list's writes on every
 		// screen: a read sharing the key elsewhere would never run there
-		{map[string][]string{"expand_groups": {"s"}}, `[keys]: "s" is bound to both subscribe and expand_groups on the access screen`},
+		{map[string][]string{"expand_groups": {"s"}}, `[keys]: "s" is bound to both subscribe and expand_groups on the access screen (in read-only mode subscribe says so on every screen)`},
+		{map[string][]string{"subscribe": {"x"}}, `[keys]: "x" is bound to both subscribe and export on the list screen`},
 	} {
 		_, err := Default().Apply(c.keys)
 		if err == nil || err.Error() != c.want {
