@@ -14,17 +14,23 @@ import (
 // emulator's reading of it.
 
 // seedbodies/ is the one copy of these bodies: the emulator's seed sources
-// (seeds.go) serve them too, and apiclient's tests read the files by path
-// (its internal tests cannot import this package, which imports apiclient).
+// (seeds.go) serve them too, other packages' tests read them through
+// SeedBody, and apiclient's own tests by path (its internal tests cannot
+// import this package, which imports apiclient).
 //
 //go:embed seedbodies/*.json
 var documentedBodies embed.FS
 
-// seedBody is the example body name (a file of seedbodies/, such as
-// "get_22.json") exactly as the reference shows it. It panics on a name
-// that is not there: the set is fixed at build time.
+// SeedBody is the example body name (a file of seedbodies/, such as
+// "get_22.json") exactly as Immuta's reference shows it.
+func SeedBody(name string) ([]byte, error) {
+	return documentedBodies.ReadFile("seedbodies/" + name)
+}
+
+// seedBody is SeedBody for a name this package knows is there: the set is
+// fixed at build time.
 func seedBody(name string) []byte {
-	b, err := documentedBodies.ReadFile("seedbodies/" + name)
+	b, err := SeedBody(name)
 	if err != nil {
 		panic("immutatest: no seed body " + name)
 	}

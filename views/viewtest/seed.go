@@ -2,33 +2,19 @@ package viewtest
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/dsbrowse/dsbrowse/apiclient/immutatest"
 )
 
-// SeedBytes returns a seed example body: apiclient/testdata/name, the
-// examples of Immuta's reference pages, found from the module's root so
-// that any package's tests can read them.
+// SeedBytes returns a seed example body: the examples of Immuta's
+// reference pages, as the seed server serves them (immutatest.SeedBody,
+// apiclient/immutatest/seedbodies/name).
 func SeedBytes(t testing.TB, name string) []byte {
 	t.Helper()
-	dir, err := os.Getwd()
+	b, err := immutatest.SeedBody(name)
 	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("seed %s: no go.mod above the test's directory", name)
-		}
-		dir = parent
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "apiclient", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("seed %s: %v", name, err)
 	}
 	return b
 }
