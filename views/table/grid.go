@@ -22,9 +22,10 @@ type Col struct {
 
 // Grid draws a table of plain cells: a header line of titles, then the
 // rows of a cursor's window, the selected one marked and in
-// st.Table.Selected. The columns and requestlog screens draw with it;
-// the data sources list and the access table, whose cells carry match
-// highlights and marks, draw their own rows.
+// st.Table.Selected. The columns and requestlog screens draw with it.
+// Tables whose cells carry the filter's match highlights draw theirs
+// with views/filtered (the access table, the inbox) or their own fast
+// path (the data sources list, 100k rows): highlights are what differ.
 type Grid struct {
 	Cols []Col
 	Sep  int // cells between columns
