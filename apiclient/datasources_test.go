@@ -1,6 +1,6 @@
 package apiclient_test
 
-// Every method against the seeds' own example answers (testdata/): the
+// Every method against the seeds' own example answers (fixture: FixtureDirs): the
 // request the server sees, the values a user would be shown, and the raw
 // JSON kept for the "raw" view and --json.
 
