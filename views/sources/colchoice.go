@@ -60,7 +60,7 @@ func defaultOrder() []column {
 type colMenu struct {
 	order  []column
 	on     map[column]bool
-	cursor int
+	cursor int // every column is drawn (9 at most): no window, so no table.Cursor
 }
 
 func (m *Model) openColumnMenu() {
