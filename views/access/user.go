@@ -117,6 +117,13 @@ func (m *userPage) readable(d *format.Doc) {
 		field("Since", format.Date(t)+" ("+format.Ago(t, m.sess.Clock())+")")
 	}
 
+	// stub is a section with nothing to show yet: its title and why.
+	stub := func(title, why string) {
+		d.Add(0, st.Section.Render(title))
+		d.Add(2, why)
+	}
+	loading := st.Muted.Render("loading…")
+
 	// Masked columns: the policy info's (it names the action); the
 	// report's when the policy info is not there.
 	d.Blank()
@@ -130,11 +137,9 @@ func (m *userPage) readable(d *format.Doc) {
 			d.Add(2, infoFailed())
 		}
 	case infoErr != nil:
-		d.Add(0, st.Section.Render("Masked columns"))
-		d.Add(2, infoFailed())
+		stub("Masked columns", infoFailed())
 	default:
-		d.Add(0, st.Section.Render("Masked columns"))
-		d.Add(2, st.Muted.Render("loading…"))
+		stub("Masked columns", loading)
 	}
 
 	// Row filter and SQL statement, from the report.
@@ -144,11 +149,9 @@ func (m *userPage) readable(d *format.Doc) {
 		visibility.RowFilter(d, st, reports)
 		visibility.SQLStatement(d, st, reports)
 	case reportErr != nil:
-		d.Add(0, st.Section.Render("Row filter"))
-		d.Add(2, st.Muted.Render("unknown: the visibility report did not load"))
+		stub("Row filter", st.Muted.Render("unknown: the visibility report did not load"))
 	default:
-		d.Add(0, st.Section.Render("Row filter"))
-		d.Add(2, st.Muted.Render("loading…"))
+		stub("Row filter", loading)
 	}
 
 	// The rest of the policy info.
@@ -179,7 +182,7 @@ func (m *userPage) readable(d *format.Doc) {
 	case reportErr != nil:
 		d.Add(2, st.Error.Render("could not load the visibility report: "+explain(reportErr)))
 	case !haveReports:
-		d.Add(2, st.Muted.Render("loading…"))
+		d.Add(2, loading)
 	case len(reports) == 0:
 		d.Add(2, st.Muted.Render("the server sent no report for this user"))
 	default:
