@@ -54,9 +54,7 @@ func render(st *styles.Styles, r apiclient.VisibilityReport, width int, now time
 	d.Add(2, fmt.Sprintf("%s can see %d of %d visibility %s", who.cap(), r.UserVisibilitiesCount,
 		r.DataSourceVisibilitiesCount, plural(r.DataSourceVisibilitiesCount, "value", "values")))
 	switch {
-	case r.DataSourceVisibilitiesCount > 0 && (r.UserVisibilitiesCount <= 0 || r.NoVisibilities):
-		// Same reading as Judge: on a source with values, having none of
-		// them hides every row (noVisibilities says so too).
+	case HidesEveryRow(r):
 		d.Add(2, st.Warning.Render(fmt.Sprintf("Every row is hidden from %s: no row has a value %s can see",
 			who.obj(), who.obj())))
 	case r.NoVisibilities:

@@ -56,7 +56,7 @@ func Judge(reports []apiclient.VisibilityReport, who string) Verdict {
 			add(&v.Why, fmt.Sprintf("%s %s not meet the subscription policy (subscriptionPolicyMet: false)",
 				s.obj(), s.verb("does", "do")))
 		}
-		if r.DataSourceVisibilitiesCount > 0 && (r.UserVisibilitiesCount <= 0 || r.NoVisibilities) {
+		if HidesEveryRow(r) {
 			add(&v.Why, fmt.Sprintf("%s %s none of the source's %d visibility %s: every row is hidden (noVisibilities)",
 				s.obj(), s.verb("has", "have"), r.DataSourceVisibilitiesCount, plural(r.DataSourceVisibilitiesCount, "value", "values")))
 		}
@@ -81,6 +81,15 @@ func Judge(reports []apiclient.VisibilityReport, who string) Verdict {
 		v.Limits = append([]string{fmt.Sprintf("%d %s masked", n, plural(int64(n), "column is", "columns are"))}, v.Limits...)
 	}
 	return v
+}
+
+// HidesEveryRow reports the report of a user who has none of the values
+// of a source that has visibility values (userVisibilitiesCount 0, or
+// noVisibilities): every row is hidden from them. noVisibilities on a
+// source with no values (the seed's report) only means no row rule
+// applies. Judge, the report's page and the CLI read it the same way.
+func HidesEveryRow(r apiclient.VisibilityReport) bool {
+	return r.DataSourceVisibilitiesCount > 0 && (r.UserVisibilitiesCount <= 0 || r.NoVisibilities)
 }
 
 // Deny is v turned into "cannot see" for a reason the report does not
