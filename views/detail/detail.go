@@ -22,6 +22,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/dsbrowse/dsbrowse/apiclient"
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/actions"
 	"github.com/dsbrowse/dsbrowse/views/clip"
@@ -734,30 +735,30 @@ func (m *Model) writeKeys() []key.Binding {
 		tags = append(tags, k.RemoveTag)
 	}
 	if m.src.IsDisabled() {
-		return append([]key.Binding{relabel(k.Delete, "delete forever"), k.Restore}, tags...)
+		return append([]key.Binding{keymap.Help("delete forever", k.Delete), k.Restore}, tags...)
 	}
 	if actions.CanUnsubscribe(m.src.SubscriptionStatus) {
-		return append([]key.Binding{k.Unsubscribe, relabel(k.Delete, "disable")}, tags...)
+		return append([]key.Binding{k.Unsubscribe, keymap.Help("disable", k.Delete)}, tags...)
 	}
-	return append([]key.Binding{k.Subscribe, relabel(k.Delete, "disable")}, tags...)
+	return append([]key.Binding{k.Subscribe, keymap.Help("disable", k.Delete)}, tags...)
 }
 
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.sess.Keys
 	switch {
 	case m.find.typing:
-		return []key.Binding{relabel(k.Accept, "find"), relabel(k.Back, "cancel")}
+		return []key.Binding{keymap.Help("find", k.Accept), keymap.Help("cancel", k.Back)}
 	case m.find.Query != "":
-		return []key.Binding{k.FindNext, k.FindPrev, relabel(k.Filter, "search again"), relabel(k.Back, "clear search")}
+		return []key.Binding{k.FindNext, k.FindPrev, keymap.Help("search again", k.Filter), keymap.Help("clear search", k.Back)}
 	case m.raw:
-		return []key.Binding{relabel(k.Down, "scroll"), relabel(k.Raw, "overview"), relabel(k.Filter, "search"), k.Refresh}
+		return []key.Binding{keymap.Help("scroll", k.Down), keymap.Help("overview", k.Raw), keymap.Help("search", k.Filter), k.Refresh}
 	case m.focus == focusLineage:
-		return []key.Binding{relabel(k.Down, "next source"), relabel(k.Up, "prev source"),
-			relabel(k.Open, "open source"), relabel(k.NextSection, "leave lineage")}
+		return []key.Binding{keymap.Help("next source", k.Down), keymap.Help("prev source", k.Up),
+			keymap.Help("open source", k.Open), keymap.Help("leave lineage", k.NextSection)}
 	}
-	out := []key.Binding{relabel(k.Down, "scroll")}
+	out := []key.Binding{keymap.Help("scroll", k.Down)}
 	if m.selectable() {
-		out = append(out, relabel(k.NextSection, "select lineage"))
+		out = append(out, keymap.Help("select lineage", k.NextSection))
 	}
 	out = append(out, k.Raw)
 	if !m.gone {
@@ -770,25 +771,25 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp is the ? help, grouped.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.sess.Keys
-	scroll := []key.Binding{relabel(k.Up, "scroll up"), relabel(k.Down, "scroll down"),
+	scroll := []key.Binding{keymap.Help("scroll up", k.Up), keymap.Help("scroll down", k.Down),
 		k.PageUp, k.PageDown, k.Top, k.Bottom}
 	if m.raw {
-		return [][]key.Binding{scroll, {relabel(k.Raw, "overview"), k.Copy, m.refreshKey()}}
+		return [][]key.Binding{scroll, {keymap.Help("overview", k.Raw), k.Copy, m.refreshKey()}}
 	}
 	out := [][]key.Binding{}
 	switch {
 	case m.focus == focusLineage:
-		out = append(out, []key.Binding{relabel(k.Up, "prev source"), relabel(k.Down, "next source"),
-			relabel(k.Top, "first source"), relabel(k.Bottom, "last source"),
-			relabel(k.Open, "open source"), relabel(k.NextSection, "leave lineage"), k.PageUp, k.PageDown})
+		out = append(out, []key.Binding{keymap.Help("prev source", k.Up), keymap.Help("next source", k.Down),
+			keymap.Help("first source", k.Top), keymap.Help("last source", k.Bottom),
+			keymap.Help("open source", k.Open), keymap.Help("leave lineage", k.NextSection), k.PageUp, k.PageDown})
 	case m.selectable():
-		out = append(out, scroll, []key.Binding{relabel(k.NextSection, "select lineage")})
+		out = append(out, scroll, []key.Binding{keymap.Help("select lineage", k.NextSection)})
 	default:
 		out = append(out, scroll)
 	}
 	acts := []key.Binding{k.Raw, k.Copy}
 	if m.src != nil {
-		acts = append(acts, relabel(k.Filter, "search the text"), k.FindNext, k.FindPrev)
+		acts = append(acts, keymap.Help("search the text", k.Filter), k.FindNext, k.FindPrev)
 	}
 	if !m.gone {
 		acts = append(acts, k.OpenWeb, k.Access, k.Visibility, k.Columns)
@@ -801,13 +802,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 
 func (m *Model) refreshKey() key.Binding {
 	if m.err != nil && m.src == nil {
-		return relabel(m.sess.Keys.Refresh, "retry")
+		return keymap.Help("retry", m.sess.Keys.Refresh)
 	}
 	return m.sess.Keys.Refresh
-}
-
-// relabel returns b with another help text (b is a copy).
-func relabel(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
 }
