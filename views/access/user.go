@@ -37,13 +37,9 @@ type userPage struct {
 func NewUser(sess *views.Session, id int64, name string, user apiclient.AccessUser) *UserModel {
 	profile := user.Profile
 	u := &userPage{sess: sess, name: name, user: user,
-		info: reportpage.NewRequest(policyLabel, func(ctx context.Context, api views.API) (*apiclient.PolicyInfo, error) {
-			p, err := api.UserPolicyInfo(ctx, id, profile)
-			if err == nil && p == nil {
-				p = &apiclient.PolicyInfo{}
-			}
-			return p, err
-		}),
+		info: reportpage.NewRequest(policyLabel, reportpage.Object(func(ctx context.Context, api views.API) (*apiclient.PolicyInfo, error) {
+			return api.UserPolicyInfo(ctx, id, profile)
+		})),
 		reports: reportpage.NewRequest(reportLabel, func(ctx context.Context, api views.API) ([]apiclient.VisibilityReport, error) {
 			return api.UserVisibilityReport(ctx, id, profile)
 		}),

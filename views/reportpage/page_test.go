@@ -227,3 +227,23 @@ func TestPageClose(t *testing.T) {
 		t.Errorf("closed:\n%s", out)
 	}
 }
+
+// An object request that the server answers with nothing reads as the
+// empty object; an error stays an error.
+func TestObject(t *testing.T) {
+	type obj struct{ N int }
+	var ans *obj
+	var fail error
+	f := reportpage.Object(func(context.Context, views.API) (*obj, error) { return ans, fail })
+	if v, err := f(t.Context(), nil); v == nil || v.N != 0 || err != nil {
+		t.Errorf("null answer: %v, %v", v, err)
+	}
+	ans = &obj{N: 3}
+	if v, _ := f(t.Context(), nil); v != ans {
+		t.Errorf("answer %v", v)
+	}
+	ans, fail = nil, errors.New("boom")
+	if v, err := f(t.Context(), nil); v != nil || err != fail {
+		t.Errorf("failure: %v, %v", v, err)
+	}
+}

@@ -12,6 +12,19 @@ import (
 // goroutine: it must read nothing of the page (the API is handed to it).
 type Fetch[T any] func(ctx context.Context, api views.API) (T, error)
 
+// Object is fetch for a JSON object: an answer of no object and no error
+// (the server sent null) reads as the empty object, which the page shows,
+// rather than as nothing loaded.
+func Object[T any](fetch Fetch[*T]) Fetch[*T] {
+	return func(ctx context.Context, api views.API) (*T, error) {
+		v, err := fetch(ctx, api)
+		if err == nil && v == nil {
+			v = new(T)
+		}
+		return v, err
+	}
+}
+
 // Request is one request of a page, made on every load, and its latest
 // answer. The page's content holds it to read the answer as it lays out;
 // only the page changes it, on the UI goroutine.

@@ -29,13 +29,9 @@ type myReport struct {
 // New makes the view for source id (name is shown while it loads).
 func New(sess *views.Session, id int64, name string) *Model {
 	r := &myReport{sess: sess, name: name, report: reportpage.NewRequest(loadLabel,
-		func(ctx context.Context, api views.API) (*apiclient.VisibilityReport, error) {
-			r, err := api.MyVisibilityReport(ctx, id)
-			if err == nil && r == nil {
-				r = &apiclient.VisibilityReport{}
-			}
-			return r, err
-		})}
+		reportpage.Object(func(ctx context.Context, api views.API) (*apiclient.VisibilityReport, error) {
+			return api.MyVisibilityReport(ctx, id)
+		}))}
 	return reportpage.New(sess, r, r.report)
 }
 
