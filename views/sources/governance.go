@@ -20,35 +20,30 @@ import (
 type inboxCount struct {
 	n     int
 	known bool
-	gen   int
+	load  views.Slot // only the newest count's answer counts
 }
 
 type pendingMsg struct {
-	gen int
-	n   int
-	ok  bool
+	n  int
+	ok bool
 }
 
 // pendingCount asks the server how many requests wait. A failure leaves
 // the count unknown and says nothing: the header simply does not show it.
 func (m *Model) pendingCount() tea.Cmd {
-	m.inbox.gen++
-	gen, sess, api, base := m.inbox.gen, m.sess, m.sess.API, m.base
-	return func() tea.Msg {
+	sess, api, base := m.sess, m.sess.API, m.base
+	return views.Latest(&m.inbox.load, func() tea.Msg {
 		c, cancel := sess.WithTimeout(base)
 		defer cancel()
 		p, err := api.ListPendingRequests(c, apiclient.PendingOptions{Size: 1})
 		if err != nil || p == nil || p.Count < 0 {
-			return pendingMsg{gen: gen}
+			return pendingMsg{}
 		}
-		return pendingMsg{gen: gen, n: p.Count, ok: true}
-	}
+		return pendingMsg{n: p.Count, ok: true}
+	})
 }
 
 func (m *Model) onPending(msg pendingMsg) {
-	if msg.gen != m.inbox.gen {
-		return // an older count
-	}
 	m.inbox.n, m.inbox.known = msg.n, msg.ok
 }
 

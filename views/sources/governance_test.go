@@ -122,3 +122,18 @@ func flatBox(scr string) string {
 		return r
 	}, scr)), " ")
 }
+
+// Only the newest count shows: an older answer that comes late is
+// dropped (views.Slot), as the root drops it.
+func TestOlderPendingCountDropped(t *testing.T) {
+	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(3), Pending: pending(5)}
+	d, m := newList(t, api, 120, 10)
+	old := m.pendingCount() // asked first, answered last
+	api.Pending = pending(2)
+	d.Send(views.RequestsDecidedMsg{Done: []int64{900}})
+	api.Pending = pending(9) // what the older question reads, too late
+	d.Run(old)
+	if info := strings.Split(d.Screen(), "\n")[0]; !strings.Contains(info, "2 pending requests (p)") {
+		t.Errorf("the older count replaced the newer: %q", info)
+	}
+}
