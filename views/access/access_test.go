@@ -90,8 +90,8 @@ func TestPagingLoadsEveryPageInTheBackground(t *testing.T) {
 	}
 	drive(m, more)
 
-	if len(m.rows) != 2500 {
-		t.Fatalf("%d rows loaded", len(m.rows))
+	if len(m.t.Rows) != 2500 {
+		t.Fatalf("%d rows loaded", len(m.t.Rows))
 	}
 	out = m.View()
 	if !strings.Contains(out, "2500 of 2500 loaded") || strings.Contains(out, "loading") {
@@ -115,7 +115,7 @@ func TestPagingLoadsEveryPageInTheBackground(t *testing.T) {
 		t.Errorf("%d calls reaching %d", len(calls), next)
 	}
 	// Order is the server's, whatever order the pages came back in.
-	for i, r := range m.rows {
+	for i, r := range m.t.Rows {
 		if want := fmt.Sprintf("User %04d", i); r.name != want {
 			t.Fatalf("row %d is %q", i, r.name)
 		}
@@ -155,8 +155,8 @@ func TestPagingLoadsEveryPageInTheBackground(t *testing.T) {
 func TestPagingWithoutCountIsSequential(t *testing.T) {
 	api := &fakeAPI{users: genUsers(250), bare: true}
 	m := loaded(t, api, 100, 10)
-	if len(m.rows) != 250 || len(api.calls) != 3 {
-		t.Fatalf("%d rows in %d calls", len(m.rows), len(api.calls))
+	if len(m.t.Rows) != 250 || len(api.calls) != 3 {
+		t.Fatalf("%d rows in %d calls", len(m.t.Rows), len(api.calls))
 	}
 	if out := m.View(); !strings.Contains(out, "250 loaded") {
 		t.Errorf("header:\n%s", out)
@@ -172,10 +172,10 @@ func TestServerCappedPageSize(t *testing.T) {
 	capAPI := &cappedAPI{fakeAPI: api, limit: 50}
 	m.sess.API = capAPI
 	drive(m, m.Init())
-	if len(m.rows) != 230 {
-		t.Fatalf("%d rows", len(m.rows))
+	if len(m.t.Rows) != 230 {
+		t.Fatalf("%d rows", len(m.t.Rows))
 	}
-	for i, r := range m.rows {
+	for i, r := range m.t.Rows {
 		if want := fmt.Sprintf("User %04d", i); r.name != want {
 			t.Fatalf("row %d is %q", i, r.name)
 		}
@@ -241,8 +241,8 @@ func TestFilterNarrowsHighlightsAndClears(t *testing.T) {
 	press(m, "/")
 	typeText(m, "first")
 	press(m, "esc")
-	if m.CapturesInput() || m.t.Query() != "" || m.len() != 2 {
-		t.Fatalf("esc while typing: typing=%v query=%q shown=%d", m.CapturesInput(), m.t.Query(), m.len())
+	if m.CapturesInput() || m.t.Query() != "" || m.t.Len() != 2 {
+		t.Fatalf("esc while typing: typing=%v query=%q shown=%d", m.CapturesInput(), m.t.Query(), m.t.Len())
 	}
 
 	// No match says so.
@@ -257,10 +257,10 @@ func TestFilterOverManyUsers(t *testing.T) {
 	m := loaded(t, &fakeAPI{users: genUsers(2500)}, 100, 20)
 	press(m, "/")
 	typeText(m, "user1234@")
-	if m.len() == 0 {
+	if m.t.Len() == 0 {
 		t.Fatal("no match")
 	}
-	if r, _ := m.at(0); r.name != "User 1234" {
+	if r, _ := m.t.At(0); r.name != "User 1234" {
 		t.Errorf("best match %q", r.name)
 	}
 }
@@ -292,7 +292,7 @@ func TestReloadKeepsFilterAndCursor(t *testing.T) {
 	typeText(m, "user 12")
 	press(m, "enter")
 	press(m, "j", "j", "j")
-	want := m.selected().name
+	want := m.t.Selected().name
 	before := m.t.Cur.Index()
 
 	// The server now answers in reverse order: the same user moves.
@@ -305,7 +305,7 @@ func TestReloadKeepsFilterAndCursor(t *testing.T) {
 	if m.t.Query() != "user 12" || !strings.Contains(m.View(), "/ user 12") {
 		t.Fatalf("filter lost: %q\n%s", m.t.Query(), m.View())
 	}
-	if got := m.selected().name; got != want {
+	if got := m.t.Selected().name; got != want {
 		t.Fatalf("cursor on %q, want %q", got, want)
 	}
 	if m.t.Cur.Index() == before {
@@ -350,12 +350,12 @@ func TestStaleGenerationDropped(t *testing.T) {
 	if strings.Contains(out, "Stale Person") || !strings.Contains(out, "Tommy Test") || calls < 2 {
 		t.Fatalf("fresh page (calls %d):\n%s", calls, out)
 	}
-	if len(m.rows) != 2 {
-		t.Fatalf("%d rows", len(m.rows))
+	if len(m.t.Rows) != 2 {
+		t.Fatalf("%d rows", len(m.t.Rows))
 	}
 	deliver(other, foreign)
-	if len(other.rows) != 2 {
-		t.Fatalf("the other view's load: %d rows", len(other.rows))
+	if len(other.t.Rows) != 2 {
+		t.Fatalf("the other view's load: %d rows", len(other.t.Rows))
 	}
 }
 
@@ -402,8 +402,8 @@ func TestErrors(t *testing.T) {
 	if !strings.Contains(out, "(r fetches only those)") {
 		t.Errorf("the header does not say what r does:\n%s", out)
 	}
-	if len(m2.rows) == 0 || len(m2.rows) >= 1000 || m2.rows[len(m2.rows)-1].name != "User 0999" {
-		t.Fatalf("%d rows; the pages after the gap must load", len(m2.rows))
+	if len(m2.t.Rows) == 0 || len(m2.t.Rows) >= 1000 || m2.t.Rows[len(m2.t.Rows)-1].name != "User 0999" {
+		t.Fatalf("%d rows; the pages after the gap must load", len(m2.t.Rows))
 	}
 	// r asks only for what failed and puts it in its place.
 	api2.failIf = nil
@@ -411,10 +411,10 @@ func TestErrors(t *testing.T) {
 	before := len(api2.calls)
 	api2.mu.Unlock()
 	press(m2, "r")
-	if len(m2.rows) != 1000 || m2.err != nil || m2.loading() {
-		t.Fatalf("r: %d rows, err %v", len(m2.rows), m2.err)
+	if len(m2.t.Rows) != 1000 || m2.err != nil || m2.loading() {
+		t.Fatalf("r: %d rows, err %v", len(m2.t.Rows), m2.err)
 	}
-	for i, r := range m2.rows {
+	for i, r := range m2.t.Rows {
 		if want := fmt.Sprintf("User %04d", i); r.name != want {
 			t.Fatalf("row %d is %q after the refill", i, r.name)
 		}

@@ -49,8 +49,8 @@ func loadedMembers(b *testing.B, n int) *Model {
 	sess.PageSize = 1000
 	m := New(sess, 16, "Web Sales")
 	viewtest.New(b, m, 200, 60)
-	if len(m.rows) != n {
-		b.Fatalf("%d of %d members loaded", len(m.rows), n)
+	if len(m.t.Rows) != n {
+		b.Fatalf("%d of %d members loaded", len(m.t.Rows), n)
 	}
 	return m
 }
@@ -143,10 +143,10 @@ func BenchmarkFilterKeystroke(b *testing.B) {
 					if m.t.ShownQuery() != q {
 						b.Fatalf("after %q the view shows %q", q, m.t.ShownQuery())
 					}
-					if n, ok := want[q]; ok && n != m.len() {
-						b.Fatalf("%q: %d matches, the other mode %d", q, m.len(), n)
+					if n, ok := want[q]; ok && n != m.t.Len() {
+						b.Fatalf("%q: %d matches, the other mode %d", q, m.t.Len(), n)
 					}
-					want[q] = m.len()
+					want[q] = m.t.Len()
 				}
 				m.Update(viewtest.KeyMsg("esc"))
 			}

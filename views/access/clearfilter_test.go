@@ -11,7 +11,7 @@ func TestClearingTheFilterKeepsTheSelectedMember(t *testing.T) {
 			press(m, "/")
 			typeText(m, "user 12")
 			press(m, "down")
-			want := m.selectedKey()
+			want := m.t.SelectedKey()
 			if want == nil {
 				t.Fatal("nothing selected in the filtered list")
 			}
@@ -23,10 +23,10 @@ func TestClearingTheFilterKeepsTheSelectedMember(t *testing.T) {
 					t.Fatal("esc should clear the filter")
 				}
 			}
-			if m.t.Query() != "" || m.len() != len(m.rows) {
-				t.Fatalf("the filter is still on: %q, %d of %d", m.t.Query(), m.len(), len(m.rows))
+			if m.t.Query() != "" || m.t.Len() != len(m.t.Rows) {
+				t.Fatalf("the filter is still on: %q, %d of %d", m.t.Query(), m.t.Len(), len(m.t.Rows))
 			}
-			if got := m.selectedKey(); got == nil || *got != *want {
+			if got := m.t.SelectedKey(); got == nil || *got != *want {
 				t.Errorf("after clearing the cursor is on %v, want %v", got, want)
 			}
 		})

@@ -32,9 +32,9 @@ type shownRow struct {
 }
 
 func shownRows(m *Model) []shownRow {
-	out := make([]shownRow, m.len())
+	out := make([]shownRow, m.t.Len())
 	for i := range out {
-		r, matched := m.at(i)
+		r, matched := m.t.At(i)
 		out[i] = shownRow{r.key, fmt.Sprint(matched)}
 	}
 	return out
@@ -45,8 +45,8 @@ func shownRows(m *Model) []shownRow {
 // search strings inside Update.
 func filteredBefore(m *Model, q string) []shownRow {
 	var out []shownRow
-	for _, mt := range fuzzy.FindFrom(q, rowSource(m.rows)) {
-		out = append(out, shownRow{m.rows[mt.Index].key, fmt.Sprint(mt.MatchedIndexes)})
+	for _, mt := range fuzzy.FindFrom(q, rowSource(m.t.Rows)) {
+		out = append(out, shownRow{m.t.Rows[mt.Index].key, fmt.Sprint(mt.MatchedIndexes)})
 	}
 	return out
 }
@@ -63,7 +63,7 @@ func TestFilterResultsAreTheSameAsBefore(t *testing.T) {
 		if got := shownRows(m); !slices.Equal(got, want) {
 			t.Fatalf("%q: %d rows shown, before %d; first %v, before %v", q, len(got), len(want), head(got), head(want))
 		}
-		if out := m.View(); !strings.Contains(out, fmt.Sprintf("%d of %d match", len(want), len(m.rows))) {
+		if out := m.View(); !strings.Contains(out, fmt.Sprintf("%d of %d match", len(want), len(m.t.Rows))) {
 			t.Fatalf("%q: the count is not %d:\n%s", q, len(want), out)
 		}
 	}
@@ -138,8 +138,8 @@ func TestStaleFilterResultIsDropped(t *testing.T) {
 			t.Errorf("a stale result after esc started %q", queries(filterMsgs(t, cmd)))
 		}
 	}
-	if m.t.On() || m.len() != len(m.rows) || strings.Contains(m.View(), "match") {
-		t.Fatalf("a result arriving after esc filtered the table: %d of %d shown", m.len(), len(m.rows))
+	if m.t.On() || m.t.Len() != len(m.t.Rows) || strings.Contains(m.View(), "match") {
+		t.Fatalf("a result arriving after esc filtered the table: %d of %d shown", m.t.Len(), len(m.t.Rows))
 	}
 
 	// Another access view's result (same query) never lands here.
@@ -169,13 +169,13 @@ func TestPageArrivingWhileFiltered(t *testing.T) {
 	press(m, "/")
 	typeText(m, "user 02")
 	press(m, "down")
-	sel := m.selected().key
+	sel := m.t.Selected().key
 	before := shownRows(m)
 	var filters []tea.Cmd
 	for _, msg := range rest {
 		_, cmd := m.Update(msg)
 		filters = append(filters, cmd)
-		if got := shownRows(m); !slices.Equal(got, before) || m.selected().key != sel {
+		if got := shownRows(m); !slices.Equal(got, before) || m.t.Selected().key != sel {
 			t.Fatalf("the table changed before the filter ran: %d rows", len(got))
 		}
 	}
@@ -183,8 +183,8 @@ func TestPageArrivingWhileFiltered(t *testing.T) {
 	if got, want := shownRows(m), filteredBefore(m, "user 02"); !slices.Equal(got, want) || len(want) <= len(before) {
 		t.Fatalf("after the pages: %d rows shown, want %d (was %d)", len(got), len(want), len(before))
 	}
-	if m.selected().key != sel {
-		t.Errorf("the cursor left %v for %v", sel, m.selected().key)
+	if m.t.Selected().key != sel {
+		t.Errorf("the cursor left %v for %v", sel, m.t.Selected().key)
 	}
 }
 
@@ -213,7 +213,7 @@ func TestFastTypingShowsTheFinalFilter(t *testing.T) {
 				t.Fatalf("%d rows shown, want %d", len(got), len(want))
 			}
 			out := m.View()
-			if strings.Contains(out, "filtering…") || !strings.Contains(out, fmt.Sprintf("%d of %d match", len(want), len(m.rows))) {
+			if strings.Contains(out, "filtering…") || !strings.Contains(out, fmt.Sprintf("%d of %d match", len(want), len(m.t.Rows))) {
 				t.Fatalf("final screen:\n%s", out)
 			}
 		})

@@ -49,7 +49,7 @@ func TestDecidedRequestsReloadTheMembers(t *testing.T) {
 	}
 	api := &fakeAPI{users: users}
 	m := loaded(t, api, 100, 20)
-	if r, _ := m.at(1); r.user.State != "pending" {
+	if r, _ := m.t.At(1); r.user.State != "pending" {
 		t.Fatalf("before: %q", r.user.State)
 	}
 	api.mu.Lock()
@@ -66,7 +66,7 @@ func TestDecidedRequestsReloadTheMembers(t *testing.T) {
 	}
 	_, cmd = m.Update(views.RequestsDecidedMsg{Done: []int64{102711566}, Approved: true})
 	drive(m, cmd)
-	r, _ := m.at(1)
+	r, _ := m.t.At(1)
 	if r.user.Name != "Sofia Miller" || r.user.State != "subscribed" {
 		t.Errorf("after the approval the row reads %q %q", r.user.Name, r.user.State)
 	}

@@ -19,7 +19,7 @@ func TestHugeUserIsClipped(t *testing.T) {
 	if !strings.Contains(ansi.Strip(out), "Ann Longname") {
 		t.Fatalf("the user is not listed:\n%s", ansi.Strip(out))
 	}
-	for _, r := range m.rows {
+	for _, r := range m.t.Rows {
 		if len(r.name) > 8<<10 || len(r.email) > 8<<10 {
 			t.Errorf("a row keeps %d bytes of name, %d of email", len(r.name), len(r.email))
 		}

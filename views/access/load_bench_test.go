@@ -75,8 +75,8 @@ func BenchmarkLoadMembers(b *testing.B) {
 				ui += time.Since(start)
 				queue = append(queue, runHere(cmd)...)
 			}
-			if len(m.rows) != n {
-				b.Fatalf("%d rows", len(m.rows))
+			if len(m.t.Rows) != n {
+				b.Fatalf("%d rows", len(m.t.Rows))
 			}
 		}
 		b.ReportMetric(float64(ui.Microseconds())/1000/float64(b.N), "ui-ms/load")

@@ -350,11 +350,11 @@ func (m *Model) memberKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		q.desc = !q.desc
 		return m.setQueryOpts(q), true
 	case key.Matches(msg, k.EditMember):
-		if r := m.selected(); r != nil {
+		if r := m.t.Selected(); r != nil {
 			return actions.EditMember(m.sess, m.target(), r.user), true
 		}
 	case key.Matches(msg, k.Revoke):
-		if r := m.selected(); r != nil {
+		if r := m.t.Selected(); r != nil {
 			return actions.RevokeMember(m.sess, m.target(), r.user), true
 		}
 	case key.Matches(msg, k.AddMember):
@@ -377,11 +377,11 @@ func (m *Model) onAccessChanged(msg views.AccessChangedMsg) tea.Cmd {
 	if msg.Reload {
 		return m.reload()
 	}
-	sel := m.selectedKey()
+	sel := m.t.SelectedKey()
 	now := m.sess.Clock()
 	i := -1
-	for j := range m.rows {
-		if msg.AccessID != 0 && m.rows[j].user.SubscriptionID == msg.AccessID {
+	for j := range m.t.Rows {
+		if msg.AccessID != 0 && m.t.Rows[j].user.SubscriptionID == msg.AccessID {
 			i = j
 			break
 		}
@@ -389,12 +389,12 @@ func (m *Model) onAccessChanged(msg views.AccessChangedMsg) tea.Cmd {
 	if i < 0 {
 		return nil
 	}
-	if m.q.expand && m.rows[i].user.Type == "group" {
+	if m.q.expand && m.t.Rows[i].user.Type == "group" {
 		return m.reload() // the group's members, listed under it, changed with it
 	}
 	// A new slice: a filter running off the UI goroutine reads the old one.
-	rows := make([]row, 0, len(m.rows))
-	rows = append(rows, m.rows[:i]...)
+	rows := make([]row, 0, len(m.t.Rows))
+	rows = append(rows, m.t.Rows[:i]...)
 	if msg.Removed || msg.User == nil || !m.q.keeps(*msg.User) {
 		if m.count > 0 {
 			m.count--
@@ -404,6 +404,6 @@ func (m *Model) onAccessChanged(msg views.AccessChangedMsg) tea.Cmd {
 		m.nat.add(&nr)
 		rows = append(rows, nr)
 	}
-	m.rows = append(rows, m.rows[i+1:]...)
+	m.t.Rows = append(rows, m.t.Rows[i+1:]...)
 	return m.rebuildRows(sel)
 }

@@ -142,8 +142,8 @@ func TestLaterPagesKeepTheFilters(t *testing.T) {
 		}
 		pages++
 	}
-	if pages != 4 || len(m.rows) != 350 {
-		t.Fatalf("%d pages, %d rows", pages, len(m.rows))
+	if pages != 4 || len(m.t.Rows) != 350 {
+		t.Fatalf("%d pages, %d rows", pages, len(m.t.Rows))
 	}
 }
 
@@ -170,7 +170,7 @@ func TestMemberKeysStartTheFlows(t *testing.T) {
 	api := &fakeAPI{users: members(3)}
 	m := loaded(t, api, 100, 24)
 	press(m, "j")
-	sel := m.selected().user
+	sel := m.t.Selected().user
 
 	msgs := press(m, "e")
 	om, ok := rootMsg[views.OpenModalMsg](msgs)
@@ -285,17 +285,17 @@ func TestWriteAnswerUpdatesOrRemovesTheRow(t *testing.T) {
 	api := &fakeAPI{users: members(4)}
 	m := loaded(t, api, 120, 24)
 	press(m, "j")
-	u := m.selected().user
+	u := m.t.Selected().user
 
 	// Another source's change is not this view's.
 	changed := withExpiration(u, "expert", "2026-12-31T00:00:00.000Z")
 	m.Update(views.AccessChangedMsg{SourceID: 99, AccessID: u.SubscriptionID, User: &changed})
-	if m.selected().state == "expert" {
+	if m.t.Selected().state == "expert" {
 		t.Fatal("another source's answer changed this table")
 	}
 	m.Update(views.AccessChangedMsg{SourceID: 16, AccessID: u.SubscriptionID, User: &changed})
 	out := m.View()
-	if r := m.selected(); r.state != "expert" || r.expires != "2026-12-31" || r.user.SubscriptionID != u.SubscriptionID {
+	if r := m.t.Selected(); r.state != "expert" || r.expires != "2026-12-31" || r.user.SubscriptionID != u.SubscriptionID {
 		t.Fatalf("row after the change: %+v", r)
 	}
 	if !strings.Contains(out, "Expires") || !strings.Contains(out, "2026-12-31") || callCount(api) != 1 {
@@ -304,10 +304,10 @@ func TestWriteAnswerUpdatesOrRemovesTheRow(t *testing.T) {
 
 	// Revoked: the row leaves, the count follows, the cursor stays put.
 	m.Update(views.AccessChangedMsg{SourceID: 16, AccessID: u.SubscriptionID, Removed: true})
-	if len(m.rows) != 3 || m.count != 3 || !strings.Contains(m.View(), "3 of 3 loaded") {
-		t.Fatalf("%d rows, count %d:\n%s", len(m.rows), m.count, m.View())
+	if len(m.t.Rows) != 3 || m.count != 3 || !strings.Contains(m.View(), "3 of 3 loaded") {
+		t.Fatalf("%d rows, count %d:\n%s", len(m.t.Rows), m.count, m.View())
 	}
-	for _, r := range m.rows {
+	for _, r := range m.t.Rows {
 		if r.user.SubscriptionID == u.SubscriptionID {
 			t.Fatal("the revoked member is still shown")
 		}
@@ -319,11 +319,11 @@ func TestWriteAnswerUpdatesOrRemovesTheRow(t *testing.T) {
 		api.users[i].State = "subscribed"
 	}
 	press(m, "f", " ", "enter") // subscribed only
-	first := m.rows[0].user
+	first := m.t.Rows[0].user
 	toOwner := withExpiration(first, "owner", "")
 	m.Update(views.AccessChangedMsg{SourceID: 16, AccessID: first.SubscriptionID, User: &toOwner})
-	if len(m.rows) != 3 {
-		t.Fatalf("a member who left the filter stays: %d rows", len(m.rows))
+	if len(m.t.Rows) != 3 {
+		t.Fatalf("a member who left the filter stays: %d rows", len(m.t.Rows))
 	}
 
 	// An add reloads (the server places the new member).
@@ -378,7 +378,7 @@ func TestClearingTheFilterAfterAChangeKeepsTheCursor(t *testing.T) {
 	press(m, "/")
 	typeText(m, "user0250@")
 	press(m, "enter")
-	u := m.selected().user
+	u := m.t.Selected().user
 	if u.Name != "User 0250" {
 		t.Fatalf("selected %q", u.Name)
 	}
@@ -386,7 +386,7 @@ func TestClearingTheFilterAfterAChangeKeepsTheCursor(t *testing.T) {
 	_, cmd := m.Update(views.AccessChangedMsg{SourceID: 16, AccessID: u.SubscriptionID, User: &changed})
 	drive(m, cmd)
 	press(m, "esc")
-	if r := m.selected(); r == nil || r.user.SubscriptionID != u.SubscriptionID {
+	if r := m.t.Selected(); r == nil || r.user.SubscriptionID != u.SubscriptionID {
 		t.Fatalf("cursor on %+v", r)
 	}
 	if !strings.Contains(m.View(), "› User 0250") {
@@ -426,8 +426,8 @@ func TestGroupChangeReloadsItsExpandedMembers(t *testing.T) {
 	press(m, "x")
 	n = callCount(api)
 	m.Update(views.AccessChangedMsg{SourceID: 16, AccessID: us[0].SubscriptionID, User: &g})
-	if callCount(api) != n || m.rows[0].state != "owner" {
-		t.Fatalf("calls %d→%d, row %+v", n, callCount(api), m.rows[0].state)
+	if callCount(api) != n || m.t.Rows[0].state != "owner" {
+		t.Fatalf("calls %d→%d, row %+v", n, callCount(api), m.t.Rows[0].state)
 	}
 }
 
@@ -471,11 +471,11 @@ func TestApprovalFilter(t *testing.T) {
 		t.Errorf("header:\n%s", m.View())
 	}
 	// A member approved by a write leaves the pending-only list.
-	u := m.rows[0].user
+	u := m.t.Rows[0].user
 	u.Approved = true
 	_, cmd := m.Update(views.AccessChangedMsg{SourceID: 16, AccessID: u.SubscriptionID, User: &u})
 	drive(m, cmd)
-	for _, r := range m.rows {
+	for _, r := range m.t.Rows {
 		if r.user.SubscriptionID == u.SubscriptionID {
 			t.Fatal("an approved member stays in the pending-only list")
 		}
@@ -502,25 +502,25 @@ func TestRefillPutsTwoGapsInPlace(t *testing.T) {
 		return nil
 	}}
 	m := loaded(t, api, 120, 20)
-	if len(m.gaps) != 2 || len(m.rows) >= 3000 {
-		t.Fatalf("%d gaps, %d rows", len(m.gaps), len(m.rows))
+	if len(m.gaps) != 2 || len(m.t.Rows) >= 3000 {
+		t.Fatalf("%d gaps, %d rows", len(m.gaps), len(m.t.Rows))
 	}
 	press(m, "/")
 	typeText(m, "user1")
 	press(m, "enter")
-	sel := m.selected().key
+	sel := m.t.Selected().key
 	fail = false
 	press(m, "r")
-	if len(m.rows) != 3000 || len(m.gaps) != 0 {
-		t.Fatalf("%d rows, %d gaps after r", len(m.rows), len(m.gaps))
+	if len(m.t.Rows) != 3000 || len(m.gaps) != 0 {
+		t.Fatalf("%d rows, %d gaps after r", len(m.t.Rows), len(m.gaps))
 	}
-	for i, r := range m.rows {
+	for i, r := range m.t.Rows {
 		if want := fmt.Sprintf("User %04d", i); r.name != want {
 			t.Fatalf("row %d is %q", i, r.name)
 		}
 	}
-	if m.selected().key != sel {
-		t.Errorf("the cursor moved to %+v", m.selected().key)
+	if m.t.Selected().key != sel {
+		t.Errorf("the cursor moved to %+v", m.t.Selected().key)
 	}
 	if want := filteredBefore(m, "user1"); len(shownRows(m)) != len(want) {
 		t.Errorf("the filter shows %d rows, want %d", len(shownRows(m)), len(want))

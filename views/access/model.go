@@ -74,16 +74,16 @@ type Model struct {
 	// r fetches only them (Refill) and puts them in place.
 	gaps []gap
 
-	rows []row
-	nat  naturals
+	nat naturals
 
 	// q is what the list asks the server for (states, types, expanded
 	// groups, sort); menu, when open, edits a copy of it.
 	q    query
 	menu *menu
 
-	// t is the filter line, the filter (off the UI goroutine, one at a
-	// time: with 50,000 users it takes longer than a frame) and the cursor.
+	// t is the rows, the filter line, the filter (off the UI goroutine,
+	// one at a time: with 50,000 users it takes longer than a frame) and
+	// the cursor.
 	t    filtered.Table[row, userKey]
 	w, h int
 }
@@ -124,7 +124,7 @@ func (m *Model) Back() (tea.Cmd, bool) {
 	if !m.t.LineShown() {
 		return nil, false
 	}
-	m.t.Clear(m.rows, m.tableRows())
+	m.t.Clear(m.tableRows())
 	return nil, true
 }
 
@@ -135,7 +135,7 @@ func (m *Model) reload() tea.Cmd {
 	if m.loader != nil {
 		m.loader.Cancel()
 	}
-	if r := m.selected(); r != nil {
+	if r := m.t.Selected(); r != nil {
 		k := r.key
 		m.restore = &k
 	}
@@ -199,9 +199,9 @@ func (m *Model) place(b paging.Batch[row]) {
 			return // still missing: the gap stays for the next r
 		}
 		at := g.at + g.filled
-		rows := make([]row, 0, len(m.rows)+len(b.Items)) // a running filter reads the old slice
-		rows = append(append(append(rows, m.rows[:at]...), b.Items...), m.rows[at:]...)
-		m.rows = rows
+		rows := make([]row, 0, len(m.t.Rows)+len(b.Items)) // a running filter reads the old slice
+		rows = append(append(append(rows, m.t.Rows[:at]...), b.Items...), m.t.Rows[at:]...)
+		m.t.Rows = rows
 		g.filled += len(b.Items)
 		for j := range m.gaps {
 			if j != i && m.gaps[j].at >= at {
@@ -214,12 +214,12 @@ func (m *Model) place(b paging.Batch[row]) {
 		return
 	}
 	if b.Err != nil {
-		m.gaps = append(m.gaps, gap{off: b.Offset, n: b.Missing, at: len(m.rows)})
+		m.gaps = append(m.gaps, gap{off: b.Offset, n: b.Missing, at: len(m.t.Rows)})
 		return
 	}
 	// Appending leaves the rows a running filter reads (a shorter slice
 	// of the same array) as they are.
-	m.rows = append(m.rows, b.Items...)
+	m.t.Rows = append(m.t.Rows, b.Items...)
 }
 
 // rowKey identifies an entry for the loader (a page that repeats rows
@@ -279,7 +279,7 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 	}
 	b := msg.B
 	m.prog = b.Progress
-	sel := m.selectedKey()
+	sel := m.t.SelectedKey()
 	var cmds []tea.Cmd
 	if b.Err != nil {
 		if m.base.Err() != nil {
@@ -301,7 +301,7 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 			}
 			return tea.Batch(append(cmds, m.next())...)
 		case m.reloading:
-			m.rows, m.nat, m.gaps = nil, naturals{}, nil
+			m.t.Rows, m.nat, m.gaps = nil, naturals{}, nil
 			m.reloading = false
 		}
 	}
@@ -367,25 +367,11 @@ func (m *Model) rebuildRows(sel *userKey) tea.Cmd {
 	if m.restore != nil {
 		target = m.restore
 	}
-	moved, cmd := m.t.Rebuilt(m.rows, m.tableRows(), target)
+	moved, cmd := m.t.Rebuilt(m.tableRows(), target)
 	if moved {
 		m.restore = nil
 	}
 	return cmd
-}
-
-// len, at and selected read the shown rows, filtered or not.
-func (m *Model) len() int { return m.t.Len(m.rows) }
-
-func (m *Model) at(i int) (*row, []int) { return m.t.At(m.rows, i) }
-
-func (m *Model) selected() *row { return m.t.Selected(m.rows) }
-
-func (m *Model) selectedKey() *userKey {
-	if k, ok := m.t.SelectedKey(m.rows); ok {
-		return &k
-	}
-	return nil
 }
 
 // filterPending says the table does not yet show the filter's result for
@@ -395,7 +381,7 @@ func (m *Model) filterPending() bool { return m.t.Pending() }
 // onFilter shows a filter's result, unless a later keystroke, a new page
 // or a cleared filter has made it stale (or it is another view's).
 func (m *Model) onFilter(msg filterMsg) tea.Cmd {
-	shown, restored, cmd := m.t.OnResult(msg, m.rows, m.tableRows(), m.restore)
+	shown, restored, cmd := m.t.OnResult(msg, m.tableRows(), m.restore)
 	if !shown {
 		return cmd
 	}
@@ -406,7 +392,7 @@ func (m *Model) onFilter(msg filterMsg) tea.Cmd {
 }
 
 func (m *Model) typingKey(msg tea.KeyMsg) tea.Cmd {
-	act, cmd := m.t.TypingKey(msg, &m.sess.Keys, m.rows, m.tableRows())
+	act, cmd := m.t.TypingKey(msg, &m.sess.Keys, m.tableRows())
 	if act == filtered.Moved {
 		m.restore = nil // the user moved: a reload must not jump back
 	}
@@ -416,12 +402,12 @@ func (m *Model) typingKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 	k := &m.sess.Keys
 	switch {
-	case m.t.Cur.Key(msg, k, m.len(), m.tableRows()):
+	case m.t.Cur.Key(msg, k, m.t.Len(), m.tableRows()):
 		m.restore = nil // the user moved: a reload must not jump back
-	case key.Matches(msg, k.Filter) && len(m.rows) > 0:
+	case key.Matches(msg, k.Filter) && len(m.t.Rows) > 0:
 		return m.t.Focus()
 	case key.Matches(msg, k.Open):
-		if r := m.selected(); r != nil {
+		if r := m.t.Selected(); r != nil {
 			if r.user.Profile <= 0 {
 				// A group has no profile: its user page would ask for
 				// /users/0/... and show only 404s. Its members have pages.
@@ -447,7 +433,7 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) mouse(msg tea.MouseMsg) {
-	if m.t.Mouse(msg, m.rows, msg.Y-m.tableTop(), m.tableRows()) {
+	if m.t.Mouse(msg, msg.Y-m.tableTop(), m.tableRows()) {
 		m.restore = nil
 	}
 }
@@ -475,7 +461,7 @@ func (m *Model) tableTop() int {
 func (m *Model) tableRows() int { return max(m.h-m.tableTop(), 0) }
 
 // clamp keeps the cursor on a row and the window around the cursor.
-func (m *Model) clamp() { m.t.Clamp(m.rows, m.tableRows()) }
+func (m *Model) clamp() { m.t.Clamp(m.tableRows()) }
 
 func (m *Model) loading() bool { return m.inflight }
 
@@ -492,7 +478,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	// words, movement left to ? (the full help says each key in full).
 	out := m.tableHelp()
 	out = append(out, keymap.Help("filters", k.MemberFilters))
-	if m.selected() != nil {
+	if m.t.Selected() != nil {
 		out = append(out, keymap.Help("edit", k.EditMember), keymap.Help("revoke", k.Revoke))
 	}
 	return append(out, keymap.Help("add", k.AddMember)) // r refresh: in ?
@@ -508,14 +494,14 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{typingHelp(k)}
 	}
 	var out [][]key.Binding
-	if m.len() > 1 {
+	if m.t.Len() > 1 {
 		out = append(out, table.MovementHelp(k))
 	}
 	out = append(out, append(m.tableHelp(), k.Refresh))
 	out = append(out, []key.Binding{k.MemberFilters, k.ExpandGroups,
 		keymap.Help("sort (server)", k.Sort), keymap.Help("reverse sort", k.SortReverse), k.Requests})
 	var writes []key.Binding
-	if m.selected() != nil {
+	if m.t.Selected() != nil {
 		writes = append(writes, k.EditMember, k.Revoke)
 	}
 	return append(out, append(writes, k.AddMember))
@@ -526,10 +512,10 @@ func (m *Model) FullHelp() [][]key.Binding {
 func (m *Model) tableHelp() []key.Binding {
 	k := &m.sess.Keys
 	var out []key.Binding
-	if m.selected() != nil {
+	if m.t.Selected() != nil {
 		out = append(out, keymap.Help("what they see", k.Open))
 	}
-	if len(m.rows) > 0 {
+	if len(m.t.Rows) > 0 {
 		out = append(out, k.Filter)
 	}
 	if m.t.Query() != "" {

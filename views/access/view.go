@@ -26,7 +26,7 @@ func (m *Model) View() string {
 	if m.menu != nil {
 		return m.menuView()
 	}
-	if len(m.rows) == 0 && !m.t.LineShown() {
+	if len(m.t.Rows) == 0 && !m.t.LineShown() {
 		var msg string
 		switch {
 		case m.loading() || !m.started:
@@ -49,15 +49,15 @@ func (m *Model) View() string {
 		lines = append(lines, m.queryLine())
 	}
 	if m.t.LineShown() {
-		lines = append(lines, m.filterLine())
+		lines = append(lines, m.t.Line(st, m.w, m.sess.Keys.Back))
 	}
 	idx, widths := layout(m.w, m.nat)
 	lines = append(lines, filtered.Header(st.Table.Header, gutter, sep, idx, widths, func(c int) string { return columns[c].title }))
 
-	if m.len() == 0 {
+	if m.t.Len() == 0 {
 		lines = append(lines, st.Muted.Render("  No loaded user matches “"+safe.Line(m.t.Query())+"”."))
 	}
-	from, to := m.t.Cur.Window(m.len(), m.tableRows())
+	from, to := m.t.Cur.Window(m.t.Len(), m.tableRows())
 	for i := from; i < to; i++ {
 		lines = append(lines, m.renderRow(i, idx, widths))
 	}
@@ -68,9 +68,9 @@ func (m *Model) statusLine() string {
 	st := m.sess.Styles
 	var s string
 	if m.count >= 0 {
-		s = fmt.Sprintf("%d of %d loaded", len(m.rows), m.count)
+		s = fmt.Sprintf("%d of %d loaded", len(m.t.Rows), m.count)
 	} else {
-		s = fmt.Sprintf("%d loaded", len(m.rows))
+		s = fmt.Sprintf("%d loaded", len(m.t.Rows))
 	}
 	s = st.Bold.Render(s)
 	switch {
@@ -124,17 +124,12 @@ func (m *Model) menuView() string {
 	return format.Clip(strings.Join(lines, "\n"), m.w, m.h)
 }
 
-func (m *Model) filterLine() string {
-	return m.t.Line(m.sess.Styles, m.w, m.rows, m.sess.Keys.Back)
-}
-
 func (m *Model) renderRow(i int, idx, widths []int) string {
 	st := m.sess.Styles
-	r, matched := m.at(i)
-	base, match := st.Table.Cell, st.Table.Match
+	r, matched := m.t.At(i)
+	base, match, cur := m.t.RowStyles(st, i)
 	var b strings.Builder
-	if i == m.t.Cur.Index() {
-		base, match = st.Table.Selected, st.Table.Match.Reverse(true)
+	if cur {
 		b.WriteString(st.Accent.Render("›") + " ")
 	} else {
 		b.WriteString(strings.Repeat(" ", gutter))

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/keymap"
@@ -16,17 +17,20 @@ import (
 	"github.com/dsbrowse/dsbrowse/views/table"
 )
 
-// Table is the state a filterable table keeps besides its rows: the
-// filter line (the text typed after the filter key, and whether it has
-// focus), the local filter run off the UI goroutine, and the cursor, kept
-// on the same row (by its key K) as rows come, go and are filtered.
+// Table is a filterable table's state: its rows, the filter line (the
+// text typed after the filter key, and whether it has focus), the local
+// filter run off the UI goroutine, and the cursor, kept on the same row
+// (by its key K) as rows come, go and are filtered.
 //
-// The view keeps the rows and hands them in: a method that takes rows
-// reads them as they are now, one that takes win also the height of the
-// table's window (rows on screen). Rows handed to the filter must not
-// change afterwards (it reads them off the UI goroutine): a view that
-// changes a row makes a new slice.
+// A method that takes win also takes the height of the table's window
+// (rows on screen).
 type Table[R any, K comparable] struct {
+	// Rows are all the table's rows, in order; the filter shows some.
+	// The filter reads them off the UI goroutine: a view that changes a
+	// row makes a new slice (appending is fine), and after any change
+	// calls Rebuilt.
+	Rows []R
+
 	m   matcher[R]
 	key func(*R) K
 	// Cur is the selected row and the first row shown, among the rows
@@ -105,21 +109,21 @@ const (
 // types text goes to the field whatever it is bound to (typing "k" in a
 // filter types k); of the bindings only Accept, Back and the arrows
 // (CursorUp, CursorDown) act.
-func (t *Table[R, K]) TypingKey(msg tea.KeyMsg, k *keymap.KeyMap, rows []R, win int) (Act, tea.Cmd) {
+func (t *Table[R, K]) TypingKey(msg tea.KeyMsg, k *keymap.KeyMap, win int) (Act, tea.Cmd) {
 	if !keymap.Typed(msg) {
 		switch {
 		case key.Matches(msg, k.Accept):
 			t.typing = false
 			t.input.Blur()
 			if strings.TrimSpace(t.query) == "" {
-				t.Clear(rows, win)
+				t.Clear(win)
 				return Cleared, nil
 			}
 			return Kept, nil
 		case key.Matches(msg, k.Back):
-			t.Clear(rows, win)
+			t.Clear(win)
 			return Cleared, nil
-		case t.Cur.TypingKey(msg, k, t.Len(rows), win):
+		case t.Cur.TypingKey(msg, k, t.Len(), win):
 			return Moved, nil
 		}
 	}
@@ -133,36 +137,36 @@ func (t *Table[R, K]) TypingKey(msg tea.KeyMsg, k *keymap.KeyMap, rows []R, win 
 		if q == "" {
 			t.Cur.Reset()
 		}
-		fcmd = t.Refilter(rows)
+		fcmd = t.Refilter()
 	}
-	t.Clamp(rows, win)
+	t.Clamp(win)
 	return Typed, tea.Batch(cmd, fcmd)
 }
 
 // Clear takes the filter off (and the focus from its line), keeping the
 // cursor on the row it was on.
-func (t *Table[R, K]) Clear(rows []R, win int) {
-	sel, ok := t.SelectedKey(rows)
+func (t *Table[R, K]) Clear(win int) {
+	sel := t.SelectedKey()
 	t.typing = false
 	t.input.Blur()
 	t.input.SetValue("")
 	t.query = ""
-	t.m.want("", rows)
-	if ok {
-		t.MoveTo(rows, sel, win)
+	t.m.want("", t.Rows)
+	if sel != nil {
+		t.MoveTo(*sel, win)
 	}
-	t.Clamp(rows, win)
+	t.Clamp(win)
 }
 
 // Line draws the filter line, w wide: the field (or the filter, when it
 // does not have focus) and how many rows match; back is the key that
 // clears it.
-func (t *Table[R, K]) Line(st *styles.Styles, w int, rows []R, back key.Binding) string {
-	of := len(rows)
+func (t *Table[R, K]) Line(st *styles.Styles, w int, back key.Binding) string {
+	of := len(t.Rows)
 	if t.m.view != nil {
 		of = len(t.m.viewRows)
 	}
-	info := fmt.Sprintf("%d of %d match", t.Len(rows), of)
+	info := fmt.Sprintf("%d of %d match", t.Len(), of)
 	if t.Pending() {
 		info += " · filtering…"
 	}
@@ -175,10 +179,19 @@ func (t *Table[R, K]) Line(st *styles.Styles, w int, rows []R, back key.Binding)
 		st.Filter.Info.Render("  "+info+" · "+back.Help().Key+" clears"), w, "…")
 }
 
+// RowStyles are the styles of row i's cells and of its matches, the
+// selected row's when the cursor is on it (cur).
+func (t *Table[R, K]) RowStyles(st *styles.Styles, i int) (base, match lipgloss.Style, cur bool) {
+	if i == t.Cur.Index() {
+		return st.Table.Selected, st.Table.Match.Reverse(true), true
+	}
+	return st.Table.Cell, st.Table.Match, false
+}
+
 // --- filtering -----------------------------------------------------------
 
-// Refilter asks for the filter on now to run on rows (new rows came).
-func (t *Table[R, K]) Refilter(rows []R) tea.Cmd { return t.m.want(t.query, rows) }
+// Refilter asks for the filter on now to run on the rows now.
+func (t *Table[R, K]) Refilter() tea.Cmd { return t.m.want(t.query, t.Rows) }
 
 // Pending says the table does not yet show the filter's result for the
 // query and rows now.
@@ -190,72 +203,72 @@ func (t *Table[R, K]) On() bool { return t.m.view != nil }
 // ShownQuery is the query of the filtered view shown.
 func (t *Table[R, K]) ShownQuery() string { return t.m.viewQ }
 
-// OnResult takes a filter's result on rows (the rows now). A stale one
+// OnResult takes a filter's result. A stale one
 // (a later keystroke, new rows, a cleared filter, another table's) is
 // dropped, and cmd starts the filter wanted now if it waited for it.
 // Else the result is shown (shown) and the cursor goes to the row keyed
 // restore when not nil and shown (restored), else to the best match for a
 // new query, else stays on the row it was on.
-func (t *Table[R, K]) OnResult(msg Msg[R], rows []R, win int, restore *K) (shown, restored bool, cmd tea.Cmd) {
-	sel, ok := t.SelectedKey(rows)
-	shown, newQuery, cmd := t.m.onResult(msg, t.query, rows)
+func (t *Table[R, K]) OnResult(msg Msg[R], win int, restore *K) (shown, restored bool, cmd tea.Cmd) {
+	sel := t.SelectedKey()
+	shown, newQuery, cmd := t.m.onResult(msg, t.query, t.Rows)
 	if !shown {
 		return false, false, cmd
 	}
 	switch {
-	case restore != nil && t.MoveTo(rows, *restore, win):
+	case restore != nil && t.MoveTo(*restore, win):
 		restored = true
 	case restore != nil:
 	case newQuery:
 		t.Cur.Reset() // the best match first
-	case ok:
-		t.MoveTo(rows, sel, win) // new rows: stay on the row
+	case sel != nil:
+		t.MoveTo(*sel, win) // new rows: stay on the row
 	}
-	t.Clamp(rows, win)
+	t.Clamp(win)
 	return true, restored, nil
 }
 
-// Rebuilt follows a change of the rows: with a filter on, it asks for it
+// Rebuilt follows a change of Rows: with a filter on, it asks for it
 // to run again (the filtered table stays as it is until the result
 // comes); without, the cursor goes to the row keyed target, when given
 // and shown (moved).
-func (t *Table[R, K]) Rebuilt(rows []R, win int, target *K) (moved bool, cmd tea.Cmd) {
+func (t *Table[R, K]) Rebuilt(win int, target *K) (moved bool, cmd tea.Cmd) {
 	if t.query != "" {
-		cmd = t.Refilter(rows)
+		cmd = t.Refilter()
 	}
 	if !t.On() && target != nil {
-		moved = t.MoveTo(rows, *target, win)
+		moved = t.MoveTo(*target, win)
 	}
-	t.Clamp(rows, win)
+	t.Clamp(win)
 	return moved, cmd
 }
 
 // --- the rows shown --------------------------------------------------------
 
 // Len is how many rows are shown.
-func (t *Table[R, K]) Len(rows []R) int { return Len(rows, t.m.view) }
+func (t *Table[R, K]) Len() int { return Len(t.Rows, t.m.view) }
 
 // At is the i-th row shown and the bytes of its search string that matched.
-func (t *Table[R, K]) At(rows []R, i int) (*R, []int) { return At(rows, t.m.viewRows, t.m.view, i) }
+func (t *Table[R, K]) At(i int) (*R, []int) { return At(t.Rows, t.m.viewRows, t.m.view, i) }
 
 // Selected is the row under the cursor, or nil.
-func (t *Table[R, K]) Selected(rows []R) *R {
-	return Selected(rows, t.m.viewRows, t.m.view, t.Cur.Index())
+func (t *Table[R, K]) Selected() *R {
+	return Selected(t.Rows, t.m.viewRows, t.m.view, t.Cur.Index())
 }
 
-// SelectedKey is the key of the row under the cursor, if there is one.
-func (t *Table[R, K]) SelectedKey(rows []R) (K, bool) {
-	if r := t.Selected(rows); r != nil {
-		return t.key(r), true
+// SelectedKey is the key of the row under the cursor, or nil.
+func (t *Table[R, K]) SelectedKey() *K {
+	if r := t.Selected(); r != nil {
+		k := t.key(r)
+		return &k
 	}
-	var zero K
-	return zero, false
+	return nil
 }
 
 // MoveTo puts the cursor on the row keyed k, if it is shown.
-func (t *Table[R, K]) MoveTo(rows []R, k K, win int) bool {
-	for i, n := 0, t.Len(rows); i < n; i++ {
-		if r, _ := t.At(rows, i); t.key(r) == k {
+func (t *Table[R, K]) MoveTo(k K, win int) bool {
+	for i, n := 0, t.Len(); i < n; i++ {
+		if r, _ := t.At(i); t.key(r) == k {
 			t.Cur.Set(i, n, win)
 			return true
 		}
@@ -264,12 +277,12 @@ func (t *Table[R, K]) MoveTo(rows []R, k K, win int) bool {
 }
 
 // Clamp keeps the cursor on a row shown and the window around it.
-func (t *Table[R, K]) Clamp(rows []R, win int) { t.Cur.Clamp(t.Len(rows), win) }
+func (t *Table[R, K]) Clamp(win int) { t.Cur.Clamp(t.Len(), win) }
 
 // Mouse moves the cursor for the wheel, or for a click on line y of the
 // window (the line of its first row is 0); moved says it did.
-func (t *Table[R, K]) Mouse(msg tea.MouseMsg, rows []R, y, win int) (moved bool) {
-	n := t.Len(rows)
+func (t *Table[R, K]) Mouse(msg tea.MouseMsg, y, win int) (moved bool) {
+	n := t.Len()
 	if t.Cur.Wheel(msg, n, win) {
 		return win > 0
 	}

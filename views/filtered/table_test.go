@@ -30,33 +30,35 @@ func items(names ...string) []item {
 	return out
 }
 
-func newTable() Table[item, int] {
-	return New(styles.New(styles.Default), Field{Placeholder: "name"},
+func newTable(rows []item) Table[item, int] {
+	t := New(styles.New(styles.Default), Field{Placeholder: "name"},
 		func(r *item) string { return r.name }, func(r *item) int { return r.id })
+	t.Rows = rows
+	return t
 }
 
 func runes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
 
 // typeKey types msg and runs the filter it starts, handing the result
 // back as the view would.
-func typeKey(t *testing.T, tb *Table[item, int], k *keymap.KeyMap, rows []item, msg tea.KeyMsg) Act {
+func typeKey(t *testing.T, tb *Table[item, int], k *keymap.KeyMap, msg tea.KeyMsg) Act {
 	t.Helper()
-	act, cmd := tb.TypingKey(msg, k, rows, 5)
-	deliver(tb, rows, cmd)
+	act, cmd := tb.TypingKey(msg, k, 5)
+	deliver(tb, cmd)
 	return act
 }
 
-func deliver(tb *Table[item, int], rows []item, cmd tea.Cmd) {
+func deliver(tb *Table[item, int], cmd tea.Cmd) {
 	for cmd != nil {
 		msg := cmd()
 		cmd = nil
 		switch m := msg.(type) {
 		case tea.BatchMsg:
 			for _, c := range m {
-				deliver(tb, rows, c)
+				deliver(tb, c)
 			}
 		case Msg[item]:
-			_, _, cmd = tb.OnResult(m, rows, 5, nil)
+			_, _, cmd = tb.OnResult(m, 5, nil)
 		}
 	}
 }
@@ -79,10 +81,10 @@ func results(cmd tea.Cmd) []Msg[item] {
 	return nil
 }
 
-func shown(tb *Table[item, int], rows []item) []string {
+func shown(tb *Table[item, int]) []string {
 	var out []string
-	for i := range tb.Len(rows) {
-		r, _ := tb.At(rows, i)
+	for i := range tb.Len() {
+		r, _ := tb.At(i)
 		out = append(out, r.name)
 	}
 	return out
@@ -94,48 +96,48 @@ func shown(tb *Table[item, int], rows []item) []string {
 func TestTypingKeys(t *testing.T) {
 	k := keymap.Default()
 	rows := items("alpha", "bravo", "jack", "kilo", "juliet")
-	tb := newTable()
+	tb := newTable(rows)
 	tb.Focus()
 	if !tb.Typing() || !tb.LineShown() {
 		t.Fatal("focus did not start typing")
 	}
 	for _, r := range "jk" {
-		if act := typeKey(t, &tb, &k, rows, runes(string(r))); act != Typed {
+		if act := typeKey(t, &tb, &k, runes(string(r))); act != Typed {
 			t.Fatalf("%c: act %v", r, act)
 		}
 	}
 	if tb.Query() != "jk" || tb.Typed() != "jk" {
 		t.Fatalf("query %q typed %q", tb.Query(), tb.Typed())
 	}
-	if got := shown(&tb, rows); !slices.Equal(got, []string{"jack"}) {
+	if got := shown(&tb); !slices.Equal(got, []string{"jack"}) {
 		t.Fatalf("jk shows %v", got)
 	}
-	typeKey(t, &tb, &k, rows, tea.KeyMsg{Type: tea.KeyBackspace})
-	if got := shown(&tb, rows); len(got) != 2 || tb.Query() != "j" {
+	typeKey(t, &tb, &k, tea.KeyMsg{Type: tea.KeyBackspace})
+	if got := shown(&tb); len(got) != 2 || tb.Query() != "j" {
 		t.Fatalf("j shows %v (query %q)", got, tb.Query())
 	}
-	if act := typeKey(t, &tb, &k, rows, tea.KeyMsg{Type: tea.KeyDown}); act != Moved || tb.Cur.Index() != 1 {
+	if act := typeKey(t, &tb, &k, tea.KeyMsg{Type: tea.KeyDown}); act != Moved || tb.Cur.Index() != 1 {
 		t.Fatalf("down: act %v, row %d", act, tb.Cur.Index())
 	}
-	sel := tb.Selected(rows).name
-	if act := typeKey(t, &tb, &k, rows, tea.KeyMsg{Type: tea.KeyEnter}); act != Kept || tb.Typing() || !tb.On() {
+	sel := tb.Selected().name
+	if act := typeKey(t, &tb, &k, tea.KeyMsg{Type: tea.KeyEnter}); act != Kept || tb.Typing() || !tb.On() {
 		t.Fatalf("enter: act %v typing %v on %v", act, tb.Typing(), tb.On())
 	}
 	tb.Focus()
 	if tb.Typed() != "j" {
 		t.Fatalf("focus again: %q to edit", tb.Typed())
 	}
-	if act := typeKey(t, &tb, &k, rows, tea.KeyMsg{Type: tea.KeyEsc}); act != Cleared || tb.LineShown() || tb.On() {
+	if act := typeKey(t, &tb, &k, tea.KeyMsg{Type: tea.KeyEsc}); act != Cleared || tb.LineShown() || tb.On() {
 		t.Fatalf("esc: act %v shown %v on %v", act, tb.LineShown(), tb.On())
 	}
-	if got := tb.Selected(rows).name; got != sel || len(shown(&tb, rows)) != len(rows) {
+	if got := tb.Selected().name; got != sel || len(shown(&tb)) != len(rows) {
 		t.Fatalf("after esc the cursor is on %s, want %s", got, sel)
 	}
 
 	// Accept with nothing typed takes the filter off.
 	tb.Focus()
-	typeKey(t, &tb, &k, rows, runes(" "))
-	if act := typeKey(t, &tb, &k, rows, tea.KeyMsg{Type: tea.KeyEnter}); act != Cleared || tb.LineShown() {
+	typeKey(t, &tb, &k, runes(" "))
+	if act := typeKey(t, &tb, &k, tea.KeyMsg{Type: tea.KeyEnter}); act != Cleared || tb.LineShown() {
 		t.Fatalf("enter on a blank filter: act %v", act)
 	}
 }
@@ -148,13 +150,13 @@ func TestReboundBackClears(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := items("alpha", "bravo")
-	tb := newTable()
+	tb := newTable(rows)
 	tb.Focus()
-	typeKey(t, &tb, &k, rows, runes("a"))
-	if act := typeKey(t, &tb, &k, rows, tea.KeyMsg{Type: tea.KeyEsc}); act != Typed || !tb.Typing() {
+	typeKey(t, &tb, &k, runes("a"))
+	if act := typeKey(t, &tb, &k, tea.KeyMsg{Type: tea.KeyEsc}); act != Typed || !tb.Typing() {
 		t.Fatalf("esc with back rebound: act %v", act)
 	}
-	if act := typeKey(t, &tb, &k, rows, tea.KeyMsg{Type: tea.KeyCtrlG}); act != Cleared || tb.LineShown() {
+	if act := typeKey(t, &tb, &k, tea.KeyMsg{Type: tea.KeyCtrlG}); act != Cleared || tb.LineShown() {
 		t.Fatalf("ctrl+g: act %v", act)
 	}
 }
@@ -165,10 +167,10 @@ func TestReboundBackClears(t *testing.T) {
 func TestStaleAndForeignResults(t *testing.T) {
 	k := keymap.Default()
 	rows := items("alpha", "bravo", "charlie")
-	tb := newTable()
+	tb := newTable(rows)
 	tb.Focus()
-	_, first := tb.TypingKey(runes("a"), &k, rows, 5)
-	_, none := tb.TypingKey(runes("l"), &k, rows, 5)
+	_, first := tb.TypingKey(runes("a"), &k, 5)
+	_, none := tb.TypingKey(runes("l"), &k, 5)
 	if len(results(none)) != 0 {
 		t.Fatal("a second filter started while one runs")
 	}
@@ -179,31 +181,32 @@ func TestStaleAndForeignResults(t *testing.T) {
 	if len(res) != 1 {
 		t.Fatalf("%d results", len(res))
 	}
-	other := newTable()
+	other := newTable(rows)
 	other.Focus()
-	_, ocmd := other.TypingKey(runes("al"), &k, rows, 5)
+	_, ocmd := other.TypingKey(runes("al"), &k, 5)
 	for _, r := range results(ocmd) {
-		if shown, _, cmd := tb.OnResult(r, rows, 5, nil); shown || cmd != nil {
+		if shown, _, cmd := tb.OnResult(r, 5, nil); shown || cmd != nil {
 			t.Fatal("another table's result was taken")
 		}
 	}
-	shownNow, _, next := tb.OnResult(res[0], rows, 5, nil)
+	shownNow, _, next := tb.OnResult(res[0], 5, nil)
 	if shownNow || tb.On() || next == nil {
 		t.Fatalf("the stale result for %q: shown %v, next %v", res[0].Query, shownNow, next != nil)
 	}
-	deliver(&tb, rows, next)
-	if tb.ShownQuery() != "al" || tb.Pending() || !slices.Equal(shown(&tb, rows), []string{"alpha", "charlie"}) {
-		t.Fatalf("shown %q: %v", tb.ShownQuery(), shown(&tb, rows))
+	deliver(&tb, next)
+	if tb.ShownQuery() != "al" || tb.Pending() || !slices.Equal(shown(&tb), []string{"alpha", "charlie"}) {
+		t.Fatalf("shown %q: %v", tb.ShownQuery(), shown(&tb))
 	}
 
 	// New rows: the filter runs again; the cursor stays on its row.
 	more := append(items("alpha", "bravo", "charlie"), item{id: 9, name: "albert"})
-	_, cmd := tb.Rebuilt(more, 5, nil)
+	tb.Rows = more
+	_, cmd := tb.Rebuilt(5, nil)
 	if !tb.Pending() {
 		t.Fatal("new rows: the filter is not asked again")
 	}
-	deliver(&tb, more, cmd)
-	if got := shown(&tb, more); len(got) != 3 {
+	deliver(&tb, cmd)
+	if got := shown(&tb); len(got) != 3 {
 		t.Fatalf("new rows filtered: %v", got)
 	}
 }
@@ -213,21 +216,21 @@ func TestStaleAndForeignResults(t *testing.T) {
 func TestOnResultCursor(t *testing.T) {
 	k := keymap.Default()
 	rows := items("anna", "anne", "annie", "bob")
-	tb := newTable()
+	tb := newTable(rows)
 	tb.Focus()
-	typeKey(t, &tb, &k, rows, runes("an"))
-	typeKey(t, &tb, &k, rows, tea.KeyMsg{Type: tea.KeyDown})
-	want := tb.Selected(rows).id
-	_, cmd := tb.Rebuilt(rows, 5, nil)
-	deliver(&tb, rows, cmd)
-	if got := tb.Selected(rows).id; got != want {
+	typeKey(t, &tb, &k, runes("an"))
+	typeKey(t, &tb, &k, tea.KeyMsg{Type: tea.KeyDown})
+	want := tb.Selected().id
+	_, cmd := tb.Rebuilt(5, nil)
+	deliver(&tb, cmd)
+	if got := tb.Selected().id; got != want {
 		t.Fatalf("the cursor went to %d, was on %d", got, want)
 	}
 	restore := 3
-	_, cmd = tb.Rebuilt(rows, 5, nil)
+	_, cmd = tb.Rebuilt(5, nil)
 	msg := results(cmd)[0]
-	if shown, restored, _ := tb.OnResult(msg, rows, 5, &restore); !shown || !restored || tb.Selected(rows).id != 3 {
-		t.Fatalf("restore: shown %v restored %v on %d", shown, restored, tb.Selected(rows).id)
+	if shown, restored, _ := tb.OnResult(msg, 5, &restore); !shown || !restored || tb.Selected().id != 3 {
+		t.Fatalf("restore: shown %v restored %v on %d", shown, restored, tb.Selected().id)
 	}
 }
 
@@ -235,23 +238,23 @@ func TestOnResultCursor(t *testing.T) {
 // scrolls.
 func TestRebuiltAndMouse(t *testing.T) {
 	rows := items("a", "b", "c", "d", "e", "f", "g", "h")
-	tb := newTable()
+	tb := newTable(rows)
 	target := 7
-	if moved, cmd := tb.Rebuilt(rows, 3, &target); !moved || cmd != nil || tb.Selected(rows).id != 7 || tb.Cur.Offset() != 4 {
-		t.Fatalf("rebuilt: moved %v, on %d from %d", moved, tb.Selected(rows).id, tb.Cur.Offset())
+	if moved, cmd := tb.Rebuilt(3, &target); !moved || cmd != nil || tb.Selected().id != 7 || tb.Cur.Offset() != 4 {
+		t.Fatalf("rebuilt: moved %v, on %d from %d", moved, tb.Selected().id, tb.Cur.Offset())
 	}
 	click := tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonLeft}
-	if !tb.Mouse(click, rows, 0, 3) || tb.Cur.Index() != 4 {
+	if !tb.Mouse(click, 0, 3) || tb.Cur.Index() != 4 {
 		t.Fatalf("click: row %d", tb.Cur.Index())
 	}
-	if tb.Mouse(click, rows, 3, 3) {
+	if tb.Mouse(click, 3, 3) {
 		t.Fatal("a click below the window moved the cursor")
 	}
 	wheel := tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonWheelUp}
-	if !tb.Mouse(wheel, rows, 0, 3) || tb.Cur.Offset() != 1 {
+	if !tb.Mouse(wheel, 0, 3) || tb.Cur.Offset() != 1 {
 		t.Fatalf("wheel up: from %d", tb.Cur.Offset())
 	}
-	if tb.Mouse(wheel, rows, 0, 0) {
+	if tb.Mouse(wheel, 0, 0) {
 		t.Fatal("the wheel moved a table with no window")
 	}
 }
@@ -260,23 +263,23 @@ func TestLine(t *testing.T) {
 	k := keymap.Default()
 	st := styles.New(styles.Default)
 	rows := items("alpha", "bravo", "charlie")
-	tb := newTable()
+	tb := newTable(rows)
 	tb.Focus()
-	if got := ansi.Strip(tb.Line(st, 60, rows, k.Back)); !strings.HasPrefix(got, "/ ") || !strings.Contains(got, "3 of 3 match") {
+	if got := ansi.Strip(tb.Line(st, 60, k.Back)); !strings.HasPrefix(got, "/ ") || !strings.Contains(got, "3 of 3 match") {
 		t.Fatalf("empty field: %q", got)
 	}
-	typeKey(t, &tb, &k, rows, runes("a\x1b[31m"))
+	typeKey(t, &tb, &k, runes("a\x1b[31m"))
 	if tb.Query() != "a[31m" {
 		t.Fatalf("escape kept in the query: %q", tb.Query())
 	}
 	tb.SetTyped("")
-	typeKey(t, &tb, &k, rows, runes("ar"))
-	typeKey(t, &tb, &k, rows, tea.KeyMsg{Type: tea.KeyEnter})
-	got := ansi.Strip(tb.Line(st, 60, rows, k.Back))
+	typeKey(t, &tb, &k, runes("ar"))
+	typeKey(t, &tb, &k, tea.KeyMsg{Type: tea.KeyEnter})
+	got := ansi.Strip(tb.Line(st, 60, k.Back))
 	if got != "/ ar  1 of 3 match · esc clears" {
 		t.Fatalf("kept filter: %q", got)
 	}
-	if got := ansi.Strip(tb.Line(st, 12, rows, k.Back)); ansi.StringWidth(got) > 12 || !strings.HasSuffix(got, "…") {
+	if got := ansi.Strip(tb.Line(st, 12, k.Back)); ansi.StringWidth(got) > 12 || !strings.HasSuffix(got, "…") {
 		t.Fatalf("narrow: %q", got)
 	}
 }
@@ -332,5 +335,35 @@ func TestPartsAndCell(t *testing.T) {
 	}
 	if h := Header(plain, 2, 1, []int{1, 0}, []int{3, 4}, func(c int) string { return []string{"Name", "Id"}[c] }); h != "  Id  Name" {
 		t.Errorf("header: %q", h)
+	}
+}
+
+// Cells lights each column's part of the matches and takes a column's
+// own style; RowStyles gives the cursor's row the selected styles.
+func TestCellsAndRowStyles(t *testing.T) {
+	st := styles.New(styles.Default)
+	rows := items("a", "b")
+	tb := newTable(rows)
+	tb.Cur.Set(1, 2, 5)
+	if base, _, cur := tb.RowStyles(st, 1); !cur || base.GetReverse() != st.Table.Selected.GetReverse() {
+		t.Error("row 1 is the cursor's")
+	}
+	if _, _, cur := tb.RowStyles(st, 0); cur {
+		t.Error("row 0 is not the cursor's")
+	}
+	plain := lipgloss.NewStyle()
+	mark := lipgloss.NewStyle().Underline(true)
+	text := func(col, w int) (string, int) { return []string{"ann", "bob", "x"}[col], []int{1, 2, 0}[col] }
+	got := Cells([]int{0, 1, 2}, []int{4, 3, 1}, 1, plain, mark, [][]int{{0}, {2}}, text, nil)
+	if ansi.Strip(got) != "ann  bob x" {
+		t.Fatalf("cells %q", ansi.Strip(got))
+	}
+	var styled []int
+	Cells([]int{0, 2}, []int{3, 1}, 1, plain, mark, nil, text, func(col int) lipgloss.Style {
+		styled = append(styled, col)
+		return plain
+	})
+	if !slices.Equal(styled, []int{0, 2}) {
+		t.Errorf("style asked for %v", styled)
 	}
 }

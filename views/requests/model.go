@@ -138,14 +138,13 @@ type Model struct {
 	fresh     bool // the reload's first batch has not come yet
 	err       error
 
-	rows     []row
 	marks    map[uint64]bool
 	failures map[int64]string // request id → the server's errorMessage
 
 	srv search
 
-	// t is the filter line, the local filter (as in the access view: off
-	// the UI goroutine, one at a time) and the cursor.
+	// t is the rows, the filter line, the local filter (as in the access
+	// view: off the UI goroutine, one at a time) and the cursor.
 	t    filtered.Table[row, uint64]
 	w, h int
 }
@@ -195,7 +194,7 @@ func (m *Model) CapturesInput() bool { return m.t.Typing() }
 func (m *Model) Back() (tea.Cmd, bool) {
 	switch {
 	case m.t.LineShown():
-		m.t.Clear(m.rows, m.tableRows())
+		m.t.Clear(m.tableRows())
 		return nil, true
 	case m.srv.on():
 		m.srv = search{}
@@ -283,7 +282,7 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 	}
 	b := msg.B
 	m.prog = b.Progress
-	sel := m.selectedKey()
+	sel := m.t.SelectedKey()
 	if m.fresh && m.reloading && len(b.Items) == 0 {
 		// Nothing of the reload yet (a failed page): the old rows stay
 		// until it brings some; if it ends without, they stay with the
@@ -301,14 +300,14 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 		if m.err != nil {
 			return views.Error(loadLabel, m.err)
 		}
-		m.rows = nil // the reload found nothing: nothing is pending
+		m.t.Rows = nil // the reload found nothing: nothing is pending
 		m.dropStaleMarks()
 		return m.afterRows(nil)
 	}
 	if m.fresh {
 		m.fresh = false
 		if m.reloading {
-			m.rows = nil
+			m.t.Rows = nil
 			m.reloading = false
 		}
 	}
@@ -321,7 +320,7 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 		if !m.keep(r) {
 			continue
 		}
-		m.rows = append(m.rows, makeRow(*r, now))
+		m.t.Rows = append(m.t.Rows, makeRow(*r, now))
 	}
 	cmds := []tea.Cmd{m.afterRows(sel)}
 	if b.Last {
@@ -351,9 +350,9 @@ func (m *Model) keep(r *apiclient.PendingRequest) bool {
 
 // dropStaleMarks forgets marks and failures of requests no longer shown.
 func (m *Model) dropStaleMarks() {
-	present := make(map[uint64]bool, len(m.rows))
-	for i := range m.rows {
-		present[m.rows[i].key] = true
+	present := make(map[uint64]bool, len(m.t.Rows))
+	for i := range m.t.Rows {
+		present[m.t.Rows[i].key] = true
 	}
 	for k := range m.marks {
 		if !present[k] {
@@ -445,7 +444,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // afterRows keeps the cursor on the request it was on and, with a filter
 // on, asks for it to run again on the new rows.
 func (m *Model) afterRows(sel *uint64) tea.Cmd {
-	_, cmd := m.t.Rebuilt(m.rows, m.tableRows(), sel)
+	_, cmd := m.t.Rebuilt(m.tableRows(), sel)
 	return cmd
 }
 
@@ -459,9 +458,9 @@ func (m *Model) onDecided(msg views.RequestsDecidedMsg) tea.Cmd {
 		// An approval gives one step: a request that waited for more
 		// than one is still pending, with a step fewer. It stays, and
 		// the inbox loads again to show what it still needs.
-		waiting := make(map[uint64]int, len(m.rows))
-		for i := range m.rows {
-			waiting[m.rows[i].key] = len(m.rows[i].req.Waiting())
+		waiting := make(map[uint64]int, len(m.t.Rows))
+		for i := range m.t.Rows {
+			waiting[m.t.Rows[i].key] = len(m.t.Rows[i].req.Waiting())
 		}
 		gone := make(map[uint64]bool, len(msg.Done))
 		for _, id := range msg.Done {
@@ -473,21 +472,21 @@ func (m *Model) onDecided(msg views.RequestsDecidedMsg) tea.Cmd {
 			}
 			gone[uint64(id)] = true
 		}
-		sel := m.selectedKey()
+		sel := m.t.SelectedKey()
 		// The next request takes the cursor when the selected one leaves.
 		if sel != nil && gone[*sel] {
 			sel = m.nextKept(gone)
 		}
-		kept := make([]row, 0, len(m.rows))
-		for _, r := range m.rows {
+		kept := make([]row, 0, len(m.t.Rows))
+		for _, r := range m.t.Rows {
 			if !gone[r.key] {
 				kept = append(kept, r)
 			}
 		}
 		if m.prog.Total > 0 {
-			m.prog.Total = max(m.prog.Total-(len(m.rows)-len(kept)), 0)
+			m.prog.Total = max(m.prog.Total-(len(m.t.Rows)-len(kept)), 0)
 		}
-		m.rows = kept
+		m.t.Rows = kept
 		cmd := m.afterRows(sel)
 		if msg.Unknown {
 			return tea.Batch(cmd, m.reload())
@@ -503,32 +502,17 @@ func (m *Model) onDecided(msg views.RequestsDecidedMsg) tea.Cmd {
 // nextKept is the key of the first row after the cursor that stays, or
 // the last one before it.
 func (m *Model) nextKept(gone map[uint64]bool) *uint64 {
-	for i := m.t.Cur.Index() + 1; i < m.len(); i++ {
-		if r, _ := m.at(i); !gone[r.key] {
+	for i := m.t.Cur.Index() + 1; i < m.t.Len(); i++ {
+		if r, _ := m.t.At(i); !gone[r.key] {
 			k := r.key
 			return &k
 		}
 	}
 	for i := m.t.Cur.Index() - 1; i >= 0; i-- {
-		if r, _ := m.at(i); !gone[r.key] {
+		if r, _ := m.t.At(i); !gone[r.key] {
 			k := r.key
 			return &k
 		}
-	}
-	return nil
-}
-
-// --- the shown rows ---------------------------------------------------
-
-func (m *Model) len() int { return m.t.Len(m.rows) }
-
-func (m *Model) at(i int) (*row, []int) { return m.t.At(m.rows, i) }
-
-func (m *Model) selected() *row { return m.t.Selected(m.rows) }
-
-func (m *Model) selectedKey() *uint64 {
-	if k, ok := m.t.SelectedKey(m.rows); ok {
-		return &k
 	}
 	return nil
 }
@@ -538,12 +522,12 @@ func (m *Model) selectedKey() *uint64 {
 func (m *Model) targets() []actions.Request {
 	var rs []*row
 	if len(m.marks) > 0 {
-		for i := range m.rows {
-			if m.marks[m.rows[i].key] {
-				rs = append(rs, &m.rows[i])
+		for i := range m.t.Rows {
+			if m.marks[m.t.Rows[i].key] {
+				rs = append(rs, &m.t.Rows[i])
 			}
 		}
-	} else if r := m.selected(); r != nil {
+	} else if r := m.t.Selected(); r != nil {
 		rs = append(rs, r)
 	}
 	out := make([]actions.Request, 0, len(rs))
@@ -556,7 +540,7 @@ func (m *Model) targets() []actions.Request {
 // --- filter -------------------------------------------------------------
 
 func (m *Model) onFilter(msg filterMsg) tea.Cmd {
-	_, _, cmd := m.t.OnResult(msg, m.rows, m.tableRows(), nil)
+	_, _, cmd := m.t.OnResult(msg, m.tableRows(), nil)
 	return cmd
 }
 
@@ -564,7 +548,7 @@ func (m *Model) typingKey(msg tea.KeyMsg) tea.Cmd {
 	if !keymap.Typed(msg) && key.Matches(msg, m.sess.Keys.ServerSearch) {
 		// What was typed becomes a server search; the local filter goes.
 		s := parseSearch(m.t.Typed())
-		m.t.Clear(m.rows, m.tableRows())
+		m.t.Clear(m.tableRows())
 		if !s.on() && !m.srv.on() {
 			return nil
 		}
@@ -572,7 +556,7 @@ func (m *Model) typingKey(msg tea.KeyMsg) tea.Cmd {
 		m.t.Cur.Reset()
 		return m.reload()
 	}
-	_, cmd := m.t.TypingKey(msg, &m.sess.Keys, m.rows, m.tableRows())
+	_, cmd := m.t.TypingKey(msg, &m.sess.Keys, m.tableRows())
 	return cmd
 }
 
@@ -588,24 +572,24 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	}
 	switch {
-	case m.t.Cur.Key(msg, k, m.len(), m.tableRows()):
+	case m.t.Cur.Key(msg, k, m.t.Len(), m.tableRows()):
 	case key.Matches(msg, k.Filter):
 		return m.t.Focus()
 	case key.Matches(msg, k.Mark):
-		if r := m.selected(); r != nil && r.decidable {
+		if r := m.t.Selected(); r != nil && r.decidable {
 			if m.marks[r.key] {
 				delete(m.marks, r.key)
 			} else {
 				m.marks[r.key] = true
 			}
-			m.t.Cur.Move(1, m.len(), m.tableRows())
+			m.t.Cur.Move(1, m.t.Len(), m.tableRows())
 		}
 	case key.Matches(msg, k.Approve):
 		return actions.Approve(m.sess, m.targets())
 	case key.Matches(msg, k.Deny):
 		return actions.Deny(m.sess, m.targets())
 	case key.Matches(msg, k.Open):
-		if r := m.selected(); r != nil && r.sourceID != 0 {
+		if r := m.t.Selected(); r != nil && r.sourceID != 0 {
 			return views.Emit(views.OpenSourceMsg{ID: r.sourceID, Name: r.req.Model.Name})
 		}
 	case key.Matches(msg, k.Refresh):
@@ -615,7 +599,7 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) mouse(msg tea.MouseMsg) {
-	m.t.Mouse(msg, m.rows, msg.Y-m.tableTop(), m.tableRows())
+	m.t.Mouse(msg, msg.Y-m.tableTop(), m.tableRows())
 }
 
 // SetSize sets the body size.
@@ -635,7 +619,7 @@ func (m *Model) tableTop() int {
 
 func (m *Model) tableRows() int { return max(m.h-m.tableTop(), 0) }
 
-func (m *Model) clamp() { m.t.Clamp(m.rows, m.tableRows()) }
+func (m *Model) clamp() { m.t.Clamp(m.tableRows()) }
 
 // ShortHelp lists the keys that do something now.
 func (m *Model) ShortHelp() []key.Binding {
@@ -644,7 +628,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{keymap.Help("keep filter", k.Accept), keymap.Help("clear filter", k.Back), m.searchBinding()}
 	}
 	var out []key.Binding
-	if m.selected() != nil {
+	if m.t.Selected() != nil {
 		out = append(out, m.writeKeys()...)
 		out = append(out, k.Mark)
 	}

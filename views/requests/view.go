@@ -145,7 +145,7 @@ func (m *Model) View() string {
 		return ""
 	}
 	st := m.sess.Styles
-	if len(m.rows) == 0 && !m.t.LineShown() {
+	if len(m.t.Rows) == 0 && !m.t.LineShown() {
 		var msg string
 		switch {
 		case m.loading && !m.reloading || !m.started:
@@ -162,17 +162,17 @@ func (m *Model) View() string {
 	lines := make([]string, 0, m.h)
 	lines = append(lines, m.statusLine())
 	if m.t.LineShown() {
-		lines = append(lines, m.filterLine())
+		lines = append(lines, m.t.Line(st, m.w, m.sess.Keys.Back))
 	}
-	start, end := m.t.Cur.Window(m.len(), m.tableRows())
+	start, end := m.t.Cur.Window(m.t.Len(), m.tableRows())
 	visible := make([]row, 0, end-start)
 	for i := start; i < end; i++ {
-		r, _ := m.at(i)
+		r, _ := m.t.At(i)
 		visible = append(visible, *r)
 	}
 	idx, widths := m.layout(m.w, visible)
 	lines = append(lines, filtered.Header(st.Table.Header, gutter, sep, idx, widths, func(c int) string { return columns[c].title }))
-	if m.len() == 0 {
+	if m.t.Len() == 0 {
 		lines = append(lines, st.Muted.Render("  No loaded request matches “"+safe.Line(m.t.Query())+"”."))
 	}
 	for i := start; i < end; i++ {
@@ -209,7 +209,7 @@ func (m *Model) searchWords() string {
 // server search, the marks and a failed load.
 func (m *Model) statusLine() string {
 	st := m.sess.Styles
-	s := st.Bold.Render(fmt.Sprintf("%d pending", len(m.rows)) + m.scopeText())
+	s := st.Bold.Render(fmt.Sprintf("%d pending", len(m.t.Rows)) + m.scopeText())
 	if m.srv.on() {
 		s += st.Accent.Render(" · server search:" + strings.TrimPrefix(m.searchWords(), " matching"))
 	}
@@ -235,26 +235,20 @@ func (m *Model) statusLine() string {
 
 func (m *Model) failedShown() int {
 	n := 0
-	for i := range m.rows {
-		if _, ok := m.failures[m.rows[i].req.ID]; ok && m.rows[i].decidable {
+	for i := range m.t.Rows {
+		if _, ok := m.failures[m.t.Rows[i].req.ID]; ok && m.t.Rows[i].decidable {
 			n++
 		}
 	}
 	return n
 }
 
-func (m *Model) filterLine() string {
-	return m.t.Line(m.sess.Styles, m.w, m.rows, m.sess.Keys.Back)
-}
-
 func (m *Model) renderRow(i int, idx, widths []int) string {
 	st := m.sess.Styles
-	r, matched := m.at(i)
-	base, match := st.Table.Cell, st.Table.Match
+	r, matched := m.t.At(i)
+	base, match, cur := m.t.RowStyles(st, i)
 	var b strings.Builder
-	cur := i == m.t.Cur.Index()
 	if cur {
-		base, match = st.Table.Selected, st.Table.Match.Reverse(true)
 		b.WriteString(st.Accent.Render("›"))
 	} else {
 		b.WriteString(" ")
