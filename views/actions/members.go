@@ -55,12 +55,18 @@ func memberRefusal(sess *views.Session, u apiclient.AccessUser) tea.Cmd {
 	return nil
 }
 
+// claimMember takes src for a write on member u's entry, unless that
+// entry cannot be written (memberRefusal says why).
+func claimMember(sess *views.Session, src Target, u apiclient.AccessUser) (Target, *views.WriteClaim, tea.Cmd) {
+	if r := memberRefusal(sess, u); r != nil {
+		return src, nil, r
+	}
+	return claimOne(sess, src)
+}
+
 // RevokeMember opens the dialog that revokes u's access to src.
 func RevokeMember(sess *views.Session, src Target, u apiclient.AccessUser) tea.Cmd {
-	if r := memberRefusal(sess, u); r != nil {
-		return r
-	}
-	src, c, refused := claimOne(sess, src)
+	src, c, refused := claimMember(sess, src, u)
 	if refused != nil {
 		return refused
 	}
@@ -484,10 +490,7 @@ func candidates(us []apiclient.AccessUser, group bool) string {
 
 // EditMember opens the form that changes u's state and expiration.
 func EditMember(sess *views.Session, src Target, u apiclient.AccessUser) tea.Cmd {
-	if r := memberRefusal(sess, u); r != nil {
-		return r
-	}
-	src, c, refused := claimOne(sess, src)
+	src, c, refused := claimMember(sess, src, u)
 	if refused != nil {
 		return refused
 	}

@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/clip"
 	"github.com/dsbrowse/dsbrowse/views/detail"
@@ -223,6 +224,18 @@ func TestGoldenCopyMenu(t *testing.T) {
 			tm := teatest.NewTestModel(t, &viewtest.Harness{V: m, Ready: func() bool { return true }}, teatest.WithInitialTermSize(80, 20))
 			teatest.RequireEqualOutput(t, []byte(tm.FinalModel(t).View()))
 		})
+	}
+}
+
+// The menu's letters are the ones keymap keeps free of other bindings
+// in the copy menu, in the same order.
+func TestItemsAreKeymapsCopyMenuItems(t *testing.T) {
+	var got []string
+	for _, it := range clip.Items {
+		got = append(got, it.Key)
+	}
+	if strings.Join(got, " ") != strings.Join(keymap.CopyMenuItems, " ") {
+		t.Errorf("clip.Items %v, keymap.CopyMenuItems %v", got, keymap.CopyMenuItems)
 	}
 }
 

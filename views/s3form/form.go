@@ -368,6 +368,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.AddPair):
 		m.addPair()
 		return m.setFocus(len(m.fields) - 2 - btoi(m.sess.Protected))
+	// The same field keys as the member form (views/actions), over
+	// fields of this form's own kind: the few lines stay in each.
 	case key.Matches(msg, k.NextField, k.CursorDown):
 		return m.setFocus((m.focus + 1) % len(m.fields))
 	case key.Matches(msg, k.PrevField, k.CursorUp):

@@ -462,6 +462,11 @@ func TestHelp(t *testing.T) {
 		t.Errorf("editing help %q", got)
 	}
 	fill(drv, "2", "research", "s3://b/r/")
+	drv.Key("esc")
+	if got := keys(); got != "y n/esc" {
+		t.Errorf("discard help %q", got)
+	}
+	drv.Key("n")
 	drv.Key("ctrl+s")
 	wantCreates(t, api, "s3 create 2 [{research s3://b/r/}]")
 	if got := keys(); got != "enter/esc" {
