@@ -611,3 +611,23 @@ func TestDenyDialogKeepsTheReasonWhenShort(t *testing.T) {
 	}
 	viewtest.CheckBounds(t, r.modal.V.View(), 60, 11)
 }
+
+// Letters typed in the filter are text: A (approve), X (deny), space
+// (mark) and j (down) do nothing else while it has focus.
+func TestInboxFilterTakesLettersAsText(t *testing.T) {
+	api := newAPI(demoRequests()...)
+	r := newRig(t, api, requests.Options{})
+	r.key("/")
+	r.typeText("AX j")
+	if r.modal != nil {
+		t.Fatalf("a letter typed in the filter opened %q", r.modal.V.Title())
+	}
+	if !r.inbox.V.CapturesInput() {
+		t.Fatal("the filter lost focus")
+	}
+	wantIn(t, r.inbox.Screen(), "/ AX j")
+	wantNot(t, r.inbox.Screen(), "marked")
+	if len(api.approves) != 0 || len(api.denies) != 0 {
+		t.Fatalf("sent approves %v denies %v", api.approves, api.denies)
+	}
+}

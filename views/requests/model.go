@@ -256,6 +256,8 @@ func (m *Model) next() tea.Cmd {
 }
 
 // Update handles batches, filter results, decisions, keys and the mouse.
+// Its first cases are the access table's too (both are a filtered.Table
+// fed by a loader); what each does with them differs.
 func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 	switch msg := msg.(type) {
 	case batchMsg:

@@ -243,6 +243,8 @@ func (m *Model) failedShown() int {
 	return n
 }
 
+// renderRow draws row i as the access table draws its rows, with the
+// mark after the cursor's glyph and the Status column in the error style.
 func (m *Model) renderRow(i int, idx, widths []int) string {
 	st := m.sess.Styles
 	r, matched := m.t.At(i)
