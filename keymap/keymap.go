@@ -94,7 +94,9 @@ const (
 	ColumnMenu                    // the list's column menu
 	MemberMenu                    // the access table's filter and sort menu
 	CopyMenu                      // the copy menu (its letters are its items)
-	Dialog                        // confirm dialogs, forms where no text field has focus
+	Dialog                        // the confirm dialog; the member, tag and decision forms (no text field focused)
+	S3Form                        // the create-S3 form (no text field focused: its discard prompt)
+	FileForm                      // the export / report file form (no text field focused)
 	CommandLine                   // the : command line
 	FilterLine                    // a screen's filter or search line is typed in
 	FormField                     // a text field of a form or dialog has focus
@@ -107,8 +109,10 @@ const (
 	// Text is where keys are typed: a binding active there must not be a
 	// printable character.
 	Text = CommandLine | Typing
+	// Dialogs are the modals with fields and buttons.
+	Dialogs = Dialog | S3Form | FileForm
 	// Everywhere is every scope.
-	Everywhere = Screens | ColumnMenu | MemberMenu | CopyMenu | Dialog | Text
+	Everywhere = Screens | ColumnMenu | MemberMenu | CopyMenu | Dialogs | Text
 )
 
 // scopeNames name the scopes in messages, in bit order.
@@ -116,7 +120,7 @@ var scopeNames = []string{
 	"the list screen", "the detail screen", "the access screen", "the report pages",
 	"the pending requests inbox", "the data dictionary", "the request log",
 	"the column menu", "the access filter menu", "the copy menu",
-	"dialogs and forms", "the command line", "a filter line", "a form's text field",
+	"dialogs and forms", "the S3 form", "the export form", "the command line", "a filter line", "a form's text field",
 }
 
 // String names the first scope in s ("the list screen").
@@ -177,17 +181,17 @@ var actions = []action{
 	{"create", func(k *KeyMap) *key.Binding { return &k.Create }, []string{"c"}, "create S3", List, true},
 	{"delete", func(k *KeyMap) *key.Binding { return &k.Delete }, []string{"D"}, "disable/delete", List | Detail, true},
 	{"restore", func(k *KeyMap) *key.Binding { return &k.Restore }, []string{"u"}, "restore", List | Detail | Dialog, true},
-	{"mark", func(k *KeyMap) *key.Binding { return &k.Mark }, []string{" "}, "mark", List | Access | Inbox | ColumnMenu | MemberMenu | Dialog, false},
-	{"add_pair", func(k *KeyMap) *key.Binding { return &k.AddPair }, []string{"ctrl+n"}, "add pair", Dialog | FormField, false},
-	{"remove_pair", func(k *KeyMap) *key.Binding { return &k.RemovePair }, []string{"ctrl+d"}, "remove pair", Dialog | FormField, false},
+	{"mark", func(k *KeyMap) *key.Binding { return &k.Mark }, []string{" "}, "mark", List | Access | Inbox | ColumnMenu | MemberMenu | Dialog | FileForm, false},
+	{"add_pair", func(k *KeyMap) *key.Binding { return &k.AddPair }, []string{"ctrl+n"}, "add pair", S3Form | FormField, false},
+	{"remove_pair", func(k *KeyMap) *key.Binding { return &k.RemovePair }, []string{"ctrl+d"}, "remove pair", S3Form | FormField, false},
 	{"unsubscribe", func(k *KeyMap) *key.Binding { return &k.Unsubscribe }, []string{"S"}, "unsubscribe", List | Detail, true},
 
 	// Forms and dialogs.
-	{"submit", func(k *KeyMap) *key.Binding { return &k.Submit }, []string{"ctrl+s"}, "submit", Dialog | FormField, false},
-	{"confirm", func(k *KeyMap) *key.Binding { return &k.Confirm }, []string{"y"}, "confirm", Dialog, false},
-	{"cancel", func(k *KeyMap) *key.Binding { return &k.Cancel }, []string{"n"}, "cancel", Dialog, false},
-	{"next_field", func(k *KeyMap) *key.Binding { return &k.NextField }, []string{"tab"}, "next field", Dialog | FormField | CopyMenu, false},
-	{"prev_field", func(k *KeyMap) *key.Binding { return &k.PrevField }, []string{"shift+tab"}, "prev field", Dialog | FormField | CopyMenu, false},
+	{"submit", func(k *KeyMap) *key.Binding { return &k.Submit }, []string{"ctrl+s"}, "submit", Dialogs | FormField, false},
+	{"confirm", func(k *KeyMap) *key.Binding { return &k.Confirm }, []string{"y"}, "confirm", Dialog | S3Form, false},
+	{"cancel", func(k *KeyMap) *key.Binding { return &k.Cancel }, []string{"n"}, "cancel", Dialog | S3Form, false},
+	{"next_field", func(k *KeyMap) *key.Binding { return &k.NextField }, []string{"tab"}, "next field", Dialogs | FormField | CopyMenu, false},
+	{"prev_field", func(k *KeyMap) *key.Binding { return &k.PrevField }, []string{"shift+tab"}, "prev field", Dialogs | FormField | CopyMenu, false},
 
 	// Access table: reads, then the member writes (the view says
 	// "read-only" for them itself: MemberWriteKeys).
@@ -231,11 +235,11 @@ var actions = []action{
 	{"find_prev", func(k *KeyMap) *key.Binding { return &k.FindPrev }, []string{"N"}, "previous match", Detail, false},
 
 	// Keys of text fields, menus and dialogs.
-	{"accept", func(k *KeyMap) *key.Binding { return &k.Accept }, []string{"enter"}, "accept", ColumnMenu | MemberMenu | CopyMenu | Dialog | Text, false},
-	{"left", func(k *KeyMap) *key.Binding { return &k.Left }, []string{"left", "h"}, "left", MemberMenu | Dialog, false},
-	{"right", func(k *KeyMap) *key.Binding { return &k.Right }, []string{"right", "l"}, "right", MemberMenu | Dialog, false},
-	{"cursor_up", func(k *KeyMap) *key.Binding { return &k.CursorUp }, []string{"up"}, "up", Typing | CopyMenu | Dialog, false},
-	{"cursor_down", func(k *KeyMap) *key.Binding { return &k.CursorDown }, []string{"down"}, "down", Typing | CopyMenu | Dialog, false},
+	{"accept", func(k *KeyMap) *key.Binding { return &k.Accept }, []string{"enter"}, "accept", ColumnMenu | MemberMenu | CopyMenu | Dialogs | Text, false},
+	{"left", func(k *KeyMap) *key.Binding { return &k.Left }, []string{"left", "h"}, "left", MemberMenu | Dialog | FileForm, false},
+	{"right", func(k *KeyMap) *key.Binding { return &k.Right }, []string{"right", "l"}, "right", MemberMenu | Dialog | FileForm, false},
+	{"cursor_up", func(k *KeyMap) *key.Binding { return &k.CursorUp }, []string{"up"}, "up", Typing | CopyMenu | Dialogs, false},
+	{"cursor_down", func(k *KeyMap) *key.Binding { return &k.CursorDown }, []string{"down"}, "down", Typing | CopyMenu | Dialogs, false},
 	{"erase", func(k *KeyMap) *key.Binding { return &k.Erase }, []string{"backspace"}, "erase", CommandLine, false},
 }
 

@@ -72,6 +72,7 @@ func TestSharedKeysWhereNotBothActive(t *testing.T) {
 		{"mark": {"space", "space"}},
 		{"quit": {"q", "ctrl+c"}}, // ctrl+c quits anyway
 		{"back": {"esc", "ctrl+g"}},
+		{"down": {"down", "j", "ctrl+n"}}, // add_pair is the S3 form's, history_next the command line's
 	} {
 		if _, err := Default().Apply(keys); err != nil {
 			t.Errorf("%v: %v", keys, err)
@@ -181,7 +182,7 @@ func TestScopes(t *testing.T) {
 			t.Errorf("%s: scope %b", a.name, a.in)
 		}
 	}
-	if len(scopeNames) != 14 || FormField.String() != "a form's text field" || Typing.String() != "a filter line" || (Access|Inbox).String() != "the access screen" || Scope(0).String() != "nowhere" {
+	if len(scopeNames) != 16 || FormField.String() != "a form's text field" || Typing.String() != "a filter line" || (Access|Inbox).String() != "the access screen" || Scope(0).String() != "nowhere" {
 		t.Error("scope names")
 	}
 }

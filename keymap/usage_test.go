@@ -32,9 +32,9 @@ var fileScopes = map[string]Scope{
 	"views/columns/":             Columns | FilterLine,
 	"views/requestlog/":          RequestLog | FilterLine,
 	"views/actions/":             Dialog | FormField,
-	"views/s3form/":              Dialog | FormField,
-	"views/fileform/":            Dialog | FormField,
-	"views/accessreport/":        Dialog | FormField,
+	"views/s3form/":              S3Form | FormField,
+	"views/fileform/":            FileForm | FormField,
+	"views/accessreport/":        FileForm | FormField,
 	"views/clip/":                CopyMenu,
 	"views/cmdline/":             CommandLine,
 }
