@@ -93,7 +93,9 @@ func (m *Model) submit(p, f string) (tea.Cmd, string) {
 // --- the walk -------------------------------------------------------------
 
 // job is one export running: the walk's goroutine updates it, the
-// status line reads it.
+// status line reads it. The list export's job (views/sources/export.go)
+// has the same channels and first-three-failures list, but other counters
+// and words; what they do alike, reporting, is fileform.Watch.
 type job struct {
 	sess   *views.Session
 	path   string

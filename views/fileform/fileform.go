@@ -161,7 +161,7 @@ func (m *Model) Update(msg tea.Msg) (views.View, tea.Cmd) {
 			m.SetFormat(m.format + 1)
 		case key.Matches(km, k.Left):
 			m.SetFormat(m.format - 1)
-		case km.Type == tea.KeyRunes:
+		case keymap.Typed(km):
 			// Any other letter is a format's first letter (c, j, n):
 			// typed text, not a binding.
 			for i, f := range m.spec.Formats {
