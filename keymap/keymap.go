@@ -384,8 +384,8 @@ func keyName(s string) string {
 }
 
 // Conflicts reports the first pair of actions sharing a key where both
-// are active, in one line: `[keys]: "x" is bound to both export and
-// expand_groups on the list screen`. The defaults have none.
+// are active, in one line: `[keys]: "a" is bound to both access and
+// export on the list screen`. The defaults have none.
 func (k KeyMap) Conflicts() error {
 	type use struct {
 		name  string
