@@ -344,7 +344,7 @@ func (k KeyMap) Apply(overrides map[string][]string) (KeyMap, error) {
 		help := b.Help().Desc
 		*b = key.NewBinding(key.WithKeys(norm...), key.WithHelp(helpKeys(norm), help))
 	}
-	if err := k.Conflicts(); err != nil {
+	if err := k.conflicts(); err != nil {
 		return k, err
 	}
 	return k, nil
@@ -383,10 +383,10 @@ func keyName(s string) string {
 	return s
 }
 
-// Conflicts reports the first pair of actions sharing a key where both
+// conflicts reports the first pair of actions sharing a key where both
 // are active, in one line: `[keys]: "a" is bound to both access and
 // export on the list screen`. The defaults have none.
-func (k KeyMap) Conflicts() error {
+func (k KeyMap) conflicts() error {
 	type use struct {
 		name  string
 		in    Scope

@@ -13,7 +13,7 @@ import (
 // binding that works while text is typed is a printable key.
 func TestDefaultsHaveNoConflicts(t *testing.T) {
 	k := Default()
-	if err := k.Conflicts(); err != nil {
+	if err := k.conflicts(); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range actions {
