@@ -479,6 +479,10 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.openCommand()
 	}
 	if m.sess.ReadOnly {
+		// The list's writes, on every screen (keymap's conflict check
+		// knows: a read bound to one of these keys elsewhere is refused);
+		// the access view, the inbox and the detail's tags say it for
+		// their own writes, so another screen may use those keys to read.
 		for _, b := range m.sess.Keys.WriteKeys() {
 			if key.Matches(msg, b) {
 				return m.setStatus("read-only mode: writes are disabled", views.Warn)
