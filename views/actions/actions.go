@@ -347,28 +347,19 @@ func checkThenOpen(sess *views.Session, ts []Target, label string, check func(*v
 // check reads each source again and returns what to show: the dialog (also
 // returned, to hand it the flow's claim), or why there is none.
 func check(sess *views.Session, ts []Target) (tea.Msg, *Dialog) {
-	api := sess.API
 	fresh := make([]Target, 0, len(ts))
 	var gone []tea.Cmd
 	for _, t := range ts {
-		// Each read has its own time: a long bulk list must not run
-		// out of one shared deadline.
-		d, err := readRow(sess, api, context.Background(), t.ID)
+		d, name, removed, fail := reread(sess, t, "deleting")
 		switch {
-		case errors.Is(err, apiclient.ErrNotFound):
-			// Already gone: nothing to delete, and the list should
-			// stop showing it.
-			gone = append(gone, views.Emit(views.SourceRemovedMsg{ID: t.ID}))
+		case fail != nil:
+			return fail, nil
+		case removed != nil:
+			gone = append(gone, removed) // nothing to delete
 			continue
-		case err != nil:
-			return views.ErrorMsg{What: fmt.Sprintf("checking %s (%d) before deleting; nothing was sent", t.Name, t.ID), Err: err}, nil
 		}
 		// The id is the row's, never the answer's; the name is the
 		// server's current one (it is what a hard delete asks to type).
-		name := safe.Line(d.Name)
-		if name == "" {
-			name = t.Name
-		}
 		fresh = append(fresh, Target{ID: t.ID, Name: name, Disabled: d.IsDisabled()})
 	}
 	if len(fresh) == 0 {
@@ -396,6 +387,27 @@ func (e errWrongSource) Error() string {
 // may answer for another one. Either must stop a write.
 // readRow reads source id with its own timeout and checks that the answer
 // is that source: every read a write flow decides on goes through here.
+// reread reads t again before a write on it is offered (verb: "deleting"),
+// each read with its own time (a long bulk list must not run out of one
+// shared deadline). It returns the source and its current name (the
+// server's, made safe; the row's when it has none); or, for a source the
+// server no longer has, the command that tells the lists (removed); or the
+// error to show instead of a dialog (fail): nothing was sent.
+func reread(sess *views.Session, t Target, verb string) (d *apiclient.DataSource, name string, removed tea.Cmd, fail tea.Msg) {
+	d, err := readRow(sess, sess.API, context.Background(), t.ID)
+	switch {
+	case errors.Is(err, apiclient.ErrNotFound):
+		return nil, "", views.Emit(views.SourceRemovedMsg{ID: t.ID}), nil
+	case err != nil:
+		return nil, "", nil, views.ErrorMsg{What: fmt.Sprintf("checking %s (%d) before %s; nothing was sent", t.Name, t.ID, verb), Err: err}
+	}
+	name = safe.Line(d.Name)
+	if name == "" {
+		name = t.Name
+	}
+	return d, name, nil, nil
+}
+
 func readRow(sess *views.Session, api views.API, base context.Context, id int64) (*apiclient.DataSource, error) {
 	rctx, cancel := sess.WithTimeout(base)
 	defer cancel()

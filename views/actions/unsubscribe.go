@@ -64,23 +64,19 @@ func checkSubscriptions(sess *views.Session, ts []Target) (tea.Msg, *Dialog) {
 	skipped := map[string]int{}
 	unknown := 0
 	for _, t := range ts {
-		d, err := readRow(sess, sess.API, context.Background(), t.ID)
+		d, name, removed, fail := reread(sess, t, "unsubscribing")
 		switch {
-		case errors.Is(err, apiclient.ErrNotFound):
-			follow = append(follow, views.Emit(views.SourceRemovedMsg{ID: t.ID}))
+		case fail != nil:
+			return fail, nil
+		case removed != nil:
+			follow = append(follow, removed)
 			skipped["deleted"]++
 			continue
-		case err != nil:
-			return views.ErrorMsg{What: fmt.Sprintf("checking %s (%d) before unsubscribing; nothing was sent", t.Name, t.ID), Err: err}, nil
 		}
 		// A read that does not say (some tenants' GET /dataSource/{id}
 		// leaves subscriptionStatus out) is offered, and said so: the
 		// server refuses a source the caller is not subscribed to, and
 		// the refusal changes nothing.
-		name := safe.Line(d.Name)
-		if name == "" {
-			name = t.Name
-		}
 		st := strings.TrimSpace(d.SubscriptionStatus)
 		switch {
 		case st == "":
