@@ -956,12 +956,7 @@ for the ones that succeeded.`,
 					break
 				}
 			}
-			if asJSON {
-				err = writeJSON(r.io.Out, answers)
-			} else {
-				err = t.write(r.io.Out)
-			}
-			if err != nil {
+			if err := r.writeOutcomes(asJSON, answers, t); err != nil {
 				return err
 			}
 			if failed > 0 {

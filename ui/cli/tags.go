@@ -151,6 +151,15 @@ func (o *tagOutcomes) write(w io.Writer) error {
 	return err
 }
 
+// writeOutcomes prints the end of a write on several items (tags rm,
+// unsubscribe): the server's answers with --json, else the outcome table.
+func (r *run) writeOutcomes(asJSON bool, answers any, table interface{ write(io.Writer) error }) error {
+	if asJSON {
+		return writeJSON(r.io.Out, answers)
+	}
+	return table.write(r.io.Out)
+}
+
 func quotedList(names []string) string {
 	q := make([]string, len(names))
 	for i, n := range names {
@@ -314,12 +323,7 @@ read back. Exits 1 when any failed. --json prints an array of
 					fmt.Fprintf(r.io.Err, "error: tag %s: %s\n", strconv.Quote(safe.Line(n)), strings.TrimPrefix(res, "error: "))
 				}
 			}
-			if asJSON {
-				err = writeJSON(r.io.Out, answers)
-			} else {
-				err = t.write(r.io.Out)
-			}
-			if err != nil {
+			if err := r.writeOutcomes(asJSON, answers, t); err != nil {
 				return err
 			}
 			if failed > 0 {
