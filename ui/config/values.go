@@ -105,30 +105,30 @@ func (n *byteSize) UnmarshalTOML(v any) error {
 type rowCap int
 
 func (n *rowCap) UnmarshalTOML(v any) error {
-	i, ok := v.(int64)
-	if !ok {
-		return valueErr("want a whole number, not %s", tomlKind(v))
-	}
-	if i < 1 || i > 1_000_000_000 {
-		return valueErr("%d is out of range (1 to 1000000000)", i)
-	}
+	i, err := wholeIn(v, 1, 1_000_000_000)
 	*n = rowCap(i)
-	return nil
+	return err
 }
 
 // positiveInt is an integer from 1 to 100000.
 type positiveInt int
 
 func (n *positiveInt) UnmarshalTOML(v any) error {
+	i, err := wholeIn(v, 1, 100000)
+	*n = positiveInt(i)
+	return err
+}
+
+// wholeIn reads a whole number from lo to hi (0 with the error).
+func wholeIn(v any, lo, hi int64) (int64, error) {
 	i, ok := v.(int64)
 	if !ok {
-		return valueErr("want a whole number, not %s", tomlKind(v))
+		return 0, valueErr("want a whole number, not %s", tomlKind(v))
 	}
-	if i < 1 || i > 100000 {
-		return valueErr("%d is out of range (1 to 100000)", i)
+	if i < lo || i > hi {
+		return 0, valueErr("%d is out of range (%d to %d)", i, lo, hi)
 	}
-	*n = positiveInt(i)
-	return nil
+	return i, nil
 }
 
 // modeValue is the theme mode, read by styles.ParseMode; m stays "" when
