@@ -190,7 +190,9 @@ func extras(u apiclient.AccessUser) (expires, via string) {
 
 // --- the filter menu ---------------------------------------------------
 
-// menu edits a copy of the query; enter applies it, esc drops it.
+// menu edits a copy of the query; enter applies it, esc drops it. Its
+// cursor is an index into a short fixed list that menuView keeps centred
+// on screen: not a table's scrolling window (views/table.Cursor).
 type menu struct {
 	q      query
 	cursor int
