@@ -519,7 +519,7 @@ func writeReport(r *run, rep *apiclient.VisibilityReport, who string) error {
 		}
 	}
 	switch {
-	case rep.DataSourceVisibilitiesCount > 0 && (rep.UserVisibilitiesCount <= 0 || rep.NoVisibilities):
+	case visibility.HidesEveryRow(*rep):
 		f.add("Visibility", fmt.Sprintf("none of the source's %d visibility values: every row is hidden", rep.DataSourceVisibilitiesCount))
 	case rep.NoVisibilities:
 		f.add("Visibility", "no row visibility rules")
