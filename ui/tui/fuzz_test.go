@@ -66,6 +66,7 @@ func FuzzRoot(f *testing.F) {
 		if len(ops) > maxFuzzOps {
 			ops = ops[:maxFuzzOps]
 		}
+		t.Chdir(t.TempDir()) // an export writes its file in the working directory
 		srv := newFuzzServer(mode, faults)
 		defer srv.Close()
 		synctest.Test(t, func(t *testing.T) { runFuzzSession(t, srv, mode, ops, fuzzRig{}) })
