@@ -27,6 +27,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/apiclient/immutatest"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/actions"
+	"github.com/dsbrowse/dsbrowse/views/viewtest"
 )
 
 // FuzzRoot drives the whole TUI (the root model with the real views and a
@@ -126,20 +127,9 @@ var fuzzSizes = [8][2]int{{100, 30}, {80, 24}, {60, 15}, {40, 8}, {39, 7}, {120,
 // fuzzKeys are the keys a script presses: every binding of every screen,
 // keys read together in one burst, a paste, and the mouse.
 var fuzzKeys = func() []tea.Msg {
-	named := map[string]tea.KeyType{
-		"enter": tea.KeyEnter, "esc": tea.KeyEsc, "up": tea.KeyUp, "down": tea.KeyDown,
-		"left": tea.KeyLeft, "right": tea.KeyRight, "tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab,
-		"ctrl+s": tea.KeyCtrlS, "ctrl+c": tea.KeyCtrlC, "ctrl+n": tea.KeyCtrlN, "ctrl+u": tea.KeyCtrlU,
-		"ctrl+w": tea.KeyCtrlW, "ctrl+f": tea.KeyCtrlF, "ctrl+b": tea.KeyCtrlB, "backspace": tea.KeyBackspace,
-		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd,
-	}
 	var out []tea.Msg
 	for _, k := range fuzzKeyNames {
 		switch {
-		case k == "space":
-			out = append(out, tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}})
-		case named[k] != 0:
-			out = append(out, tea.KeyMsg{Type: named[k]})
 		case strings.HasPrefix(k, "paste:"):
 			out = append(out, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k[len("paste:"):]), Paste: true})
 		case k == "wheel-down", k == "wheel-up":
@@ -151,7 +141,7 @@ var fuzzKeys = func() []tea.Msg {
 		case k == "click":
 			out = append(out, tea.MouseMsg{X: 10, Y: 9, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
 		default:
-			out = append(out, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+			out = append(out, viewtest.KeyMsg(k)) // a key name as a binding holds it
 		}
 	}
 	return out
