@@ -50,46 +50,40 @@ func Pad(s string, w int, right bool) string {
 
 // Header is the line of titles.
 func (g *Grid) Header(st *styles.Styles) string {
-	var b strings.Builder
-	b.WriteString(strings.Repeat(" ", Gutter))
-	first := true
-	for _, c := range g.Cols {
-		if c.Width <= 0 {
-			continue
-		}
-		if !first {
-			b.WriteString(strings.Repeat(" ", g.Sep))
-		}
-		first = false
-		b.WriteString(st.Table.Header.Render(Pad(c.Title, c.Width, c.Right)))
-	}
-	return b.String()
+	return g.line(strings.Repeat(" ", Gutter), strings.Repeat(" ", g.Sep), func(_ int, c Col) string {
+		return st.Table.Header.Render(Pad(c.Title, c.Width, c.Right))
+	})
 }
 
 // Row is the line of row i.
 func (g *Grid) Row(st *styles.Styles, i int, selected bool) string {
-	base := st.Table.Cell
-	var b strings.Builder
+	base, lead := st.Table.Cell, strings.Repeat(" ", Gutter)
 	if selected {
-		base = st.Table.Selected
-		b.WriteString(st.Accent.Render("›") + " ")
-	} else {
-		b.WriteString(strings.Repeat(" ", Gutter))
+		base, lead = st.Table.Selected, st.Accent.Render("›")+" "
 	}
+	return g.line(lead, base.Render(strings.Repeat(" ", g.Sep)), func(j int, c Col) string {
+		style := base
+		if !selected && g.Alert != nil && g.Alert(i, j) {
+			style = st.Error
+		}
+		return style.Render(Pad(g.Cell(i, j), c.Width, c.Right))
+	})
+}
+
+// line is lead, then the shown columns' cells, gap between them.
+func (g *Grid) line(lead, gap string, cell func(j int, c Col) string) string {
+	var b strings.Builder
+	b.WriteString(lead)
 	first := true
 	for j, c := range g.Cols {
 		if c.Width <= 0 {
 			continue
 		}
 		if !first {
-			b.WriteString(base.Render(strings.Repeat(" ", g.Sep)))
+			b.WriteString(gap)
 		}
 		first = false
-		style := base
-		if !selected && g.Alert != nil && g.Alert(i, j) {
-			style = st.Error
-		}
-		b.WriteString(style.Render(Pad(g.Cell(i, j), c.Width, c.Right)))
+		b.WriteString(cell(j, c))
 	}
 	return b.String()
 }
