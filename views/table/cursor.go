@@ -126,15 +126,13 @@ func (c *Cursor) Key(msg tea.KeyMsg, k *keymap.KeyMap, n, rows int) bool {
 // filter is typed (CursorUp, CursorDown: the arrows, not j/k, which are
 // letters of the filter) and reports whether msg was one of them.
 func (c *Cursor) TypingKey(msg tea.KeyMsg, k *keymap.KeyMap, n, rows int) bool {
-	switch {
-	case key.Matches(msg, k.CursorUp):
+	up, down := key.Matches(msg, k.CursorUp), key.Matches(msg, k.CursorDown)
+	if up {
 		c.Move(-1, n, rows)
-	case key.Matches(msg, k.CursorDown):
+	} else if down {
 		c.Move(1, n, rows)
-	default:
-		return false
 	}
-	return true
+	return up || down
 }
 
 // Wheel scrolls the window for the mouse wheel (pager.WheelLines a
