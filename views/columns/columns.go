@@ -96,7 +96,7 @@ var (
 func New(sess *views.Session, id int64, name string) *Model {
 	base, cancel := context.WithCancel(context.Background())
 	in := textinput.New()
-	in.Prompt = "/ "
+	in.Prompt = table.FilterPrompt
 	in.CharLimit = 256
 	in.PromptStyle = sess.Styles.Filter.Prompt
 	in.TextStyle = sess.Styles.Filter.Text
@@ -393,14 +393,7 @@ func (m *Model) View() string {
 	lines = append(lines, ansi.Truncate(status, m.w, "…"))
 	if m.filterShown() {
 		info := fmt.Sprintf("%d of %d match", len(m.shown), len(m.rows))
-		if m.typing {
-			in := m.input
-			in.Width = max(m.w-2-ansi.StringWidth(info)-3, 1)
-			lines = append(lines, ansi.Truncate(in.View()+st.Filter.Info.Render("  "+info), m.w, ""))
-		} else {
-			lines = append(lines, ansi.Truncate(st.Filter.Prompt.Render("/ ")+st.Filter.Text.Render(safe.Line(m.query))+
-				st.Filter.Info.Render("  "+info+" · "+m.sess.Keys.Back.Help().Key+" clears"), m.w, "…"))
-		}
+		lines = append(lines, table.FilterLine(st, m.w, m.input, m.typing, m.query, info, m.sess.Keys.Back))
 	}
 	if len(m.rows) == 0 {
 		lines = append(lines, st.Muted.Render("The data dictionary of "+name+" lists no columns."))

@@ -4,9 +4,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
+	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views/styles"
 )
 
@@ -48,5 +51,24 @@ func TestGridLines(t *testing.T) {
 	}
 	if lines := g.Lines(st, Cursor{}, 0, 5); len(lines) != 1 {
 		t.Errorf("no rows: %q", lines)
+	}
+}
+
+func TestFilterLine(t *testing.T) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	st := styles.New(styles.Default)
+	back := keymap.Default().Back
+	in := textinput.New()
+	in.Prompt = FilterPrompt
+	in.SetValue("pii")
+	if got := FilterLine(st, 60, in, false, "pii\x1b[31m", "2 of 5 match", back); got != "/ pii␛[31m  2 of 5 match · esc clears" {
+		t.Errorf("kept filter: %q", got)
+	}
+	got := FilterLine(st, 40, in, true, "", "2 of 5 match", back)
+	if !strings.HasPrefix(got, "/ pii") || !strings.HasSuffix(got, "  2 of 5 match") || ansi.StringWidth(got) > 40 {
+		t.Errorf("typing: %q", got)
+	}
+	if got := FilterLine(st, 12, in, false, "a long filter", "2 of 5 match", back); ansi.StringWidth(got) > 12 || !strings.HasSuffix(got, "…") {
+		t.Errorf("narrow: %q", got)
 	}
 }
