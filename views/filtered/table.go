@@ -9,7 +9,6 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views/safe"
@@ -62,7 +61,7 @@ func New[R any, K comparable](st *styles.Styles, f Field, search func(*R) string
 	return Table[R, K]{m: newMatcher(search), key: key, input: in}
 }
 
-const prompt = "/ "
+const prompt = table.FilterPrompt
 
 // --- the filter line ---------------------------------------------------
 
@@ -170,13 +169,7 @@ func (t *Table[R, K]) Line(st *styles.Styles, w int, back key.Binding) string {
 	if t.Pending() {
 		info += " · filtering…"
 	}
-	if t.typing {
-		in := t.input // a copy: View does not change the model
-		in.Width = max(w-len(prompt)-ansi.StringWidth(info)-3, 1)
-		return ansi.Truncate(in.View()+st.Filter.Info.Render("  "+info), w, "…")
-	}
-	return ansi.Truncate(st.Filter.Prompt.Render(prompt)+st.Filter.Text.Render(safe.Line(t.query))+
-		st.Filter.Info.Render("  "+info+" · "+back.Help().Key+" clears"), w, "…")
+	return table.FilterLine(st, w, t.input, t.typing, t.query, info, back)
 }
 
 // RowStyles are the styles of row i's cells and of its matches, the
