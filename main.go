@@ -59,7 +59,7 @@ var tuiEnd interface {
 func runTUI(env *cli.Env) error {
 	o := tui.Options{Session: views.Session{API: env.Client, Host: env.Client.Host(), Settings: env.Target.Settings, RequestLog: env.Client.RequestLog()}}
 	if c := env.Config; c != nil {
-		o.Keys, o.Theme, o.ThemeMode = c.Keys, c.Theme.Overrides, c.Theme.Mode
+		o.Keys, o.Theme, o.ThemeMode = &c.Keys, c.Theme.Overrides, c.Theme.Mode
 	}
 	o.Commands = commands(env, o.Session.RequestLog)
 	if c := env.Config; c != nil && c.RequestLogSize > 0 {

@@ -57,9 +57,10 @@ type Config struct {
 	RequestLogSize int
 	// Profiles by name.
 	Profiles map[string]Profile
-	// Keys holds the [keys] table: action name -> keys. A user binding
-	// replaces the default; keymap.KeyMap.Apply checked it at load.
-	Keys map[string][]string
+	// Keys are the terminal UI's bindings: the defaults with the [keys]
+	// table applied (a user binding replaces the default keys of its
+	// action), built and checked once, at load.
+	Keys keymap.KeyMap
 	// Theme holds the [theme] table, parsed and checked.
 	Theme Theme
 	// Views are the saved views ([views.NAME], views.go): server filters
@@ -158,13 +159,13 @@ func Load(path string) (*Config, error) {
 	if !explicit {
 		path = DefaultPath()
 		if path == "" {
-			return &Config{}, nil
+			return &Config{Keys: keymap.Default()}, nil
 		}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if !explicit && errors.Is(err, fs.ErrNotExist) {
-			return &Config{}, nil
+			return &Config{Keys: keymap.Default()}, nil
 		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -288,20 +289,22 @@ func parse(data []byte) (*Config, error) {
 		DefaultProfile: f.DefaultProfile,
 		RequestLogSize: int(f.RequestLogSize),
 		Profiles:       make(map[string]Profile, len(f.Profiles)),
-		Keys:           make(map[string][]string, len(f.Keys)),
 		Theme: Theme{Mode: f.Theme.Mode.m, Overrides: styles.Overrides{
 			Accent: f.Theme.Accent.c, Muted: f.Theme.Muted.c, Text: f.Theme.Text.c, Border: f.Theme.Border.c,
 			Error: f.Theme.Error.c, Warning: f.Theme.Warning.c, Success: f.Theme.Success.c,
 		}},
 	}
+	overrides := make(map[string][]string, len(f.Keys))
 	for action, keys := range f.Keys {
-		c.Keys[action] = []string(keys)
+		overrides[action] = []string(keys)
 	}
 	// Checked once, here, so a bad [keys] stops every command at start;
-	// the terminal UI applies the same table to build its keys.
-	if _, err := keymap.Default().Apply(c.Keys); err != nil {
+	// the terminal UI takes the keymap built here.
+	keys, err := keymap.Default().Apply(overrides)
+	if err != nil {
 		return nil, lineErr(findLine(data, toml.Key{"keys"}), "%v", err)
 	}
+	c.Keys = keys
 	names := make([]string, 0, len(f.Profiles))
 	for name := range f.Profiles {
 		names = append(names, name)

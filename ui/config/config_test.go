@@ -68,7 +68,7 @@ func TestExampleFileLoads(t *testing.T) {
 	if got := c.Profiles["staging"].TenantURL; got != "https://acme-staging.immuta.com" {
 		t.Errorf("staging url = %q", got)
 	}
-	if got := c.Keys["quit"]; len(got) != 2 || got[0] != "q" {
+	if got := c.Keys.Quit.Keys(); len(got) != 2 || got[0] != "q" {
 		t.Errorf("keys.quit = %q", got)
 	}
 	if c.Theme.Mode != "auto" || c.Theme.Accent != themeColour(t, "#7D79FF") || c.Theme.Muted != themeColour(t, "244") || c.Theme.Text != nil {
@@ -248,10 +248,10 @@ func TestLoadErrors(t *testing.T) {
 
 func TestKeysAndTheme(t *testing.T) {
 	c := mustParse(t, "[keys]\nquit = \"ctrl+q\"\ndown = [\"j\", \"down\"]\n[theme]\nmode = \"light\"\nerror = \"#f00\"\nsuccess = \"2\"\n")
-	if got := c.Keys["quit"]; len(got) != 1 || got[0] != "ctrl+q" {
+	if got := c.Keys.Quit.Keys(); len(got) != 1 || got[0] != "ctrl+q" {
 		t.Errorf("quit = %q", got)
 	}
-	if got := c.Keys["down"]; len(got) != 2 || got[1] != "down" {
+	if got := c.Keys.Down.Keys(); len(got) != 2 || got[1] != "down" {
 		t.Errorf("down = %q", got)
 	}
 	if c.Theme.Mode != "light" || c.Theme.Error != themeColour(t, "#f00") || c.Theme.Success != themeColour(t, "2") || c.Theme.Accent != nil {

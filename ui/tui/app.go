@@ -21,6 +21,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/apiclient"
 	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
+	"github.com/dsbrowse/dsbrowse/views/pager"
 	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
@@ -58,7 +59,7 @@ type Model struct {
 
 	help     help.Model
 	showHelp bool
-	helpTop  int // the ? help's first line shown (help.go)
+	helpPage pager.Model // the ? help's lines, scrolled (help.go)
 	quitting bool
 
 	clip io.Writer // where copies write OSC 52 (SetClipboard)
@@ -92,7 +93,7 @@ func NewModel(sess *views.Session, open Opener) *Model {
 	h.Styles.FullDesc = sess.Styles.Muted
 	h.Styles.ShortSeparator = sess.Styles.Subtle
 	h.Styles.FullSeparator = sess.Styles.Subtle
-	m := &Model{sess: sess, open: open, spin: sp, help: h}
+	m := &Model{sess: sess, open: open, spin: sp, help: h, helpPage: pager.New(&sess.Keys)}
 	m.push(open.Home(sess))
 	return m
 }

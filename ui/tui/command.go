@@ -11,6 +11,7 @@ import (
 	"github.com/dsbrowse/dsbrowse/keymap"
 	"github.com/dsbrowse/dsbrowse/views"
 	"github.com/dsbrowse/dsbrowse/views/cmdline"
+	"github.com/dsbrowse/dsbrowse/views/pager"
 	"github.com/dsbrowse/dsbrowse/views/safe"
 )
 
@@ -204,6 +205,7 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 	}
 	m.stack = nil
 	m.sess = sess
+	m.helpPage = pager.New(&sess.Keys)    // scrolled by the new session's keys
 	m.cl.filter = apiclient.ListOptions{} // another tenant's tags and schemas differ
 	m.errText, m.showHelp = "", false
 	e := m.push(m.open.Home(sess))

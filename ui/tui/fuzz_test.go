@@ -476,11 +476,8 @@ func runFuzzSession(t testing.TB, srv *fuzzServer, mode uint8, ops []byte, rig f
 	if rig.api != nil {
 		api = rig.api(client, srv)
 	}
-	sess, err := NewContext(Options{Session: views.Session{API: api, Host: client.Host(), Settings: views.Settings{
+	sess := NewSession(Options{Session: views.Session{API: api, Host: client.Host(), Settings: views.Settings{
 		Profile: fuzzProfile, ReadOnly: ro, Protected: mode&modeProtected != 0, PageSize: 10, Concurrency: 2, Timeout: 10 * time.Second}}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	s := &fuzzSession{t: t, srv: srv, readOnly: ro, m: NewModel(sess, DefaultOpener()),
 		dialogs: map[int]dialogKey{}, sent: map[[2]int64]bool{}}
 	s.resize(100, 30)

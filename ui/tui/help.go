@@ -192,17 +192,30 @@ func joinColumns(cols [][]string, gap int) []string {
 }
 
 // fullHelp draws the help in h lines from the scroll offset, with a title
-// that says where the view is when it does not all fit.
+// that says where the view is when it does not all fit. The lines scroll
+// in views/pager, the one text page every read-only view scrolls with.
 func (m *Model) fullHelp(h int) string {
-	lines := m.helpLines()
+	lines := m.layoutHelp(h)
 	room := max(h-2, 1) // the title and a blank line
-	m.helpTop = min(m.helpTop, max(len(lines)-room, 0))
 	title := m.sess.Styles.Title.Render("Keys for " + safe.Line(m.top().v.Title()))
 	if len(lines) > room {
-		title += m.sess.Styles.Muted.Render("  " + scrollNote(m.helpTop, room, len(lines)))
+		title += m.sess.Styles.Muted.Render("  " + scrollNote(m.helpPage.Offset(), room, len(lines)))
 	}
-	end := min(m.helpTop+room, len(lines))
-	return title + "\n\n" + strings.Join(lines[m.helpTop:end], "\n")
+	// The pager pads its lines and height; the root pads the body itself.
+	shown := strings.Split(m.helpPage.View(), "\n")
+	for i := range shown {
+		shown[i] = strings.TrimRight(shown[i], " ")
+	}
+	return title + "\n\n" + strings.TrimRight(strings.Join(shown, "\n"), "\n")
+}
+
+// layoutHelp gives the help's lines to its pager, sized for a body of h
+// lines, and returns them.
+func (m *Model) layoutHelp(h int) []string {
+	lines := m.helpLines()
+	m.helpPage.SetSize(m.w, max(h-2, 1))
+	m.helpPage.SetContent(strings.Join(lines, "\n"))
+	return lines
 }
 
 // scrollNote says which lines are shown and that there are more.
@@ -221,43 +234,22 @@ func scrollNote(top, room, n int) string {
 func (m *Model) helpKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.sess.Keys
 	_, bh := m.bodySize()
-	page := max(bh-3, 1)
+	m.layoutHelp(bh)
 	switch {
-	case key.Matches(msg, k.Up):
-		m.helpTop = max(m.helpTop-1, 0)
-	case key.Matches(msg, k.Down):
-		m.helpTop++
-	case key.Matches(msg, k.PageUp):
-		m.helpTop = max(m.helpTop-page, 0)
-	case key.Matches(msg, k.PageDown):
-		m.helpTop += page
-	case key.Matches(msg, k.Top):
-		m.helpTop = 0
-	case key.Matches(msg, k.Bottom):
-		m.helpTop = 1 << 30 // fullHelp clamps it
+	case m.helpPage.Update(msg):
 	case key.Matches(msg, k.Quit) && !key.Matches(msg, k.Help):
 		return m.quit()
 	default:
-		m.showHelp, m.cl.helpCmds, m.helpTop = false, false, 0
+		m.showHelp, m.cl.helpCmds = false, false
+		m.helpPage.GotoTop()
 		m.resize()
-		return nil
 	}
-	m.clampHelp()
 	return nil
 }
 
 // helpMouse scrolls the help with the wheel.
 func (m *Model) helpMouse(msg tea.MouseMsg) {
-	switch msg.Button {
-	case tea.MouseButtonWheelUp:
-		m.helpTop = max(m.helpTop-3, 0)
-	case tea.MouseButtonWheelDown:
-		m.helpTop += 3
-	}
-	m.clampHelp()
-}
-
-func (m *Model) clampHelp() {
 	_, bh := m.bodySize()
-	m.helpTop = min(m.helpTop, max(len(m.helpLines())-max(bh-2, 1), 0))
+	m.layoutHelp(bh)
+	m.helpPage.Update(msg)
 }

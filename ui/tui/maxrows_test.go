@@ -12,10 +12,7 @@ import (
 // The profile's max_rows (views.Settings.MaxRows) is the cap the list stops at.
 func TestMaxRowsCapsTheList(t *testing.T) {
 	api := &viewtest.FakeAPI{Sources: viewtest.GenSources(700)}
-	sess, err := NewContext(Options{Session: views.Session{API: api, Settings: views.Settings{PageSize: 100, Concurrency: 2, MaxRows: 250}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess := NewSession(Options{Session: views.Session{API: api, Settings: views.Settings{PageSize: 100, Concurrency: 2, MaxRows: 250}}})
 	m := sources.New(sess)
 	d := viewtest.New(t, m, 120, 10)
 	if loaded, _ := m.Counts(); loaded != 250 {

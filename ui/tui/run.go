@@ -26,11 +26,12 @@ import (
 type Options struct {
 	// Session is the connection the TUI opens on: its API, Host, Settings
 	// (resolved once by ui/config) and RequestLog (the client's).
-	// NewContext adds the keys, styles and clock.
+	// NewSession adds the keys, styles and clock.
 	Session views.Session
-	// Keys are the config's [keys] overrides; Theme and ThemeMode its
-	// [theme], checked when the config loaded.
-	Keys      map[string][]string
+	// Keys are the config's bindings, [keys] applied and checked when it
+	// loaded (nil: the defaults); Theme and ThemeMode its [theme], checked
+	// then too.
+	Keys      *keymap.KeyMap
 	Theme     styles.Overrides
 	ThemeMode styles.Mode
 	NoMouse   bool
@@ -64,14 +65,19 @@ func DefaultOpener() Opener {
 	}
 }
 
-// NewContext checks the key settings and completes o.Session: the keys
-// (without the writes when read-only), the styles and the clock. Call it
-// after the colour profile and background are settled.
-func NewContext(o Options) (*views.Session, error) {
-	keys, err := keymap.Default().Apply(o.Keys)
-	if err != nil {
-		return nil, err
+// keys are o's bindings: the config's, or the defaults.
+func (o Options) keys() keymap.KeyMap {
+	if o.Keys != nil {
+		return *o.Keys
 	}
+	return keymap.Default()
+}
+
+// NewSession completes o.Session: the keys (without the writes when
+// read-only), the styles and the clock. Call it after the colour profile
+// and background are settled.
+func NewSession(o Options) *views.Session {
+	keys := o.keys()
 	sess := o.Session
 	if sess.ReadOnly {
 		keys = keys.WithoutWrites()
@@ -84,13 +90,13 @@ func NewContext(o Options) (*views.Session, error) {
 	if sess.Now == nil {
 		sess.Now = time.Now
 	}
-	return &sess, nil
+	return &sess
 }
 
 // SetupTerminal settles colours before Bubble Tea owns the terminal: the
 // background is detected now, because asking the terminal later races
 // Bubble Tea for stdin (lipgloss#73). NO_COLOR is honoured by the palette
-// (NewContext), not by dropping to plain ASCII, so bold and reverse still
+// (NewSession), not by dropping to plain ASCII, so bold and reverse still
 // show where colour would have. The config checked mode when it loaded.
 func SetupTerminal(mode styles.Mode) {
 	if os.Getenv("NO_COLOR") != "" {
@@ -114,20 +120,16 @@ func SetupTerminal(mode styles.Mode) {
 // Run starts the TUI and returns when the user quits.
 func Run(o Options) error {
 	SetupTerminal(o.ThemeMode)
-	sess, err := NewContext(o)
-	if err != nil {
-		return err
-	}
-	m := NewModel(sess, DefaultOpener())
+	m := NewModel(NewSession(o), DefaultOpener())
 	if o.Commands.Keys == nil {
-		keys, _ := keymap.Default().Apply(o.Keys) // checked by NewContext
+		keys := o.keys() // with the writes: :ctx may switch to a profile that allows them
 		o.Commands.Keys = &keys
 	}
 	m.SetCommands(o.Commands)
 	// Copies (OSC 52) and frames share the output, under one lock.
 	out := &lockedOutput{File: os.Stdout}
 	m.SetClipboard(out)
-	err = RunProgram(m, !o.NoMouse, tea.WithOutput(out))
+	err := RunProgram(m, !o.NoMouse, tea.WithOutput(out))
 	m.quit() // cancel whatever is still in flight
 	return err
 }

@@ -68,6 +68,9 @@ func (p *Model) SetSize(w, h int) (widthChanged bool) {
 // scroll position where the new content allows.
 func (p *Model) SetContent(s string) { p.vp.SetContent(s) }
 
+// Offset is the first line shown.
+func (p *Model) Offset() int { return p.vp.YOffset }
+
 // GotoTop scrolls to the first line.
 func (p *Model) GotoTop() { p.vp.GotoTop() }
 
