@@ -161,3 +161,23 @@ func TestHelp(t *testing.T) {
 		t.Error("RawToggle changed the keymap's binding")
 	}
 }
+
+// Offset says which line is first on screen (the ? help's "more below"
+// note reads it), and GotoTop brings the first line back.
+func TestOffsetAndGotoTop(t *testing.T) {
+	keys := keymap.Default()
+	p := New(&keys)
+	p.SetSize(20, 5)
+	p.SetContent(numbered(30))
+	if p.Offset() != 0 {
+		t.Fatalf("offset of a new page = %d", p.Offset())
+	}
+	p.Update(viewtest.KeyMsg("pgdown"))
+	if got := p.Offset(); got != 5 || firstLine(&p) != "line 6" {
+		t.Fatalf("after page down: offset %d, first line %q", got, firstLine(&p))
+	}
+	p.GotoTop()
+	if got := p.Offset(); got != 0 || firstLine(&p) != "line 1" {
+		t.Fatalf("after GotoTop: offset %d, first line %q", got, firstLine(&p))
+	}
+}
