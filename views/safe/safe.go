@@ -21,7 +21,7 @@ func Line(s string) string { return clean(s, false) }
 func Block(s string) string { return clean(s, true) }
 
 func clean(s string, keepNewlines bool) string {
-	if plain(s) {
+	if Plain(s) {
 		return s // the common case allocates nothing
 	}
 	var b strings.Builder
@@ -53,8 +53,9 @@ func clean(s string, keepNewlines bool) string {
 	return b.String()
 }
 
-// plain reports whether s is printable ASCII only.
-func plain(s string) bool {
+// Plain reports whether s is printable ASCII only: what every cleaning
+// here leaves as it is.
+func Plain(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f {
 			return false

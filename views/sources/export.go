@@ -316,7 +316,7 @@ func writeCSV(sess *views.Session, w io.Writer, rows []Row, j *exportJob) error 
 	n := 0
 	need := func(r *Row) bool {
 		for _, c := range cols {
-			if !plainASCII(r.cell(c)) || (c == colTags && len(r.Tags()) >= maxTagsText) {
+			if !safe.Plain(r.cell(c)) || (c == colTags && len(r.Tags()) >= maxTagsText) {
 				return true
 			}
 		}
@@ -341,17 +341,6 @@ func writeCSV(sess *views.Session, w io.Writer, rows []Row, j *exportJob) error 
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// plainASCII reports s is printable ASCII, which the screen's cleaning
-// leaves as it is.
-func plainASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f {
-			return false
-		}
-	}
-	return true
 }
 
 // serverCell is column c of d as the server sent it (the list's rowText

@@ -698,6 +698,17 @@ func rankOne(nparts int, fill func(w int, lists *[][]int32)) []int32 {
 // bucketOne scores cands for the one-character pattern m into per-score
 // lists: (*lists)[oneTop-score] are the matching candidates with that
 // score, in order.
+// fileByScore files candidate c under its one-letter score sc: b holds
+// the candidates by rank, best first (rank oneTop-sc), grown as needed.
+func fileByScore(b [][]int32, sc int, c int32) [][]int32 {
+	k := oneTop - sc
+	for k >= len(b) {
+		b = append(b, nil)
+	}
+	b[k] = append(b[k], c)
+	return b
+}
+
 func (m *matcher) bucketOne(cands []int32, get func(int32) (string, uint32), lists *[][]int32) {
 	want := m.lower[0]
 	b := *lists
@@ -719,11 +730,7 @@ func (m *matcher) bucketOne(cands []int32, get func(int32) (string, uint32), lis
 		if !ok {
 			continue
 		}
-		k := oneTop - sc
-		for k >= len(b) {
-			b = append(b, nil)
-		}
-		b[k] = append(b[k], c)
+		b = fileByScore(b, sc, c)
 	}
 	*lists = b
 }
@@ -755,11 +762,7 @@ func (m *matcher) bucketRows(cands []int32, rows []Row, lists *[][]int32) {
 		if !ok {
 			continue
 		}
-		k := oneTop - sc
-		for k >= len(b) {
-			b = append(b, nil)
-		}
-		b[k] = append(b[k], c)
+		b = fileByScore(b, sc, c)
 	}
 	*lists = b
 }

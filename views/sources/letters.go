@@ -183,11 +183,7 @@ func (x *letterIndex) bucket(m *matcher, tb uint32, cands []int32, rows []Row, l
 				continue
 			}
 		}
-		k := oneTop - sc
-		for k >= len(b) {
-			b = append(b, nil)
-		}
-		b[k] = append(b[k], c)
+		b = fileByScore(b, sc, c)
 	}
 	*lists = b
 }
